@@ -1,0 +1,55 @@
+package state
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+
+	"github.com/cometbft/cometbft/crypto/merkle"
+)
+
+// Leaf is the leaf of a write-set Merkle tree for one write:
+//
+//	set:    0x01 || uvarint(len(key)) || key || uvarint(len(value)) || value
+//	delete: 0x00 || uvarint(len(key)) || key
+//
+// Leaves are ordered by key; merkle.HashFromByteSlices adds RFC 6962's leaf
+// and inner prefixes.
+func Leaf(key, value []byte, deleted bool) []byte {
+	n := 1 + binary.MaxVarintLen64 + len(key)
+	if !deleted {
+		n += binary.MaxVarintLen64 + len(value)
+	}
+	leaf := make([]byte, 0, n)
+	if deleted {
+		leaf = append(leaf, tagDelete)
+	} else {
+		leaf = append(leaf, tagSet)
+	}
+	leaf = binary.AppendUvarint(leaf, uint64(len(key)))
+	leaf = append(leaf, key...)
+	if !deleted {
+		leaf = binary.AppendUvarint(leaf, uint64(len(value)))
+		leaf = append(leaf, value...)
+	}
+	return leaf
+}
+
+// writeSetRoot is the Merkle root of a branch's own writes in key order.
+func writeSetRoot(b *Branch) []byte {
+	leaves := make([][]byte, 0, b.Len())
+	it := b.rawIterator()
+	for ok := it.First(); ok; ok = it.Next() {
+		tagged := it.Value()
+		leaves = append(leaves, Leaf(it.Key(), untag(tagged), isTombstone(tagged)))
+	}
+	it.Release()
+	return merkle.HashFromByteSlices(leaves)
+}
+
+// NextAppHash chains an app hash: SHA-256(prev || root).
+func NextAppHash(prev, root []byte) []byte {
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(root)
+	return h.Sum(nil)
+}

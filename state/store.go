@@ -1,0 +1,212 @@
+package state
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/syndtr/goleveldb/leveldb"
+	"github.com/syndtr/goleveldb/leveldb/filter"
+	"github.com/syndtr/goleveldb/leveldb/opt"
+	"github.com/syndtr/goleveldb/leveldb/storage"
+	"github.com/syndtr/goleveldb/leveldb/util"
+)
+
+// reservedPrefix is the first byte of the store's own keys; branches refuse
+// it, so no ledger can write there.
+const reservedPrefix byte = 0x00
+
+var (
+	// metaKey holds u64be(last committed height) || last app hash.
+	metaKey = []byte{reservedPrefix, 'H'}
+	// rootPrefix + u64be(height) holds that height's write-set root.
+	rootPrefix = []byte{reservedPrefix, 'R'}
+	// firstDataKey is where ledger keys begin.
+	firstDataKey = []byte{reservedPrefix + 1}
+)
+
+// Options tune goleveldb. Zero values take the defaults below.
+type Options struct {
+	BlockCacheBytes  int // default 64 MiB
+	WriteBufferBytes int // default 32 MiB
+}
+
+// Store is the committed state in goleveldb plus the uncommitted layers of
+// heights finalized since the last Commit. Not safe for concurrent use: the
+// ABCI connection lock serializes callers.
+type Store struct {
+	db      *leveldb.DB
+	height  int64  // last committed height
+	appHash []byte // app hash at height
+	sealed  []sealedLayer
+	open    *Branch
+}
+
+type sealedLayer struct {
+	height  int64
+	root    []byte
+	appHash []byte
+	writes  *Branch
+}
+
+// Open opens (creating if missing) the store in dir.
+func Open(dir string, o Options) (*Store, error) {
+	db, err := leveldb.OpenFile(dir, o.leveldb())
+	if err != nil {
+		return nil, fmt.Errorf("open state database %s: %w", dir, err)
+	}
+	return load(db)
+}
+
+// OpenInMemory opens a store on goleveldb's in-memory storage, for tests.
+func OpenInMemory() (*Store, error) {
+	db, err := leveldb.Open(storage.NewMemStorage(), Options{}.leveldb())
+	if err != nil {
+		return nil, err
+	}
+	return load(db)
+}
+
+func (o Options) leveldb() *opt.Options {
+	if o.BlockCacheBytes == 0 {
+		o.BlockCacheBytes = 64 << 20
+	}
+	if o.WriteBufferBytes == 0 {
+		o.WriteBufferBytes = 32 << 20
+	}
+	return &opt.Options{
+		BlockCacheCapacity: o.BlockCacheBytes,
+		WriteBuffer:        o.WriteBufferBytes,
+		Filter:             filter.NewBloomFilter(10),
+	}
+}
+
+func load(db *leveldb.DB) (*Store, error) {
+	s := &Store{db: db}
+	meta, err := db.Get(metaKey, nil)
+	switch {
+	case errors.Is(err, leveldb.ErrNotFound):
+	case err != nil:
+		db.Close()
+		return nil, fmt.Errorf("read state metadata: %w", err)
+	case len(meta) < 8:
+		db.Close()
+		return nil, fmt.Errorf("state metadata is corrupt: %d bytes", len(meta))
+	default:
+		s.height = int64(binary.BigEndian.Uint64(meta))
+		s.appHash = bytes.Clone(meta[8:])
+	}
+	s.open = NewBranch(s.Committed())
+	return s, nil
+}
+
+// Close closes the database; uncommitted layers are lost.
+func (s *Store) Close() error { return s.db.Close() }
+
+// LastHeight is the height of the last Commit (0 before the first).
+func (s *Store) LastHeight() int64 { return s.height }
+
+// LastAppHash is the app hash of the last Commit (empty before the first).
+func (s *Store) LastAppHash() []byte { return s.appHash }
+
+// Committed reads the last committed state only.
+func (s *Store) Committed() Reader { return dbReader{s.db} }
+
+// Working is the open layer: the state as of every sealed height plus the
+// writes made since. Transactions run on branches of it (NewBranch).
+func (s *Store) Working() *Branch { return s.open }
+
+// Seal closes the open layer as the write set of height and returns the
+// height's app hash; a new open layer starts over it. Height 0 is genesis and
+// is allowed only before the first Commit; every other height must follow
+// the last sealed or committed one.
+func (s *Store) Seal(height int64) ([]byte, error) {
+	prevHeight, prevHash := s.height, s.appHash
+	if n := len(s.sealed); n > 0 {
+		prevHeight, prevHash = s.sealed[n-1].height, s.sealed[n-1].appHash
+	}
+	genesis := height == 0 && s.height == 0 && len(s.sealed) == 0
+	if !genesis && height != prevHeight+1 {
+		return nil, fmt.Errorf("seal height %d: the next height is %d", height, prevHeight+1)
+	}
+	root := writeSetRoot(s.open)
+	appHash := NextAppHash(prevHash, root)
+	s.sealed = append(s.sealed, sealedLayer{height: height, root: root, appHash: appHash, writes: s.open})
+	s.open = NewBranch(s.open)
+	return appHash, nil
+}
+
+// Commit writes every sealed layer, their roots, the last height and its app
+// hash in one synced goleveldb batch. Writes made after the last Seal are an
+// error: they would belong to no height.
+func (s *Store) Commit() error {
+	if len(s.sealed) == 0 {
+		return errors.New("commit: no sealed height")
+	}
+	if s.open.Len() > 0 {
+		return fmt.Errorf("commit: %d writes after the last seal", s.open.Len())
+	}
+	batch := new(leveldb.Batch)
+	for _, l := range s.sealed {
+		it := l.writes.rawIterator()
+		for ok := it.First(); ok; ok = it.Next() {
+			if tagged := it.Value(); isTombstone(tagged) {
+				batch.Delete(it.Key())
+			} else {
+				batch.Put(it.Key(), untag(tagged))
+			}
+		}
+		it.Release()
+		batch.Put(rootKey(l.height), l.root)
+	}
+	last := s.sealed[len(s.sealed)-1]
+	batch.Put(metaKey, append(binary.BigEndian.AppendUint64(nil, uint64(last.height)), last.appHash...))
+	if err := s.db.Write(batch, &opt.WriteOptions{Sync: true}); err != nil {
+		return fmt.Errorf("commit height %d: %w", last.height, err)
+	}
+	s.height, s.appHash = last.height, last.appHash
+	s.Rollback()
+	return nil
+}
+
+// Rollback drops every uncommitted layer.
+func (s *Store) Rollback() {
+	s.sealed = nil
+	s.open = NewBranch(s.Committed())
+}
+
+// WriteSetRoot returns the committed write-set root of height, or nil if the
+// height is not committed.
+func (s *Store) WriteSetRoot(height int64) ([]byte, error) {
+	v, err := s.db.Get(rootKey(height), nil)
+	if errors.Is(err, leveldb.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}
+
+func rootKey(height int64) []byte {
+	return binary.BigEndian.AppendUint64(bytes.Clone(rootPrefix), uint64(height))
+}
+
+// dbReader reads committed ledger keys; the reserved space is invisible.
+type dbReader struct{ db *leveldb.DB }
+
+func (r dbReader) Get(key []byte) ([]byte, error) {
+	if len(key) == 0 || key[0] == reservedPrefix {
+		return nil, nil
+	}
+	v, err := r.db.Get(key, nil)
+	if errors.Is(err, leveldb.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}
+
+func (r dbReader) Iterator(start, end []byte) Iterator {
+	if bytes.Compare(start, firstDataKey) < 0 {
+		start = firstDataKey
+	}
+	return newLDBIterator(r.db.NewIterator(&util.Range{Start: start, Limit: end}, nil))
+}
