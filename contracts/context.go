@@ -1,0 +1,40 @@
+package contracts
+
+import (
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/partychain/partychain/state"
+)
+
+// Context is everything a handler may know: its store branch, the block and
+// the signer. Handlers must not keep it after they return.
+type Context struct {
+	Store   state.KV
+	ChainID string
+	Height  int64     // 0 during genesis
+	Time    time.Time // the block time (UTC); the only clock a ledger has
+	Signer  []byte    // address of the tx signer; nil in genesis and block hooks
+	TxHash  []byte    // nil in genesis and block hooks
+	events  []abci.Event
+}
+
+// Emit records an event. Attributes built with Indexed are searchable with
+// /tx_search; values must never hold personal data.
+func (c *Context) Emit(typ string, attrs ...abci.EventAttribute) {
+	c.events = append(c.events, abci.Event{Type: typ, Attributes: attrs})
+}
+
+// Events returns the events emitted so far.
+func (c *Context) Events() []abci.Event { return c.events }
+
+// Indexed is an event attribute that the tx indexer indexes.
+func Indexed(key, value string) abci.EventAttribute {
+	return abci.EventAttribute{Key: key, Value: value, Index: true}
+}
+
+// Attr is an event attribute that is not indexed.
+func Attr(key, value string) abci.EventAttribute {
+	return abci.EventAttribute{Key: key, Value: value}
+}

@@ -1,0 +1,13 @@
+// Package org is the organization ledger: the tree of organizations
+// (committee, general branch, branch, group), the officer roles held at each,
+// and the accounts (ed25519 keys with sequences) that sign transactions.
+//
+// Authority flows down the tree: a secretary or organization officer of an
+// organization or of any ancestor may create organizations under it, rename
+// it and grant or revoke roles at it; dissolving needs such an officer of a
+// strict ancestor. The root committee cannot be dissolved and always keeps
+// at least one secretary.
+//
+// It must never see CometBFT, goleveldb or another ledger's internals; other
+// ledgers reach it through the small interfaces they declare.
+package org

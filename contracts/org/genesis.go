@@ -1,0 +1,139 @@
+package org
+
+import (
+	"encoding/binary"
+
+	"github.com/partychain/partychain/contracts"
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+)
+
+// DefaultParams are the policy defaults.
+func DefaultParams() orgv1.Params {
+	return orgv1.Params{MaxDepth: 16, MaxOfficersPerOrg: 64, MaxChildrenPerOrg: 100_000}
+}
+
+// DefaultGenesis is a root committee named rootName whose first secretary is
+// secretaryPubKey.
+func DefaultGenesis(rootName string, secretaryPubKey []byte) *orgv1.GenesisState {
+	return &orgv1.GenesisState{
+		Params: DefaultParams(),
+		Orgs:   []orgv1.GenesisOrg{{Id: 1, Kind: orgv1.OrgKind_ORG_KIND_COMMITTEE, Name: rootName}},
+		Officers: []orgv1.GenesisOfficer{
+			{OrgId: 1, Role: orgv1.Role_ROLE_SECRETARY, PubKey: secretaryPubKey},
+		},
+	}
+}
+
+func validateParams(p orgv1.Params) error {
+	switch {
+	case p.MaxDepth < 1 || p.MaxDepth > 64:
+		return ErrInvalidGenesis.Wrapf("max_depth %d must be from 1 to 64", p.MaxDepth)
+	case p.MaxOfficersPerOrg < 1 || p.MaxOfficersPerOrg > 1024:
+		return ErrInvalidGenesis.Wrapf("max_officers_per_org %d must be from 1 to 1024", p.MaxOfficersPerOrg)
+	case p.MaxChildrenPerOrg < 1:
+		return ErrInvalidGenesis.Wrap("max_children_per_org must be at least 1")
+	}
+	return nil
+}
+
+// ValidateGenesis checks a genesis state without a store: the root committee
+// first with id 1, consecutive ids, parents before children, kinds that fit,
+// officers at existing organizations, and a secretary at the root.
+func ValidateGenesis(g *orgv1.GenesisState) error {
+	if err := validateParams(g.Params); err != nil {
+		return err
+	}
+	if len(g.Orgs) == 0 {
+		return ErrInvalidGenesis.Wrap("no root committee")
+	}
+	byID := make(map[uint64]orgv1.GenesisOrg, len(g.Orgs))
+	depth := make(map[uint64]uint32, len(g.Orgs))
+	for i, o := range g.Orgs {
+		if o.Id != uint64(i+1) {
+			return ErrInvalidGenesis.Wrapf("organization #%d has id %d, want %d", i+1, o.Id, i+1)
+		}
+		if err := validName(o.Name); err != nil {
+			return ErrInvalidGenesis.Wrapf("organization %d: %v", o.Id, err)
+		}
+		if err := validKind(o.Kind); err != nil {
+			return ErrInvalidGenesis.Wrapf("organization %d: %v", o.Id, err)
+		}
+		if i == 0 {
+			if o.ParentId != 0 || o.Kind != orgv1.OrgKind_ORG_KIND_COMMITTEE {
+				return ErrInvalidGenesis.Wrap("organization 1 must be the root committee, with parent_id 0")
+			}
+		} else {
+			parent, ok := byID[o.ParentId]
+			if !ok {
+				return ErrInvalidGenesis.Wrapf("organization %d: parent %d must come before it", o.Id, o.ParentId)
+			}
+			if !CanHold(parent.Kind, o.Kind) {
+				return ErrInvalidGenesis.Wrapf("organization %d: a %s under a %s", o.Id, KindName(o.Kind), KindName(parent.Kind))
+			}
+			depth[o.Id] = depth[o.ParentId] + 1
+			if depth[o.Id] > g.Params.MaxDepth {
+				return ErrInvalidGenesis.Wrapf("organization %d: depth %d exceeds max_depth", o.Id, depth[o.Id])
+			}
+		}
+		byID[o.Id] = o
+	}
+	seen := map[string]bool{}
+	perOrg := map[uint64]uint32{}
+	rootSecretary := false
+	for _, off := range g.Officers {
+		if _, ok := byID[off.OrgId]; !ok {
+			return ErrInvalidGenesis.Wrapf("officer at unknown organization %d", off.OrgId)
+		}
+		if err := ValidateGrantRole(&orgv1.MsgGrantRole{OrgId: off.OrgId, Role: off.Role, PubKey: off.PubKey}); err != nil {
+			return ErrInvalidGenesis.Wrapf("officer at organization %d: %v", off.OrgId, err)
+		}
+		k := string(officerKey(off.OrgId, off.Role, AddressOf(off.PubKey)))
+		if seen[k] {
+			return ErrInvalidGenesis.Wrapf("officer %X listed twice as %s at organization %d", AddressOf(off.PubKey), RoleName(off.Role), off.OrgId)
+		}
+		seen[k] = true
+		if perOrg[off.OrgId]++; perOrg[off.OrgId] > g.Params.MaxOfficersPerOrg {
+			return ErrInvalidGenesis.Wrapf("organization %d has more than max_officers_per_org officers", off.OrgId)
+		}
+		rootSecretary = rootSecretary || (off.OrgId == 1 && off.Role == orgv1.Role_ROLE_SECRETARY)
+	}
+	if !rootSecretary {
+		return ErrInvalidGenesis.Wrap("the root committee needs a secretary")
+	}
+	return nil
+}
+
+// InitGenesis writes a validated genesis state, in list order.
+func (k *Keeper) InitGenesis(ctx *contracts.Context, g *orgv1.GenesisState) error {
+	if err := ValidateGenesis(g); err != nil {
+		return err
+	}
+	contracts.Save(ctx.Store, paramsKey, &g.Params)
+	ctx.Store.Set(nextIDKey, binary.BigEndian.AppendUint64(nil, uint64(len(g.Orgs)+1)))
+	for _, gen := range g.Orgs {
+		o := &orgv1.Organization{Id: gen.Id, Kind: gen.Kind, Name: gen.Name}
+		if gen.ParentId == 0 {
+			k.insertOrg(ctx, nil, nil, o)
+			continue
+		}
+		parent, err := k.Org(ctx.Store, gen.ParentId)
+		if err != nil {
+			return err
+		}
+		line, err := k.Ancestry(ctx.Store, parent)
+		if err != nil {
+			return err
+		}
+		k.insertOrg(ctx, parent, line, o)
+	}
+	for _, off := range g.Officers {
+		o, err := k.Org(ctx.Store, off.OrgId)
+		if err != nil {
+			return err
+		}
+		if err := k.grant(ctx, o, off.Role, off.PubKey); err != nil {
+			return err
+		}
+	}
+	return nil
+}

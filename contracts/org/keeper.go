@@ -1,0 +1,154 @@
+package org
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/partychain/partychain/contracts"
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	"github.com/partychain/partychain/state"
+)
+
+// DissolveGuard lets another ledger veto dissolving an organization that
+// still holds its records (the member ledger: members). It returns a
+// registered error to refuse.
+type DissolveGuard interface {
+	CheckDissolve(r state.Reader, orgID uint64) error
+}
+
+// Keeper is the organization ledger. It holds no state of its own: all of it
+// is in the store it is handed.
+type Keeper struct {
+	guards []DissolveGuard
+}
+
+// NewKeeper returns the organization ledger.
+func NewKeeper() *Keeper { return &Keeper{} }
+
+// AddDissolveGuard registers a ledger that may refuse a dissolution.
+func (k *Keeper) AddDissolveGuard(g DissolveGuard) { k.guards = append(k.guards, g) }
+
+// Org returns the organization with id, active or dissolved.
+func (k *Keeper) Org(r state.Reader, id uint64) (*orgv1.Organization, error) {
+	var o orgv1.Organization
+	found, err := contracts.Load(r, orgKey(id), &o)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ErrOrgNotFound.Wrapf("organization %d", id)
+	}
+	return &o, nil
+}
+
+// ActiveOrg returns the organization with id if it is not dissolved.
+func (k *Keeper) ActiveOrg(r state.Reader, id uint64) (*orgv1.Organization, error) {
+	o, err := k.Org(r, id)
+	if err != nil {
+		return nil, err
+	}
+	if o.Status != orgv1.OrgStatus_ORG_STATUS_ACTIVE {
+		return nil, ErrOrgDissolved.Wrapf("organization %d", id)
+	}
+	return o, nil
+}
+
+// Ancestry returns org followed by its ancestors up to the root. A broken
+// parent link is corruption.
+func (k *Keeper) Ancestry(r state.Reader, o *orgv1.Organization) ([]*orgv1.Organization, error) {
+	line := make([]*orgv1.Organization, 0, o.Depth+1)
+	line = append(line, o)
+	for cur := o; cur.ParentId != 0; {
+		parent, err := k.Org(r, cur.ParentId)
+		if err != nil {
+			return nil, fmt.Errorf("organization %d has a broken parent link: %w", cur.Id, err)
+		}
+		if uint32(len(line)) > o.Depth {
+			return nil, fmt.Errorf("organization %d: ancestry longer than its depth %d", o.Id, o.Depth)
+		}
+		line = append(line, parent)
+		cur = parent
+	}
+	return line, nil
+}
+
+// HasRoleAt reports whether addr holds role at the organization id.
+func (k *Keeper) HasRoleAt(r state.Reader, addr []byte, id uint64, role orgv1.Role) (bool, error) {
+	return contracts.Has(r, officerKey(id, role, addr))
+}
+
+// authorize returns nil if signer holds one of roles at an organization in
+// line (an org and its ancestors), else ErrUnauthorized naming what was
+// needed.
+func (k *Keeper) authorize(r state.Reader, signer []byte, line []*orgv1.Organization, roles ...orgv1.Role) error {
+	for _, o := range line {
+		for _, role := range roles {
+			held, err := k.HasRoleAt(r, signer, o.Id, role)
+			if err != nil || held {
+				return err
+			}
+		}
+	}
+	return ErrUnauthorized.Wrapf("%X needs %s at organization %d or above", signer, roleNames(roles), line[0].Id)
+}
+
+// managers are the roles that manage the tree and its officers.
+var managers = []orgv1.Role{orgv1.Role_ROLE_SECRETARY, orgv1.Role_ROLE_ORGANIZATION_OFFICER}
+
+func roleNames(roles []orgv1.Role) string {
+	s := ""
+	for i, r := range roles {
+		if i > 0 {
+			s += " or "
+		}
+		s += RoleName(r)
+	}
+	return s
+}
+
+// Params returns the ledger's policy parameters.
+func (k *Keeper) Params(r state.Reader) (orgv1.Params, error) {
+	var p orgv1.Params
+	found, err := contracts.Load(r, paramsKey, &p)
+	if err == nil && !found {
+		err = fmt.Errorf("organization params missing from state")
+	}
+	return p, err
+}
+
+func (k *Keeper) nextID(kv state.KV) (uint64, error) {
+	bz, err := kv.Get(nextIDKey)
+	if err != nil {
+		return 0, err
+	}
+	if len(bz) != 8 {
+		return 0, fmt.Errorf("next organization id is corrupt: %x", bz)
+	}
+	id := binary.BigEndian.Uint64(bz)
+	kv.Set(nextIDKey, binary.BigEndian.AppendUint64(nil, id+1))
+	return id, nil
+}
+
+// pathOf returns the root-first ids of an ancestry line (org first).
+func pathOf(line []*orgv1.Organization) []uint64 {
+	path := make([]uint64, len(line))
+	for i, o := range line {
+		path[len(line)-1-i] = o.Id
+	}
+	return path
+}
+
+// Account returns the account at addr, or nil if there is none.
+func (k *Keeper) Account(r state.Reader, addr []byte) (*orgv1.Account, error) {
+	var a orgv1.Account
+	found, err := contracts.Load(r, accountKey(addr), &a)
+	if err != nil || !found {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// SetAccount stores an account (the app advances sequences with it).
+func (k *Keeper) SetAccount(kv state.KV, a *orgv1.Account) {
+	contracts.Save(kv, accountKey(a.Address), a)
+}
