@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/libs/log"
+
+	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/org"
+	"github.com/partychain/partychain/state"
+)
+
+// AppVersion is the application protocol version reported to CometBFT.
+// Bump it with any change to how a block is executed.
+const AppVersion uint64 = 1
+
+// Version is the software version, set at build time by the Makefile.
+var Version = "dev"
+
+// App is the partychain ABCI application. CometBFT's local client
+// serializes every call, so the App needs no locks of its own.
+type App struct {
+	abci.BaseApplication // snapshots and vote extensions: not used yet
+
+	chainID string
+	store   *state.Store
+	logger  log.Logger
+
+	org     *org.Keeper
+	routes  contracts.Routes
+	queries map[string]contracts.QueryHandler
+
+	// pending is CheckTx's view of each signer's next sequence: the
+	// committed sequence plus the txs it admitted since the last Commit.
+	pending map[string]uint64
+}
+
+var _ abci.Application = (*App)(nil)
+
+// New returns the application over store for the chain chainID.
+func New(store *state.Store, chainID string, logger log.Logger) *App {
+	if logger == nil {
+		logger = log.NewNopLogger()
+	}
+	a := &App{
+		chainID: chainID,
+		store:   store,
+		logger:  logger,
+		org:     org.NewKeeper(),
+		routes:  contracts.Routes{},
+		pending: map[string]uint64{},
+	}
+	a.routes.Add(a.org.Routes()...)
+	a.queries = map[string]contracts.QueryHandler{
+		"org":     a.org.QueryOrg,
+		"account": a.org.QueryAccount,
+	}
+	return a
+}
+
+// Info reports exactly the last Commit.
+func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
+	return &abci.ResponseInfo{
+		Data:             "partychain",
+		Version:          Version,
+		AppVersion:       AppVersion,
+		LastBlockHeight:  a.store.LastHeight(),
+		LastBlockAppHash: a.store.LastAppHash(),
+	}, nil
+}
+
+// InitChain writes the genesis app state as height 0's write set. Nothing is
+// persisted until the Commit of height 1.
+func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	if req.ChainId != a.chainID {
+		return nil, fmt.Errorf("genesis chain id %q, the app was started for %q", req.ChainId, a.chainID)
+	}
+	if req.InitialHeight > 1 {
+		return nil, fmt.Errorf("initial height %d is not supported: chains start at 1", req.InitialHeight)
+	}
+	if a.store.LastHeight() != 0 {
+		return nil, fmt.Errorf("InitChain on a store already at height %d", a.store.LastHeight())
+	}
+	g, err := ParseGenesis(req.AppStateBytes)
+	if err != nil {
+		return nil, err
+	}
+	a.store.Rollback()
+	ctx := &contracts.Context{Store: a.store.Working(), ChainID: a.chainID, Time: req.Time.UTC()}
+	if err := a.org.InitGenesis(ctx, g.Org); err != nil {
+		return nil, fmt.Errorf("genesis: %w", err)
+	}
+	appHash, err := a.store.Seal(0)
+	if err != nil {
+		return nil, err
+	}
+	a.logger.Info("genesis applied", "chain_id", a.chainID, "app_hash", fmt.Sprintf("%X", appHash))
+	return &abci.ResponseInitChain{AppHash: appHash}, nil
+}
+
+// Commit persists every height finalized since the last Commit in one synced
+// batch and resets CheckTx's pending sequences (CometBFT rechecks the
+// mempool next).
+func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit, error) {
+	if err := a.store.Commit(); err != nil {
+		return nil, err
+	}
+	clear(a.pending)
+	return &abci.ResponseCommit{}, nil
+}

@@ -1,0 +1,260 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
+	"github.com/partychain/partychain/state"
+)
+
+// TestLifecycle: InitChain -> FinalizeBlock -> Commit -> Query.
+func TestLifecycle(t *testing.T) {
+	ta := newTestApp(t)
+	ta.mustDeliver(
+		signedTx(t, rootSecretary, 0, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "First Branch")),
+		signedTx(t, rootSecretary, 1, &orgv1.MsgGrantRole{OrgId: 2, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: key("clerk").PubKey().Bytes()}),
+	)
+	ta.mustDeliver(signedTx(t, key("clerk"), 0, createOrg(2, orgv1.OrgKind_ORG_KIND_GROUP, "Group One")))
+
+	resp := ta.query("/org/3")
+	if resp.Code != 0 || resp.Height != 2 {
+		t.Fatalf("query: code %d log %q height %d", resp.Code, resp.Log, resp.Height)
+	}
+	var o struct {
+		ID       string `json:"id"`
+		ParentID string `json:"parent_id"`
+		Kind     string `json:"kind"`
+		Name     string `json:"name"`
+		Depth    int    `json:"depth"`
+	}
+	if err := json.Unmarshal(resp.Value, &o); err != nil {
+		t.Fatalf("%v in %s", err, resp.Value)
+	}
+	if o.ID != "3" || o.ParentID != "2" || o.Kind != "ORG_KIND_GROUP" || o.Name != "Group One" || o.Depth != 2 {
+		t.Fatalf("org 3 = %+v", o)
+	}
+	acc := ta.query("/account/" + strings.ToUpper(hexOf(key("clerk").PubKey().Address())))
+	if acc.Code != 0 || !bytes.Contains(acc.Value, []byte(`"sequence": "1"`)) && !bytes.Contains(acc.Value, []byte(`"sequence":"1"`)) {
+		t.Fatalf("clerk account: %d %s %s", acc.Code, acc.Log, acc.Value)
+	}
+	info, _ := ta.Info(context.Background(), &abci.RequestInfo{})
+	if info.LastBlockHeight != 2 || !bytes.Equal(info.LastBlockAppHash, ta.store.LastAppHash()) {
+		t.Fatalf("info %+v", info)
+	}
+}
+
+func hexOf(b []byte) string {
+	const digits = "0123456789ABCDEF"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return string(out)
+}
+
+// TestBadInput: each bad tx gets its code, the same in CheckTx and
+// FinalizeBlock, and changes no ledger state.
+func TestBadInput(t *testing.T) {
+	stranger := key("stranger")
+	good := func(seq uint64) *txv1.TxBody {
+		return body(rootSecretary, seq, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "B"))
+	}
+	tooMany := good(1)
+	for len(tooMany.Messages) <= MaxMsgsPerTx {
+		tooMany.Messages = append(tooMany.Messages, tooMany.Messages[0])
+	}
+	otherChain := good(1)
+	otherChain.ChainId = "another-chain"
+	badSig := signedTx(t, rootSecretary, 1, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "B"))
+	badSig[len(badSig)-1] ^= 1
+	var noSig txv1.Tx
+	_ = noSig.Unmarshal(signedTx(t, rootSecretary, 1, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "B")))
+	noSig.Signature = nil
+	noSigBz, _ := noSig.Marshal()
+	nonCanonical := append(signedTx(t, rootSecretary, 1, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "B")), 0x18, 0x00) // unknown field 3 = 0
+	noMsgs := body(rootSecretary, 1)
+
+	cases := []struct {
+		name      string
+		tx        []byte
+		codespace string
+		code      uint32
+	}{
+		{"oversized", make([]byte, MaxTxBytes+1), "tx", 2},
+		{"undecodable", []byte("not a transaction"), "tx", 3},
+		{"non-canonical", nonCanonical, "tx", 4},
+		{"no messages", sign(t, rootSecretary, noMsgs), "tx", 5},
+		{"too many messages", sign(t, rootSecretary, tooMany), "tx", 6},
+		{"another chain", sign(t, rootSecretary, otherChain), "tx", 8},
+		{"bad signature", badSig, "tx", 10},
+		{"missing signature", noSigBz, "tx", 10},
+		{"unknown signer", signedTx(t, stranger, 0, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "B")), "tx", 11},
+		{"stale sequence", sign(t, rootSecretary, good(0)), "tx", 12},
+		{"skipped sequence", sign(t, rootSecretary, good(5)), "tx", 12},
+		{"unknown message", sign(t, rootSecretary, &txv1.TxBody{ChainId: testChainID, Signer: rootSecretary.PubKey().Bytes(), Sequence: 1, Messages: []txv1.Msg{{}}}), "tx", 13},
+		{"invalid message", signedTx(t, rootSecretary, 1, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "")), "org", 7},
+	}
+	ta := newTestApp(t)
+	ta.mustDeliver(sign(t, rootSecretary, good(0))) // sequence 0 used; org 2 exists
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := ta.store.LastAppHash()
+			ct := ta.checkTx(c.tx)
+			if ct.Codespace != c.codespace || ct.Code != c.code {
+				t.Fatalf("CheckTx: %s/%d %q, want %s/%d", ct.Codespace, ct.Code, ct.Log, c.codespace, c.code)
+			}
+			res := ta.block(c.tx).TxResults[0]
+			if res.Codespace != c.codespace || res.Code != c.code || res.Log == "" {
+				t.Fatalf("FinalizeBlock: %s/%d %q, want %s/%d", res.Codespace, res.Code, res.Log, c.codespace, c.code)
+			}
+			root, _ := ta.store.WriteSetRoot(ta.height)
+			if !bytes.Equal(root, emptyRoot) {
+				t.Fatalf("a rejected tx wrote state (root %X)", root)
+			}
+			if bytes.Equal(before, ta.store.LastAppHash()) {
+				t.Fatal("app hash did not advance with the height")
+			}
+		})
+	}
+	if q := ta.query("/org/3"); q.Code == 0 {
+		t.Fatal("a rejected tx created an organization")
+	}
+}
+
+var emptyRoot = func() []byte {
+	s, _ := state.OpenInMemory()
+	defer s.Close()
+	h, _ := s.Seal(1)
+	_ = h
+	_ = s.Commit()
+	r, _ := s.WriteSetRoot(1)
+	return r
+}()
+
+// TestFailedMessageConsumesSequence: a tx that passes the envelope checks
+// uses its sequence even when a message fails, and none of its messages
+// leave state.
+func TestFailedMessageConsumesSequence(t *testing.T) {
+	ta := newTestApp(t)
+	tx := signedTx(t, rootSecretary, 0,
+		createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "Made then undone"),
+		createOrg(99, orgv1.OrgKind_ORG_KIND_BRANCH, "No parent"))
+	res := ta.block(tx).TxResults[0]
+	if res.Codespace != "org" || res.Code != 2 || !strings.Contains(res.Log, "message 1 (org/create)") {
+		t.Fatalf("result %s/%d %q", res.Codespace, res.Code, res.Log)
+	}
+	if q := ta.query("/org/2"); q.Code == 0 {
+		t.Fatal("the first message of a failed tx left its organization")
+	}
+	if res := ta.block(tx).TxResults[0]; res.Code != 12 {
+		t.Fatalf("replayed tx: %s/%d %q, want tx/12", res.Codespace, res.Code, res.Log)
+	}
+	ta.mustDeliver(signedTx(t, rootSecretary, 1, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "Next")))
+}
+
+// TestCheckTxPendingSequences: a client may send several txs in a row; the
+// mempool's view resets at Commit and recheck rebuilds it.
+func TestCheckTxPendingSequences(t *testing.T) {
+	ta := newTestApp(t)
+	ta.mustDeliver() // genesis accounts are committed with height 1
+	var txs [][]byte
+	for seq := uint64(0); seq < 3; seq++ {
+		tx := signedTx(t, rootSecretary, seq, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "B"))
+		if r := ta.checkTx(tx); r.Code != 0 {
+			t.Fatalf("seq %d: %s", seq, r.Log)
+		}
+		txs = append(txs, tx)
+	}
+	if r := ta.checkTx(signedTx(t, rootSecretary, 2, createOrg(1, orgv1.OrgKind_ORG_KIND_GROUP, "x"))); r.Code != 12 {
+		t.Fatalf("repeated pending sequence: %d %s", r.Code, r.Log)
+	}
+	ta.mustDeliver(txs[0])
+	// Recheck of what is left in the mempool, in order.
+	for i, tx := range txs[1:] {
+		r, _ := ta.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_Recheck})
+		if r.Code != 0 {
+			t.Fatalf("recheck %d: %s", i+1, r.Log)
+		}
+	}
+	if r := ta.checkTx(txs[0]); r.Code != 12 {
+		t.Fatalf("committed tx admitted again: %d %s", r.Code, r.Log)
+	}
+}
+
+func TestQueryErrors(t *testing.T) {
+	ta := newTestApp(t)
+	ta.mustDeliver()
+	for _, c := range []struct {
+		path      string
+		codespace string
+		code      uint32
+	}{
+		{"/nothing/here", "query", 2},
+		{"/org/abc", "query", 3},
+		{"/org/0", "query", 3},
+		{"/org/42", "org", 2},
+		{"/org/1/children?limit=1000", "query", 3},
+		{"/account/zz", "query", 3},
+		{"/account/" + hexOf(key("nobody").PubKey().Address()), "query", 4},
+	} {
+		r := ta.query(c.path)
+		if r.Codespace != c.codespace || r.Code != c.code || r.Log == "" || r.Height != 1 {
+			t.Errorf("%s: %s/%d %q at %d, want %s/%d", c.path, r.Codespace, r.Code, r.Log, r.Height, c.codespace, c.code)
+		}
+	}
+	r, _ := ta.Query(context.Background(), &abci.RequestQuery{Path: "/org/1", Height: 7})
+	if r.Codespace != "query" || r.Code != 5 {
+		t.Errorf("historical query: %s/%d", r.Codespace, r.Code)
+	}
+}
+
+func TestProposals(t *testing.T) {
+	ta := newTestApp(t)
+	good := signedTx(t, rootSecretary, 0, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "B"))
+	junk := []byte{0xff, 0xff}
+	prep, _ := ta.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{
+		MaxTxBytes: int64(len(good)), Txs: [][]byte{junk, good, good},
+	})
+	if len(prep.Txs) != 1 || !bytes.Equal(prep.Txs[0], good) {
+		t.Fatalf("prepared %d txs", len(prep.Txs))
+	}
+	for _, c := range []struct {
+		txs  [][]byte
+		want abci.ResponseProcessProposal_ProposalStatus
+	}{
+		{[][]byte{good}, abci.ResponseProcessProposal_ACCEPT},
+		{[][]byte{good, junk}, abci.ResponseProcessProposal_REJECT},
+	} {
+		r, _ := ta.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: c.txs})
+		if r.Status != c.want {
+			t.Errorf("ProcessProposal = %v, want %v", r.Status, c.want)
+		}
+	}
+}
+
+func TestGenesisErrors(t *testing.T) {
+	for name, appState := range map[string]string{
+		"not json":       `[`,
+		"unknown ledger": `{"org":{},"nope":{}}`,
+		"no org":         `{}`,
+		"unknown field":  `{"org":{"bogus":1}}`,
+		"no root":        `{"org":{"params":{"max_depth":4,"max_officers_per_org":4,"max_children_per_org":4}}}`,
+	} {
+		if _, err := ParseGenesis([]byte(appState)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	store, _ := state.OpenInMemory()
+	defer store.Close()
+	a := New(store, testChainID, nil)
+	if _, err := a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: "other", AppStateBytes: []byte(`{}`)}); err == nil {
+		t.Error("InitChain accepted another chain id")
+	}
+}

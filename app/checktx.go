@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/partychain/partychain/contracts"
+)
+
+// CheckTx admits a tx to the mempool: bounds, decoding and stateless checks,
+// then the signature (new txs only: a recheck sees the same bytes), then the
+// signer's next sequence counting the txs already admitted, so a client can
+// send several in a row.
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	tx, err := a.decode(req.Tx)
+	if err == nil && req.Type == abci.CheckTxType_New && !tx.verify() {
+		err = ErrInvalidSignature.Wrap("signature does not match the body and signer")
+	}
+	if err == nil {
+		err = a.admitSequence(tx)
+	}
+	if err != nil {
+		if _, ok := contracts.AsError(err); !ok {
+			a.logger.Error("CheckTx failed", "err", err)
+		}
+		return checkTxResponse(err), nil
+	}
+	return &abci.ResponseCheckTx{GasWanted: 1}, nil
+}
+
+func (a *App) admitSequence(tx *decodedTx) error {
+	next, ok := a.pending[string(tx.addr)]
+	if !ok {
+		acc, err := a.org.Account(a.store.Committed(), tx.addr)
+		if err != nil {
+			return err
+		}
+		if acc == nil {
+			return ErrUnknownSigner.Wrapf("%X", tx.addr)
+		}
+		next = acc.Sequence
+	}
+	if err := checkSequence(tx.body.Sequence, next); err != nil {
+		return err
+	}
+	a.pending[string(tx.addr)] = next + 1
+	return nil
+}
+
+// checkSequence says which way a sequence is wrong.
+func checkSequence(got, next uint64) error {
+	switch {
+	case got < next:
+		return ErrWrongSequence.Wrapf("sequence %d is already used; the next is %d", got, next)
+	case got > next:
+		return ErrWrongSequence.Wrapf("sequence %d skips ahead; the next is %d", got, next)
+	}
+	return nil
+}

@@ -1,0 +1,41 @@
+package app
+
+import (
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/partychain/partychain/contracts"
+)
+
+// Codespace of the transaction envelope. Codes are stable; see docs/errors.md.
+const Codespace = "tx"
+
+var (
+	ErrInternal         = contracts.Register(Codespace, 1, "internal error")
+	ErrTxTooLarge       = contracts.Register(Codespace, 2, "tx too large")
+	ErrTxDecode         = contracts.Register(Codespace, 3, "tx does not decode")
+	ErrNonCanonical     = contracts.Register(Codespace, 4, "tx encoding is not canonical")
+	ErrNoMessages       = contracts.Register(Codespace, 5, "tx has no messages")
+	ErrTooManyMessages  = contracts.Register(Codespace, 6, "tx has too many messages")
+	ErrInvalidMemo      = contracts.Register(Codespace, 7, "invalid memo")
+	ErrWrongChainID     = contracts.Register(Codespace, 8, "tx is for another chain")
+	ErrInvalidSigner    = contracts.Register(Codespace, 9, "invalid signer public key")
+	ErrInvalidSignature = contracts.Register(Codespace, 10, "invalid signature")
+	ErrUnknownSigner    = contracts.Register(Codespace, 11, "unknown signer: no account for this key")
+	ErrWrongSequence    = contracts.Register(Codespace, 12, "wrong sequence")
+	ErrUnknownMessage   = contracts.Register(Codespace, 13, "unknown message type")
+	ErrHandlerPanic     = contracts.Register(Codespace, 14, "message handler failed")
+)
+
+// abciError splits a registered error into what a client sees. Anything else
+// is internal: its text stays in the node's log, the client sees tx/1.
+func abciError(err error) (codespace string, code uint32, log string) {
+	if e, ok := contracts.AsError(err); ok {
+		return e.Codespace, e.Code, err.Error()
+	}
+	return ErrInternal.Codespace, ErrInternal.Code, ErrInternal.Desc
+}
+
+func checkTxResponse(err error) *abci.ResponseCheckTx {
+	space, code, log := abciError(err)
+	return &abci.ResponseCheckTx{Codespace: space, Code: code, Log: log}
+}

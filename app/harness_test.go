@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/crypto/ed25519"
+
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
+	"github.com/partychain/partychain/state"
+)
+
+const testChainID = "partychain-test"
+
+// genesisTime is the fixed genesis time of the test chain; block h is at
+// genesisTime + h seconds.
+var genesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func key(name string) ed25519.PrivKey { return ed25519.GenPrivKeyFromSecret([]byte(name)) }
+
+var rootSecretary = key("root-secretary")
+
+// testApp is an App over an in-memory store with a root committee whose
+// secretary is rootSecretary.
+type testApp struct {
+	*App
+	t      testing.TB
+	height int64
+}
+
+func newTestApp(t testing.TB) *testApp {
+	t.Helper()
+	store, err := state.OpenInMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	ta := &testApp{App: New(store, testChainID, nil), t: t}
+	ta.initChain(DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes()))
+	return ta
+}
+
+func (ta *testApp) initChain(g *Genesis) []byte {
+	ta.t.Helper()
+	bz, err := json.Marshal(g)
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	resp, err := ta.InitChain(context.Background(), &abci.RequestInitChain{
+		ChainId: testChainID, Time: genesisTime, InitialHeight: 1, AppStateBytes: bz,
+	})
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	return resp.AppHash
+}
+
+// block finalizes and commits the next height with txs.
+func (ta *testApp) block(txs ...[]byte) *abci.ResponseFinalizeBlock {
+	ta.t.Helper()
+	ta.height++
+	resp, err := ta.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{
+		Height: ta.height, Time: genesisTime.Add(time.Duration(ta.height) * time.Second), Txs: txs,
+	})
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	if _, err := ta.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+		ta.t.Fatal(err)
+	}
+	return resp
+}
+
+// mustDeliver runs one block of txs and fails the test if any tx failed.
+func (ta *testApp) mustDeliver(txs ...[]byte) {
+	ta.t.Helper()
+	for i, r := range ta.block(txs...).TxResults {
+		if r.Code != 0 {
+			ta.t.Fatalf("tx %d: %s/%d %s", i, r.Codespace, r.Code, r.Log)
+		}
+	}
+}
+
+func (ta *testApp) checkTx(tx []byte) *abci.ResponseCheckTx {
+	ta.t.Helper()
+	resp, err := ta.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	return resp
+}
+
+func (ta *testApp) query(path string) *abci.ResponseQuery {
+	ta.t.Helper()
+	resp, err := ta.Query(context.Background(), &abci.RequestQuery{Path: path})
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	return resp
+}
+
+// body builds a tx body for signer with messages.
+func body(signer ed25519.PrivKey, seq uint64, msgs ...any) *txv1.TxBody {
+	b := &txv1.TxBody{ChainId: testChainID, Signer: signer.PubKey().Bytes(), Sequence: seq}
+	for _, m := range msgs {
+		w, err := WrapMsg(m)
+		if err != nil {
+			panic(err)
+		}
+		b.Messages = append(b.Messages, w)
+	}
+	return b
+}
+
+func sign(t testing.TB, priv ed25519.PrivKey, b *txv1.TxBody) []byte {
+	t.Helper()
+	tx, err := EncodeTx(b, func(sb []byte) ([]byte, error) { return priv.Sign(sb) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tx
+}
+
+func signedTx(t testing.TB, priv ed25519.PrivKey, seq uint64, msgs ...any) []byte {
+	t.Helper()
+	return sign(t, priv, body(priv, seq, msgs...))
+}
+
+func createOrg(parent uint64, kind orgv1.OrgKind, name string) *orgv1.MsgCreateOrg {
+	return &orgv1.MsgCreateOrg{ParentId: parent, Kind: kind, Name: name}
+}

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"strings"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cosmos/gogoproto/jsonpb"
+
+	"github.com/partychain/partychain/contracts"
+)
+
+// ErrHeightUnavailable: only the latest committed height is served.
+var ErrHeightUnavailable = contracts.Register("query", 5, "height not available")
+
+// jsonMarshaler writes proto3 JSON with field names as in the .proto files
+// and zero values shown, so explorers see every field.
+var jsonMarshaler = jsonpb.Marshaler{OrigName: true, EmitDefaults: true}
+
+// Query answers paths like /org/{id} or /account/{address} from the last
+// committed state, as proto3 JSON, with the height it was read at.
+func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
+	height := a.store.LastHeight()
+	resp := &abci.ResponseQuery{Key: []byte(req.Path), Height: height}
+	value, err := a.query(req, height)
+	if err != nil {
+		if _, ok := contracts.AsError(err); !ok {
+			a.logger.Error("query failed", "path", req.Path, "err", err)
+		}
+		resp.Codespace, resp.Code, resp.Log = abciError(err)
+		return resp, nil
+	}
+	resp.Value = value
+	return resp, nil
+}
+
+func (a *App) query(req *abci.RequestQuery, height int64) ([]byte, error) {
+	if req.Height != 0 && req.Height != height {
+		return nil, ErrHeightUnavailable.Wrapf("asked for %d; only the latest height %d is served", req.Height, height)
+	}
+	u, err := url.Parse(req.Path)
+	if err != nil || !strings.HasPrefix(u.Path, "/") {
+		return nil, contracts.ErrBadQuery.Wrapf("path %q", req.Path)
+	}
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	handler, ok := a.queries[segs[0]]
+	if !ok {
+		return nil, contracts.ErrUnknownQuery.Wrapf("%q", u.Path)
+	}
+	msg, err := handler(a.store.Committed(), segs[1:], u.Query())
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := jsonMarshaler.Marshal(&buf, msg); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
