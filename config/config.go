@@ -1,0 +1,84 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/BurntSushi/toml"
+)
+
+// FileName is app.toml's name inside <home>/config.
+const FileName = "app.toml"
+
+// Config is app.toml.
+type Config struct {
+	State State `toml:"state"`
+}
+
+// State tunes the state database (goleveldb). Node-local: it changes speed
+// and memory, never results.
+type State struct {
+	// BlockCacheMB is goleveldb's block cache.
+	BlockCacheMB int `toml:"block_cache_mb"`
+	// WriteBufferMB is goleveldb's memtable size.
+	WriteBufferMB int `toml:"write_buffer_mb"`
+}
+
+// Default is the configuration written by init and used for missing keys.
+func Default() Config {
+	return Config{State: State{BlockCacheMB: 64, WriteBufferMB: 32}}
+}
+
+// Validate checks bounds.
+func (c Config) Validate() error {
+	if c.State.BlockCacheMB < 8 || c.State.BlockCacheMB > 65536 {
+		return fmt.Errorf("state.block_cache_mb = %d: want 8 to 65536", c.State.BlockCacheMB)
+	}
+	if c.State.WriteBufferMB < 4 || c.State.WriteBufferMB > 4096 {
+		return fmt.Errorf("state.write_buffer_mb = %d: want 4 to 4096", c.State.WriteBufferMB)
+	}
+	return nil
+}
+
+// Path is app.toml's path under home.
+func Path(home string) string { return filepath.Join(home, "config", FileName) }
+
+// Load reads <home>/config/app.toml over the defaults. A missing file gives
+// the defaults; unknown keys are an error, so a typo is not ignored.
+func Load(home string) (Config, error) {
+	c := Default()
+	bz, err := os.ReadFile(Path(home))
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, err
+	}
+	md, err := toml.Decode(string(bz), &c)
+	if err != nil {
+		return c, fmt.Errorf("%s: %w", Path(home), err)
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		return c, fmt.Errorf("%s: unknown keys %v", Path(home), undecoded)
+	}
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("%s: %w", Path(home), err)
+	}
+	return c, nil
+}
+
+// Write writes c to <home>/config/app.toml.
+func Write(home string, c Config) error {
+	var buf bytes.Buffer
+	buf.WriteString("# partychain application configuration (node-local; never affects results)\n\n")
+	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(Path(home)), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(Path(home), buf.Bytes(), 0o600)
+}

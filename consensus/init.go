@@ -1,0 +1,101 @@
+package consensus
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	cfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/partychain/partychain/app"
+	"github.com/partychain/partychain/config"
+)
+
+// InitOptions describe a new single-validator home.
+type InitOptions struct {
+	Home            string
+	ChainID         string
+	Moniker         string
+	RootName        string // the root committee's name
+	SecretaryPubKey []byte // ed25519 key of the root committee's first secretary
+	GenesisTime     time.Time
+	Overwrite       bool // replace an existing genesis and config
+}
+
+// InitResult says what Init wrote.
+type InitResult struct {
+	Home             string `json:"home"`
+	ChainID          string `json:"chain_id"`
+	NodeID           string `json:"node_id"`
+	ValidatorAddress string `json:"validator_address"`
+	GenesisFile      string `json:"genesis_file"`
+}
+
+// Init writes a node home: config.toml, app.toml, a node key, a validator
+// key and state, and a genesis with this node as the only validator and a
+// root committee. Existing keys are kept; an existing genesis is an error
+// unless Overwrite is set.
+func Init(o InitOptions) (res *InitResult, err error) {
+	// CometBFT's file helpers panic on I/O errors; turn that into an error.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("init %s: %v", o.Home, r)
+		}
+	}()
+	if o.ChainID == "" || len(o.ChainID) > 50 {
+		return nil, fmt.Errorf("chain id %q must be 1 to 50 characters", o.ChainID)
+	}
+	c := DefaultConfig(o.Home, o.Moniker)
+	if _, err := os.Stat(c.GenesisFile()); err == nil && !o.Overwrite {
+		return nil, fmt.Errorf("%s already exists; pass --overwrite to replace it", c.GenesisFile())
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	cfg.EnsureRoot(o.Home)
+	cfg.WriteConfigFile(ConfigPath(o.Home), c)
+	if err := config.Write(o.Home, config.Default()); err != nil {
+		return nil, err
+	}
+	nodeKey, err := p2p.LoadOrGenNodeKey(c.NodeKeyFile())
+	if err != nil {
+		return nil, err
+	}
+	pv := privval.LoadOrGenFilePV(c.PrivValidatorKeyFile(), c.PrivValidatorStateFile())
+	pub, err := pv.GetPubKey()
+	if err != nil {
+		return nil, err
+	}
+	appState, err := json.Marshal(app.DefaultGenesis(o.RootName, o.SecretaryPubKey))
+	if err != nil {
+		return nil, err
+	}
+	if o.GenesisTime.IsZero() {
+		o.GenesisTime = time.Now().UTC().Truncate(time.Second)
+	}
+	gen := &types.GenesisDoc{
+		GenesisTime:     o.GenesisTime,
+		ChainID:         o.ChainID,
+		InitialHeight:   1,
+		ConsensusParams: types.DefaultConsensusParams(),
+		Validators:      []types.GenesisValidator{{Address: pub.Address(), PubKey: pub, Power: 10, Name: o.Moniker}},
+		AppState:        appState,
+	}
+	if err := gen.ValidateAndComplete(); err != nil {
+		return nil, err
+	}
+	if _, err := app.ParseGenesis(gen.AppState); err != nil {
+		return nil, err
+	}
+	if err := gen.SaveAs(c.GenesisFile()); err != nil {
+		return nil, err
+	}
+	return &InitResult{
+		Home: o.Home, ChainID: o.ChainID, NodeID: string(nodeKey.ID()),
+		ValidatorAddress: pub.Address().String(), GenesisFile: c.GenesisFile(),
+	}, nil
+}

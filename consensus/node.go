@@ -1,0 +1,89 @@
+package consensus
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	cfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/libs/cli/flags"
+	"github.com/cometbft/cometbft/libs/log"
+	"github.com/cometbft/cometbft/node"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/cometbft/cometbft/proxy"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/partychain/partychain/app"
+	"github.com/partychain/partychain/config"
+	"github.com/partychain/partychain/state"
+)
+
+// StateDBDir is the app's goleveldb directory under CometBFT's data dir.
+const StateDBDir = "partychain.db"
+
+// NewLogger returns CometBFT's logger on w, in the config's format and level.
+func NewLogger(c *cfg.Config, w io.Writer) (log.Logger, error) {
+	logger := log.NewTMLogger(log.NewSyncWriter(w))
+	if c.LogFormat == cfg.LogFormatJSON {
+		logger = log.NewTMJSONLogger(log.NewSyncWriter(w))
+	}
+	return flags.ParseLogLevel(c.LogLevel, logger, cfg.DefaultLogLevel)
+}
+
+// Run starts the node in home and blocks until ctx is done (a signal), then
+// stops CometBFT and closes the state database.
+func Run(ctx context.Context, home string, logOut io.Writer) error {
+	c, err := LoadConfig(home)
+	if err != nil {
+		return err
+	}
+	appConf, err := config.Load(home)
+	if err != nil {
+		return err
+	}
+	logger, err := NewLogger(c, logOut)
+	if err != nil {
+		return err
+	}
+	gen, err := types.GenesisDocFromFile(c.GenesisFile())
+	if err != nil {
+		return fmt.Errorf("genesis: %w", err)
+	}
+	store, err := state.Open(filepath.Join(c.DBDir(), StateDBDir), state.Options{
+		BlockCacheBytes:  appConf.State.BlockCacheMB << 20,
+		WriteBufferBytes: appConf.State.WriteBufferMB << 20,
+	})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	application := app.New(store, gen.ChainID, logger.With("module", "app"))
+
+	nodeKey, err := p2p.LoadNodeKey(c.NodeKeyFile())
+	if err != nil {
+		return fmt.Errorf("node key: %w", err)
+	}
+	pv := privval.LoadFilePV(c.PrivValidatorKeyFile(), c.PrivValidatorStateFile())
+	n, err := node.NewNode(c, pv, nodeKey,
+		proxy.NewLocalClientCreator(application),
+		func() (*types.GenesisDoc, error) { return gen, nil },
+		cfg.DefaultDBProvider,
+		node.DefaultMetricsProvider(c.Instrumentation),
+		logger)
+	if err != nil {
+		return fmt.Errorf("build node: %w", err)
+	}
+	if err := n.Start(); err != nil {
+		return fmt.Errorf("start node: %w", err)
+	}
+	logger.Info("partychaind started", "chain_id", gen.ChainID, "node_id", nodeKey.ID(), "rpc", c.RPC.ListenAddress, "height", store.LastHeight())
+	<-ctx.Done()
+	logger.Info("stopping partychaind")
+	if err := n.Stop(); err != nil {
+		logger.Error("stopping node", "err", err)
+	}
+	n.Wait()
+	return nil
+}
