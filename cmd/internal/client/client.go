@@ -1,0 +1,160 @@
+// Package client is what the CLI needs of a running node: ABCI queries
+// decoded from proto3 JSON, the next sequence of an account, and
+// broadcasting a tx then waiting for the block that holds it. It talks to
+// the node's RPC only.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	coretypes "github.com/cometbft/cometbft/rpc/core/types"
+	"github.com/cosmos/gogoproto/jsonpb"
+	"github.com/cosmos/gogoproto/proto"
+
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+)
+
+// Client talks to one node's RPC.
+type Client struct {
+	rpc  *rpchttp.HTTP
+	node string
+}
+
+// New returns a client for the RPC at node ("tcp://127.0.0.1:26657").
+func New(node string) (*Client, error) {
+	rpc, err := rpchttp.New(node, "/websocket")
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", node, err)
+	}
+	return &Client{rpc: rpc, node: node}, nil
+}
+
+// QueryError is a query the app answered with an error code.
+type QueryError struct {
+	Path      string
+	Codespace string
+	Code      uint32
+	Log       string
+}
+
+func (e *QueryError) Error() string {
+	return fmt.Sprintf("query %s: %s (code %s/%d)", e.Path, e.Log, e.Codespace, e.Code)
+}
+
+// Query runs an ABCI query and returns its JSON value and height.
+func (c *Client) Query(ctx context.Context, path string) ([]byte, int64, error) {
+	res, err := c.rpc.ABCIQuery(ctx, path, nil)
+	if err != nil {
+		return nil, 0, c.unreachable(err)
+	}
+	r := res.Response
+	if r.Code != 0 {
+		return nil, r.Height, &QueryError{Path: path, Codespace: r.Codespace, Code: r.Code, Log: r.Log}
+	}
+	return r.Value, r.Height, nil
+}
+
+// QueryInto runs a query and decodes the answer into m.
+func (c *Client) QueryInto(ctx context.Context, path string, m proto.Message) (int64, error) {
+	value, height, err := c.Query(ctx, path)
+	if err != nil {
+		return height, err
+	}
+	if err := jsonpb.Unmarshal(bytes.NewReader(value), m); err != nil {
+		return height, fmt.Errorf("decode answer of %s: %w", path, err)
+	}
+	return height, nil
+}
+
+// ChainID asks the node which chain it runs.
+func (c *Client) ChainID(ctx context.Context) (string, error) {
+	st, err := c.rpc.Status(ctx)
+	if err != nil {
+		return "", c.unreachable(err)
+	}
+	return st.NodeInfo.Network, nil
+}
+
+// NextSequence is the sequence the next tx of addr must carry, as of the
+// last committed block.
+func (c *Client) NextSequence(ctx context.Context, addr []byte) (uint64, error) {
+	var info orgv1.AccountInfo
+	_, err := c.QueryInto(ctx, "/account/"+strings.ToUpper(hex.EncodeToString(addr)), &info)
+	var qe *QueryError
+	if errors.As(err, &qe) && qe.Codespace == "query" && qe.Code == 4 {
+		return 0, fmt.Errorf("account %X is not on chain: an officer must grant this key a role first", addr)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return info.Account.Sequence, nil
+}
+
+// TxResult is the outcome of a broadcast tx.
+type TxResult struct {
+	Hash      string    `json:"tx_hash"`
+	Height    int64     `json:"height"` // 0 if the mempool refused it
+	Time      time.Time `json:"block_time"`
+	Codespace string    `json:"codespace,omitempty"`
+	Code      uint32    `json:"code"`
+	Log       string    `json:"log,omitempty"`
+}
+
+// OK reports whether the tx was committed with success.
+func (r *TxResult) OK() bool { return r.Code == 0 && r.Height > 0 }
+
+// BroadcastAndWait submits tx and waits until a block holds it or ctx ends.
+// A tx the mempool refuses returns at once with the refusal's code.
+func (c *Client) BroadcastAndWait(ctx context.Context, tx []byte) (*TxResult, error) {
+	sent, err := c.rpc.BroadcastTxSync(ctx, tx)
+	if err != nil {
+		return nil, c.unreachable(err)
+	}
+	res := &TxResult{Hash: sent.Hash.String()}
+	if sent.Code != 0 {
+		res.Codespace, res.Code, res.Log = sent.Codespace, sent.Code, sent.Log
+		return res, nil
+	}
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		found, err := c.rpc.Tx(ctx, sent.Hash, false)
+		if err == nil {
+			res.Height = found.Height
+			res.Codespace, res.Code, res.Log = found.TxResult.Codespace, found.TxResult.Code, found.TxResult.Log
+			break
+		}
+		if !strings.Contains(err.Error(), "not found") {
+			return res, c.unreachable(err)
+		}
+		select {
+		case <-ctx.Done():
+			return res, fmt.Errorf("tx %s was accepted by the mempool but is not in a block yet: %w", res.Hash, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+	h, err := c.rpc.Header(ctx, &res.Height)
+	if err != nil {
+		return res, c.unreachable(err)
+	}
+	res.Time = h.Header.Time
+	return res, nil
+}
+
+// Status is the node's RPC status.
+func (c *Client) Status(ctx context.Context) (*coretypes.ResultStatus, error) {
+	st, err := c.rpc.Status(ctx)
+	if err != nil {
+		return nil, c.unreachable(err)
+	}
+	return st, nil
+}
+
+func (c *Client) unreachable(err error) error {
+	return fmt.Errorf("node %s: %w", c.node, err)
+}

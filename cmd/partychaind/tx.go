@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partychain/partychain/app"
+	"github.com/partychain/partychain/cmd/internal/client"
+	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
+)
+
+const envNode = "PARTYCHAIN_NODE"
+
+func defaultNode() string {
+	if n := os.Getenv(envNode); n != "" {
+		return n
+	}
+	return "tcp://127.0.0.1:26657"
+}
+
+func addNodeFlag(cmd *cobra.Command) {
+	cmd.PersistentFlags().String("node", defaultNode(), "RPC address of a node (env "+envNode+")")
+}
+
+func rpcClient(cmd *cobra.Command) (*client.Client, error) {
+	node, _ := cmd.Flags().GetString("node")
+	return client.New(node)
+}
+
+// rejectedError is a tx the chain refused; its result is already printed.
+type rejectedError struct{ res *client.TxResult }
+
+func (e *rejectedError) Error() string {
+	return fmt.Sprintf("tx %s rejected: %s (code %s/%d)", e.res.Hash, e.res.Log, e.res.Codespace, e.res.Code)
+}
+
+func newTxCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "tx",
+		Short: "Sign and submit a transaction, then wait for its block",
+		Long: `Sign a transaction with a key from the keyring (--from), submit it to a node and
+wait until a block holds it. Prints the tx hash, height, block time and result; exits
+non-zero if the chain rejects it.`,
+	}
+	addNodeFlag(cmd)
+	f := cmd.PersistentFlags()
+	f.String("from", "", "name of the signing key in the keyring (required)")
+	f.String("chain-id", "", "chain id (default: ask the node)")
+	f.Int64("sequence", -1, "account sequence (default: ask the node)")
+	f.String("memo", "", "note stored with the tx (never personal data)")
+	f.Duration("timeout", 30*time.Second, "how long to wait for the block")
+	cmd.AddCommand(newTxOrgCmd())
+	return cmd
+}
+
+// sendTx signs msgs as one tx from --from, broadcasts it and prints the
+// outcome.
+func sendTx(cmd *cobra.Command, msgs ...any) error {
+	from, _ := cmd.Flags().GetString("from")
+	if from == "" {
+		return fmt.Errorf("--from is required: the name of the signing key")
+	}
+	timeout, _ := cmd.Flags().GetDuration("timeout")
+	kr, err := openKeyring(cmd)
+	if err != nil {
+		return err
+	}
+	info, err := kr.Show(from)
+	if err != nil {
+		return err
+	}
+	c, err := rpcClient(cmd)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+	defer cancel()
+
+	body := &txv1.TxBody{Signer: info.PubKey}
+	body.Memo, _ = cmd.Flags().GetString("memo")
+	if body.ChainId, _ = cmd.Flags().GetString("chain-id"); body.ChainId == "" {
+		if body.ChainId, err = c.ChainID(ctx); err != nil {
+			return err
+		}
+	}
+	if seq, _ := cmd.Flags().GetInt64("sequence"); seq >= 0 {
+		body.Sequence = uint64(seq)
+	} else if body.Sequence, err = c.NextSequence(ctx, info.Address); err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		w, err := app.WrapMsg(m)
+		if err != nil {
+			return err
+		}
+		body.Messages = append(body.Messages, w)
+	}
+	tx, err := app.EncodeTx(body, func(signBytes []byte) ([]byte, error) {
+		sig, _, err := kr.Sign(from, signBytes)
+		return sig, err
+	})
+	if err != nil {
+		return err
+	}
+	res, err := c.BroadcastAndWait(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := printTxResult(cmd, res); err != nil {
+		return err
+	}
+	if !res.OK() {
+		return &rejectedError{res}
+	}
+	return nil
+}
+
+func printTxResult(cmd *cobra.Command, res *client.TxResult) error {
+	if isJSON(cmd) {
+		return printJSON(cmd, res)
+	}
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, "tx hash:    %s\n", res.Hash)
+	if res.Height == 0 {
+		fmt.Fprintf(w, "height:     - (refused by the mempool)\n")
+	} else {
+		fmt.Fprintf(w, "height:     %d\nblock time: %s\n", res.Height, res.Time.UTC().Format(time.RFC3339Nano))
+	}
+	if res.Code == 0 {
+		fmt.Fprintln(w, "result:     ok")
+	} else {
+		fmt.Fprintf(w, "result:     rejected, code %s/%d: %s\n", res.Codespace, res.Code, res.Log)
+	}
+	return nil
+}
+
+// resolvePubKey reads a 64-digit hex public key or a key name.
+func resolvePubKey(cmd *cobra.Command, s string) ([]byte, error) {
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	kr, err := openKeyring(cmd)
+	if err != nil {
+		return nil, err
+	}
+	info, err := kr.Show(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q is neither a 64-digit hex public key nor a key in the keyring: %w", s, err)
+	}
+	return info.PubKey, nil
+}
+
+// resolveAddress reads a 40-digit hex address or a key name.
+func resolveAddress(cmd *cobra.Command, s string) ([]byte, error) {
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 20 {
+		return b, nil
+	}
+	kr, err := openKeyring(cmd)
+	if err != nil {
+		return nil, err
+	}
+	info, err := kr.Show(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q is neither a 40-digit hex address nor a key in the keyring: %w", s, err)
+	}
+	return info.Address, nil
+}
