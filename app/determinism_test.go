@@ -43,7 +43,7 @@ func scriptedBlocks(t testing.TB) [][][]byte {
 
 // goldenAppHash is the app hash after scriptedBlocks. It changes only when
 // the state machine changes on purpose (bump AppVersion then).
-const goldenAppHash = "c2c9abfb10db56157726b00654d7a5b35ade7d4643ce18189e667d8003eb4bcc"
+const goldenAppHash = "16d2ebb6b00f7148c00fb52f6ec3385553f21be396ce241f162a29176bf8b3b0"
 
 func TestDeterminismAndGoldenAppHash(t *testing.T) {
 	blocks := scriptedBlocks(t)

@@ -1,108 +1,107 @@
 package state
 
 import (
-	"fmt"
-
-	"github.com/syndtr/goleveldb/leveldb/comparer"
-	"github.com/syndtr/goleveldb/leveldb/iterator"
-	"github.com/syndtr/goleveldb/leveldb/memdb"
-	"github.com/syndtr/goleveldb/leveldb/util"
+	"bytes"
+	"sort"
 )
 
-// Entries in a branch are tagged: a set is tagSet followed by the value, a
-// deletion is the single byte tagDelete (a tombstone that hides the parent's
-// value).
-const (
-	tagDelete byte = 0
-	tagSet    byte = 1
-)
-
-func isTombstone(tagged []byte) bool { return tagged[0] == tagDelete }
-func untag(tagged []byte) []byte     { return tagged[1:] }
-
-// Branch is a write buffer over a parent Reader: reads see the branch's own
-// writes first, then the parent's. Write folds the branch into its parent
-// branch; dropping a branch discards it. A Branch is not safe for concurrent
-// use.
+// Branch buffers one transaction's writes over a parent KV: reads see the
+// branch's own writes first, then the parent's. Write replays the writes
+// into the parent; Discard drops them. A tx writes a handful of keys, so
+// they are kept in a sorted slice: no allocation until the first write.
+// Not safe for concurrent use; do not write to a branch while iterating it.
 type Branch struct {
-	parent Reader
-	mem    *memdb.DB
-	buf    []byte // scratch for tagging values
+	parent  KV
+	entries []entry // sorted by key, one per key
+}
+
+type entry struct {
+	key, value []byte
+	deleted    bool
 }
 
 var _ KV = (*Branch)(nil)
 
 // NewBranch returns an empty branch over parent.
-func NewBranch(parent Reader) *Branch {
-	return &Branch{parent: parent, mem: memdb.New(comparer.DefaultComparer, 1024)}
+func NewBranch(parent KV) *Branch { return &Branch{parent: parent} }
+
+func (b *Branch) find(key []byte) (int, bool) {
+	i := sort.Search(len(b.entries), func(i int) bool { return bytes.Compare(b.entries[i].key, key) >= 0 })
+	return i, i < len(b.entries) && bytes.Equal(b.entries[i].key, key)
 }
 
 // Get implements Reader.
 func (b *Branch) Get(key []byte) ([]byte, error) {
-	if tagged, err := b.mem.Get(key); err == nil {
-		if isTombstone(tagged) {
+	if i, ok := b.find(key); ok {
+		if b.entries[i].deleted {
 			return nil, nil
 		}
-		return untag(tagged), nil
+		return b.entries[i].value, nil
 	}
 	return b.parent.Get(key)
 }
 
 // Iterator implements Reader.
 func (b *Branch) Iterator(start, end []byte) Iterator {
-	return newMergeIterator(b.parent.Iterator(start, end), b.ownIterator(start, end))
-}
-
-func (b *Branch) ownIterator(start, end []byte) *ldbIterator {
-	return newLDBIterator(b.mem.NewIterator(&util.Range{Start: start, Limit: end}))
+	lo, _ := b.find(start)
+	hi := len(b.entries)
+	if end != nil {
+		hi, _ = b.find(end)
+	}
+	return newMergeIterator(b.parent.Iterator(start, end), &sliceOverlay{entries: b.entries[lo:hi]})
 }
 
 // Set implements KV.
 func (b *Branch) Set(key, value []byte) {
 	checkKey(key)
-	b.buf = append(append(b.buf[:0], tagSet), value...)
-	b.put(key, b.buf)
+	b.put(entry{key: bytes.Clone(key), value: append([]byte{}, value...)})
 }
 
 // Delete implements KV.
 func (b *Branch) Delete(key []byte) {
 	checkKey(key)
-	b.put(key, []byte{tagDelete})
+	b.put(entry{key: bytes.Clone(key), deleted: true})
 }
 
-func (b *Branch) put(key, tagged []byte) {
-	// memdb.Put fails only on programming errors in memdb itself.
-	if err := b.mem.Put(key, tagged); err != nil {
-		panic(fmt.Sprintf("state: memdb put: %v", err))
+func (b *Branch) put(e entry) {
+	i, ok := b.find(e.key)
+	if ok {
+		b.entries[i] = e
+		return
 	}
+	b.entries = append(b.entries, entry{})
+	copy(b.entries[i+1:], b.entries[i:])
+	b.entries[i] = e
 }
 
 // Len is the number of distinct keys written in this branch.
-func (b *Branch) Len() int { return b.mem.Len() }
+func (b *Branch) Len() int { return len(b.entries) }
 
-// Write folds this branch's writes into its parent, which must be a
-// *Branch, and empties this branch.
+// Write replays this branch's writes into its parent, in key order, and
+// empties the branch.
 func (b *Branch) Write() {
-	parent, ok := b.parent.(*Branch)
-	if !ok {
-		panic("state: Write on a branch whose parent is not a branch")
+	for _, e := range b.entries {
+		if e.deleted {
+			b.parent.Delete(e.key)
+		} else {
+			b.parent.Set(e.key, e.value)
+		}
 	}
-	it := b.mem.NewIterator(nil)
-	for ok := it.First(); ok; ok = it.Next() {
-		parent.put(it.Key(), it.Value())
-	}
-	it.Release()
-	b.mem.Reset()
+	b.entries = b.entries[:0]
 }
 
 // Discard drops every write of this branch.
-func (b *Branch) Discard() { b.mem.Reset() }
+func (b *Branch) Discard() { b.entries = b.entries[:0] }
 
-// rawIterator walks the branch's own tagged entries in key order.
-func (b *Branch) rawIterator() iterator.Iterator { return b.mem.NewIterator(nil) }
-
-func checkKey(key []byte) {
-	if len(key) == 0 || key[0] == reservedPrefix {
-		panic(fmt.Sprintf("state: invalid key %x: empty or in the reserved 0x00 space", key))
-	}
+// sliceOverlay reads a branch's entries as an overlay.
+type sliceOverlay struct {
+	entries []entry
 }
+
+func (s *sliceOverlay) Valid() bool   { return len(s.entries) > 0 }
+func (s *sliceOverlay) Next()         { s.entries = s.entries[1:] }
+func (s *sliceOverlay) Key() []byte   { return s.entries[0].key }
+func (s *sliceOverlay) Value() []byte { return s.entries[0].value }
+func (s *sliceOverlay) Deleted() bool { return s.entries[0].deleted }
+func (s *sliceOverlay) Error() error  { return nil }
+func (s *sliceOverlay) Close()        {}

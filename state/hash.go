@@ -34,15 +34,12 @@ func Leaf(key, value []byte, deleted bool) []byte {
 	return leaf
 }
 
-// writeSetRoot is the Merkle root of a branch's own writes in key order.
-func writeSetRoot(b *Branch) []byte {
-	leaves := make([][]byte, 0, b.Len())
-	it := b.rawIterator()
-	for ok := it.First(); ok; ok = it.Next() {
-		tagged := it.Value()
-		leaves = append(leaves, Leaf(it.Key(), untag(tagged), isTombstone(tagged)))
-	}
-	it.Release()
+// writeSetRoot is the Merkle root of a layer's writes in key order.
+func writeSetRoot(l *layer) []byte {
+	leaves := make([][]byte, 0, l.Len())
+	l.each(func(key, value []byte, deleted bool) {
+		leaves = append(leaves, Leaf(key, value, deleted))
+	})
 	return merkle.HashFromByteSlices(leaves)
 }
 

@@ -75,24 +75,31 @@ func (i *ldbIterator) Value() []byte { return i.it.Value() }
 func (i *ldbIterator) Error() error  { return i.it.Error() }
 func (i *ldbIterator) Close()        { i.it.Release() }
 
-// mergeIterator merges a branch's own entries (tagged values, tombstones
-// included) over its parent's iterator. On equal keys the branch wins.
+// overlay is a branch's or layer's own writes, in key order, deletions
+// included.
+type overlay interface {
+	Iterator
+	Deleted() bool
+}
+
+// mergeIterator merges an overlay over its parent's iterator. On equal keys
+// the overlay wins; its deletions hide the parent's entries.
 type mergeIterator struct {
 	parent Iterator
-	own    *ldbIterator
+	own    overlay
 	// fromOwn tells which source the current entry comes from.
 	fromOwn bool
 	valid   bool
 }
 
-func newMergeIterator(parent Iterator, own *ldbIterator) *mergeIterator {
+func newMergeIterator(parent Iterator, own overlay) *mergeIterator {
 	m := &mergeIterator{parent: parent, own: own}
 	m.settle()
 	return m
 }
 
 // settle positions the iterator on the smallest live key at or after the
-// current positions of both sources, skipping tombstones and the parent
+// current positions of both sources, skipping deletions and the parent
 // entries they shadow.
 func (m *mergeIterator) settle() {
 	for {
@@ -105,7 +112,7 @@ func (m *mergeIterator) settle() {
 			m.fromOwn, m.valid = false, true
 			return
 		case !pv:
-			if isTombstone(m.own.Value()) {
+			if m.own.Deleted() {
 				m.own.Next()
 				continue
 			}
@@ -114,12 +121,12 @@ func (m *mergeIterator) settle() {
 		}
 		c := bytes.Compare(m.own.Key(), m.parent.Key())
 		if c == 0 {
-			// The branch shadows the parent's entry.
+			// The overlay shadows the parent's entry.
 			m.parent.Next()
 			continue
 		}
 		if c < 0 {
-			if isTombstone(m.own.Value()) {
+			if m.own.Deleted() {
 				m.own.Next()
 				continue
 			}
@@ -154,7 +161,7 @@ func (m *mergeIterator) Key() []byte {
 
 func (m *mergeIterator) Value() []byte {
 	if m.fromOwn {
-		return untag(m.own.Value())
+		return m.own.Value()
 	}
 	return m.parent.Value()
 }

@@ -40,14 +40,14 @@ type Store struct {
 	height  int64  // last committed height
 	appHash []byte // app hash at height
 	sealed  []sealedLayer
-	open    *Branch
+	open    *layer
 }
 
 type sealedLayer struct {
 	height  int64
 	root    []byte
 	appHash []byte
-	writes  *Branch
+	writes  *layer
 }
 
 // Open opens (creating if missing) the store in dir.
@@ -97,7 +97,7 @@ func load(db *leveldb.DB) (*Store, error) {
 		s.height = int64(binary.BigEndian.Uint64(meta))
 		s.appHash = bytes.Clone(meta[8:])
 	}
-	s.open = NewBranch(s.Committed())
+	s.open = newLayer(s.Committed())
 	return s, nil
 }
 
@@ -115,7 +115,7 @@ func (s *Store) Committed() Reader { return dbReader{s.db} }
 
 // Working is the open layer: the state as of every sealed height plus the
 // writes made since. Transactions run on branches of it (NewBranch).
-func (s *Store) Working() *Branch { return s.open }
+func (s *Store) Working() KV { return s.open }
 
 // Seal closes the open layer as the write set of height and returns the
 // height's app hash; a new open layer starts over it. Height 0 is genesis and
@@ -133,7 +133,7 @@ func (s *Store) Seal(height int64) ([]byte, error) {
 	root := writeSetRoot(s.open)
 	appHash := NextAppHash(prevHash, root)
 	s.sealed = append(s.sealed, sealedLayer{height: height, root: root, appHash: appHash, writes: s.open})
-	s.open = NewBranch(s.open)
+	s.open = newLayer(s.open)
 	return appHash, nil
 }
 
@@ -149,15 +149,13 @@ func (s *Store) Commit() error {
 	}
 	batch := new(leveldb.Batch)
 	for _, l := range s.sealed {
-		it := l.writes.rawIterator()
-		for ok := it.First(); ok; ok = it.Next() {
-			if tagged := it.Value(); isTombstone(tagged) {
-				batch.Delete(it.Key())
+		l.writes.each(func(key, value []byte, deleted bool) {
+			if deleted {
+				batch.Delete(key)
 			} else {
-				batch.Put(it.Key(), untag(tagged))
+				batch.Put(key, value)
 			}
-		}
-		it.Release()
+		})
 		batch.Put(rootKey(l.height), l.root)
 	}
 	last := s.sealed[len(s.sealed)-1]
@@ -173,7 +171,7 @@ func (s *Store) Commit() error {
 // Rollback drops every uncommitted layer.
 func (s *Store) Rollback() {
 	s.sealed = nil
-	s.open = NewBranch(s.Committed())
+	s.open = newLayer(s.Committed())
 }
 
 // WriteSetRoot returns the committed write-set root of height, or nil if the

@@ -111,7 +111,7 @@ func TestDiscardedTxBranchLeavesNothing(t *testing.T) {
 	}
 	defer s.Close()
 	s.Working().Set([]byte("\x01keep"), []byte("k"))
-	before := writeSetRoot(s.Working())
+	before := writeSetRoot(s.open)
 
 	tx := NewBranch(s.Working())
 	tx.Set([]byte("\x01x"), []byte("x"))
@@ -127,7 +127,7 @@ func TestDiscardedTxBranchLeavesNothing(t *testing.T) {
 	if v := mustGet(t, s.Working(), "\x01keep"); string(v) != "k" {
 		t.Fatal("discarded delete visible")
 	}
-	if s.Working().Len() != 1 || !bytes.Equal(writeSetRoot(s.Working()), before) {
+	if s.open.Len() != 1 || !bytes.Equal(writeSetRoot(s.open), before) {
 		t.Fatal("discarded branch changed the write set")
 	}
 
@@ -175,7 +175,7 @@ func TestReservedKeysRefused(t *testing.T) {
 					t.Errorf("Set(%x) did not panic", key)
 				}
 			}()
-			NewBranch(dbReader{}).Set(key, []byte("v"))
+			NewBranch(nil).Set(key, []byte("v"))
 		}()
 	}
 }

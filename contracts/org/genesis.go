@@ -48,6 +48,7 @@ func ValidateGenesis(g *orgv1.GenesisState) error {
 	}
 	byID := make(map[uint64]orgv1.GenesisOrg, len(g.Orgs))
 	depth := make(map[uint64]uint32, len(g.Orgs))
+	children := make(map[uint64]uint32, len(g.Orgs))
 	for i, o := range g.Orgs {
 		if o.Id != uint64(i+1) {
 			return ErrInvalidGenesis.Wrapf("organization #%d has id %d, want %d", i+1, o.Id, i+1)
@@ -69,6 +70,9 @@ func ValidateGenesis(g *orgv1.GenesisState) error {
 			}
 			if !CanHold(parent.Kind, o.Kind) {
 				return ErrInvalidGenesis.Wrapf("organization %d: a %s under a %s", o.Id, KindName(o.Kind), KindName(parent.Kind))
+			}
+			if children[o.ParentId]++; children[o.ParentId] > g.Params.MaxChildrenPerOrg {
+				return ErrInvalidGenesis.Wrapf("organization %d has more than max_children_per_org children", o.ParentId)
 			}
 			depth[o.Id] = depth[o.ParentId] + 1
 			if depth[o.Id] > g.Params.MaxDepth {

@@ -70,6 +70,7 @@ func (k *Keeper) insertOrg(ctx *contracts.Context, parent *orgv1.Organization, p
 		o.ParentId, o.Depth = parent.Id, parent.Depth+1
 		path = append(pathOf(parentLine), o.Id)
 		parent.ChildCount++
+		parent.UpdatedHeight = ctx.Height
 		contracts.Save(ctx.Store, orgKey(parent.Id), parent)
 		ctx.Store.Set(childKey(parent.Id, o.Id), nil)
 	}
@@ -125,6 +126,7 @@ func (k *Keeper) DissolveOrg(ctx *contracts.Context, m *orgv1.MsgDissolveOrg) er
 	}
 	parent := line[1]
 	parent.ChildCount--
+	parent.UpdatedHeight = ctx.Height
 	contracts.Save(ctx.Store, orgKey(parent.Id), parent)
 	ctx.Store.Delete(childKey(parent.Id, o.Id))
 	ctx.Store.Delete(pathKey(pathOf(line)))
@@ -136,8 +138,9 @@ func (k *Keeper) DissolveOrg(ctx *contracts.Context, m *orgv1.MsgDissolveOrg) er
 	return nil
 }
 
-// removeOfficers deletes every grant at an organization (at most
-// max_officers_per_org of them).
+// removeOfficers ends every grant at an organization (at most
+// max_officers_per_org of them), each with its role_revoked event so a
+// search by account shows the role ended.
 func (k *Keeper) removeOfficers(ctx *contracts.Context, orgID uint64) error {
 	var officers []orgv1.Officer
 	it := state.PrefixIterator(ctx.Store, officerPrefix(orgID))
@@ -157,6 +160,7 @@ func (k *Keeper) removeOfficers(ctx *contracts.Context, orgID uint64) error {
 	for _, off := range officers {
 		ctx.Store.Delete(officerKey(orgID, off.Role, off.Address))
 		ctx.Store.Delete(accountRoleKey(off.Address, orgID, off.Role))
+		emitRoleRevoked(ctx, orgID, off.Address, off.Role)
 	}
 	return nil
 }

@@ -11,8 +11,10 @@ import (
 // MaxNameBytes bounds an organization name.
 const MaxNameBytes = 128
 
-// validName checks an organization name: 1 to 128 bytes of UTF-8, no control
-// characters, no spaces at either end.
+// validName checks an organization name: 1 to 128 bytes of UTF-8, no spaces
+// at either end, and no control, format (zero-width, direction overrides,
+// byte-order mark) or line/paragraph separator characters, so a name cannot
+// hide text or pose as another in an explorer.
 func validName(name string) error {
 	switch {
 	case name == "":
@@ -23,10 +25,14 @@ func validName(name string) error {
 		return ErrInvalidName.Wrap("not UTF-8")
 	case strings.TrimSpace(name) != name:
 		return ErrInvalidName.Wrap("spaces at the start or end")
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return ErrInvalidName.Wrap("control characters")
+	case strings.IndexFunc(name, invisible) >= 0:
+		return ErrInvalidName.Wrap("control, format or separator characters")
 	}
 	return nil
+}
+
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 // allowedChildren says which kinds each kind may have as children.

@@ -41,7 +41,7 @@ func (k *Keeper) QueryOrg(r state.Reader, path []string, q url.Values) (proto.Me
 	}
 	switch path[1] {
 	case "children":
-		return k.orgPage(r, childPrefix(id), q)
+		return orNil(k.orgPage(r, childPrefix(id), q))
 	case "subtree":
 		if o.Status != orgv1.OrgStatus_ORG_STATUS_ACTIVE {
 			return nil, ErrOrgDissolved.Wrapf("organization %d", id)
@@ -50,11 +50,19 @@ func (k *Keeper) QueryOrg(r state.Reader, path []string, q url.Values) (proto.Me
 		if err != nil {
 			return nil, err
 		}
-		return k.orgPage(r, pathKey(pathOf(line)), q)
+		return orNil(k.orgPage(r, pathKey(pathOf(line)), q))
 	case "officers":
-		return k.officers(r, officerPrefix(id))
+		return orNil(k.officers(r, officerPrefix(id)))
 	}
 	return nil, contracts.ErrUnknownQuery.Wrapf("/org/%s/%s", path[0], path[1])
+}
+
+// orNil returns a nil interface, not a typed nil, with an error.
+func orNil[M proto.Message](m M, err error) (proto.Message, error) {
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // orgPage pages through an index whose keys end in an org id.

@@ -101,11 +101,15 @@ func (k *Keeper) RevokeRole(ctx *contracts.Context, m *orgv1.MsgRevokeRole) erro
 	o.OfficerCount--
 	o.UpdatedHeight = ctx.Height
 	contracts.Save(ctx.Store, orgKey(o.Id), o)
-	ctx.Emit("role_revoked",
-		contracts.Indexed("org_id", idString(o.Id)),
-		contracts.Indexed("account", fmt.Sprintf("%X", m.Address)),
-		contracts.Attr("role", RoleName(m.Role)))
+	emitRoleRevoked(ctx, o.Id, m.Address, m.Role)
 	return nil
+}
+
+func emitRoleRevoked(ctx *contracts.Context, orgID uint64, addr []byte, role orgv1.Role) {
+	ctx.Emit("role_revoked",
+		contracts.Indexed("org_id", idString(orgID)),
+		contracts.Indexed("account", fmt.Sprintf("%X", addr)),
+		contracts.Attr("role", RoleName(role)))
 }
 
 // countUpTo counts keys under prefix, stopping at max.

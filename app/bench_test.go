@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/crypto/ed25519"
+
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	"github.com/partychain/partychain/state"
+)
+
+const (
+	benchSigners  = 1000
+	benchBlockTxs = 5000
+)
+
+// benchChain is an app on an on-disk store whose genesis has benchSigners
+// branches, each with its own organization officer.
+type benchChain struct {
+	app     *App
+	signers []ed25519.PrivKey
+	seqs    []uint64
+	height  int64
+}
+
+func newBenchChain(b *testing.B) *benchChain {
+	store, err := state.Open(b.TempDir(), state.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	g := DefaultGenesis("Bench Committee", rootSecretary.PubKey().Bytes())
+	c := &benchChain{app: New(store, testChainID, nil), seqs: make([]uint64, benchSigners)}
+	for i := 0; i < benchSigners; i++ {
+		k := key(fmt.Sprintf("officer-%d", i))
+		c.signers = append(c.signers, k)
+		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: uint64(i + 2), ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprintf("Branch %d", i)})
+		g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: uint64(i + 2), Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: k.PubKey().Bytes()})
+	}
+	ta := &testApp{App: c.app, t: b}
+	ta.initChain(g)
+	return c
+}
+
+// nextBlock signs benchBlockTxs txs, round robin over the signers: each
+// creates a group under its branch.
+func (c *benchChain) nextBlock(b *testing.B) [][]byte {
+	txs := make([][]byte, benchBlockTxs)
+	for i := range txs {
+		s := i % benchSigners
+		txs[i] = signedTx(b, c.signers[s], c.seqs[s], &orgv1.MsgCreateOrg{
+			ParentId: uint64(s + 2), Kind: orgv1.OrgKind_ORG_KIND_GROUP, Name: fmt.Sprintf("Group %d-%d", s, c.seqs[s]),
+		})
+		c.seqs[s]++
+	}
+	return txs
+}
+
+func (c *benchChain) run(b *testing.B, txs [][]byte) {
+	c.height++
+	resp, err := c.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{
+		Height: c.height, Time: genesisTime.Add(time.Duration(c.height) * time.Second), Txs: txs,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, r := range resp.TxResults {
+		if r.Code != 0 {
+			b.Fatalf("height %d tx %d: %s", c.height, i, r.Log)
+		}
+	}
+	if _, err := c.app.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkFinalizeBlockCommit measures signed org txs through FinalizeBlock
+// and Commit (synced goleveldb on disk), 5,000 txs a block. One op is one
+// block; tx/s is reported.
+func BenchmarkFinalizeBlockCommit(b *testing.B) {
+	c := newBenchChain(b)
+	blocks := make([][][]byte, b.N)
+	for i := range blocks {
+		blocks[i] = c.nextBlock(b)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		c.run(b, blocks[i])
+	}
+	b.ReportMetric(float64(b.N*benchBlockTxs)/time.Since(start).Seconds(), "tx/s")
+}
+
+// BenchmarkVerifySignatures isolates the batch verification of one block.
+func BenchmarkVerifySignatures(b *testing.B) {
+	c := newBenchChain(b)
+	txs := c.nextBlock(b)
+	decoded := make([]*decodedTx, len(txs))
+	for i, raw := range txs {
+		d, err := c.app.decode(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		decoded[i] = d
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j, ok := range verifySignatures(decoded) {
+			if !ok {
+				b.Fatalf("signature %d rejected", j)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N*len(txs))/b.Elapsed().Seconds(), "sig/s")
+}
