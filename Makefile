@@ -10,7 +10,7 @@ DEV_HOME ?= $(or $(PARTYCHAIN_HOME),$(HOME)/.partychain)
 FUZZTIME ?= 10s
 TOOLS    := $(BUILD)/tools
 
-.PHONY: all build install run test unit fuzz-short proto proto-check lint bench e2e clean
+.PHONY: all build install run test unit fuzz-short proto proto-check lint bench clean
 
 all: build
 

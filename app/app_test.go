@@ -190,6 +190,9 @@ func TestCheckTxPendingSequences(t *testing.T) {
 
 func TestQueryErrors(t *testing.T) {
 	ta := newTestApp(t)
+	if r := ta.query("/org/1"); r.Codespace != "query" || r.Code != 5 || !strings.Contains(r.Log, "no block is committed") {
+		t.Fatalf("query before the first commit: %s/%d %q", r.Codespace, r.Code, r.Log)
+	}
 	ta.mustDeliver()
 	for _, c := range []struct {
 		path      string

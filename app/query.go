@@ -37,6 +37,9 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 }
 
 func (a *App) query(req *abci.RequestQuery, height int64) ([]byte, error) {
+	if height == 0 {
+		return nil, ErrHeightUnavailable.Wrap("no block is committed yet: genesis state is readable from height 1")
+	}
 	if req.Height != 0 && req.Height != height {
 		return nil, ErrHeightUnavailable.Wrapf("asked for %d; only the latest height %d is served", req.Height, height)
 	}

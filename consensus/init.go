@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	cfg "github.com/cometbft/cometbft/config"
@@ -56,6 +57,13 @@ func Init(o InitOptions) (res *InitResult, err error) {
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
+	// A new genesis over an old chain's data would be ignored: the node
+	// would go on with the old chain. Refuse rather than mislead.
+	for _, db := range []string{"blockstore.db", "state.db", StateDBDir} {
+		if _, err := os.Stat(filepath.Join(c.DBDir(), db)); err == nil {
+			return nil, fmt.Errorf("%s holds a chain's data (%s): move data/ away before starting a new chain here", c.DBDir(), db)
+		}
+	}
 	cfg.EnsureRoot(o.Home)
 	cfg.WriteConfigFile(ConfigPath(o.Home), c)
 	if err := config.Write(o.Home, config.Default()); err != nil {
@@ -65,7 +73,7 @@ func Init(o InitOptions) (res *InitResult, err error) {
 	if err != nil {
 		return nil, err
 	}
-	pv := privval.LoadOrGenFilePV(c.PrivValidatorKeyFile(), c.PrivValidatorStateFile())
+	pv := loadOrGenValidatorKey(c)
 	pub, err := pv.GetPubKey()
 	if err != nil {
 		return nil, err
@@ -98,4 +106,22 @@ func Init(o InitOptions) (res *InitResult, err error) {
 		Home: o.Home, ChainID: o.ChainID, NodeID: string(nodeKey.ID()),
 		ValidatorAddress: pub.Address().String(), GenesisFile: c.GenesisFile(),
 	}, nil
+}
+
+// loadOrGenValidatorKey keeps an existing validator key. Its signing state
+// is created empty only when missing, which is safe here because there is
+// no chain data (checked above): the key has signed nothing on this chain.
+func loadOrGenValidatorKey(c *cfg.Config) *privval.FilePV {
+	keyFile, stateFile := c.PrivValidatorKeyFile(), c.PrivValidatorStateFile()
+	if _, err := os.Stat(keyFile); err != nil {
+		pv := privval.GenFilePV(keyFile, stateFile)
+		pv.Save()
+		return pv
+	}
+	if _, err := os.Stat(stateFile); errors.Is(err, os.ErrNotExist) {
+		pv := privval.LoadFilePVEmptyState(keyFile, stateFile)
+		pv.Save()
+		return pv
+	}
+	return privval.LoadFilePV(keyFile, stateFile)
 }

@@ -34,9 +34,10 @@ func newStatusCmd() *cobra.Command {
 			if isJSON(cmd) {
 				return printJSON(cmd, out)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "chain %s, node %s (%s)\nheight %d at %s, app hash %s\ncatching up: %v; validator %s with power %d\n",
+			fmt.Fprintf(cmd.OutOrStdout(), "chain %s, node %s (%s)\nheight %d at %s; app hash in its header (the state after height %d) %s\ncatching up: %v; validator %s with power %d\n",
 				st.NodeInfo.Network, st.NodeInfo.DefaultNodeID, st.NodeInfo.Moniker,
-				st.SyncInfo.LatestBlockHeight, st.SyncInfo.LatestBlockTime.UTC().Format("2006-01-02T15:04:05Z"), st.SyncInfo.LatestAppHash,
+				st.SyncInfo.LatestBlockHeight, st.SyncInfo.LatestBlockTime.UTC().Format("2006-01-02T15:04:05Z"),
+				st.SyncInfo.LatestBlockHeight-1, st.SyncInfo.LatestAppHash,
 				st.SyncInfo.CatchingUp, st.ValidatorInfo.Address, st.ValidatorInfo.VotingPower)
 			return nil
 		},

@@ -91,6 +91,9 @@ func (c *Client) NextSequence(ctx context.Context, addr []byte) (uint64, error) 
 	if errors.As(err, &qe) && qe.Codespace == "query" && qe.Code == 4 {
 		return 0, fmt.Errorf("account %X is not on chain: an officer must grant this key a role first", addr)
 	}
+	if errors.As(err, &qe) && qe.Codespace == "query" && qe.Code == 5 {
+		return 0, fmt.Errorf("the node has not committed its first block yet; try again in a moment (%s)", qe.Log)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -101,7 +104,7 @@ func (c *Client) NextSequence(ctx context.Context, addr []byte) (uint64, error) 
 type TxResult struct {
 	Hash      string    `json:"tx_hash"`
 	Height    int64     `json:"height"` // 0 if the mempool refused it
-	Time      time.Time `json:"block_time"`
+	Time      time.Time `json:"block_time,omitzero"`
 	Codespace string    `json:"codespace,omitempty"`
 	Code      uint32    `json:"code"`
 	Log       string    `json:"log,omitempty"`

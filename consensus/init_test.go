@@ -1,0 +1,91 @@
+package consensus
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/cometbft/cometbft/types"
+)
+
+func initOpts(home string) InitOptions {
+	return InitOptions{
+		Home: home, ChainID: "test-chain", Moniker: "n0", RootName: "Root",
+		SecretaryPubKey: ed25519.GenPrivKeyFromSecret([]byte("s")).PubKey().Bytes(),
+	}
+}
+
+func TestInitWritesAHomeThatLoads(t *testing.T) {
+	home := t.TempDir()
+	res, err := Init(initOpts(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadConfig(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := types.GenesisDocFromFile(c.GenesisFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gen.ChainID != "test-chain" || len(gen.Validators) != 1 || gen.Validators[0].Address.String() != res.ValidatorAddress {
+		t.Fatalf("genesis %+v, result %+v", gen, res)
+	}
+	if c.Mempool.MaxTxBytes != 128<<10 || c.RPC.ListenAddress != "tcp://127.0.0.1:26657" {
+		t.Fatalf("config: mempool max_tx_bytes %d, rpc %s", c.Mempool.MaxTxBytes, c.RPC.ListenAddress)
+	}
+}
+
+func TestInitRefusals(t *testing.T) {
+	home := t.TempDir()
+	if _, err := Init(initOpts(home)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Init(initOpts(home)); err == nil || !strings.Contains(err.Error(), "--overwrite") {
+		t.Fatalf("second init: %v", err)
+	}
+	o := initOpts(home)
+	o.Overwrite = true
+	if _, err := Init(o); err != nil {
+		t.Fatalf("overwrite without chain data: %v", err)
+	}
+	// With chain data, a new genesis would be ignored: refuse.
+	if err := os.MkdirAll(filepath.Join(home, "data", StateDBDir), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Init(o); err == nil || !strings.Contains(err.Error(), "chain's data") {
+		t.Fatalf("overwrite over chain data: %v", err)
+	}
+	o.ChainID = ""
+	if _, err := Init(o); err == nil {
+		t.Fatal("empty chain id accepted")
+	}
+}
+
+// A kept validator key whose signing state was removed with data/ gets a
+// fresh state instead of a panic.
+func TestInitKeepsValidatorKeyWithoutState(t *testing.T) {
+	home := t.TempDir()
+	first, err := Init(initOpts(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(home, "data")); err != nil {
+		t.Fatal(err)
+	}
+	o := initOpts(home)
+	o.Overwrite = true
+	second, err := Init(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.ValidatorAddress != first.ValidatorAddress || second.NodeID != first.NodeID {
+		t.Fatal("keys were not kept")
+	}
+	if _, err := os.Stat(filepath.Join(home, "data", "priv_validator_state.json")); err != nil {
+		t.Fatal(err)
+	}
+}
