@@ -57,8 +57,9 @@ proto-check: proto
 		git status --short -- proto; \
 		echo "generated code differs from the commit: run make proto and commit"; exit 1; fi
 
+# App benchmarks (figures in docs/performance.md).
 bench:
-	$(GO) test ./app -run '^$$' -bench . -benchtime 3x -benchmem
+	scripts/bench
 
 clean:
 	rm -rf $(BUILD)

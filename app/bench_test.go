@@ -60,8 +60,11 @@ func (c *benchChain) nextBlock(b *testing.B) [][]byte {
 	return txs
 }
 
-func (c *benchChain) run(b *testing.B, txs [][]byte) {
+// run executes one block and returns the time spent in FinalizeBlock and
+// in Commit.
+func (c *benchChain) run(b *testing.B, txs [][]byte) (finalize, commit time.Duration) {
 	c.height++
+	t0 := time.Now()
 	resp, err := c.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{
 		Height: c.height, Time: genesisTime.Add(time.Duration(c.height) * time.Second), Txs: txs,
 	})
@@ -73,9 +76,11 @@ func (c *benchChain) run(b *testing.B, txs [][]byte) {
 			b.Fatalf("height %d tx %d: %s", c.height, i, r.Log)
 		}
 	}
+	t1 := time.Now()
 	if _, err := c.app.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
 		b.Fatal(err)
 	}
+	return t1.Sub(t0), time.Since(t1)
 }
 
 // BenchmarkFinalizeBlockCommit measures signed org txs through FinalizeBlock
@@ -88,11 +93,30 @@ func BenchmarkFinalizeBlockCommit(b *testing.B) {
 		blocks[i] = c.nextBlock(b)
 	}
 	b.ResetTimer()
-	start := time.Now()
+	var finalize, commit time.Duration
 	for i := 0; i < b.N; i++ {
-		c.run(b, blocks[i])
+		fin, com := c.run(b, blocks[i])
+		finalize, commit = finalize+fin, commit+com
 	}
-	b.ReportMetric(float64(b.N*benchBlockTxs)/time.Since(start).Seconds(), "tx/s")
+	b.ReportMetric(float64(b.N*benchBlockTxs)/(finalize+commit).Seconds(), "tx/s")
+	b.ReportMetric(float64(finalize.Milliseconds())/float64(b.N), "finalize-ms/block")
+	b.ReportMetric(float64(commit.Milliseconds())/float64(b.N), "commit-ms/block")
+}
+
+// BenchmarkVerifyOne is one ed25519 verification, as CheckTx does it.
+func BenchmarkVerifyOne(b *testing.B) {
+	c := newBenchChain(b)
+	d, err := c.app.decode(c.nextBlock(b)[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if !d.verify() {
+			b.Fatal("rejected")
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sig/s")
 }
 
 // BenchmarkVerifySignatures isolates the batch verification of one block.
