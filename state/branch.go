@@ -48,6 +48,7 @@ func (b *Branch) Iterator(start, end []byte) Iterator {
 	if end != nil {
 		hi, _ = b.find(end)
 	}
+	hi = max(hi, lo) // an inverted range is empty, as in goleveldb
 	return newMergeIterator(b.parent.Iterator(start, end), &sliceOverlay{entries: b.entries[lo:hi]})
 }
 

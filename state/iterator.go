@@ -13,7 +13,8 @@ type Reader interface {
 	// means the storage failed, never that the key is missing.
 	Get(key []byte) ([]byte, error)
 	// Iterator walks the keys in [start, end) in ascending byte order. A nil
-	// end means no upper bound. The caller must Close it.
+	// end means no upper bound; start >= end is an empty range. The caller
+	// must Close it.
 	Iterator(start, end []byte) Iterator
 }
 

@@ -207,8 +207,10 @@ func TestAppHashVector(t *testing.T) {
 	}
 }
 
-// TestBranchMatchesModel runs random writes through three layers (committed,
-// block, tx) and checks Get and every iteration against a plain map.
+// TestBranchMatchesModel runs random writes through stacked layers (the
+// committed database, up to three sealed heights not yet committed, the open
+// layer) and tx branches, checking Get and every iteration against a plain
+// map.
 func TestBranchMatchesModel(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
 	s, err := OpenInMemory()
@@ -244,8 +246,16 @@ func TestBranchMatchesModel(t *testing.T) {
 			tx.Discard()
 		}
 		checkAgainst(t, s.Working(), model)
-		sealCommit(t, s, height)
-		checkAgainst(t, s.Committed(), model)
+		if _, err := s.Seal(height); err != nil {
+			t.Fatal(err)
+		}
+		if height%3 == 0 { // stack sealed layers between commits
+			if err := s.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			checkAgainst(t, s.Committed(), model)
+		}
+		checkAgainst(t, s.Working(), model)
 	}
 }
 
@@ -305,5 +315,24 @@ func TestPrefixEnd(t *testing.T) {
 		if got := PrefixEnd(c.in); !bytes.Equal(got, c.want) {
 			t.Errorf("PrefixEnd(%x) = %x, want %x", c.in, got, c.want)
 		}
+	}
+}
+
+func TestInvertedRangeIsEmpty(t *testing.T) {
+	s, err := OpenInMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Working().Set([]byte("\x01a"), nil)
+	s.Working().Set([]byte("\x01b"), nil)
+	tx := NewBranch(s.Working())
+	tx.Set([]byte("\x01c"), nil)
+	for _, r := range []Reader{tx, s.Working(), s.Committed()} {
+		it := r.Iterator([]byte("\x01c"), []byte("\x01a"))
+		if it.Valid() {
+			t.Errorf("%T: inverted range yields %x", r, it.Key())
+		}
+		it.Close()
 	}
 }
