@@ -43,7 +43,7 @@ func scriptedBlocks(t testing.TB) [][][]byte {
 
 // goldenAppHash is the app hash after scriptedBlocks. It changes only when
 // the state machine changes on purpose (bump AppVersion then).
-const goldenAppHash = "16d2ebb6b00f7148c00fb52f6ec3385553f21be396ce241f162a29176bf8b3b0"
+const goldenAppHash = "449c21eea3b003006c7bfce0bf68d1aaf473b68c707c936ac5c0a4d836dad6cd"
 
 func TestDeterminismAndGoldenAppHash(t *testing.T) {
 	blocks := scriptedBlocks(t)

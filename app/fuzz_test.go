@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -57,4 +58,40 @@ func FuzzCheckTx(f *testing.F) {
 		}
 		ta.store.Rollback()
 	})
+}
+
+// TestParallelVerifyMatchesSingle: the parallel batch path (blocks of 64
+// txs or more) gives, index for index, what one-by-one verification gives,
+// with bad signatures and undecodable txs mixed in.
+func TestParallelVerifyMatchesSingle(t *testing.T) {
+	ta := newTestApp(t)
+	var decoded []*decodedTx
+	for i := 0; i < 300; i++ {
+		raw := signedTx(t, key(fmt.Sprint("signer-", i%17)), uint64(i), createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "B"))
+		if i%7 == 3 {
+			raw[len(raw)-1] ^= 0x40 // break the signature
+		}
+		d, err := ta.decode(raw)
+		if i%11 == 5 {
+			d, err = nil, nil // an undecodable tx has no entry
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded = append(decoded, d)
+	}
+	got := verifySignatures(decoded)
+	bad := 0
+	for i, d := range decoded {
+		want := d != nil && d.verify()
+		if got[i] != want {
+			t.Fatalf("tx %d: batch says %v, one by one %v", i, got[i], want)
+		}
+		if !want {
+			bad++
+		}
+	}
+	if bad < 60 {
+		t.Fatalf("only %d failing entries: the test lost its bad cases", bad)
+	}
 }

@@ -12,9 +12,6 @@ import (
 	"github.com/partychain/partychain/contracts"
 )
 
-// ErrHeightUnavailable: only the latest committed height is served.
-var ErrHeightUnavailable = contracts.Register("query", 5, "height not available")
-
 // jsonMarshaler writes proto3 JSON with field names as in the .proto files
 // and zero values shown, so explorers see every field.
 var jsonMarshaler = jsonpb.Marshaler{OrigName: true, EmitDefaults: true}
@@ -38,10 +35,10 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 
 func (a *App) query(req *abci.RequestQuery, height int64) ([]byte, error) {
 	if height == 0 {
-		return nil, ErrHeightUnavailable.Wrap("no block is committed yet: genesis state is readable from height 1")
+		return nil, contracts.ErrHeightUnavailable.Wrap("no block is committed yet: genesis state is readable from height 1")
 	}
 	if req.Height != 0 && req.Height != height {
-		return nil, ErrHeightUnavailable.Wrapf("asked for %d; only the latest height %d is served", req.Height, height)
+		return nil, contracts.ErrHeightUnavailable.Wrapf("asked for %d; only the latest height %d is served", req.Height, height)
 	}
 	u, err := url.Parse(req.Path)
 	if err != nil || !strings.HasPrefix(u.Path, "/") {

@@ -137,7 +137,10 @@ func unwrap(m *txv1.Msg) any {
 // its code.
 func wrapMsgErr(i int, action string, err error) error {
 	if e, ok := contracts.AsError(err); ok {
-		return e.Wrapf("message %d (%s): %s", i, action, trimDesc(err.Error(), e.Desc))
+		if detail := trimDesc(err.Error(), e.Desc); detail != "" {
+			return e.Wrapf("message %d (%s): %s", i, action, detail)
+		}
+		return e.Wrapf("message %d (%s)", i, action)
 	}
 	return err
 }

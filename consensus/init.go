@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	cfg "github.com/cometbft/cometbft/config"
@@ -48,8 +49,8 @@ func Init(o InitOptions) (res *InitResult, err error) {
 			err = fmt.Errorf("init %s: %v", o.Home, r)
 		}
 	}()
-	if o.ChainID == "" || len(o.ChainID) > 50 {
-		return nil, fmt.Errorf("chain id %q must be 1 to 50 characters", o.ChainID)
+	if err := ValidateInit(o.ChainID, o.RootName); err != nil {
+		return nil, err
 	}
 	c := DefaultConfig(o.Home, o.Moniker)
 	if _, err := os.Stat(c.GenesisFile()); err == nil && !o.Overwrite {
@@ -106,6 +107,22 @@ func Init(o InitOptions) (res *InitResult, err error) {
 		Home: o.Home, ChainID: o.ChainID, NodeID: string(nodeKey.ID()),
 		ValidatorAddress: pub.Address().String(), GenesisFile: c.GenesisFile(),
 	}, nil
+}
+
+// ValidateInit checks init's arguments before anything is written: the
+// chain id and a genesis with this root committee name.
+func ValidateInit(chainID, rootName string) error {
+	if chainID == "" || len(chainID) > types.MaxChainIDLen || strings.TrimSpace(chainID) != chainID {
+		return fmt.Errorf("chain id %q must be 1 to %d characters without spaces at either end", chainID, types.MaxChainIDLen)
+	}
+	placeholder := make([]byte, 32) // any well-formed key will do for the check
+	placeholder[0] = 1
+	bz, err := json.Marshal(app.DefaultGenesis(rootName, placeholder))
+	if err != nil {
+		return err
+	}
+	_, err = app.ParseGenesis(bz)
+	return err
 }
 
 // loadOrGenValidatorKey keeps an existing validator key. Its signing state

@@ -78,3 +78,11 @@ func AsError(err error) (*Error, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// Corrupt turns an error met where the state must be consistent (a record
+// an index points at is missing, say) into a node fault: it keeps the text
+// but drops any registered code, so it halts the node instead of becoming
+// a tx's result on some nodes only.
+func Corrupt(err error, format string, args ...any) error {
+	return fmt.Errorf("state corruption: %s: %v", fmt.Sprintf(format, args...), err)
+}

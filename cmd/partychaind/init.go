@@ -28,6 +28,10 @@ public key; without it, a key named "secretary" is created (or reused) in the ke
 				moniker = args[0]
 			}
 			home, _ := cmd.Flags().GetString("home")
+			// Check the arguments before a key or a file is written.
+			if err := consensus.ValidateInit(chainID, rootName); err != nil {
+				return err
+			}
 			pub, name, err := initSecretary(cmd, secretary)
 			if err != nil {
 				return err

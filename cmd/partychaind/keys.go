@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -365,21 +364,6 @@ func keysTerminal(cmd *cobra.Command) (*os.File, bool) {
 	return f, true
 }
 
-func outputFormat(cmd *cobra.Command) (string, error) {
-	format, err := cmd.Flags().GetString("output")
-	if err != nil {
-		return "", fmt.Errorf("flag --output: %w", err)
-	}
-	switch format {
-	case "", "text":
-		return "text", nil
-	case "json":
-		return "json", nil
-	default:
-		return "", fmt.Errorf("unknown output format %q: use text or json", format)
-	}
-}
-
 // keysPrintInfos prints keys as a table (text) or JSON: an array when
 // asList, else the single object.
 func keysPrintInfos(cmd *cobra.Command, format string, infos []keyring.Info, asList bool) error {
@@ -399,12 +383,6 @@ func keysPrintInfos(cmd *cobra.Command, format string, infos []keyring.Info, asL
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", i.Name, i.AddressHex(), i.PubKeyHex())
 	}
 	return tw.Flush()
-}
-
-func printJSON(cmd *cobra.Command, v any) error {
-	enc := json.NewEncoder(cmd.OutOrStdout())
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 // keysWriteNewFile creates path with mode 0600 (never overwriting) and

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,11 +61,25 @@ func isJSON(cmd *cobra.Command) bool {
 	return f == "json"
 }
 
-// printRawJSON prints JSON bytes indented.
-func printRawJSON(cmd *cobra.Command, raw []byte) error {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return err
+// outputFormat reads -o: text (the default) or json.
+func outputFormat(cmd *cobra.Command) (string, error) {
+	format, err := cmd.Flags().GetString("output")
+	if err != nil {
+		return "", fmt.Errorf("flag --output: %w", err)
 	}
-	return printJSON(cmd, v)
+	switch format {
+	case "", "text":
+		return "text", nil
+	case "json":
+		return "json", nil
+	default:
+		return "", fmt.Errorf("unknown output format %q: use text or json", format)
+	}
+}
+
+// printJSON prints v as indented JSON.
+func printJSON(cmd *cobra.Command, v any) error {
+	enc := json.NewEncoder(cmd.OutOrStdout())
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/cmd/internal/keyring"
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
 )
 
@@ -141,23 +142,17 @@ func printTxResult(cmd *cobra.Command, res *client.TxResult) error {
 
 // resolvePubKey reads a 64-digit hex public key or a key name.
 func resolvePubKey(cmd *cobra.Command, s string) ([]byte, error) {
-	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
-		return b, nil
-	}
-	kr, err := openKeyring(cmd)
-	if err != nil {
-		return nil, err
-	}
-	info, err := kr.Show(s)
-	if err != nil {
-		return nil, fmt.Errorf("%q is neither a 64-digit hex public key nor a key in the keyring: %w", s, err)
-	}
-	return info.PubKey, nil
+	return resolveKey(cmd, s, 32, "public key", func(i keyring.Info) []byte { return i.PubKey })
 }
 
 // resolveAddress reads a 40-digit hex address or a key name.
 func resolveAddress(cmd *cobra.Command, s string) ([]byte, error) {
-	if b, err := hex.DecodeString(s); err == nil && len(b) == 20 {
+	return resolveKey(cmd, s, 20, "address", func(i keyring.Info) []byte { return i.Address })
+}
+
+// resolveKey reads size bytes of hex, or else the named key's field.
+func resolveKey(cmd *cobra.Command, s string, size int, what string, field func(keyring.Info) []byte) ([]byte, error) {
+	if b, err := hex.DecodeString(s); err == nil && len(b) == size {
 		return b, nil
 	}
 	kr, err := openKeyring(cmd)
@@ -166,7 +161,7 @@ func resolveAddress(cmd *cobra.Command, s string) ([]byte, error) {
 	}
 	info, err := kr.Show(s)
 	if err != nil {
-		return nil, fmt.Errorf("%q is neither a 40-digit hex address nor a key in the keyring: %w", s, err)
+		return nil, fmt.Errorf("%q is neither a %d-digit hex %s nor a key in the keyring: %w", s, 2*size, what, err)
 	}
-	return info.Address, nil
+	return field(info), nil
 }

@@ -9,7 +9,7 @@ import (
 
 // DefaultParams are the policy defaults.
 func DefaultParams() orgv1.Params {
-	return orgv1.Params{MaxDepth: 16, MaxOfficersPerOrg: 64, MaxChildrenPerOrg: 100_000}
+	return orgv1.Params{MaxDepth: 16, MaxOfficersPerOrg: 64, MaxChildrenPerOrg: 100_000, CalendarUtcOffsetMinutes: 480}
 }
 
 // DefaultGenesis is a root committee named rootName whose first secretary is
@@ -32,6 +32,8 @@ func validateParams(p orgv1.Params) error {
 		return ErrInvalidGenesis.Wrapf("max_officers_per_org %d must be from 1 to 1024", p.MaxOfficersPerOrg)
 	case p.MaxChildrenPerOrg < 1:
 		return ErrInvalidGenesis.Wrap("max_children_per_org must be at least 1")
+	case p.CalendarUtcOffsetMinutes < -720 || p.CalendarUtcOffsetMinutes > 840:
+		return ErrInvalidGenesis.Wrapf("calendar_utc_offset_minutes %d must be from -720 to 840", p.CalendarUtcOffsetMinutes)
 	}
 	return nil
 }

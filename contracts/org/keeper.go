@@ -19,7 +19,8 @@ type DissolveGuard interface {
 // Keeper is the organization ledger. It holds no state of its own: all of it
 // is in the store it is handed.
 type Keeper struct {
-	guards []DissolveGuard
+	guards     []DissolveGuard
+	orgQueries map[string]OrgQuery
 }
 
 // NewKeeper returns the organization ledger.
@@ -61,7 +62,7 @@ func (k *Keeper) Ancestry(r state.Reader, o *orgv1.Organization) ([]*orgv1.Organ
 	for cur := o; cur.ParentId != 0; {
 		parent, err := k.Org(r, cur.ParentId)
 		if err != nil {
-			return nil, fmt.Errorf("organization %d has a broken parent link: %w", cur.Id, err)
+			return nil, contracts.Corrupt(err, "organization %d has a broken parent link", cur.Id)
 		}
 		if uint32(len(line)) > o.Depth {
 			return nil, fmt.Errorf("organization %d: ancestry longer than its depth %d", o.Id, o.Depth)
@@ -94,6 +95,44 @@ func (k *Keeper) authorize(r state.Reader, signer []byte, line []*orgv1.Organiza
 
 // managers are the roles that manage the tree and its officers.
 var managers = []orgv1.Role{orgv1.Role_ROLE_SECRETARY, orgv1.Role_ROLE_ORGANIZATION_OFFICER}
+
+// managedOrg loads an active organization and its ancestry, and checks the
+// signer holds one of roles (managers if none) there or above: at a strict
+// ancestor only when strict.
+func (k *Keeper) managedOrg(ctx *contracts.Context, id uint64, strict bool, roles ...orgv1.Role) (*orgv1.Organization, []*orgv1.Organization, error) {
+	o, err := k.ActiveOrg(ctx.Store, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	line, err := k.Ancestry(ctx.Store, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(roles) == 0 {
+		roles = managers
+	}
+	authLine := line
+	if strict {
+		if len(line) < 2 {
+			return nil, nil, ErrCannotDissolveRoot
+		}
+		authLine = line[1:]
+	}
+	if err := k.authorize(ctx.Store, ctx.Signer, authLine, roles...); err != nil {
+		return nil, nil, err
+	}
+	return o, line, nil
+}
+
+// grantors are the roles that may grant or revoke role. The secretary role
+// needs a secretary: an organization officer keeps records and must not be
+// able to make itself secretary or unseat one.
+func grantors(role orgv1.Role) []orgv1.Role {
+	if role == orgv1.Role_ROLE_SECRETARY {
+		return []orgv1.Role{orgv1.Role_ROLE_SECRETARY}
+	}
+	return managers
+}
 
 func roleNames(roles []orgv1.Role) string {
 	s := ""

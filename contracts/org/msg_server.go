@@ -24,15 +24,8 @@ func idString(id uint64) string { return strconv.FormatUint(id, 10) }
 
 // CreateOrg creates an organization under an active parent.
 func (k *Keeper) CreateOrg(ctx *contracts.Context, m *orgv1.MsgCreateOrg) error {
-	parent, err := k.ActiveOrg(ctx.Store, m.ParentId)
+	parent, line, err := k.managedOrg(ctx, m.ParentId, false)
 	if err != nil {
-		return err
-	}
-	line, err := k.Ancestry(ctx.Store, parent)
-	if err != nil {
-		return err
-	}
-	if err := k.authorize(ctx.Store, ctx.Signer, line, managers...); err != nil {
 		return err
 	}
 	if !CanHold(parent.Kind, m.Kind) {
@@ -80,15 +73,8 @@ func (k *Keeper) insertOrg(ctx *contracts.Context, parent *orgv1.Organization, p
 
 // RenameOrg renames an active organization.
 func (k *Keeper) RenameOrg(ctx *contracts.Context, m *orgv1.MsgRenameOrg) error {
-	o, err := k.ActiveOrg(ctx.Store, m.OrgId)
+	o, _, err := k.managedOrg(ctx, m.OrgId, false)
 	if err != nil {
-		return err
-	}
-	line, err := k.Ancestry(ctx.Store, o)
-	if err != nil {
-		return err
-	}
-	if err := k.authorize(ctx.Store, ctx.Signer, line, managers...); err != nil {
 		return err
 	}
 	o.Name, o.UpdatedHeight = m.Name, ctx.Height
@@ -99,18 +85,8 @@ func (k *Keeper) RenameOrg(ctx *contracts.Context, m *orgv1.MsgRenameOrg) error 
 
 // DissolveOrg dissolves an empty organization; its officer grants end.
 func (k *Keeper) DissolveOrg(ctx *contracts.Context, m *orgv1.MsgDissolveOrg) error {
-	o, err := k.ActiveOrg(ctx.Store, m.OrgId)
+	o, line, err := k.managedOrg(ctx, m.OrgId, true)
 	if err != nil {
-		return err
-	}
-	if o.ParentId == 0 {
-		return ErrCannotDissolveRoot
-	}
-	line, err := k.Ancestry(ctx.Store, o)
-	if err != nil {
-		return err
-	}
-	if err := k.authorize(ctx.Store, ctx.Signer, line[1:], managers...); err != nil {
 		return err
 	}
 	if o.ChildCount > 0 {

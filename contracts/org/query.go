@@ -20,6 +20,7 @@ import (
 //	/org/{id}/children?page=&limit=
 //	/org/{id}/officers
 //	/org/{id}/subtree?page=&limit=   (active organizations, depth first)
+//	/org/{id}/{name}                 (answered by another ledger: AddOrgQuery)
 func (k *Keeper) QueryOrg(r state.Reader, path []string, q url.Values) (proto.Message, error) {
 	if len(path) == 1 && path[0] == "params" {
 		p, err := k.Params(r)
@@ -54,7 +55,21 @@ func (k *Keeper) QueryOrg(r state.Reader, path []string, q url.Values) (proto.Me
 	case "officers":
 		return orNil(k.officers(r, officerPrefix(id)))
 	}
+	if h, ok := k.orgQueries[path[1]]; ok {
+		return h(r, o, q)
+	}
 	return nil, contracts.ErrUnknownQuery.Wrapf("/org/%s/%s", path[0], path[1])
+}
+
+// OrgQuery answers /org/{id}/{name} for another ledger (members, stats).
+type OrgQuery func(r state.Reader, o *orgv1.Organization, q url.Values) (proto.Message, error)
+
+// AddOrgQuery lets another ledger answer /org/{id}/{name}.
+func (k *Keeper) AddOrgQuery(name string, h OrgQuery) {
+	if k.orgQueries == nil {
+		k.orgQueries = map[string]OrgQuery{}
+	}
+	k.orgQueries[name] = h
 }
 
 // orNil returns a nil interface, not a typed nil, with an error.
@@ -72,24 +87,16 @@ func (k *Keeper) orgPage(r state.Reader, prefix []byte, q url.Values) (*orgv1.Or
 		return nil, err
 	}
 	out := &orgv1.OrgPage{Page: pg.Page, Limit: pg.Limit}
-	it := state.PrefixIterator(r, prefix)
-	defer it.Close()
-	for skip := pg.Offset(); it.Valid() && skip > 0; it.Next() {
-		skip--
-	}
-	for ; it.Valid(); it.Next() {
-		if uint32(len(out.Orgs)) == pg.Limit {
-			out.HasMore = true
-			break
-		}
-		key := it.Key()
+	out.Next, err = contracts.ScanPage(r, prefix, pg, func(key, _ []byte) error {
 		o, err := k.Org(r, binary.BigEndian.Uint64(key[len(key)-8:]))
 		if err != nil {
-			return nil, fmt.Errorf("index entry %x: %w", key, err)
+			return contracts.Corrupt(err, "index entry %x", key)
 		}
 		out.Orgs = append(out.Orgs, *o)
-	}
-	return out, it.Error()
+		return nil
+	})
+	out.HasMore = out.Next != ""
+	return out, err
 }
 
 func (k *Keeper) officers(r state.Reader, prefix []byte) (*orgv1.OfficerList, error) {
@@ -106,14 +113,19 @@ func (k *Keeper) officers(r state.Reader, prefix []byte) (*orgv1.OfficerList, er
 	return out, it.Error()
 }
 
-// QueryAccount answers /account/{address hex}: the account and its roles.
-func (k *Keeper) QueryAccount(r state.Reader, path []string, _ url.Values) (proto.Message, error) {
+// QueryAccount answers /account/{address hex}?page=&limit=&after=: the
+// account and a page of the roles it holds.
+func (k *Keeper) QueryAccount(r state.Reader, path []string, q url.Values) (proto.Message, error) {
 	if len(path) != 1 {
 		return nil, contracts.ErrUnknownQuery.Wrap("want /account/{address}")
 	}
 	addr, err := hex.DecodeString(path[0])
 	if err != nil || len(addr) != AddressLen {
 		return nil, contracts.ErrBadQuery.Wrapf("address %q must be %d bytes of hex", path[0], AddressLen)
+	}
+	pg, err := contracts.ParsePage(q)
+	if err != nil {
+		return nil, err
 	}
 	acc, err := k.Account(r, addr)
 	if err != nil {
@@ -123,21 +135,22 @@ func (k *Keeper) QueryAccount(r state.Reader, path []string, _ url.Values) (prot
 		return nil, contracts.ErrNotFound.Wrapf("account %X", addr)
 	}
 	out := &orgv1.AccountInfo{Account: acc}
-	it := state.PrefixIterator(r, accountRolePrefix(addr))
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		key := it.Key()
+	out.Next, err = contracts.ScanPage(r, accountRolePrefix(addr), pg, func(key, _ []byte) error {
 		orgID := binary.BigEndian.Uint64(key[len(key)-9:])
 		role := orgv1.Role(key[len(key)-1])
 		var off orgv1.Officer
 		found, err := contracts.Load(r, officerKey(orgID, role, addr), &off)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !found {
-			return nil, fmt.Errorf("role index %x has no officer record", key)
+			return fmt.Errorf("state corruption: role index %x has no officer record", key)
 		}
 		out.Roles = append(out.Roles, off)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, it.Error()
+	return out, nil
 }

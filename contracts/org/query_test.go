@@ -29,6 +29,42 @@ func newQueryTree(t *testing.T) *ledger {
 	return l
 }
 
+// TestQueryCursorPaging walks every list with after=<next> and gets the
+// same entries as one big page.
+func TestQueryCursorPaging(t *testing.T) {
+	l := newQueryTree(t)
+	r := l.store.Committed()
+	for _, list := range []string{"/org/1/subtree", "/org/2/subtree", "/org/1/children"} {
+		whole := mustQuery[*orgv1.OrgPage](l, r, list+"?limit=200")
+		var walked []uint64
+		after := ""
+		for pages := 0; ; pages++ {
+			path := list + "?limit=2"
+			if after != "" {
+				path += "&after=" + after
+			}
+			p := mustQuery[*orgv1.OrgPage](l, r, path)
+			for _, o := range p.Orgs {
+				walked = append(walked, o.Id)
+			}
+			if p.HasMore != (p.Next != "") || pages > 20 {
+				t.Fatalf("%s: has_more %v next %q", path, p.HasMore, p.Next)
+			}
+			if p.Next == "" {
+				break
+			}
+			after = p.Next
+		}
+		var want []uint64
+		for _, o := range whole.Orgs {
+			want = append(want, o.Id)
+		}
+		if !slices.Equal(walked, want) {
+			t.Errorf("%s by cursor %v, in one page %v", list, walked, want)
+		}
+	}
+}
+
 func TestQueryOrgPages(t *testing.T) {
 	l := newQueryTree(t)
 	r := l.store.Committed()
@@ -53,7 +89,7 @@ func TestQueryOrgPages(t *testing.T) {
 		{"/org/1/subtree?limit=10", all, false, 1, 10},
 		{"/org/1/subtree?limit=9", all[:9], true, 1, 9},
 		{"/org/1/subtree?limit=200", all, false, 1, 200},
-		{"/org/1/subtree?page=4294967295&limit=200", []uint64{}, false, 4294967295, 200},
+		{"/org/1/subtree?page=51&limit=200", []uint64{}, false, 51, 200}, // offset 10,000: the deepest allowed
 		// Active children in id order.
 		{"/org/1/children", []uint64{2, 6, 10}, false, 1, 50},
 		{"/org/2/children", []uint64{3, 8}, false, 1, 50},
@@ -184,6 +220,11 @@ func TestQueryErrors(t *testing.T) {
 		{"/org/18446744073709551616", contracts.ErrBadQuery, code{"query", 3}},
 		{"/org/abc/children", contracts.ErrBadQuery, code{"query", 3}},
 		{"/org/1/children?limit=0", contracts.ErrBadQuery, code{"query", 3}},
+		{"/org/1/subtree?page=52&limit=200", contracts.ErrBadQuery, code{"query", 3}}, // beyond 10,000: use after=
+		{"/org/1/subtree?page=4294967295&limit=200", contracts.ErrBadQuery, code{"query", 3}},
+		{"/org/1/subtree?after=zz", contracts.ErrBadQuery, code{"query", 3}},
+		{"/org/1/subtree?after=0102&page=2", contracts.ErrBadQuery, code{"query", 3}},
+		{"/org/2/subtree?after=0102", contracts.ErrBadQuery, code{"query", 3}}, // a cursor of another list
 		{"/org/1/children?limit=201", contracts.ErrBadQuery, code{"query", 3}},
 		{"/org/1/children?limit=ten", contracts.ErrBadQuery, code{"query", 3}},
 		{"/org/1/children?page=0", contracts.ErrBadQuery, code{"query", 3}},

@@ -11,15 +11,8 @@ import (
 // GrantRole grants a role at an active organization to a key, opening an
 // account for the key if it has none.
 func (k *Keeper) GrantRole(ctx *contracts.Context, m *orgv1.MsgGrantRole) error {
-	o, err := k.ActiveOrg(ctx.Store, m.OrgId)
+	o, _, err := k.managedOrg(ctx, m.OrgId, false, grantors(m.Role)...)
 	if err != nil {
-		return err
-	}
-	line, err := k.Ancestry(ctx.Store, o)
-	if err != nil {
-		return err
-	}
-	if err := k.authorize(ctx.Store, ctx.Signer, line, managers...); err != nil {
 		return err
 	}
 	addr := AddressOf(m.PubKey)
@@ -67,17 +60,11 @@ func (k *Keeper) grant(ctx *contracts.Context, o *orgv1.Organization, role orgv1
 	return nil
 }
 
-// RevokeRole ends a grant. The root committee keeps at least one secretary.
+// RevokeRole ends a grant. The root committee keeps at least one secretary;
+// only a secretary may grant or revoke the secretary role.
 func (k *Keeper) RevokeRole(ctx *contracts.Context, m *orgv1.MsgRevokeRole) error {
-	o, err := k.ActiveOrg(ctx.Store, m.OrgId)
+	o, _, err := k.managedOrg(ctx, m.OrgId, false, grantors(m.Role)...)
 	if err != nil {
-		return err
-	}
-	line, err := k.Ancestry(ctx.Store, o)
-	if err != nil {
-		return err
-	}
-	if err := k.authorize(ctx.Store, ctx.Signer, line, managers...); err != nil {
 		return err
 	}
 	held, err := k.HasRoleAt(ctx.Store, m.Address, o.Id, m.Role)

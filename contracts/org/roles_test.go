@@ -40,11 +40,17 @@ func TestGrantRole(t *testing.T) {
 		{"by the parent's secretary", "branch-secretary", groupID, secretary, "newcomer", nil, code{}},
 		{"second role for an existing account", "root-secretary", branchID, publicity, "branch-clerk", nil, code{}},
 		{"same role at another org", "branch-secretary", groupID, secretary, "branch-secretary", nil, code{}},
-		{"root secretary granted by the root's officer", "root-officer", rootID, secretary, "newcomer", nil, code{}},
+		{"root secretary granted by the root's secretary", "root-secretary", rootID, secretary, "newcomer", nil, code{}},
+		{"deputy granted by the root's officer", "root-officer", rootID, deputy, "newcomer", nil, code{}},
 		{"to oneself", "gb-secretary", gbID, orgOffice, "gb-secretary", nil, code{}},
 
 		{"held already", "root-secretary", branchID, secretary, "branch-secretary", org.ErrRoleAlreadyHeld, code{"org", 12}},
-		{"held already at the root", "root-officer", rootID, secretary, "root-secretary", org.ErrRoleAlreadyHeld, code{"org", 12}},
+		{"held already at the root", "root-secretary", rootID, secretary, "root-secretary", org.ErrRoleAlreadyHeld, code{"org", 12}},
+		// Only a secretary makes a secretary: an organization officer keeps
+		// records and must not be able to seize the office.
+		{"secretary granted by the root's officer", "root-officer", rootID, secretary, "newcomer", org.ErrUnauthorized, code{"org", 3}},
+		{"secretary granted to itself by the root's officer", "root-officer", rootID, secretary, "root-officer", org.ErrUnauthorized, code{"org", 3}},
+		{"secretary granted by an ancestor's officer", "east-officer", groupID, secretary, "newcomer", org.ErrUnauthorized, code{"org", 3}},
 		{"by the org's dues clerk", "branch-clerk", branchID, deputy, "newcomer", org.ErrUnauthorized, code{"org", 3}},
 		{"by a sibling subtree's secretary", "west-secretary", branchID, deputy, "newcomer", org.ErrUnauthorized, code{"org", 3}},
 		{"by a child's secretary", "branch-secretary", gbID, deputy, "newcomer", org.ErrUnauthorized, code{"org", 3}},
@@ -137,13 +143,15 @@ func TestRevokeRole(t *testing.T) {
 		{"last secretary of a branch", "root-secretary", branchID, secretary, "branch-secretary", nil, code{}},
 		{"last secretary of a branch, by itself", "branch-secretary", branchID, secretary, "branch-secretary", nil, code{}},
 		{"an officer of the root", "root-secretary", rootID, orgOffice, "root-officer", nil, code{}},
-		{"by an ancestor's officer", "east-officer", groupID, secretary, "group-secretary", nil, code{}},
+		{"by an ancestor's officer", "east-officer", branchID, duesClerk, "branch-clerk", nil, code{}},
+		{"a secretary, by an ancestor's secretary", "root-secretary", groupID, secretary, "group-secretary", nil, code{}},
 
 		{"role not held", "branch-secretary", branchID, publicity, "branch-clerk", org.ErrRoleNotHeld, code{"org", 13}},
 		{"role held at another org", "root-secretary", branchID, secretary, "group-secretary", org.ErrRoleNotHeld, code{"org", 13}},
 		{"no account", "root-secretary", branchID, secretary, "nobody", org.ErrRoleNotHeld, code{"org", 13}},
 		{"last root secretary, by itself", "root-secretary", rootID, secretary, "root-secretary", org.ErrLastRootSecretary, code{"org", 6}},
-		{"last root secretary, by the root's officer", "root-officer", rootID, secretary, "root-secretary", org.ErrLastRootSecretary, code{"org", 6}},
+		{"root secretary, by the root's officer", "root-officer", rootID, secretary, "root-secretary", org.ErrUnauthorized, code{"org", 3}},
+		{"a secretary, by an ancestor's officer", "east-officer", groupID, secretary, "group-secretary", org.ErrUnauthorized, code{"org", 3}},
 		{"by the org's dues clerk", "branch-clerk", branchID, secretary, "branch-secretary", org.ErrUnauthorized, code{"org", 3}},
 		{"by a sibling subtree's secretary", "west-secretary", branchID, duesClerk, "branch-clerk", org.ErrUnauthorized, code{"org", 3}},
 		{"by a child's secretary", "group-secretary", branchID, duesClerk, "branch-clerk", org.ErrUnauthorized, code{"org", 3}},
@@ -210,9 +218,9 @@ func TestRootSecretaryHandover(t *testing.T) {
 		{"root-secretary-2", revokeRole(rootID, secretary, "root-secretary"), nil, code{}},
 		{"root-secretary", createOrg(rootID, committee, "X"), org.ErrUnauthorized, code{"org", 3}},
 		{"root-secretary-2", revokeRole(rootID, secretary, "root-secretary-2"), org.ErrLastRootSecretary, code{"org", 6}},
-		{"root-officer", revokeRole(rootID, secretary, "root-secretary-2"), org.ErrLastRootSecretary, code{"org", 6}},
+		{"root-officer", revokeRole(rootID, secretary, "root-secretary-2"), org.ErrUnauthorized, code{"org", 3}},
 		// A grant can be made again after a revocation.
-		{"root-officer", grantRole(rootID, secretary, "root-secretary"), nil, code{}},
+		{"root-secretary-2", grantRole(rootID, secretary, "root-secretary"), nil, code{}},
 		{"root-secretary", revokeRole(rootID, secretary, "root-secretary-2"), nil, code{}},
 	})
 	if got, want := l.officers(l.store.Working(), rootID), []string{
@@ -240,7 +248,7 @@ func TestMaxOfficersPerOrg(t *testing.T) {
 		// A revocation frees a place.
 		{"root-secretary", revokeRole(1, deputy, "root-deputy"), nil, code{}},
 		{"root-secretary", grantRole(1, duesClerk, "root-clerk"), nil, code{}},
-		{"root-officer", grantRole(1, secretary, "root-secretary-2"), org.ErrTooManyOfficers, code{"org", 16}},
+		{"root-secretary", grantRole(1, secretary, "root-secretary-2"), org.ErrTooManyOfficers, code{"org", 16}},
 	})
 	if got := l.org(l.store.Working(), 1).OfficerCount; got != 3 {
 		t.Errorf("root officer_count %d, want 3", got)

@@ -18,6 +18,7 @@ import (
 	"github.com/cosmos/gogoproto/jsonpb"
 	"github.com/cosmos/gogoproto/proto"
 
+	"github.com/partychain/partychain/contracts"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
@@ -42,6 +43,11 @@ type QueryError struct {
 	Codespace string
 	Code      uint32
 	Log       string
+}
+
+// Has reports whether the answer carries the registered error e.
+func (e *QueryError) Has(target *contracts.Error) bool {
+	return e.Codespace == target.Codespace && e.Code == target.Code
 }
 
 func (e *QueryError) Error() string {
@@ -88,10 +94,10 @@ func (c *Client) NextSequence(ctx context.Context, addr []byte) (uint64, error) 
 	var info orgv1.AccountInfo
 	_, err := c.QueryInto(ctx, "/account/"+strings.ToUpper(hex.EncodeToString(addr)), &info)
 	var qe *QueryError
-	if errors.As(err, &qe) && qe.Codespace == "query" && qe.Code == 4 {
+	if errors.As(err, &qe) && qe.Has(contracts.ErrNotFound) {
 		return 0, fmt.Errorf("account %X is not on chain: an officer must grant this key a role first", addr)
 	}
-	if errors.As(err, &qe) && qe.Codespace == "query" && qe.Code == 5 {
+	if errors.As(err, &qe) && qe.Has(contracts.ErrHeightUnavailable) {
 		return 0, fmt.Errorf("the node has not committed its first block yet; try again in a moment (%s)", qe.Log)
 	}
 	if err != nil {
