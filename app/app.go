@@ -8,6 +8,9 @@ import (
 	"github.com/cometbft/cometbft/libs/log"
 
 	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/activity"
+	"github.com/partychain/partychain/contracts/identity"
+	"github.com/partychain/partychain/contracts/member"
 	"github.com/partychain/partychain/contracts/org"
 	"github.com/partychain/partychain/state"
 )
@@ -28,9 +31,14 @@ type App struct {
 	store   *state.Store
 	logger  log.Logger
 
-	org     *org.Keeper
-	routes  contracts.Routes
-	queries map[string]contracts.QueryHandler
+	org      *org.Keeper
+	identity *identity.Keeper
+	member   *member.Keeper
+	activity *activity.Keeper
+	routes   contracts.Routes
+	queries  map[string]contracts.QueryHandler
+	// endBlockers run after a block's txs, in this order.
+	endBlockers []func(*contracts.Context) error
 
 	// pending is CheckTx's view of each signer's next sequence: the
 	// committed sequence plus the txs it admitted since the last Commit.
@@ -48,16 +56,39 @@ func New(store *state.Store, chainID string, logger log.Logger) *App {
 		chainID: chainID,
 		store:   store,
 		logger:  logger,
-		org:     org.NewKeeper(),
 		routes:  contracts.Routes{},
 		pending: map[string]uint64{},
 	}
-	a.routes.Add(a.org.Routes()...)
-	a.queries = map[string]contracts.QueryHandler{
-		"org":     a.org.QueryOrg,
-		"account": a.org.QueryAccount,
-	}
+	a.wireLedgers()
 	return a
+}
+
+// wireLedgers builds the ledgers and connects them through the narrow
+// interfaces each declares; no ledger imports another.
+func (a *App) wireLedgers() {
+	a.org = org.NewKeeper()
+	a.activity = activity.NewKeeper(a.org)
+	a.identity = identity.NewKeeper(a.org, a.org, nil)
+	a.member = member.NewKeeper(a.org, a.identity, a.activity)
+	a.identity.SetMembers(a.member)
+	a.activity.SetMembers(a.member)
+	a.org.AddDissolveGuard(a.member)
+	a.org.AddOrgQuery("members", a.member.QueryOrgMembers)
+	a.org.AddOrgQuery("stats", a.member.QueryOrgStats)
+
+	a.routes.Add(a.org.Routes()...)
+	a.routes.Add(a.member.Routes()...)
+	a.routes.Add(a.identity.Routes()...)
+	a.routes.Add(a.activity.Routes()...)
+	a.queries = map[string]contracts.QueryHandler{
+		"org":      a.org.QueryOrg,
+		"account":  a.org.QueryAccount,
+		"member":   a.member.QueryMember,
+		"identity": a.identity.QueryIdentity,
+		"meeting":  a.activity.QueryMeeting,
+		"chain":    queryChain,
+	}
+	a.endBlockers = []func(*contracts.Context) error{a.member.EndBlock}
 }
 
 // Info reports exactly the last Commit.
@@ -88,10 +119,12 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, err
 	}
 	a.store.Rollback()
-	ctx := &contracts.Context{Store: a.store.Working(), ChainID: a.chainID, Time: req.Time.UTC()}
-	if err := a.org.InitGenesis(ctx, g.Org); err != nil {
+	ctx := &contracts.Context{Store: a.store.Working(), ChainID: a.chainID, Time: req.Time.UTC(),
+		Today: contracts.DateAt(req.Time, g.Org.Params.CalendarUtcOffsetMinutes)}
+	if err := a.initGenesis(ctx, g); err != nil {
 		return nil, fmt.Errorf("genesis: %w", err)
 	}
+	contracts.SaveClock(ctx)
 	appHash, err := a.store.Seal(0)
 	if err != nil {
 		return nil, err

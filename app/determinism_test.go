@@ -43,7 +43,7 @@ func scriptedBlocks(t testing.TB) [][][]byte {
 
 // goldenAppHash is the app hash after scriptedBlocks. It changes only when
 // the state machine changes on purpose (bump AppVersion then).
-const goldenAppHash = "449c21eea3b003006c7bfce0bf68d1aaf473b68c707c936ac5c0a4d836dad6cd"
+const goldenAppHash = "7ca31b5967bf4a8050c2bebf2ed7f40264c7b9b68eca59aac274aca50af56d64"
 
 func TestDeterminismAndGoldenAppHash(t *testing.T) {
 	blocks := scriptedBlocks(t)

@@ -48,6 +48,12 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 type block struct {
 	height int64
 	time   time.Time
+	today  uint32
+}
+
+// context is a Context for the block on store.
+func (a *App) context(blk block, store state.KV) *contracts.Context {
+	return &contracts.Context{Store: store, ChainID: a.chainID, Height: blk.height, Time: blk.time, Today: blk.today}
 }
 
 // FinalizeBlock runs every tx again (a proposer may include anything), each
@@ -63,7 +69,13 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	}
 	sigOK := verifySignatures(decoded)
 
-	blk := block{height: req.Height, time: req.Time.UTC()}
+	w := a.store.Working()
+	orgParams, err := a.org.Params(w)
+	if err != nil {
+		return nil, err
+	}
+	blk := block{height: req.Height, time: req.Time.UTC(), today: contracts.DateAt(req.Time, orgParams.CalendarUtcOffsetMinutes)}
+	contracts.SaveClock(a.context(blk, w))
 	results := make([]*abci.ExecTxResult, len(req.Txs))
 	for i := range req.Txs {
 		res, err := a.deliverTx(blk, decoded[i], decodeErrs[i], sigOK[i])
@@ -72,11 +84,19 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 		results[i] = res
 	}
+	// Block hooks run on the working state; they have no signer, so any
+	// error is a fault.
+	hookCtx := a.context(blk, w)
+	for _, end := range a.endBlockers {
+		if err := end(hookCtx); err != nil {
+			return nil, fmt.Errorf("height %d end block: %v", req.Height, err)
+		}
+	}
 	appHash, err := a.store.Seal(req.Height)
 	if err != nil {
 		return nil, err
 	}
-	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: appHash}, nil
+	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: appHash, Events: hookCtx.Events()}, nil
 }
 
 // deliverTx executes one tx. A tx that passes the envelope checks (decoding,
@@ -108,7 +128,8 @@ func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (
 	}}
 
 	branch := state.NewBranch(w)
-	ctx := &contracts.Context{Store: branch, ChainID: a.chainID, Height: blk.height, Time: blk.time, Signer: tx.addr, TxHash: tx.hash}
+	ctx := a.context(blk, branch)
+	ctx.Signer, ctx.TxHash = tx.addr, tx.hash
 	for i, m := range tx.msgs {
 		ctx.Emit("message",
 			contracts.Indexed("action", m.route.Name),

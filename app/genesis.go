@@ -7,20 +7,55 @@ import (
 	"sort"
 
 	"github.com/cosmos/gogoproto/jsonpb"
+	"github.com/cosmos/gogoproto/proto"
 
+	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/activity"
+	"github.com/partychain/partychain/contracts/member"
 	"github.com/partychain/partychain/contracts/org"
+	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
 // Genesis is the app_state of genesis.json: one proto3 JSON object per
 // ledger, keyed by ledger name.
 type Genesis struct {
-	Org *orgv1.GenesisState
+	Org      *orgv1.GenesisState
+	Member   *memberv1.GenesisState
+	Activity *activityv1.GenesisState
 }
 
-// DefaultGenesis is a root committee named rootName with one secretary.
+// DefaultGenesis is a root committee named rootName with one secretary and
+// every ledger's default policy.
 func DefaultGenesis(rootName string, secretaryPubKey []byte) *Genesis {
-	return &Genesis{Org: org.DefaultGenesis(rootName, secretaryPubKey)}
+	return &Genesis{
+		Org:      org.DefaultGenesis(rootName, secretaryPubKey),
+		Member:   member.DefaultGenesis(),
+		Activity: activity.DefaultGenesis(),
+	}
+}
+
+// ledgers names each ledger's section of app_state, in output order.
+func (g *Genesis) ledgers() []struct {
+	name string
+	msg  proto.Message
+} {
+	return []struct {
+		name string
+		msg  proto.Message
+	}{{"org", g.Org}, {"member", g.Member}, {"activity", g.Activity}}
+}
+
+// initGenesis writes every ledger's genesis, in order.
+func (a *App) initGenesis(ctx *contracts.Context, g *Genesis) error {
+	if err := a.org.InitGenesis(ctx, g.Org); err != nil {
+		return err
+	}
+	if err := a.member.InitGenesis(ctx, g.Member); err != nil {
+		return err
+	}
+	return a.activity.InitGenesis(ctx, g.Activity)
 }
 
 // ParseGenesis reads and validates app_state. Unknown ledgers and unknown
@@ -30,19 +65,26 @@ func ParseGenesis(bz []byte) (*Genesis, error) {
 	if err := json.Unmarshal(bz, &raw); err != nil {
 		return nil, fmt.Errorf("app_state is not a JSON object: %w", err)
 	}
-	g := &Genesis{Org: &orgv1.GenesisState{}}
-	ledgers := map[string]any{"org": g.Org}
+	// A ledger left out takes its default policy; org has no default: the
+	// chain needs a root committee.
+	g := DefaultGenesis("", nil)
+	g.Org = &orgv1.GenesisState{}
+	if _, ok := raw["org"]; !ok {
+		return nil, fmt.Errorf("app_state.org is missing: the chain needs a root committee")
+	}
+	known := map[string]proto.Message{}
+	for _, l := range g.ledgers() {
+		known[l.name] = l.msg
+	}
 	for _, name := range sortedKeys(raw) {
-		target, ok := ledgers[name]
+		target, ok := known[name]
 		if !ok {
 			return nil, fmt.Errorf("app_state has an unknown ledger %q", name)
 		}
-		if err := jsonpb.Unmarshal(bytes.NewReader(raw[name]), target.(*orgv1.GenesisState)); err != nil {
+		target.Reset()
+		if err := jsonpb.Unmarshal(bytes.NewReader(raw[name]), target); err != nil {
 			return nil, fmt.Errorf("app_state.%s: %w", name, err)
 		}
-	}
-	if _, ok := raw["org"]; !ok {
-		return nil, fmt.Errorf("app_state.org is missing: the chain needs a root committee")
 	}
 	return g, g.Validate()
 }
@@ -52,6 +94,12 @@ func (g *Genesis) Validate() error {
 	if err := org.ValidateGenesis(g.Org); err != nil {
 		return fmt.Errorf("app_state.org: %w", err)
 	}
+	if err := member.ValidateGenesis(g.Member); err != nil {
+		return fmt.Errorf("app_state.member: %w", err)
+	}
+	if err := activity.ValidateGenesis(g.Activity); err != nil {
+		return fmt.Errorf("app_state.activity: %w", err)
+	}
 	return nil
 }
 
@@ -59,9 +107,15 @@ func (g *Genesis) Validate() error {
 func (g *Genesis) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	m := jsonpb.Marshaler{OrigName: true, EmitDefaults: true, Indent: "  "}
-	buf.WriteString("{\n\"org\": ")
-	if err := m.Marshal(&buf, g.Org); err != nil {
-		return nil, err
+	buf.WriteString("{")
+	for i, l := range g.ledgers() {
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		fmt.Fprintf(&buf, "\n%q: ", l.name)
+		if err := m.Marshal(&buf, l.msg); err != nil {
+			return nil, err
+		}
 	}
 	buf.WriteString("\n}")
 	return buf.Bytes(), nil

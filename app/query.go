@@ -8,8 +8,10 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cosmos/gogoproto/jsonpb"
+	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/state"
 )
 
 // jsonMarshaler writes proto3 JSON with field names as in the .proto files
@@ -58,4 +60,12 @@ func (a *App) query(req *abci.RequestQuery, height int64) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// queryChain answers /chain/clock: the last block's height, time and date.
+func queryChain(r state.Reader, path []string, _ url.Values) (proto.Message, error) {
+	if len(path) != 1 || path[0] != "clock" {
+		return nil, contracts.ErrUnknownQuery.Wrap("want /chain/clock")
+	}
+	return contracts.LoadClock(r)
 }

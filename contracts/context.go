@@ -15,6 +15,7 @@ type Context struct {
 	ChainID string
 	Height  int64     // 0 during genesis
 	Time    time.Time // the block time (UTC); the only clock a ledger has
+	Today   uint32    // the block's date, YYYYMMDD, in the consortium's calendar
 	Signer  []byte    // address of the tx signer; nil in genesis and block hooks
 	TxHash  []byte    // nil in genesis and block hooks
 	events  []abci.Event

@@ -51,6 +51,7 @@ func newRootCmd() *cobra.Command {
 		newQueryCmd(),
 		newStatusCmd(),
 		newVersionCmd(),
+		newVerifyFieldCmd(),
 	)
 	return root
 }

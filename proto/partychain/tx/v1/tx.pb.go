@@ -9,6 +9,9 @@ import (
 	fmt "fmt"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
+	v13 "github.com/partychain/partychain/proto/partychain/activity/v1"
+	v12 "github.com/partychain/partychain/proto/partychain/identity/v1"
+	v11 "github.com/partychain/partychain/proto/partychain/member/v1"
 	v1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	io "io"
 	math "math"
@@ -173,6 +176,24 @@ type Msg struct {
 	//	*Msg_DissolveOrg
 	//	*Msg_GrantRole
 	//	*Msg_RevokeRole
+	//	*Msg_RegisterApplicant
+	//	*Msg_RecordTalk
+	//	*Msg_AppointActivist
+	//	*Msg_AdvanceToTarget
+	//	*Msg_ProposeAdmission
+	//	*Msg_ApproveAdmission
+	//	*Msg_RecordOath
+	//	*Msg_ProposeFullMembership
+	//	*Msg_ApproveFullMembership
+	//	*Msg_TransferOut
+	//	*Msg_AcceptTransfer
+	//	*Msg_RejectTransfer
+	//	*Msg_RegisterFlowing
+	//	*Msg_EndFlowing
+	//	*Msg_Discipline
+	//	*Msg_RecordExit
+	//	*Msg_RotateMemberKey
+	//	*Msg_RecordMeeting
 	Sum isMsg_Sum `protobuf_oneof:"sum"`
 }
 
@@ -230,12 +251,84 @@ type Msg_GrantRole struct {
 type Msg_RevokeRole struct {
 	RevokeRole *v1.MsgRevokeRole `protobuf:"bytes,5,opt,name=revoke_role,json=revokeRole,proto3,oneof" json:"revoke_role,omitempty"`
 }
+type Msg_RegisterApplicant struct {
+	RegisterApplicant *v11.MsgRegisterApplicant `protobuf:"bytes,20,opt,name=register_applicant,json=registerApplicant,proto3,oneof" json:"register_applicant,omitempty"`
+}
+type Msg_RecordTalk struct {
+	RecordTalk *v11.MsgRecordTalk `protobuf:"bytes,21,opt,name=record_talk,json=recordTalk,proto3,oneof" json:"record_talk,omitempty"`
+}
+type Msg_AppointActivist struct {
+	AppointActivist *v11.MsgAppointActivist `protobuf:"bytes,22,opt,name=appoint_activist,json=appointActivist,proto3,oneof" json:"appoint_activist,omitempty"`
+}
+type Msg_AdvanceToTarget struct {
+	AdvanceToTarget *v11.MsgAdvanceToTarget `protobuf:"bytes,23,opt,name=advance_to_target,json=advanceToTarget,proto3,oneof" json:"advance_to_target,omitempty"`
+}
+type Msg_ProposeAdmission struct {
+	ProposeAdmission *v11.MsgProposeAdmission `protobuf:"bytes,24,opt,name=propose_admission,json=proposeAdmission,proto3,oneof" json:"propose_admission,omitempty"`
+}
+type Msg_ApproveAdmission struct {
+	ApproveAdmission *v11.MsgApproveAdmission `protobuf:"bytes,25,opt,name=approve_admission,json=approveAdmission,proto3,oneof" json:"approve_admission,omitempty"`
+}
+type Msg_RecordOath struct {
+	RecordOath *v11.MsgRecordOath `protobuf:"bytes,26,opt,name=record_oath,json=recordOath,proto3,oneof" json:"record_oath,omitempty"`
+}
+type Msg_ProposeFullMembership struct {
+	ProposeFullMembership *v11.MsgProposeFullMembership `protobuf:"bytes,27,opt,name=propose_full_membership,json=proposeFullMembership,proto3,oneof" json:"propose_full_membership,omitempty"`
+}
+type Msg_ApproveFullMembership struct {
+	ApproveFullMembership *v11.MsgApproveFullMembership `protobuf:"bytes,28,opt,name=approve_full_membership,json=approveFullMembership,proto3,oneof" json:"approve_full_membership,omitempty"`
+}
+type Msg_TransferOut struct {
+	TransferOut *v11.MsgTransferOut `protobuf:"bytes,29,opt,name=transfer_out,json=transferOut,proto3,oneof" json:"transfer_out,omitempty"`
+}
+type Msg_AcceptTransfer struct {
+	AcceptTransfer *v11.MsgAcceptTransfer `protobuf:"bytes,30,opt,name=accept_transfer,json=acceptTransfer,proto3,oneof" json:"accept_transfer,omitempty"`
+}
+type Msg_RejectTransfer struct {
+	RejectTransfer *v11.MsgRejectTransfer `protobuf:"bytes,31,opt,name=reject_transfer,json=rejectTransfer,proto3,oneof" json:"reject_transfer,omitempty"`
+}
+type Msg_RegisterFlowing struct {
+	RegisterFlowing *v11.MsgRegisterFlowing `protobuf:"bytes,32,opt,name=register_flowing,json=registerFlowing,proto3,oneof" json:"register_flowing,omitempty"`
+}
+type Msg_EndFlowing struct {
+	EndFlowing *v11.MsgEndFlowing `protobuf:"bytes,33,opt,name=end_flowing,json=endFlowing,proto3,oneof" json:"end_flowing,omitempty"`
+}
+type Msg_Discipline struct {
+	Discipline *v11.MsgDiscipline `protobuf:"bytes,34,opt,name=discipline,proto3,oneof" json:"discipline,omitempty"`
+}
+type Msg_RecordExit struct {
+	RecordExit *v11.MsgRecordExit `protobuf:"bytes,35,opt,name=record_exit,json=recordExit,proto3,oneof" json:"record_exit,omitempty"`
+}
+type Msg_RotateMemberKey struct {
+	RotateMemberKey *v12.MsgRotateMemberKey `protobuf:"bytes,50,opt,name=rotate_member_key,json=rotateMemberKey,proto3,oneof" json:"rotate_member_key,omitempty"`
+}
+type Msg_RecordMeeting struct {
+	RecordMeeting *v13.MsgRecordMeeting `protobuf:"bytes,80,opt,name=record_meeting,json=recordMeeting,proto3,oneof" json:"record_meeting,omitempty"`
+}
 
-func (*Msg_CreateOrg) isMsg_Sum()   {}
-func (*Msg_RenameOrg) isMsg_Sum()   {}
-func (*Msg_DissolveOrg) isMsg_Sum() {}
-func (*Msg_GrantRole) isMsg_Sum()   {}
-func (*Msg_RevokeRole) isMsg_Sum()  {}
+func (*Msg_CreateOrg) isMsg_Sum()             {}
+func (*Msg_RenameOrg) isMsg_Sum()             {}
+func (*Msg_DissolveOrg) isMsg_Sum()           {}
+func (*Msg_GrantRole) isMsg_Sum()             {}
+func (*Msg_RevokeRole) isMsg_Sum()            {}
+func (*Msg_RegisterApplicant) isMsg_Sum()     {}
+func (*Msg_RecordTalk) isMsg_Sum()            {}
+func (*Msg_AppointActivist) isMsg_Sum()       {}
+func (*Msg_AdvanceToTarget) isMsg_Sum()       {}
+func (*Msg_ProposeAdmission) isMsg_Sum()      {}
+func (*Msg_ApproveAdmission) isMsg_Sum()      {}
+func (*Msg_RecordOath) isMsg_Sum()            {}
+func (*Msg_ProposeFullMembership) isMsg_Sum() {}
+func (*Msg_ApproveFullMembership) isMsg_Sum() {}
+func (*Msg_TransferOut) isMsg_Sum()           {}
+func (*Msg_AcceptTransfer) isMsg_Sum()        {}
+func (*Msg_RejectTransfer) isMsg_Sum()        {}
+func (*Msg_RegisterFlowing) isMsg_Sum()       {}
+func (*Msg_EndFlowing) isMsg_Sum()            {}
+func (*Msg_Discipline) isMsg_Sum()            {}
+func (*Msg_RecordExit) isMsg_Sum()            {}
+func (*Msg_RotateMemberKey) isMsg_Sum()       {}
+func (*Msg_RecordMeeting) isMsg_Sum()         {}
 
 func (m *Msg) GetSum() isMsg_Sum {
 	if m != nil {
@@ -279,6 +372,132 @@ func (m *Msg) GetRevokeRole() *v1.MsgRevokeRole {
 	return nil
 }
 
+func (m *Msg) GetRegisterApplicant() *v11.MsgRegisterApplicant {
+	if x, ok := m.GetSum().(*Msg_RegisterApplicant); ok {
+		return x.RegisterApplicant
+	}
+	return nil
+}
+
+func (m *Msg) GetRecordTalk() *v11.MsgRecordTalk {
+	if x, ok := m.GetSum().(*Msg_RecordTalk); ok {
+		return x.RecordTalk
+	}
+	return nil
+}
+
+func (m *Msg) GetAppointActivist() *v11.MsgAppointActivist {
+	if x, ok := m.GetSum().(*Msg_AppointActivist); ok {
+		return x.AppointActivist
+	}
+	return nil
+}
+
+func (m *Msg) GetAdvanceToTarget() *v11.MsgAdvanceToTarget {
+	if x, ok := m.GetSum().(*Msg_AdvanceToTarget); ok {
+		return x.AdvanceToTarget
+	}
+	return nil
+}
+
+func (m *Msg) GetProposeAdmission() *v11.MsgProposeAdmission {
+	if x, ok := m.GetSum().(*Msg_ProposeAdmission); ok {
+		return x.ProposeAdmission
+	}
+	return nil
+}
+
+func (m *Msg) GetApproveAdmission() *v11.MsgApproveAdmission {
+	if x, ok := m.GetSum().(*Msg_ApproveAdmission); ok {
+		return x.ApproveAdmission
+	}
+	return nil
+}
+
+func (m *Msg) GetRecordOath() *v11.MsgRecordOath {
+	if x, ok := m.GetSum().(*Msg_RecordOath); ok {
+		return x.RecordOath
+	}
+	return nil
+}
+
+func (m *Msg) GetProposeFullMembership() *v11.MsgProposeFullMembership {
+	if x, ok := m.GetSum().(*Msg_ProposeFullMembership); ok {
+		return x.ProposeFullMembership
+	}
+	return nil
+}
+
+func (m *Msg) GetApproveFullMembership() *v11.MsgApproveFullMembership {
+	if x, ok := m.GetSum().(*Msg_ApproveFullMembership); ok {
+		return x.ApproveFullMembership
+	}
+	return nil
+}
+
+func (m *Msg) GetTransferOut() *v11.MsgTransferOut {
+	if x, ok := m.GetSum().(*Msg_TransferOut); ok {
+		return x.TransferOut
+	}
+	return nil
+}
+
+func (m *Msg) GetAcceptTransfer() *v11.MsgAcceptTransfer {
+	if x, ok := m.GetSum().(*Msg_AcceptTransfer); ok {
+		return x.AcceptTransfer
+	}
+	return nil
+}
+
+func (m *Msg) GetRejectTransfer() *v11.MsgRejectTransfer {
+	if x, ok := m.GetSum().(*Msg_RejectTransfer); ok {
+		return x.RejectTransfer
+	}
+	return nil
+}
+
+func (m *Msg) GetRegisterFlowing() *v11.MsgRegisterFlowing {
+	if x, ok := m.GetSum().(*Msg_RegisterFlowing); ok {
+		return x.RegisterFlowing
+	}
+	return nil
+}
+
+func (m *Msg) GetEndFlowing() *v11.MsgEndFlowing {
+	if x, ok := m.GetSum().(*Msg_EndFlowing); ok {
+		return x.EndFlowing
+	}
+	return nil
+}
+
+func (m *Msg) GetDiscipline() *v11.MsgDiscipline {
+	if x, ok := m.GetSum().(*Msg_Discipline); ok {
+		return x.Discipline
+	}
+	return nil
+}
+
+func (m *Msg) GetRecordExit() *v11.MsgRecordExit {
+	if x, ok := m.GetSum().(*Msg_RecordExit); ok {
+		return x.RecordExit
+	}
+	return nil
+}
+
+func (m *Msg) GetRotateMemberKey() *v12.MsgRotateMemberKey {
+	if x, ok := m.GetSum().(*Msg_RotateMemberKey); ok {
+		return x.RotateMemberKey
+	}
+	return nil
+}
+
+func (m *Msg) GetRecordMeeting() *v13.MsgRecordMeeting {
+	if x, ok := m.GetSum().(*Msg_RecordMeeting); ok {
+		return x.RecordMeeting
+	}
+	return nil
+}
+
 // XXX_OneofWrappers is for the internal use of the proto package.
 func (*Msg) XXX_OneofWrappers() []interface{} {
 	return []interface{}{
@@ -287,6 +506,24 @@ func (*Msg) XXX_OneofWrappers() []interface{} {
 		(*Msg_DissolveOrg)(nil),
 		(*Msg_GrantRole)(nil),
 		(*Msg_RevokeRole)(nil),
+		(*Msg_RegisterApplicant)(nil),
+		(*Msg_RecordTalk)(nil),
+		(*Msg_AppointActivist)(nil),
+		(*Msg_AdvanceToTarget)(nil),
+		(*Msg_ProposeAdmission)(nil),
+		(*Msg_ApproveAdmission)(nil),
+		(*Msg_RecordOath)(nil),
+		(*Msg_ProposeFullMembership)(nil),
+		(*Msg_ApproveFullMembership)(nil),
+		(*Msg_TransferOut)(nil),
+		(*Msg_AcceptTransfer)(nil),
+		(*Msg_RejectTransfer)(nil),
+		(*Msg_RegisterFlowing)(nil),
+		(*Msg_EndFlowing)(nil),
+		(*Msg_Discipline)(nil),
+		(*Msg_RecordExit)(nil),
+		(*Msg_RotateMemberKey)(nil),
+		(*Msg_RecordMeeting)(nil),
 	}
 }
 
@@ -299,34 +536,65 @@ func init() {
 func init() { proto.RegisterFile("partychain/tx/v1/tx.proto", fileDescriptor_0a960eff1dba0514) }
 
 var fileDescriptor_0a960eff1dba0514 = []byte{
-	// 430 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x7c, 0x92, 0xbd, 0x8e, 0xd3, 0x40,
-	0x14, 0x85, 0xfd, 0x97, 0x90, 0x5c, 0x6f, 0x81, 0x46, 0x80, 0xbc, 0x16, 0xf2, 0x9a, 0x54, 0xa9,
-	0x6c, 0x65, 0x91, 0xa0, 0x80, 0x02, 0x79, 0x11, 0x3f, 0xc5, 0x0a, 0xc9, 0x5a, 0x51, 0xd0, 0x44,
-	0x8e, 0x3d, 0x9a, 0xb5, 0x88, 0x3d, 0xcb, 0xcc, 0xd8, 0xf2, 0xbe, 0x05, 0x0f, 0xc1, 0xc3, 0xa4,
-	0x4c, 0x49, 0x05, 0x28, 0x79, 0x11, 0x34, 0x63, 0x27, 0xb1, 0x22, 0x48, 0x77, 0xcf, 0x9c, 0x33,
-	0x9f, 0xce, 0x95, 0x2e, 0x9c, 0xdf, 0x25, 0x4c, 0xdc, 0xa7, 0xb7, 0x49, 0x5e, 0x86, 0xa2, 0x09,
-	0xeb, 0x59, 0x28, 0x9a, 0xe0, 0x8e, 0x51, 0x41, 0xd1, 0xc3, 0x83, 0x15, 0x88, 0x26, 0xa8, 0x67,
-	0xee, 0x23, 0x42, 0x09, 0x55, 0x66, 0x28, 0xa7, 0x36, 0xe7, 0xba, 0x3d, 0x04, 0x65, 0xa4, 0xcf,
-	0x98, 0xbc, 0x00, 0xe3, 0xa6, 0x41, 0x08, 0xac, 0x05, 0xcd, 0xee, 0x1d, 0xdd, 0xd7, 0xa7, 0x67,
-	0xb1, 0x9a, 0xd1, 0x53, 0x18, 0xf3, 0x9c, 0x94, 0x89, 0xa8, 0x18, 0x76, 0x0c, 0x65, 0x1c, 0x1e,
-	0x26, 0x3f, 0x74, 0x18, 0xde, 0x34, 0x91, 0x0c, 0x9e, 0xc3, 0x48, 0xb1, 0xe7, 0x79, 0xa6, 0x00,
-	0xe3, 0xf8, 0x81, 0xd2, 0x1f, 0x33, 0xf4, 0x04, 0x86, 0xf2, 0x0b, 0x66, 0x1d, 0xa0, 0x53, 0xc8,
-	0x85, 0x11, 0xc7, 0xdf, 0x2a, 0x5c, 0xa6, 0xd8, 0x31, 0x7d, 0x7d, 0x6a, 0xc5, 0x7b, 0x8d, 0x5e,
-	0xc2, 0xa8, 0xc0, 0x9c, 0x27, 0x04, 0x73, 0xc7, 0xf2, 0xcd, 0xa9, 0x7d, 0xf9, 0x38, 0x38, 0x5e,
-	0x34, 0xb8, 0xe6, 0x24, 0xb2, 0x56, 0xbf, 0x2e, 0xb4, 0x78, 0x1f, 0x96, 0x4b, 0x14, 0xb8, 0xa0,
-	0xce, 0x40, 0x75, 0x50, 0xf3, 0xe4, 0xb7, 0x01, 0xe6, 0x35, 0x27, 0xe8, 0x0d, 0x40, 0xca, 0x70,
-	0x22, 0xf0, 0x9c, 0x32, 0xa2, 0x5a, 0xda, 0x97, 0x17, 0x7d, 0x2c, 0x65, 0xa4, 0xe3, 0x5e, 0xa9,
-	0xdc, 0x27, 0x46, 0x3e, 0x68, 0xf1, 0x38, 0xdd, 0x09, 0x49, 0x60, 0xb8, 0x4c, 0x8a, 0x96, 0x60,
-	0x9c, 0x22, 0xc4, 0x2a, 0xd7, 0x11, 0xd8, 0x4e, 0xa0, 0x77, 0x70, 0x96, 0xe5, 0x9c, 0xd3, 0x65,
-	0xdd, 0x32, 0x4c, 0xc5, 0x78, 0xf6, 0x6f, 0xc6, 0xdb, 0x2e, 0xd9, 0x52, 0xec, 0xec, 0x20, 0x65,
-	0x13, 0xc2, 0x92, 0x52, 0xcc, 0x19, 0x5d, 0x62, 0xc7, 0x3a, 0xd5, 0xe4, 0xbd, 0xcc, 0xc5, 0x74,
-	0x89, 0x65, 0x13, 0xb2, 0x13, 0xe8, 0x0a, 0x6c, 0x86, 0x6b, 0xfa, 0x15, 0xb7, 0x88, 0x81, 0x42,
-	0xf8, 0xff, 0x5b, 0x46, 0x06, 0x3b, 0x06, 0xb0, 0xbd, 0x8a, 0x06, 0x60, 0xf2, 0xaa, 0x88, 0x3e,
-	0xaf, 0x36, 0x9e, 0xbe, 0xde, 0x78, 0xfa, 0x9f, 0x8d, 0xa7, 0x7f, 0xdf, 0x7a, 0xda, 0x7a, 0xeb,
-	0x69, 0x3f, 0xb7, 0x9e, 0xf6, 0xe5, 0x35, 0xc9, 0xc5, 0x6d, 0xb5, 0x08, 0x52, 0x5a, 0x84, 0xbd,
-	0x0b, 0xec, 0x8f, 0xea, 0x52, 0x8f, 0x0f, 0xfc, 0x95, 0x68, 0xea, 0xd9, 0x62, 0xa8, 0xcc, 0xe7,
-	0x7f, 0x03, 0x00, 0x00, 0xff, 0xff, 0x91, 0xd4, 0xbc, 0x43, 0x00, 0x03, 0x00, 0x00,
+	// 925 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x96, 0x41, 0x6f, 0xdb, 0x36,
+	0x14, 0xc7, 0xe5, 0xc4, 0xc9, 0x12, 0x3a, 0x4b, 0x13, 0xa2, 0x69, 0x19, 0xaf, 0x75, 0xdc, 0x74,
+	0xc3, 0xb2, 0x1d, 0x6c, 0x24, 0x03, 0xb6, 0xc3, 0x76, 0x98, 0xd3, 0x26, 0x73, 0x31, 0x04, 0xe9,
+	0x04, 0xaf, 0x18, 0xb6, 0x83, 0xc0, 0x48, 0x2f, 0x32, 0x17, 0x49, 0xd4, 0x48, 0xda, 0xb3, 0xbf,
+	0xc5, 0x3e, 0xc4, 0x3e, 0x4c, 0x8f, 0xdd, 0x6d, 0xa7, 0x61, 0x48, 0xbe, 0x48, 0x41, 0x52, 0x92,
+	0x65, 0x27, 0x8e, 0x7b, 0xe3, 0x7b, 0xef, 0xff, 0x7e, 0x7c, 0x22, 0x1f, 0x29, 0xa2, 0xdd, 0x94,
+	0x0a, 0x35, 0xf6, 0xfb, 0x94, 0x25, 0x6d, 0x35, 0x6a, 0x0f, 0x0f, 0xdb, 0x6a, 0xd4, 0x4a, 0x05,
+	0x57, 0x1c, 0x6f, 0x4d, 0x42, 0x2d, 0x35, 0x6a, 0x0d, 0x0f, 0xeb, 0x0f, 0x43, 0x1e, 0x72, 0x13,
+	0x6c, 0xeb, 0x91, 0xd5, 0xd5, 0x3f, 0x2b, 0x21, 0xa8, 0xaf, 0xd8, 0x90, 0xa9, 0xb1, 0x06, 0xe5,
+	0xe3, 0x3b, 0x64, 0x2c, 0x80, 0x44, 0x65, 0xb2, 0x7c, 0x9c, 0xc9, 0x9e, 0x96, 0x64, 0x31, 0xc4,
+	0x17, 0x20, 0xca, 0x45, 0xd5, 0xeb, 0xa5, 0x30, 0x17, 0x61, 0x39, 0xb6, 0xff, 0x35, 0x5a, 0xea,
+	0x8d, 0x30, 0x46, 0xd5, 0x0b, 0x1e, 0x8c, 0x49, 0xa5, 0x59, 0x39, 0xd8, 0x70, 0xcd, 0x18, 0x3f,
+	0x41, 0xeb, 0x92, 0x85, 0x09, 0x55, 0x03, 0x01, 0x64, 0xc9, 0x04, 0x26, 0x8e, 0xfd, 0xbf, 0x2b,
+	0x68, 0xb5, 0x37, 0x3a, 0xd6, 0xc2, 0x5d, 0xb4, 0x66, 0xd8, 0x1e, 0x0b, 0x0c, 0x60, 0xdd, 0xfd,
+	0xc8, 0xd8, 0xaf, 0x02, 0xfc, 0x08, 0xad, 0xea, 0x14, 0x10, 0x19, 0x20, 0xb3, 0x70, 0x1d, 0xad,
+	0x49, 0xf8, 0x63, 0x00, 0x89, 0x0f, 0x64, 0xb9, 0x59, 0x39, 0xa8, 0xba, 0x85, 0x8d, 0xbf, 0x41,
+	0x6b, 0x31, 0x48, 0x49, 0x43, 0x90, 0xa4, 0xda, 0x5c, 0x3e, 0xa8, 0x1d, 0xed, 0xb4, 0x66, 0x57,
+	0xb5, 0x75, 0x26, 0xc3, 0xe3, 0xea, 0xdb, 0xff, 0xf6, 0x1c, 0xb7, 0x10, 0xeb, 0x8f, 0x88, 0x21,
+	0xe6, 0x64, 0xc5, 0xd4, 0x60, 0xc6, 0xfb, 0xff, 0x6c, 0xa2, 0xe5, 0x33, 0x19, 0xe2, 0xef, 0x11,
+	0xf2, 0x05, 0x50, 0x05, 0x1e, 0x17, 0xa1, 0xa9, 0xb2, 0x76, 0xb4, 0x57, 0xc6, 0x72, 0x11, 0x66,
+	0xdc, 0x17, 0x46, 0x77, 0x2e, 0xc2, 0xae, 0xe3, 0xae, 0xfb, 0xb9, 0xa1, 0x09, 0x02, 0x12, 0x1a,
+	0x5b, 0xc2, 0xd2, 0x7d, 0x04, 0xd7, 0xe8, 0x32, 0x82, 0xc8, 0x0d, 0x7c, 0x8a, 0x36, 0x02, 0x26,
+	0x25, 0x8f, 0x86, 0x96, 0xb1, 0x6c, 0x18, 0xcf, 0xee, 0x66, 0xbc, 0xcc, 0x94, 0x96, 0x52, 0x0b,
+	0x26, 0xa6, 0xae, 0x24, 0x14, 0x34, 0x51, 0x9e, 0xe0, 0x11, 0x90, 0xea, 0x7d, 0x95, 0xfc, 0xa0,
+	0x75, 0x2e, 0x8f, 0x40, 0x57, 0x12, 0xe6, 0x06, 0x7e, 0x81, 0x6a, 0x02, 0x86, 0xfc, 0x0a, 0x2c,
+	0x62, 0xc5, 0x20, 0x9a, 0xf3, 0x3e, 0x46, 0x0b, 0x33, 0x06, 0x12, 0x85, 0x85, 0x7f, 0x43, 0x58,
+	0x40, 0xc8, 0xa4, 0x02, 0xe1, 0xd1, 0x34, 0x8d, 0x98, 0x4f, 0x13, 0x45, 0x1e, 0x1a, 0xd6, 0x97,
+	0x65, 0x96, 0xed, 0xc8, 0x02, 0x67, 0x53, 0x3a, 0x79, 0x46, 0xd7, 0x71, 0xb7, 0xc5, 0xac, 0x13,
+	0x9f, 0xea, 0x0a, 0x7d, 0x2e, 0x02, 0x4f, 0xd1, 0xe8, 0x8a, 0xec, 0x18, 0xea, 0xf3, 0x7b, 0xa8,
+	0x5a, 0xdb, 0xa3, 0xd1, 0x95, 0x2d, 0x32, 0xb7, 0xf0, 0xcf, 0x68, 0x8b, 0xa6, 0x29, 0x67, 0x89,
+	0xf2, 0xec, 0xd1, 0x92, 0x8a, 0x3c, 0x32, 0xb0, 0x83, 0xb9, 0xb0, 0x8e, 0x4d, 0xe8, 0x64, 0xfa,
+	0xae, 0xe3, 0x3e, 0xa0, 0xd3, 0x2e, 0xfc, 0x06, 0x6d, 0xd3, 0x60, 0x48, 0x13, 0x1f, 0x3c, 0xc5,
+	0x3d, 0x45, 0x45, 0x08, 0x8a, 0x3c, 0x5e, 0xc4, 0xb5, 0x19, 0x3d, 0xde, 0x33, 0x7a, 0xc3, 0x9d,
+	0x76, 0xe1, 0x5f, 0xd0, 0x76, 0x2a, 0x78, 0xca, 0x25, 0x78, 0x34, 0x88, 0x99, 0x94, 0x8c, 0x27,
+	0x84, 0x18, 0xee, 0x17, 0x73, 0xb9, 0xaf, 0x6d, 0x46, 0x27, 0x4f, 0xe8, 0x3a, 0xee, 0x56, 0x3a,
+	0xe3, 0xd3, 0x64, 0x9a, 0xa6, 0x82, 0x0f, 0xcb, 0xe4, 0xdd, 0x05, 0xe4, 0x8e, 0xcd, 0x98, 0x22,
+	0xd3, 0x19, 0x5f, 0x69, 0xab, 0x38, 0x55, 0x7d, 0x52, 0xff, 0xa0, 0xad, 0x3a, 0xa7, 0xaa, 0x3f,
+	0xd9, 0x2a, 0x6d, 0xe1, 0x3e, 0x7a, 0x9c, 0x7f, 0xfb, 0xe5, 0x20, 0x8a, 0x3c, 0x9b, 0x25, 0xfb,
+	0x2c, 0x25, 0x9f, 0x18, 0x66, 0x6b, 0xd1, 0x0a, 0x9c, 0x0e, 0xa2, 0xe8, 0xac, 0xc8, 0xea, 0x3a,
+	0xee, 0x4e, 0x7a, 0x57, 0x40, 0xcf, 0x94, 0xaf, 0xc5, 0xec, 0x4c, 0x4f, 0x16, 0xcc, 0x94, 0xad,
+	0xc8, 0xed, 0x99, 0xe8, 0x5d, 0x01, 0xfc, 0x0a, 0x6d, 0x28, 0x41, 0x13, 0x79, 0x09, 0xc2, 0xe3,
+	0x03, 0x45, 0x9e, 0x1a, 0xfc, 0xa7, 0x73, 0xf1, 0xbd, 0x4c, 0x7c, 0x3e, 0xd0, 0xed, 0x51, 0x53,
+	0x13, 0x13, 0xbb, 0xe8, 0x01, 0xf5, 0x7d, 0x48, 0x95, 0x97, 0x7b, 0x49, 0xc3, 0xd0, 0x3e, 0x9f,
+	0x5f, 0xac, 0xd1, 0xe7, 0xcc, 0xae, 0xe3, 0x6e, 0xd2, 0x29, 0x8f, 0x66, 0x0a, 0xf8, 0x1d, 0xfc,
+	0x12, 0x73, 0x6f, 0x01, 0xd3, 0x35, 0xfa, 0x32, 0x53, 0x4c, 0x79, 0xf4, 0x89, 0x2b, 0xae, 0x85,
+	0xcb, 0x88, 0xff, 0xc9, 0x92, 0x90, 0x34, 0x17, 0x9c, 0x8c, 0xfc, 0x52, 0x38, 0xb5, 0x7a, 0x7d,
+	0x32, 0xc4, 0xb4, 0x4b, 0x77, 0x19, 0x24, 0x41, 0x41, 0x7c, 0xb6, 0xa0, 0xcb, 0x4e, 0x92, 0x60,
+	0x02, 0x43, 0x50, 0x58, 0xf8, 0x04, 0xa1, 0x80, 0x49, 0x9f, 0xa5, 0x11, 0x4b, 0x80, 0xec, 0x2f,
+	0xc0, 0xbc, 0x2c, 0xa4, 0x1a, 0x33, 0x49, 0x2c, 0x35, 0x3d, 0x8c, 0x98, 0x22, 0xcf, 0x3f, 0xa8,
+	0xe9, 0x4f, 0x46, 0x4c, 0x4d, 0x9a, 0x5e, 0x5b, 0xfa, 0x58, 0x0a, 0xae, 0xf4, 0x7f, 0xc9, 0xea,
+	0xbd, 0x2b, 0x18, 0x93, 0xa3, 0xdb, 0x77, 0x68, 0xf1, 0xc3, 0xcf, 0x78, 0x26, 0xc7, 0x36, 0xda,
+	0x8f, 0x30, 0x36, 0x0b, 0x36, 0xed, 0xc2, 0x3f, 0xa1, 0xcd, 0xac, 0xc2, 0x18, 0x40, 0xe9, 0x35,
+	0x7b, 0x7d, 0x7b, 0x17, 0x8a, 0xe7, 0x46, 0xb9, 0xcc, 0x33, 0xab, 0xef, 0x3a, 0xee, 0xc7, 0xa2,
+	0xec, 0x38, 0x5e, 0x41, 0xcb, 0x72, 0x10, 0x1f, 0xbf, 0x79, 0x7b, 0xdd, 0xa8, 0xbc, 0xbb, 0x6e,
+	0x54, 0xfe, 0xbf, 0x6e, 0x54, 0xfe, 0xba, 0x69, 0x38, 0xef, 0x6e, 0x1a, 0xce, 0xbf, 0x37, 0x0d,
+	0xe7, 0xd7, 0xef, 0x42, 0xa6, 0xfa, 0x83, 0x8b, 0x96, 0xcf, 0xe3, 0x76, 0xe9, 0xcd, 0x51, 0x1e,
+	0x9a, 0x87, 0xd0, 0xec, 0xfb, 0xe9, 0x5b, 0x35, 0x1a, 0x1e, 0x5e, 0xac, 0x9a, 0xe0, 0x57, 0xef,
+	0x03, 0x00, 0x00, 0xff, 0xff, 0xb0, 0xed, 0xe1, 0x97, 0x5f, 0x09, 0x00, 0x00,
 }
 
 func (m *Tx) Marshal() (dAtA []byte, err error) {
@@ -566,6 +834,420 @@ func (m *Msg_RevokeRole) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	return len(dAtA) - i, nil
 }
+func (m *Msg_RegisterApplicant) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RegisterApplicant) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RegisterApplicant != nil {
+		{
+			size, err := m.RegisterApplicant.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xa2
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_RecordTalk) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RecordTalk) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RecordTalk != nil {
+		{
+			size, err := m.RecordTalk.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xaa
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_AppointActivist) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_AppointActivist) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.AppointActivist != nil {
+		{
+			size, err := m.AppointActivist.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xb2
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_AdvanceToTarget) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_AdvanceToTarget) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.AdvanceToTarget != nil {
+		{
+			size, err := m.AdvanceToTarget.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xba
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_ProposeAdmission) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_ProposeAdmission) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.ProposeAdmission != nil {
+		{
+			size, err := m.ProposeAdmission.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xc2
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_ApproveAdmission) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_ApproveAdmission) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.ApproveAdmission != nil {
+		{
+			size, err := m.ApproveAdmission.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xca
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_RecordOath) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RecordOath) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RecordOath != nil {
+		{
+			size, err := m.RecordOath.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xd2
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_ProposeFullMembership) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_ProposeFullMembership) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.ProposeFullMembership != nil {
+		{
+			size, err := m.ProposeFullMembership.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xda
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_ApproveFullMembership) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_ApproveFullMembership) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.ApproveFullMembership != nil {
+		{
+			size, err := m.ApproveFullMembership.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xe2
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_TransferOut) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_TransferOut) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.TransferOut != nil {
+		{
+			size, err := m.TransferOut.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xea
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_AcceptTransfer) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_AcceptTransfer) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.AcceptTransfer != nil {
+		{
+			size, err := m.AcceptTransfer.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xf2
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_RejectTransfer) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RejectTransfer) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RejectTransfer != nil {
+		{
+			size, err := m.RejectTransfer.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xfa
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_RegisterFlowing) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RegisterFlowing) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RegisterFlowing != nil {
+		{
+			size, err := m.RegisterFlowing.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2
+		i--
+		dAtA[i] = 0x82
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_EndFlowing) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_EndFlowing) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.EndFlowing != nil {
+		{
+			size, err := m.EndFlowing.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2
+		i--
+		dAtA[i] = 0x8a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_Discipline) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_Discipline) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.Discipline != nil {
+		{
+			size, err := m.Discipline.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2
+		i--
+		dAtA[i] = 0x92
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_RecordExit) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RecordExit) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RecordExit != nil {
+		{
+			size, err := m.RecordExit.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2
+		i--
+		dAtA[i] = 0x9a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_RotateMemberKey) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RotateMemberKey) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RotateMemberKey != nil {
+		{
+			size, err := m.RotateMemberKey.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x3
+		i--
+		dAtA[i] = 0x92
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_RecordMeeting) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RecordMeeting) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RecordMeeting != nil {
+		{
+			size, err := m.RecordMeeting.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x5
+		i--
+		dAtA[i] = 0x82
+	}
+	return len(dAtA) - i, nil
+}
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -693,6 +1375,222 @@ func (m *Msg_RevokeRole) Size() (n int) {
 	if m.RevokeRole != nil {
 		l = m.RevokeRole.Size()
 		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RegisterApplicant) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RegisterApplicant != nil {
+		l = m.RegisterApplicant.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RecordTalk) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RecordTalk != nil {
+		l = m.RecordTalk.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_AppointActivist) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.AppointActivist != nil {
+		l = m.AppointActivist.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_AdvanceToTarget) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.AdvanceToTarget != nil {
+		l = m.AdvanceToTarget.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_ProposeAdmission) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ProposeAdmission != nil {
+		l = m.ProposeAdmission.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_ApproveAdmission) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ApproveAdmission != nil {
+		l = m.ApproveAdmission.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RecordOath) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RecordOath != nil {
+		l = m.RecordOath.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_ProposeFullMembership) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ProposeFullMembership != nil {
+		l = m.ProposeFullMembership.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_ApproveFullMembership) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ApproveFullMembership != nil {
+		l = m.ApproveFullMembership.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_TransferOut) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.TransferOut != nil {
+		l = m.TransferOut.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_AcceptTransfer) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.AcceptTransfer != nil {
+		l = m.AcceptTransfer.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RejectTransfer) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RejectTransfer != nil {
+		l = m.RejectTransfer.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RegisterFlowing) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RegisterFlowing != nil {
+		l = m.RegisterFlowing.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_EndFlowing) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EndFlowing != nil {
+		l = m.EndFlowing.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_Discipline) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Discipline != nil {
+		l = m.Discipline.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RecordExit) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RecordExit != nil {
+		l = m.RecordExit.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RotateMemberKey) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RotateMemberKey != nil {
+		l = m.RotateMemberKey.Size()
+		n += 2 + l + sovTx(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RecordMeeting) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RecordMeeting != nil {
+		l = m.RecordMeeting.Size()
+		n += 2 + l + sovTx(uint64(l))
 	}
 	return n
 }
@@ -1225,6 +2123,636 @@ func (m *Msg) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			m.Sum = &Msg_RevokeRole{v}
+			iNdEx = postIndex
+		case 20:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RegisterApplicant", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgRegisterApplicant{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RegisterApplicant{v}
+			iNdEx = postIndex
+		case 21:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecordTalk", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgRecordTalk{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RecordTalk{v}
+			iNdEx = postIndex
+		case 22:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AppointActivist", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgAppointActivist{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_AppointActivist{v}
+			iNdEx = postIndex
+		case 23:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AdvanceToTarget", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgAdvanceToTarget{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_AdvanceToTarget{v}
+			iNdEx = postIndex
+		case 24:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ProposeAdmission", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgProposeAdmission{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_ProposeAdmission{v}
+			iNdEx = postIndex
+		case 25:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApproveAdmission", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgApproveAdmission{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_ApproveAdmission{v}
+			iNdEx = postIndex
+		case 26:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecordOath", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgRecordOath{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RecordOath{v}
+			iNdEx = postIndex
+		case 27:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ProposeFullMembership", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgProposeFullMembership{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_ProposeFullMembership{v}
+			iNdEx = postIndex
+		case 28:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApproveFullMembership", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgApproveFullMembership{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_ApproveFullMembership{v}
+			iNdEx = postIndex
+		case 29:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransferOut", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgTransferOut{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_TransferOut{v}
+			iNdEx = postIndex
+		case 30:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AcceptTransfer", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgAcceptTransfer{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_AcceptTransfer{v}
+			iNdEx = postIndex
+		case 31:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RejectTransfer", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgRejectTransfer{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RejectTransfer{v}
+			iNdEx = postIndex
+		case 32:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RegisterFlowing", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgRegisterFlowing{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RegisterFlowing{v}
+			iNdEx = postIndex
+		case 33:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EndFlowing", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgEndFlowing{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_EndFlowing{v}
+			iNdEx = postIndex
+		case 34:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Discipline", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgDiscipline{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_Discipline{v}
+			iNdEx = postIndex
+		case 35:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecordExit", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v11.MsgRecordExit{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RecordExit{v}
+			iNdEx = postIndex
+		case 50:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RotateMemberKey", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v12.MsgRotateMemberKey{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RotateMemberKey{v}
+			iNdEx = postIndex
+		case 80:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecordMeeting", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &v13.MsgRecordMeeting{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RecordMeeting{v}
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/contracts/identity"
+	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
+)
+
+func newVerifyFieldCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "verify-field CARD_FILE FIELD",
+		Short: "Prove one field of a member card against the member's commitment on chain",
+		Long: `Read a member card (written when the member was registered), build the Merkle proof
+of one field from its value and salt, and check it against the commitment the chain
+holds for the card's member. Only that field's value is disclosed by the proof; the
+others stay hidden behind their salts. Exits non-zero if the field does not match or
+the card's commitment is not the chain's. See docs/identity.md.`,
+		Args: cobra.ExactArgs(2),
+		RunE: runVerifyField,
+	}
+	addNodeFlag(cmd)
+	return cmd
+}
+
+// fieldCheck is the outcome of verify-field, printed with -o json.
+type fieldCheck struct {
+	MemberID   uint64 `json:"member_id"`
+	Field      string `json:"field"`
+	Value      string `json:"value"`
+	Matches    bool   `json:"matches"`
+	Height     int64  `json:"height"`
+	Commitment string `json:"commitment"` // the chain's, hex
+	Reason     string `json:"reason,omitempty"`
+}
+
+func runVerifyField(cmd *cobra.Command, args []string) error {
+	path, name := args[0], args[1]
+	c, err := card.Read(path)
+	if err != nil {
+		return err
+	}
+	if c.MemberID == 0 {
+		return fmt.Errorf("%s: the card has no member id: the registration did not complete", path)
+	}
+	proof, err := c.Prove(name)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	client, err := rpcClient(cmd)
+	if err != nil {
+		return err
+	}
+	chainID, err := client.ChainID(cmd.Context())
+	if err != nil {
+		return err
+	}
+	if chainID != c.ChainID {
+		return fmt.Errorf("%s is a card of chain %q; the node runs %q", path, c.ChainID, chainID)
+	}
+	var onChain identityv1.Identity
+	height, err := client.QueryInto(cmd.Context(), fmt.Sprintf("/identity/%d", c.MemberID), &onChain)
+	if err != nil {
+		return err
+	}
+	out := fieldCheck{
+		MemberID: c.MemberID, Field: proof.Name, Value: proof.Value, Height: height,
+		Commitment: hex.EncodeToString(onChain.Commitment),
+	}
+	verr := checkField(c, &onChain, proof)
+	out.Matches = verr == nil
+	if verr != nil {
+		out.Reason = verr.Error()
+	}
+	if isJSON(cmd) {
+		if err := printJSON(cmd, out); err != nil {
+			return err
+		}
+	} else if out.Matches {
+		fmt.Fprintf(cmd.OutOrStdout(), "field %q of member %d matches the commitment on chain (height %d)\n", out.Field, out.MemberID, height)
+	}
+	if verr != nil {
+		return fmt.Errorf("field %q of member %d does not match the chain (height %d): %w", name, c.MemberID, height, verr)
+	}
+	return nil
+}
+
+// checkField checks the card against the chain's record, then the field's
+// proof against the chain's commitment.
+func checkField(c *card.Card, onChain *identityv1.Identity, proof *identity.FieldProof) error {
+	if onChain.MemberId != c.MemberID {
+		return fmt.Errorf("the node answered for member %d", onChain.MemberId)
+	}
+	if !bytes.Equal(c.Commitment(), onChain.Commitment) {
+		return fmt.Errorf("the card's commitment %x is not the chain's %x: this card is not member %d's",
+			c.Commitment(), onChain.Commitment, c.MemberID)
+	}
+	if err := identity.VerifyField(onChain.Commitment, proof); err != nil {
+		if errors.Is(err, identity.ErrFieldMismatch) {
+			return err
+		}
+		return fmt.Errorf("malformed proof: %w", err)
+	}
+	return nil
+}

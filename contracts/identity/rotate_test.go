@@ -1,0 +1,175 @@
+package identity_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/identity"
+	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
+)
+
+func TestRotateMemberKey(t *testing.T) {
+	l := newLedger(t)
+	cases := []struct {
+		name      string
+		signer    string
+		memberID  uint64
+		newKey    string
+		oldKey    string // the member's key before, "" for none
+		want      *contracts.Error
+		wantCode  code
+		wantInLog string
+	}{
+		{"a first key", "branch-officer", 1, "newcomer", "", nil, code{}, ""},
+		{"replace a key", "branch-officer", 2, "newcomer", "member2-key", nil, code{}, ""},
+		{"to an officer's key, which keeps its account", "branch-officer", 2, "branch-officer", "member2-key", nil, code{}, ""},
+		{"of the other branch, by its officer", "other-officer", 4, "newcomer", "member4-key", nil, code{}, ""},
+		{"of a member in transfer, by the branch holding the record", "branch-officer", 6, "newcomer", "", nil, code{}, ""},
+
+		{"by the branch's secretary", "branch-secretary", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, "organization officer at branch 2"},
+		{"by the root's organization officer", "root-officer", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
+		{"by the root's secretary", "root-secretary", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
+		{"by another branch's officer", "other-officer", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
+		{"by the member's own key", "member2-key", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
+		{"by nobody", "nobody", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
+		{"of an exited member", "branch-officer", 3, "newcomer", "", identity.ErrMemberExited, code{"identity", 9}, "member 3"},
+		{"of a member without identity", "branch-officer", 5, "newcomer", "", identity.ErrIdentityNotFound, code{"identity", 7}, "member 5"},
+		{"of no member", "branch-officer", missingMember, "newcomer", "", errMemberNotFound, code{"fakemember", 2}, ""},
+		{"to another member's key", "branch-officer", 2, "member4-key", "", identity.ErrKeyInUse, code{"identity", 6}, "member 4"},
+		{"to an exited member's key", "branch-officer", 2, "member3-key", "", identity.ErrKeyInUse, code{"identity", 6}, "member 3"},
+		{"to the key it has", "branch-officer", 2, "member2-key", "", identity.ErrKeyInUse, code{"identity", 6}, "already member 2's key"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := &identityv1.MsgRotateMemberKey{MemberId: tc.memberID, NewPubKey: pubOf(tc.newKey)}
+			checkErr(t, identity.ValidateRotateMemberKey(msg), nil, code{})
+			b := l.branch()
+			var before *identityv1.Identity
+			if tc.want == nil {
+				before = l.identity(b, tc.memberID)
+			}
+			ctx := l.context(b, tc.signer)
+			err := l.keeper.RotateMemberKey(ctx, msg)
+			checkErr(t, err, tc.want, tc.wantCode)
+			if tc.want != nil {
+				if !strings.Contains(err.Error(), tc.wantInLog) {
+					t.Errorf("log %q does not say %q", err, tc.wantInLog)
+				}
+				if b.Len() != 0 {
+					t.Errorf("rejected handler wrote %d keys", b.Len())
+				}
+				return
+			}
+			id := l.identity(b, tc.memberID)
+			if !bytes.Equal(id.PubKey, pubOf(tc.newKey)) || id.KeyRotations != before.KeyRotations+1 ||
+				!bytes.Equal(id.Commitment, before.Commitment) || id.RegisteredHeight != before.RegisteredHeight {
+				t.Errorf("identity %+v after rotation of %+v", id, before)
+			}
+			if got := l.keyOwner(b, tc.newKey); got != tc.memberID {
+				t.Errorf("new key index: member %d", got)
+			}
+			if tc.oldKey != "" {
+				if got := l.keyOwner(b, tc.oldKey); got != 0 {
+					t.Errorf("old key still speaks for member %d", got)
+				}
+				if acc := l.account(b, tc.oldKey); acc == nil {
+					t.Error("the old key's account was deleted: its sequence would restart")
+				}
+			}
+			wantSeq := uint64(0)
+			if tc.newKey == "branch-officer" {
+				wantSeq = branchOfficerSequence
+			}
+			if acc := l.account(b, tc.newKey); acc == nil || acc.Sequence != wantSeq {
+				t.Errorf("new key's account %+v, want sequence %d", acc, wantSeq)
+			}
+			checkRotatedEvent(t, ctx, tc.memberID, branchOf(tc.memberID), tc.newKey)
+		})
+	}
+}
+
+// branchOf is the fixture's branch of a member.
+func branchOf(memberID uint64) uint64 {
+	if memberID == 4 {
+		return otherBranchID
+	}
+	return branchID
+}
+
+func checkRotatedEvent(t *testing.T, ctx *contracts.Context, memberID, branch uint64, holder string) {
+	t.Helper()
+	evs := ctx.Events()
+	want := []struct {
+		key, value string
+	}{
+		{"member_id", fmt.Sprint(memberID)},
+		{"branch_id", fmt.Sprint(branch)},
+		{"account", fmt.Sprintf("%X", addrOf(holder))},
+	}
+	if len(evs) != 1 || evs[0].Type != "member_key_rotated" || len(evs[0].Attributes) != len(want) {
+		t.Fatalf("events %+v, want one member_key_rotated", evs)
+	}
+	for i, w := range want {
+		if a := evs[0].Attributes[i]; a.Key != w.key || a.Value != w.value || !a.Index {
+			t.Errorf("attribute %d = %+v, want indexed %+v", i, a, w)
+		}
+	}
+}
+
+// TestRotateTwice: a key rotated out is free again, and rotations count.
+func TestRotateTwice(t *testing.T) {
+	l := newLedger(t)
+	w := l.store.Working()
+	// member2-key, rotated out by the first step, is free again for the second.
+	for _, k := range []string{"key-a", "member2-key", "key-b"} {
+		err := l.keeper.RotateMemberKey(l.context(w, "branch-officer"), &identityv1.MsgRotateMemberKey{MemberId: 2, NewPubKey: pubOf(k)})
+		checkErr(t, err, nil, code{})
+	}
+	l.commit()
+	r := l.store.Committed()
+	if id := l.identity(r, 2); id.KeyRotations != 3 || !bytes.Equal(id.PubKey, pubOf("key-b")) {
+		t.Fatalf("identity %+v", id)
+	}
+	for _, k := range []string{"key-a", "member2-key"} {
+		if got := l.keyOwner(r, k); got != 0 {
+			t.Errorf("%s still speaks for member %d", k, got)
+		}
+	}
+	// Another member may now take a key member 2 gave up.
+	checkErr(t, l.keeper.RotateMemberKey(l.context(l.branch(), "branch-officer"),
+		&identityv1.MsgRotateMemberKey{MemberId: 1, NewPubKey: pubOf("key-a")}), nil, code{})
+}
+
+func TestValidateRotateMemberKey(t *testing.T) {
+	cases := []struct {
+		name     string
+		msg      *identityv1.MsgRotateMemberKey
+		want     *contracts.Error
+		wantCode code
+	}{
+		{"valid", &identityv1.MsgRotateMemberKey{MemberId: 1, NewPubKey: pubOf("k")}, nil, code{}},
+		{"no member id", &identityv1.MsgRotateMemberKey{NewPubKey: pubOf("k")}, identity.ErrInvalidMemberID, code{"identity", 10}},
+		{"no key", &identityv1.MsgRotateMemberKey{MemberId: 1}, identity.ErrInvalidPubKey, code{"identity", 5}},
+		{"33-byte key", &identityv1.MsgRotateMemberKey{MemberId: 1, NewPubKey: make([]byte, 33)}, identity.ErrInvalidPubKey, code{"identity", 5}},
+		{"an address for a key", &identityv1.MsgRotateMemberKey{MemberId: 1, NewPubKey: addrOf("k")}, identity.ErrInvalidPubKey, code{"identity", 5}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkErr(t, identity.ValidateRotateMemberKey(tc.msg), tc.want, tc.wantCode)
+		})
+	}
+}
+
+// TestRoutes: the app routes MsgRotateMemberKey to this ledger.
+func TestRoutes(t *testing.T) {
+	rs := contracts.Routes{}
+	rs.Add(newLedger(t).keeper.Routes()...)
+	r, ok := rs.Lookup(&identityv1.MsgRotateMemberKey{})
+	if !ok || r.Name != "identity/rotate-key" {
+		t.Fatalf("route %+v, %v", r, ok)
+	}
+	checkErr(t, r.Validate(&identityv1.MsgRotateMemberKey{}), identity.ErrInvalidMemberID, code{"identity", 10})
+}

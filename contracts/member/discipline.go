@@ -1,0 +1,126 @@
+package member
+
+import (
+	"fmt"
+
+	"github.com/partychain/partychain/contracts"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+)
+
+// Discipline records a discipline by a discipline officer of a committee
+// above the member. Party probation suspends a full member's vote for one
+// or two years; expulsion ends membership.
+func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline) error {
+	c, err := k.begin(ctx.Store, msg.MemberId)
+	if err != nil {
+		return err
+	}
+	m := c.m
+	if err := requireLive(m); err != nil {
+		return err
+	}
+	if m.Stage != memberv1.Stage_STAGE_PROBATIONARY && m.Stage != memberv1.Stage_STAGE_FULL {
+		return ErrWrongStage.Wrapf("member %d is %s: discipline applies to party members", m.Id, m.Stage)
+	}
+	if err := k.requireDisciplineOfficer(ctx, m.BranchId); err != nil {
+		return err
+	}
+	p, err := k.Params(ctx.Store)
+	if err != nil {
+		return err
+	}
+	if err := actDate(ctx, p, "date", msg.Date, m.AdmissionDate); err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("%s on %d", msg.Kind, msg.Date)
+	switch msg.Kind {
+	case memberv1.DisciplineKind_DISCIPLINE_KIND_PARTY_PROBATION:
+		if m.Stage != memberv1.Stage_STAGE_FULL {
+			return ErrInvalidDiscipline.Wrapf("party probation applies to full members; member %d is %s", m.Id, m.Stage)
+		}
+		if m.PartyProbationUntil != 0 {
+			return ErrInvalidDiscipline.Wrapf("member %d is already under party probation until %d", m.Id, m.PartyProbationUntil)
+		}
+		m.PartyProbationUntil = contracts.AddYears(msg.Date, int(msg.Years))
+		ctx.Store.Set(dueKey(m.PartyProbationUntil, duePartyProbation, m.Id), nil)
+		detail += fmt.Sprintf(", until %d", m.PartyProbationUntil)
+	case memberv1.DisciplineKind_DISCIPLINE_KIND_EXPULSION:
+		k.exit(ctx, m, memberv1.ExitKind_EXIT_KIND_EXPULSION, msg.Date)
+	}
+	return k.saveAndEmit(ctx, c, note{action: "member/discipline", reason: msg.ReasonCode, doc: msg.DocHash, detail: detail}, "member_disciplined")
+}
+
+// requireDisciplineOfficer: a discipline officer of a committee above the
+// branch.
+func (k *Keeper) requireDisciplineOfficer(ctx *contracts.Context, branchID uint64) error {
+	b, err := k.org.Org(ctx.Store, branchID)
+	if err != nil {
+		return err
+	}
+	line, err := k.org.Ancestry(ctx.Store, b)
+	if err != nil {
+		return err
+	}
+	for _, o := range line[1:] {
+		if o.Kind != orgv1.OrgKind_ORG_KIND_COMMITTEE {
+			continue
+		}
+		held, err := k.org.HasRoleAt(ctx.Store, ctx.Signer, o.Id, orgv1.Role_ROLE_DISCIPLINE_OFFICER)
+		if err != nil || held {
+			return err
+		}
+	}
+	return ErrUnauthorized.Wrapf("%X is not a discipline officer of a committee above branch %d", ctx.Signer, branchID)
+}
+
+// RecordExit records removal, lapse, withdrawal, death, or the end of an
+// application, by the officers of the member's branch.
+func (k *Keeper) RecordExit(ctx *contracts.Context, msg *memberv1.MsgRecordExit) error {
+	c, err := k.begin(ctx.Store, msg.MemberId)
+	if err != nil {
+		return err
+	}
+	m := c.m
+	if err := requireLive(m); err != nil {
+		return err
+	}
+	member := m.Stage == memberv1.Stage_STAGE_PROBATIONARY || m.Stage == memberv1.Stage_STAGE_FULL
+	switch msg.Kind {
+	case memberv1.ExitKind_EXIT_KIND_REMOVAL, memberv1.ExitKind_EXIT_KIND_LAPSE, memberv1.ExitKind_EXIT_KIND_WITHDRAWAL:
+		if !member {
+			return ErrInvalidExit.Wrapf("%s applies to party members; member %d is %s (use APPLICATION_ENDED)", msg.Kind, m.Id, m.Stage)
+		}
+	case memberv1.ExitKind_EXIT_KIND_APPLICATION_ENDED:
+		if member {
+			return ErrInvalidExit.Wrapf("member %d is %s: an application can end only before admission", m.Id, m.Stage)
+		}
+	}
+	if err := k.requireBranchOfficer(ctx, m.BranchId); err != nil {
+		return err
+	}
+	p, err := k.Params(ctx.Store)
+	if err != nil {
+		return err
+	}
+	if err := actDate(ctx, p, "date", msg.Date, m.ApplicationDate); err != nil {
+		return err
+	}
+	k.exit(ctx, m, msg.Kind, msg.Date)
+	return k.saveAndEmit(ctx, c, note{action: "member/record-exit", reason: msg.ReasonCode, doc: msg.DocHash,
+		detail: fmt.Sprintf("%s on %d", msg.Kind, msg.Date)}, "member_exited")
+}
+
+// exit ends a membership or application: the record stays with its
+// history; transfers, flowing registration and pending decisions end.
+func (k *Keeper) exit(ctx *contracts.Context, m *memberv1.Member, kind memberv1.ExitKind, date uint32) {
+	if m.Transfer != nil {
+		k.endTransfer(ctx, m, m.Transfer.FromBranchId)
+	}
+	k.endFlowing(ctx, m)
+	if m.PartyProbationUntil != 0 {
+		ctx.Store.Delete(dueKey(m.PartyProbationUntil, duePartyProbation, m.Id))
+		m.PartyProbationUntil = 0
+	}
+	m.Status, m.ExitKind, m.ExitDate, m.Pending = memberv1.Status_STATUS_EXITED, kind, date, nil
+}

@@ -1,0 +1,227 @@
+package member
+
+import (
+	"fmt"
+
+	"github.com/partychain/partychain/contracts"
+	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
+)
+
+// ProposeAdmission submits the branch general meeting's vote to admit a
+// development target; the superior committee must approve it within
+// approval_deadline_days of the meeting.
+func (k *Keeper) ProposeAdmission(ctx *contracts.Context, msg *memberv1.MsgProposeAdmission) error {
+	c, p, err := k.beginDecision(ctx, msg.MemberId, memberv1.Stage_STAGE_DEVELOPMENT_TARGET)
+	if err != nil {
+		return err
+	}
+	m := c.m
+	mt, err := k.passedResolution(ctx, m, msg.MeetingId, msg.ResolutionIndex, activityv1.ResolutionKind_RESOLUTION_KIND_ADMISSION)
+	if err != nil {
+		return err
+	}
+	if mt.Date < m.TargetDate {
+		return ErrDateOrder.Wrapf("meeting %d on %d is before member %d became a development target (%d)", mt.Id, mt.Date, m.Id, m.TargetDate)
+	}
+	if err := withinDeadline(ctx.Today, mt.Date, p); err != nil {
+		return err
+	}
+	m.Pending = &memberv1.PendingDecision{MeetingId: mt.Id, ResolutionIndex: msg.ResolutionIndex, MeetingDate: mt.Date}
+	return k.saveAndEmit(ctx, c, note{action: "member/propose-admission",
+		detail: fmt.Sprintf("branch general meeting %d on %d voted to admit", mt.Id, mt.Date)}, "member_decision_proposed")
+}
+
+// ApproveAdmission is the superior committee's approval: the member becomes
+// probationary, and the meeting's date is the admission date.
+func (k *Keeper) ApproveAdmission(ctx *contracts.Context, msg *memberv1.MsgApproveAdmission) error {
+	c, p, err := k.beginApproval(ctx, msg.MemberId, msg.Date, memberv1.Stage_STAGE_DEVELOPMENT_TARGET)
+	if err != nil {
+		return err
+	}
+	m := c.m
+	m.Stage, m.AdmissionDate = memberv1.Stage_STAGE_PROBATIONARY, m.Pending.MeetingDate
+	m.ProbationEndDate = contracts.AddDays(m.AdmissionDate, int64(p.ProbationDays))
+	m.Pending = nil
+	return k.saveAndEmit(ctx, c, note{action: "member/approve-admission",
+		detail: fmt.Sprintf("approved %d; admitted %d; probation ends %d", msg.Date, m.AdmissionDate, m.ProbationEndDate)}, "member_stage_changed")
+}
+
+// RecordOath records a probationary member's oath.
+func (k *Keeper) RecordOath(ctx *contracts.Context, msg *memberv1.MsgRecordOath) error {
+	c, err := k.begin(ctx.Store, msg.MemberId)
+	if err != nil {
+		return err
+	}
+	m := c.m
+	if err := requireActiveAt(m, memberv1.Stage_STAGE_PROBATIONARY); err != nil {
+		return err
+	}
+	if err := k.requireBranchOfficer(ctx, m.BranchId); err != nil {
+		return err
+	}
+	if m.OathDate != 0 {
+		return ErrAlreadyRecorded.Wrapf("member %d took the oath on %d", m.Id, m.OathDate)
+	}
+	p, err := k.Params(ctx.Store)
+	if err != nil {
+		return err
+	}
+	if err := actDate(ctx, p, "date", msg.Date, m.AdmissionDate); err != nil {
+		return err
+	}
+	m.OathDate = msg.Date
+	return k.saveAndEmit(ctx, c, note{action: "member/record-oath", detail: fmt.Sprintf("oath on %d", msg.Date)}, "member_oath_recorded")
+}
+
+// ProposeFullMembership submits the branch general meeting's decision on a
+// probation: on time (once it has run its course), extended once, or
+// cancelled.
+func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.MsgProposeFullMembership) error {
+	c, p, err := k.beginDecision(ctx, msg.MemberId, memberv1.Stage_STAGE_PROBATIONARY)
+	if err != nil {
+		return err
+	}
+	m := c.m
+	mt, err := k.passedResolution(ctx, m, msg.MeetingId, msg.ResolutionIndex, activityv1.ResolutionKind_RESOLUTION_KIND_FULL_MEMBERSHIP)
+	if err != nil {
+		return err
+	}
+	switch msg.Outcome {
+	case memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME, memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND:
+		if mt.Date < m.ProbationEndDate {
+			return ErrWaitingPeriod.Wrapf("probation of member %d runs to %d; meeting %d was on %d", m.Id, m.ProbationEndDate, mt.Id, mt.Date)
+		}
+	}
+	if msg.Outcome == memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND {
+		if m.ProbationExtended {
+			return ErrAlreadyExtended.Wrapf("member %d", m.Id)
+		}
+		if msg.ExtensionDays > p.MaxExtensionDays {
+			return ErrMalformed.Wrapf("extension of %d days, at most %d", msg.ExtensionDays, p.MaxExtensionDays)
+		}
+	}
+	if mt.Date < m.AdmissionDate {
+		return ErrDateOrder.Wrapf("meeting %d on %d is before the admission (%d)", mt.Id, mt.Date, m.AdmissionDate)
+	}
+	if err := withinDeadline(ctx.Today, mt.Date, p); err != nil {
+		return err
+	}
+	m.Pending = &memberv1.PendingDecision{MeetingId: mt.Id, ResolutionIndex: msg.ResolutionIndex, MeetingDate: mt.Date,
+		Outcome: msg.Outcome, ExtensionDays: msg.ExtensionDays}
+	return k.saveAndEmit(ctx, c, note{action: "member/propose-full-membership",
+		detail: fmt.Sprintf("branch general meeting %d on %d decided %s", mt.Id, mt.Date, msg.Outcome)}, "member_decision_proposed")
+}
+
+// ApproveFullMembership is the superior committee's approval of a probation
+// decision.
+func (k *Keeper) ApproveFullMembership(ctx *contracts.Context, msg *memberv1.MsgApproveFullMembership) error {
+	c, _, err := k.beginApproval(ctx, msg.MemberId, msg.Date, memberv1.Stage_STAGE_PROBATIONARY)
+	if err != nil {
+		return err
+	}
+	m, d := c.m, c.m.Pending
+	detail := ""
+	switch d.Outcome {
+	case memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME:
+		m.Stage, m.FullDate = memberv1.Stage_STAGE_FULL, m.ProbationEndDate
+		detail = fmt.Sprintf("full member from %d", m.FullDate)
+	case memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND:
+		m.ProbationEndDate = contracts.AddDays(m.ProbationEndDate, int64(d.ExtensionDays))
+		m.ProbationExtended = true
+		detail = fmt.Sprintf("probation extended by %d days to %d", d.ExtensionDays, m.ProbationEndDate)
+	case memberv1.ProbationOutcome_PROBATION_OUTCOME_CANCEL:
+		k.exit(ctx, m, memberv1.ExitKind_EXIT_KIND_PROBATION_CANCELLED, msg.Date)
+		detail = "probationary membership cancelled"
+	default:
+		return fmt.Errorf("member %d: pending decision without an outcome", m.Id)
+	}
+	m.Pending = nil
+	return k.saveAndEmit(ctx, c, note{action: "member/approve-full-membership",
+		detail: fmt.Sprintf("approved %d: %s", msg.Date, detail)}, "member_stage_changed")
+}
+
+// beginDecision loads a member for a branch meeting's decision: active at
+// stage, signed by a branch officer, with no decision still open.
+func (k *Keeper) beginDecision(ctx *contracts.Context, id uint64, stage memberv1.Stage) (*change, memberv1.Params, error) {
+	var p memberv1.Params
+	c, err := k.begin(ctx.Store, id)
+	if err != nil {
+		return nil, p, err
+	}
+	if err := requireActiveAt(c.m, stage); err != nil {
+		return nil, p, err
+	}
+	if err := k.requireBranchOfficer(ctx, c.m.BranchId); err != nil {
+		return nil, p, err
+	}
+	if p, err = k.Params(ctx.Store); err != nil {
+		return nil, p, err
+	}
+	if d := c.m.Pending; d != nil && withinDeadline(ctx.Today, d.MeetingDate, p) == nil {
+		return nil, p, ErrPendingDecision.Wrapf("member %d: meeting %d's decision awaits approval until %d",
+			id, d.MeetingId, contracts.AddDays(d.MeetingDate, int64(p.ApprovalDeadlineDays)))
+	}
+	return c, p, nil
+}
+
+// beginApproval loads a member for the superior committee's approval of
+// its pending decision, dated within the deadline.
+func (k *Keeper) beginApproval(ctx *contracts.Context, id uint64, date uint32, stage memberv1.Stage) (*change, memberv1.Params, error) {
+	var p memberv1.Params
+	c, err := k.begin(ctx.Store, id)
+	if err != nil {
+		return nil, p, err
+	}
+	if err := requireActiveAt(c.m, stage); err != nil {
+		return nil, p, err
+	}
+	if err := k.requireCommitteeOfficer(ctx, c.m.BranchId); err != nil {
+		return nil, p, err
+	}
+	d := c.m.Pending
+	if d == nil {
+		return nil, p, ErrNoPendingDecision.Wrapf("member %d", id)
+	}
+	if p, err = k.Params(ctx.Store); err != nil {
+		return nil, p, err
+	}
+	if err := actDate(ctx, p, "date", date, d.MeetingDate); err != nil {
+		return nil, p, err
+	}
+	if err := withinDeadline(date, d.MeetingDate, p); err != nil {
+		return nil, p, err
+	}
+	return c, p, nil
+}
+
+// withinDeadline: day is at most approval_deadline_days after the meeting.
+func withinDeadline(day, meetingDate uint32, p memberv1.Params) error {
+	if last := contracts.AddDays(meetingDate, int64(p.ApprovalDeadlineDays)); day > last {
+		return ErrDeadlinePassed.Wrapf("the meeting of %d could be approved until %d", meetingDate, last)
+	}
+	return nil
+}
+
+// passedResolution finds a passed resolution of kind about m at a branch
+// general meeting of m's branch.
+func (k *Keeper) passedResolution(ctx *contracts.Context, m *memberv1.Member, meetingID uint64, index uint32, kind activityv1.ResolutionKind) (*activityv1.Meeting, error) {
+	mt, err := k.meetings.Meeting(ctx.Store, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	if mt.Kind != activityv1.MeetingKind_MEETING_KIND_BRANCH_GENERAL || mt.OrgId != m.BranchId {
+		return nil, ErrInvalidMeeting.Wrapf("meeting %d is a %s of organization %d, not a general meeting of branch %d", mt.Id, mt.Kind, mt.OrgId, m.BranchId)
+	}
+	if int(index) >= len(mt.Resolutions) {
+		return nil, ErrInvalidMeeting.Wrapf("meeting %d has %d resolutions, no #%d", mt.Id, len(mt.Resolutions), index)
+	}
+	r := mt.Resolutions[index]
+	if r.Kind != kind || r.SubjectMemberId != m.Id {
+		return nil, ErrInvalidMeeting.Wrapf("resolution #%d of meeting %d is a %s about member %d", index, mt.Id, r.Kind, r.SubjectMemberId)
+	}
+	if !r.Passed {
+		return nil, ErrQuorumNotMet.Wrapf("resolution #%d of meeting %d: %d yes of %d entitled (%s)", index, mt.Id, r.Yes, r.Entitled, r.Quorum)
+	}
+	return mt, nil
+}

@@ -1,0 +1,184 @@
+package member
+
+import (
+	"fmt"
+
+	"github.com/partychain/partychain/contracts"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
+)
+
+// TransferOut issues an organization-relationship transfer to another
+// branch. Until it is answered (or expires after transfer_expiry_days) the
+// member is counted nowhere and recorded once, at the source.
+func (k *Keeper) TransferOut(ctx *contracts.Context, msg *memberv1.MsgTransferOut) error {
+	c, err := k.begin(ctx.Store, msg.MemberId)
+	if err != nil {
+		return err
+	}
+	m := c.m
+	if err := requireActiveAt(m, memberv1.Stage_STAGE_PROBATIONARY, memberv1.Stage_STAGE_FULL); err != nil {
+		return err
+	}
+	if err := k.requireBranchOfficer(ctx, m.BranchId); err != nil {
+		return err
+	}
+	if m.FlowingBranchId != 0 {
+		return ErrFlowing.Wrapf("member %d is registered at branch %d: end that first", m.Id, m.FlowingBranchId)
+	}
+	if m.Pending != nil {
+		return ErrPendingDecision.Wrapf("member %d has meeting %d's decision pending", m.Id, m.Pending.MeetingId)
+	}
+	if _, err := k.activeBranch(ctx.Store, msg.ToBranchId); err != nil {
+		return err
+	}
+	if msg.ToBranchId == m.BranchId {
+		return ErrSameBranch.Wrapf("branch %d", m.BranchId)
+	}
+	p, err := k.Params(ctx.Store)
+	if err != nil {
+		return err
+	}
+	t := &memberv1.Transfer{FromBranchId: m.BranchId, ToBranchId: msg.ToBranchId, IssuedDate: ctx.Today,
+		ExpiresDate: contracts.AddDays(ctx.Today, int64(p.TransferExpiryDays))}
+	m.Status, m.Transfer = memberv1.Status_STATUS_IN_TRANSFER, t
+	ctx.Store.Set(pairKey(kindIncoming, t.ToBranchId, m.Id), nil)
+	ctx.Store.Set(pairKey(kindOutgoing, t.FromBranchId, m.Id), nil)
+	ctx.Store.Set(dueKey(t.ExpiresDate, dueTransfer, m.Id), nil)
+	if err := k.save(ctx, c, note{action: "member/transfer-out", reason: msg.ReasonCode, doc: msg.DocHash,
+		detail: fmt.Sprintf("to branch %d; expires %d", t.ToBranchId, t.ExpiresDate)}); err != nil {
+		return err
+	}
+	emitTransfer(ctx, "member_transfer_out", m.Id, t)
+	return nil
+}
+
+// AcceptTransfer moves the member to the target branch, history kept.
+func (k *Keeper) AcceptTransfer(ctx *contracts.Context, msg *memberv1.MsgAcceptTransfer) error {
+	c, t, err := k.beginAnswer(ctx, msg.MemberId)
+	if err != nil {
+		return err
+	}
+	if _, err := k.activeBranch(ctx.Store, t.ToBranchId); err != nil {
+		return err
+	}
+	k.endTransfer(ctx, c.m, t.ToBranchId)
+	if err := k.save(ctx, c, note{action: "member/accept-transfer", detail: fmt.Sprintf("moved from branch %d", t.FromBranchId)}); err != nil {
+		return err
+	}
+	emitTransfer(ctx, "member_transfer_accepted", c.m.Id, t)
+	return nil
+}
+
+// RejectTransfer returns the member to the source branch.
+func (k *Keeper) RejectTransfer(ctx *contracts.Context, msg *memberv1.MsgRejectTransfer) error {
+	c, t, err := k.beginAnswer(ctx, msg.MemberId)
+	if err != nil {
+		return err
+	}
+	k.endTransfer(ctx, c.m, t.FromBranchId)
+	if err := k.save(ctx, c, note{action: "member/reject-transfer", reason: msg.ReasonCode,
+		detail: fmt.Sprintf("branch %d refused; back at branch %d", t.ToBranchId, t.FromBranchId)}); err != nil {
+		return err
+	}
+	emitTransfer(ctx, "member_transfer_rejected", c.m.Id, t)
+	return nil
+}
+
+// beginAnswer loads a member in transfer for an answer by the target
+// branch's officers.
+func (k *Keeper) beginAnswer(ctx *contracts.Context, id uint64) (*change, *memberv1.Transfer, error) {
+	c, err := k.begin(ctx.Store, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := requireLive(c.m); err != nil {
+		return nil, nil, err
+	}
+	t := c.m.Transfer
+	if c.m.Status != memberv1.Status_STATUS_IN_TRANSFER || t == nil {
+		return nil, nil, ErrNoTransfer.Wrapf("member %d", id)
+	}
+	if err := k.requireBranchOfficer(ctx, t.ToBranchId); err != nil {
+		return nil, nil, err
+	}
+	return c, t, nil
+}
+
+// endTransfer settles a transfer with the member at branch (the target on
+// acceptance, the source otherwise) and drops its index entries.
+func (k *Keeper) endTransfer(ctx *contracts.Context, m *memberv1.Member, branch uint64) {
+	t := m.Transfer
+	ctx.Store.Delete(pairKey(kindIncoming, t.ToBranchId, m.Id))
+	ctx.Store.Delete(pairKey(kindOutgoing, t.FromBranchId, m.Id))
+	ctx.Store.Delete(dueKey(t.ExpiresDate, dueTransfer, m.Id))
+	m.BranchId, m.Transfer = branch, nil
+	if m.Status == memberv1.Status_STATUS_IN_TRANSFER {
+		m.Status = memberv1.Status_STATUS_ACTIVE
+	}
+}
+
+func emitTransfer(ctx *contracts.Context, event string, id uint64, t *memberv1.Transfer) {
+	ctx.Emit(event,
+		contracts.Indexed("member_id", idString(id)),
+		contracts.Indexed("from_branch_id", idString(t.FromBranchId)),
+		contracts.Indexed("to_branch_id", idString(t.ToBranchId)))
+}
+
+// RegisterFlowing registers a member for activities at a host branch while
+// the membership stays at home.
+func (k *Keeper) RegisterFlowing(ctx *contracts.Context, msg *memberv1.MsgRegisterFlowing) error {
+	c, err := k.begin(ctx.Store, msg.MemberId)
+	if err != nil {
+		return err
+	}
+	m := c.m
+	if err := requireActiveAt(m, memberv1.Stage_STAGE_PROBATIONARY, memberv1.Stage_STAGE_FULL); err != nil {
+		return err
+	}
+	if _, err := k.activeBranch(ctx.Store, msg.HostBranchId); err != nil {
+		return err
+	}
+	if err := k.requireBranchOfficer(ctx, msg.HostBranchId); err != nil {
+		return err
+	}
+	if msg.HostBranchId == m.BranchId {
+		return ErrSameBranch.Wrapf("branch %d", m.BranchId)
+	}
+	if m.FlowingBranchId != 0 {
+		return ErrFlowing.Wrapf("member %d is registered at branch %d", m.Id, m.FlowingBranchId)
+	}
+	m.FlowingBranchId = msg.HostBranchId
+	ctx.Store.Set(pairKey(kindFlowing, msg.HostBranchId, m.Id), nil)
+	return k.saveAndEmit(ctx, c, note{action: "member/register-flowing",
+		detail: fmt.Sprintf("flowing at branch %d", msg.HostBranchId)}, "member_flowing_registered")
+}
+
+// EndFlowing ends a flowing registration (host or home branch officers).
+func (k *Keeper) EndFlowing(ctx *contracts.Context, msg *memberv1.MsgEndFlowing) error {
+	c, err := k.begin(ctx.Store, msg.MemberId)
+	if err != nil {
+		return err
+	}
+	m := c.m
+	if err := requireLive(m); err != nil {
+		return err
+	}
+	host := m.FlowingBranchId
+	if host == 0 {
+		return ErrNotFlowing.Wrapf("member %d", m.Id)
+	}
+	if err := k.requireBranchOfficer(ctx, host); err != nil {
+		if err2 := k.requireBranchOfficer(ctx, m.BranchId); err2 != nil {
+			return ErrUnauthorized.Wrapf("%X is not an officer of host branch %d or home branch %d", ctx.Signer, host, m.BranchId)
+		}
+	}
+	k.endFlowing(ctx, m)
+	return k.saveAndEmit(ctx, c, note{action: "member/end-flowing", detail: fmt.Sprintf("no longer flowing at branch %d", host)}, "member_flowing_ended")
+}
+
+func (k *Keeper) endFlowing(ctx *contracts.Context, m *memberv1.Member) {
+	if m.FlowingBranchId != 0 {
+		ctx.Store.Delete(pairKey(kindFlowing, m.FlowingBranchId, m.Id))
+		m.FlowingBranchId = 0
+	}
+}
