@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/cosmos/gogoproto/jsonpb"
+	"github.com/cosmos/gogoproto/proto"
 
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
@@ -132,4 +135,9 @@ func signedTx(t testing.TB, priv ed25519.PrivKey, seq uint64, msgs ...any) []byt
 
 func createOrg(parent uint64, kind orgv1.OrgKind, name string) *orgv1.MsgCreateOrg {
 	return &orgv1.MsgCreateOrg{ParentId: parent, Kind: kind, Name: name}
+}
+
+// jsonUnmarshal reads a query's proto3 JSON answer into a message.
+func jsonUnmarshal(bz []byte, m proto.Message) error {
+	return jsonpb.Unmarshal(bytes.NewReader(bz), m)
 }

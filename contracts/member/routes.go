@@ -21,5 +21,6 @@ func (k *Keeper) Routes() []contracts.Route {
 		contracts.NewRoute("member/end-flowing", ValidateEndFlowing, k.EndFlowing),
 		contracts.NewRoute("member/discipline", ValidateDiscipline, k.Discipline),
 		contracts.NewRoute("member/record-exit", ValidateRecordExit, k.RecordExit),
+		contracts.NewRoute("member/import", ValidateImportMember, k.ImportMember),
 	}
 }

@@ -1,0 +1,86 @@
+package member
+
+import (
+	"fmt"
+
+	"github.com/partychain/partychain/contracts"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
+)
+
+// ImportMember records an existing probationary or full member from legacy
+// records. Dates may lie before the chain (no backdating bound), but must be
+// consistent: admission at min age or older, a full date at least one
+// probation after the admission, nothing after today.
+func (k *Keeper) ImportMember(ctx *contracts.Context, msg *memberv1.MsgImportMember) error {
+	if _, err := k.activeBranch(ctx.Store, msg.BranchId); err != nil {
+		return err
+	}
+	if err := k.requireBranchOfficer(ctx, msg.BranchId); err != nil {
+		return err
+	}
+	p, err := k.Params(ctx.Store)
+	if err != nil {
+		return err
+	}
+	if err := checkImportDates(ctx.Today, msg, p); err != nil {
+		return err
+	}
+	id, err := k.nextID(ctx.Store)
+	if err != nil {
+		return err
+	}
+	if err := k.identity.Register(ctx.Store, ctx.Height, id, msg.Commitment, msg.BirthYear, msg.MemberPubKey); err != nil {
+		return err
+	}
+	m := &memberv1.Member{
+		Id: id, BranchId: msg.BranchId, Stage: msg.Stage, Status: memberv1.Status_STATUS_ACTIVE,
+		AdmissionDate: msg.AdmissionDate, ProbationEndDate: contracts.AddDays(msg.AdmissionDate, int64(p.ProbationDays)),
+		FullDate: msg.FullDate, Imported: true, CreatedHeight: ctx.Height,
+	}
+	if err := k.save(ctx, &change{m: m}, note{action: "member/import", doc: msg.DocHash,
+		detail: fmt.Sprintf("imported from legacy records as %s: admitted %d, full %d", msg.Stage, msg.AdmissionDate, msg.FullDate)}); err != nil {
+		return err
+	}
+	ctx.Emit("member_registered",
+		contracts.Indexed("member_id", idString(id)),
+		contracts.Indexed("branch_id", idString(msg.BranchId)),
+		contracts.Attr("imported", "true"))
+	return nil
+}
+
+func checkImportDates(today uint32, msg *memberv1.MsgImportMember, p memberv1.Params) error {
+	if msg.AdmissionDate > today || msg.FullDate > today {
+		return contracts.ErrInvalidDate.Wrapf("admission %d or full date %d is after today (%d)", msg.AdmissionDate, msg.FullDate, today)
+	}
+	if age := msg.AdmissionDate/10000 - msg.BirthYear; msg.BirthYear > msg.AdmissionDate/10000 || age < p.MinAgeYears {
+		return ErrTooYoung.Wrapf("born %d, admitted in %d", msg.BirthYear, msg.AdmissionDate/10000)
+	}
+	if msg.Stage == memberv1.Stage_STAGE_FULL {
+		if days := contracts.DaysBetween(msg.AdmissionDate, msg.FullDate); days < int64(p.ProbationDays) {
+			return ErrWaitingPeriod.Wrapf("full %d is %d days after admission %d: a probation is at least %d", msg.FullDate, days, msg.AdmissionDate, p.ProbationDays)
+		}
+	}
+	return nil
+}
+
+func ValidateImportMember(m *memberv1.MsgImportMember) error {
+	if err := firstErr(requireID("branch_id", m.BranchId), requireDate("admission_date", m.AdmissionDate), requireHash("doc_hash", m.DocHash, false)); err != nil {
+		return err
+	}
+	switch m.Stage {
+	case memberv1.Stage_STAGE_FULL:
+		if err := requireDate("full_date", m.FullDate); err != nil {
+			return err
+		}
+	case memberv1.Stage_STAGE_PROBATIONARY:
+		if m.FullDate != 0 {
+			return ErrMalformed.Wrap("full_date is for FULL members only")
+		}
+	default:
+		return ErrWrongStage.Wrapf("import records PROBATIONARY or FULL members, not %s", m.Stage)
+	}
+	return ValidateRegisterApplicant(&memberv1.MsgRegisterApplicant{
+		BranchId: m.BranchId, ApplicationDate: m.AdmissionDate, BirthYear: m.BirthYear,
+		Commitment: m.Commitment, MemberPubKey: m.MemberPubKey,
+	})
+}
