@@ -30,6 +30,7 @@ var (
 type Options struct {
 	BlockCacheBytes  int // default 64 MiB
 	WriteBufferBytes int // default 32 MiB
+	ReadCacheEntries int // hot committed keys cached in memory; default 100,000 per generation
 }
 
 // Store is the committed state in goleveldb plus the uncommitted layers of
@@ -37,6 +38,7 @@ type Options struct {
 // ABCI connection lock serializes callers.
 type Store struct {
 	db      *leveldb.DB
+	cache   *readCache
 	height  int64  // last committed height
 	appHash []byte // app hash at height
 	sealed  []sealedLayer
@@ -56,7 +58,7 @@ func Open(dir string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open state database %s: %w", dir, err)
 	}
-	return load(db)
+	return load(db, o)
 }
 
 // OpenInMemory opens a store on goleveldb's in-memory storage, for tests.
@@ -65,7 +67,7 @@ func OpenInMemory() (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return load(db)
+	return load(db, Options{})
 }
 
 func (o Options) leveldb() *opt.Options {
@@ -82,8 +84,11 @@ func (o Options) leveldb() *opt.Options {
 	}
 }
 
-func load(db *leveldb.DB) (*Store, error) {
-	s := &Store{db: db}
+func load(db *leveldb.DB, o Options) (*Store, error) {
+	if o.ReadCacheEntries == 0 {
+		o.ReadCacheEntries = 100_000
+	}
+	s := &Store{db: db, cache: newReadCache(o.ReadCacheEntries)}
 	meta, err := db.Get(metaKey, nil)
 	switch {
 	case errors.Is(err, leveldb.ErrNotFound):
@@ -111,7 +116,7 @@ func (s *Store) LastHeight() int64 { return s.height }
 func (s *Store) LastAppHash() []byte { return s.appHash }
 
 // Committed reads the last committed state only.
-func (s *Store) Committed() Reader { return dbReader{s.db} }
+func (s *Store) Committed() Reader { return dbReader{s.db, s.cache} }
 
 // Working is the open layer: the state as of every sealed height plus the
 // writes made since. Transactions run on branches of it (NewBranch).
@@ -150,6 +155,7 @@ func (s *Store) Commit() error {
 	batch := new(leveldb.Batch)
 	for _, l := range s.sealed {
 		l.writes.each(func(key, value []byte, deleted bool) {
+			s.cache.forget(key)
 			if deleted {
 				batch.Delete(key)
 			} else {
@@ -188,18 +194,30 @@ func rootKey(height int64) []byte {
 	return binary.BigEndian.AppendUint64(bytes.Clone(rootPrefix), uint64(height))
 }
 
-// dbReader reads committed ledger keys; the reserved space is invisible.
-type dbReader struct{ db *leveldb.DB }
+// dbReader reads committed ledger keys through the read cache; the
+// reserved space is invisible.
+type dbReader struct {
+	db    *leveldb.DB
+	cache *readCache
+}
 
 func (r dbReader) Get(key []byte) ([]byte, error) {
 	if len(key) == 0 || key[0] == reservedPrefix {
 		return nil, nil
 	}
-	v, err := r.db.Get(key, nil)
-	if errors.Is(err, leveldb.ErrNotFound) {
-		return nil, nil
+	if e, ok := r.cache.get(key); ok {
+		return e.value, nil
 	}
-	return v, err
+	v, err := r.db.Get(key, nil)
+	switch {
+	case errors.Is(err, leveldb.ErrNotFound):
+		r.cache.put(key, cacheEntry{})
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	r.cache.put(key, cacheEntry{value: v, present: true})
+	return v, nil
 }
 
 func (r dbReader) Iterator(start, end []byte) Iterator {

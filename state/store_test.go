@@ -336,3 +336,39 @@ func TestInvertedRangeIsEmpty(t *testing.T) {
 		it.Close()
 	}
 }
+
+// TestReadCacheFollowsCommits: a cached value, or a cached absence, never
+// outlives the Commit that changes it, across generations of the cache.
+func TestReadCacheFollowsCommits(t *testing.T) {
+	s, err := OpenInMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.cache = newReadCache(2) // tiny: generations turn over constantly
+	k := []byte("\x01k")
+	h := int64(0)
+	step := func(write func(KV), want string) {
+		t.Helper()
+		write(s.Working())
+		h++
+		sealCommit(t, s, h)
+		for _, r := range []Reader{s.Committed(), s.Working(), NewBranch(s.Working())} {
+			v, err := r.Get(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := string(v); got != want || (want == "" && v != nil) {
+				t.Fatalf("height %d: read %q (nil %v), want %q", h, got, v == nil, want)
+			}
+		}
+		for i := 0; i < 3; i++ { // churn other keys through the cache
+			_, _ = s.Committed().Get([]byte{0x01, byte(i)})
+		}
+	}
+	step(func(KV) {}, "")                                 // absent, cached as absent
+	step(func(kv KV) { kv.Set(k, []byte("one")) }, "one") // the absence is forgotten
+	step(func(kv KV) { kv.Set(k, []byte("two")) }, "two") // the value is forgotten
+	step(func(kv KV) { kv.Delete(k) }, "")                // deleted
+	step(func(kv KV) { kv.Set(k, []byte("three")) }, "three")
+}
