@@ -33,7 +33,10 @@ func newQueryCmd() *cobra.Command {
 			return printQueryJSON(cmd, value, height)
 		},
 	}
-	cmd.AddCommand(newQueryOrgCmd(), newQueryAccountCmd(), raw)
+	orgCmd := newQueryOrgCmd()
+	orgCmd.AddCommand(newQueryOrgMembersCmd(), newQueryOrgStatsCmd())
+	cmd.AddCommand(orgCmd, newQueryAccountCmd(), raw)
+	cmd.AddCommand(newQueryMemberCmd(), newQueryMeetingCmd(), newQueryIdentityCmd())
 	return cmd
 }
 

@@ -10,9 +10,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cosmos/gogoproto/jsonpb"
@@ -114,6 +116,10 @@ type TxResult struct {
 	Codespace string    `json:"codespace,omitempty"`
 	Code      uint32    `json:"code"`
 	Log       string    `json:"log,omitempty"`
+
+	// Events are the tx's result events once it is in a block (none for a
+	// tx the mempool refused). They are not printed with the result.
+	Events []abci.Event `json:"-"`
 }
 
 // OK reports whether the tx was committed with success.
@@ -122,6 +128,17 @@ func (r *TxResult) OK() bool { return r.Code == 0 && r.Height > 0 }
 // BroadcastAndWait submits tx and waits until a block holds it or ctx ends.
 // A tx the mempool refuses returns at once with the refusal's code.
 func (c *Client) BroadcastAndWait(ctx context.Context, tx []byte) (*TxResult, error) {
+	res, err := c.Broadcast(ctx, tx)
+	if err != nil || res.Code != 0 {
+		return res, err
+	}
+	return res, c.Wait(ctx, res)
+}
+
+// Broadcast submits tx to the mempool (broadcast_tx_sync) without waiting
+// for a block. A refusal is returned as a result with the refusal's code
+// and height 0; the error is for a node that could not be asked.
+func (c *Client) Broadcast(ctx context.Context, tx []byte) (*TxResult, error) {
 	sent, err := c.rpc.BroadcastTxSync(ctx, tx)
 	if err != nil {
 		return nil, c.unreachable(err)
@@ -129,30 +146,104 @@ func (c *Client) BroadcastAndWait(ctx context.Context, tx []byte) (*TxResult, er
 	res := &TxResult{Hash: sent.Hash.String()}
 	if sent.Code != 0 {
 		res.Codespace, res.Code, res.Log = sent.Codespace, sent.Code, sent.Log
-		return res, nil
+	}
+	return res, nil
+}
+
+// Wait waits until a block holds the broadcast tx res, or ctx ends, and
+// fills in its height, block time, result code, log and events.
+func (c *Client) Wait(ctx context.Context, res *TxResult) error {
+	hash, err := hex.DecodeString(res.Hash)
+	if err != nil {
+		return fmt.Errorf("tx hash %q: %w", res.Hash, err)
 	}
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, time.Second) {
-		found, err := c.rpc.Tx(ctx, sent.Hash, false)
+		found, err := c.rpc.Tx(ctx, hash, false)
 		if err == nil {
 			res.Height = found.Height
 			res.Codespace, res.Code, res.Log = found.TxResult.Codespace, found.TxResult.Code, found.TxResult.Log
+			res.Events = found.TxResult.Events
 			break
 		}
 		if !strings.Contains(err.Error(), "not found") {
-			return res, c.unreachable(err)
+			return c.unreachable(err)
 		}
 		select {
 		case <-ctx.Done():
-			return res, fmt.Errorf("tx %s was accepted by the mempool but is not in a block yet: %w", res.Hash, ctx.Err())
+			return fmt.Errorf("tx %s was accepted by the mempool but is not in a block yet: %w", res.Hash, ctx.Err())
 		case <-time.After(wait):
 		}
 	}
 	h, err := c.rpc.Header(ctx, &res.Height)
 	if err != nil {
-		return res, c.unreachable(err)
+		return c.unreachable(err)
 	}
 	res.Time = h.Header.Time
-	return res, nil
+	return nil
+}
+
+// EventValues returns the values of attribute key of the events of type
+// typ, in the order the tx emitted them.
+func (r *TxResult) EventValues(typ, key string) []string {
+	var out []string
+	for _, e := range r.Events {
+		if e.Type != typ {
+			continue
+		}
+		for _, a := range e.Attributes {
+			if a.Key == key {
+				out = append(out, a.Value)
+			}
+		}
+	}
+	return out
+}
+
+// MessageEvents returns, for each message of the tx in order, the values
+// of attribute key of its events of type typ. The app opens each message's
+// events with a "message" event carrying its "index".
+func (r *TxResult) MessageEvents(typ, key string) map[int][]string {
+	out := map[int][]string{}
+	msg := -1
+	for _, e := range r.Events {
+		if e.Type == "message" {
+			for _, a := range e.Attributes {
+				if a.Key == "index" {
+					if i, err := strconv.Atoi(a.Value); err == nil {
+						msg = i
+					}
+				}
+			}
+			continue
+		}
+		if e.Type != typ || msg < 0 {
+			continue
+		}
+		for _, a := range e.Attributes {
+			if a.Key == key {
+				out[msg] = append(out[msg], a.Value)
+			}
+		}
+	}
+	return out
+}
+
+// FindTxs returns the committed txs matching a /tx_search query such as
+// "member_registered.member_id='7'", at most 100, oldest first.
+func (c *Client) FindTxs(ctx context.Context, query string) ([]*TxResult, error) {
+	perPage := 100
+	found, err := c.rpc.TxSearch(ctx, query, false, nil, &perPage, "asc")
+	if err != nil {
+		return nil, c.unreachable(err)
+	}
+	out := make([]*TxResult, 0, len(found.Txs))
+	for _, t := range found.Txs {
+		out = append(out, &TxResult{
+			Hash: t.Hash.String(), Height: t.Height, Codespace: t.TxResult.Codespace,
+			Code: t.TxResult.Code, Log: t.TxResult.Log, Events: t.TxResult.Events,
+		})
+	}
+	return out, nil
 }
 
 // Status is the node's RPC status.
