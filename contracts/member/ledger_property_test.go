@@ -1,0 +1,391 @@
+package member
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/partychain/partychain/contracts"
+	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
+)
+
+// TestRandomTxsKeepInvariants runs random sequences of txs through the real
+// handlers over simulated days, and after every step checks that no member
+// is at an illegal state and that the rolled-up counts equal a recount
+// (problems). Random is seeded: a failure replays.
+func TestRandomTxsKeepInvariants(t *testing.T) {
+	// Short periods and one deadline per block make deadlines, backlogs and
+	// whole lifecycles frequent.
+	short := DefaultParams()
+	short.TalkDueDays, short.ActivistMinDays, short.ProbationDays, short.MaxExtensionDays = 5, 20, 30, 30
+	short.ApprovalDeadlineDays, short.TransferExpiryDays, short.MaxBackdateDays, short.MaxDuePerBlock = 10, 10, 5, 1
+	actions, outcomes := map[string]int{}, map[string]int{}
+	for _, run := range []struct {
+		name   string
+		params memberv1.Params
+		seed   uint64
+		steps  int
+		days   int // the longest jump of the clock in one step
+	}{
+		{"default policy", DefaultParams(), 1, 1200, 40},
+		{"short periods", short, 2, 1000, 6},
+		{"short periods, another seed", short, 3, 1000, 6},
+	} {
+		t.Run(run.name, func(t *testing.T) {
+			w := &walker{ledger: newLedgerOn(newChainWith(t, run.params)), t: t, p: run.params,
+				rng: rand.New(rand.NewPCG(run.seed, run.seed)), days: run.days, tally: map[string]*[2]int{}, why: map[string]int{}}
+			if p := w.problems(); len(p) > 0 {
+				t.Fatalf("fixture: %v", p)
+			}
+			for i := range run.steps {
+				w.step(i)
+				if p := w.problems(); len(p) > 0 {
+					t.Fatalf("after step %d:\n%s\nrecent steps:\n%s", i, strings.Join(p, "\n"), strings.Join(w.recent(), "\n"))
+				}
+			}
+			w.report(actions, outcomes)
+		})
+	}
+	// The walks must reach deep enough to mean something.
+	for _, a := range []string{"member/approve-full-membership", "member/accept-transfer", "member/reject-transfer",
+		"member/register-flowing", "member/end-flowing", "member/discipline", "member/record-exit", "member/talk-overdue",
+		"member/transfer-expired", "member/party-probation-ended", "member/record-oath"} {
+		if actions[a] == 0 {
+			t.Errorf("the walks never took %s: make them deeper", a)
+		}
+	}
+	for _, s := range []string{"full through the lifecycle", "probation extended", "probation cancelled", "expelled"} {
+		if outcomes[s] < 2 {
+			t.Errorf("the walks left %d members %s: make them deeper", outcomes[s], s)
+		}
+	}
+}
+
+// walker takes random steps through the handlers.
+type walker struct {
+	*ledger
+	t     *testing.T
+	p     memberv1.Params
+	rng   *rand.Rand
+	days  int
+	log   []string
+	tally map[string]*[2]int // message type -> accepted, refused
+	used  [][]byte           // commitments handed out
+	why   map[string]int     // refusals by message type and code
+	// meetings recorded so far
+	meetings uint64
+}
+
+func (w *walker) note(format string, args ...any) {
+	w.log = append(w.log, fmt.Sprintf("%d h%d: ", w.today, w.height)+fmt.Sprintf(format, args...))
+}
+
+func (w *walker) recent() []string { return w.log[max(0, len(w.log)-25):] }
+
+// tx runs one tx; a refusal must be a registered error that wrote nothing.
+func (w *walker) tx(signer string, msg any) bool {
+	b, _, err := w.try(signer, msg)
+	name := strings.TrimPrefix(fmt.Sprintf("%T", msg), "*")
+	if w.tally[name] == nil {
+		w.tally[name] = &[2]int{}
+	}
+	if err == nil {
+		b.Write()
+		w.tally[name][0]++
+		w.note("%s %s ok", signer, name)
+		return true
+	}
+	w.tally[name][1]++
+	w.note("%s %s refused: %v", signer, name, err)
+	e, ok := contracts.AsError(err)
+	if ok {
+		w.why[fmt.Sprintf("%s %s/%d", name, e.Codespace, e.Code)]++
+	}
+	if !ok {
+		w.t.Fatalf("%s: an unregistered error halts the node: %v\n%s", name, err, strings.Join(w.recent(), "\n"))
+	}
+	// RegisterApplicant and ImportMember take an id before the identity
+	// ledger refuses (see TestRefusedRegistrationWritesNothing); the app
+	// discards the branch.
+	registers := strings.HasSuffix(name, "MsgRegisterApplicant") || strings.HasSuffix(name, "MsgImportMember")
+	if b.Len() != 0 && !(registers && e.Codespace == "identity") {
+		w.t.Fatalf("%s refused (%v) after writing %d keys", name, err, b.Len())
+	}
+	return false
+}
+
+func (w *walker) pick(n int) int { return w.rng.IntN(n) }
+
+func (w *walker) chance(pct int) bool { return w.rng.IntN(100) < pct }
+
+// anyBranch is mostly a live branch, sometimes not a branch at all.
+func (w *walker) anyBranch() uint64 {
+	all := []uint64{branchA, branchB, branchC, branchD, branchA, branchB, branchC, branchD, branchE, groupOrg, districtOrg}
+	return all[w.pick(len(all))]
+}
+
+func (w *walker) secretary(branch uint64) string {
+	if s, ok := secretaryOf[branch]; ok && !w.chance(5) {
+		return s
+	}
+	return []string{"e-secretary", "group-secretary", "a-clerk", "district-officer", "b-secretary"}[w.pick(5)]
+}
+
+func (w *walker) committee(branch uint64) string {
+	if s, ok := committeeOf[branch]; ok && !w.chance(10) {
+		return s
+	}
+	return []string{"a-secretary", "root-secretary", "other-secretary", "district-discipline"}[w.pick(4)]
+}
+
+// date is today or a few days back (beyond max_backdate_days sometimes).
+func (w *walker) date() uint32 {
+	return contracts.AddDays(w.today, -int64(w.pick(int(w.p.MaxBackdateDays)+3)))
+}
+
+// fullOf returns n random voting full members, of branch when it has
+// enough, and now and then someone who is not one.
+func (w *walker) fullOf(branch uint64, n int) []uint64 {
+	v := w.voters(branch)
+	if len(v) < n || w.chance(10) {
+		for _, b := range []uint64{branchA, branchB, branchC, branchD} {
+			if b != branch {
+				v = append(v, w.voters(b)...)
+			}
+		}
+	}
+	w.rng.Shuffle(len(v), func(i, j int) { v[i], v[j] = v[j], v[i] })
+	if w.chance(5) {
+		v = append([]uint64{uint64(1 + w.pick(int(w.nextMemberID()-1)))}, v...)
+	}
+	return v[:min(n, len(v))]
+}
+
+// someone is a random member, mostly one who has not left.
+func (w *walker) someone() uint64 {
+	n := int(w.nextMemberID() - 1)
+	for range 5 {
+		id := uint64(1 + w.pick(n))
+		if w.member(id).Status != exited || w.chance(10) {
+			return id
+		}
+	}
+	return uint64(1 + w.pick(n))
+}
+
+func (w *walker) step(i int) {
+	switch r := w.pick(100); {
+	case r < 18:
+		n := 1 + w.pick(w.days)
+		w.note("advance %d days", n)
+		w.advance(n)
+	case r < 26:
+		c := w.person()
+		if len(w.used) > 0 && w.chance(5) {
+			c = w.used[w.pick(len(w.used))]
+		}
+		w.used = append(w.used, c)
+		b := w.anyBranch()
+		birth := uint32(1950 + w.pick(63))
+		var key []byte
+		if w.chance(20) {
+			key = pubOf(fmt.Sprintf("member-key-%d", w.pick(30)))
+		}
+		w.tx(w.secretary(b), &memberv1.MsgRegisterApplicant{BranchId: b, ApplicationDate: w.date(), BirthYear: birth, Commitment: c, MemberPubKey: key})
+	case r < 29:
+		b := w.anyBranch()
+		w.tx(w.secretary(b), &memberv1.MsgImportMember{BranchId: b, Stage: fullSt, AdmissionDate: 20000101, FullDate: 20010101,
+			BirthYear: 1960, Commitment: w.person(), DocHash: hashOf("legacy")})
+	default:
+		id := w.someone()
+		w.actOn(id, w.member(id))
+	}
+}
+
+// act takes a step for one member: mostly the one its record calls for,
+// sometimes any.
+func (w *walker) actOn(id uint64, m *memberv1.Member) {
+	next := w.pick(14)
+	if !w.chance(25) {
+		switch {
+		case m.Status == inTransfer:
+			next = []int{8, 8, 8, 12}[w.pick(4)]
+		case m.Stage == applicant:
+			next = []int{0, 0, 1, 1, 1, 1, 13}[w.pick(7)]
+		case m.Stage == activistSt:
+			next = []int{2, 2, 2, 2, 2, 2, 2, 2, 13}[w.pick(9)]
+		case m.Stage == targetSt:
+			next = []int{3, 3, 3, 3, 4, 4, 13}[w.pick(7)]
+		case m.Stage == probationary:
+			next = []int{5, 5, 5, 4, 6, 7, 9, 10, 11, 12}[w.pick(10)]
+		default:
+			next = []int{7, 7, 8, 9, 9, 10, 11, 11, 12}[w.pick(9)]
+		}
+	}
+	home := m.BranchId
+	by := w.secretary(home)
+	switch next {
+	case 0:
+		w.tx(by, &memberv1.MsgRecordTalk{MemberId: id, Date: w.date()})
+	case 1:
+		w.tx(by, &memberv1.MsgAppointActivist{MemberId: id, Date: w.date(), ContactIds: w.fullOf(home, 1+w.pick(2))})
+	case 2:
+		at := home
+		if w.chance(20) {
+			at = []uint64{districtOrg, rootOrg, branchB, generalOrg}[w.pick(4)]
+		}
+		mt, on := uint64(1+w.pick(5)), w.date()
+		training := w.meetingMsg(at, trainingKind, []uint64{id})
+		training.Date = on
+		if w.tx("root-secretary", training) {
+			mt = w.lastMeeting()
+		}
+		if w.chance(10) {
+			on = w.date()
+		}
+		w.tx(by, &memberv1.MsgAdvanceToTarget{MemberId: id, Date: on, IntroducerIds: w.fullOf(home, 2),
+			PoliticalReviewDoc: hashOf("review"), TrainingMeetingId: mt})
+	case 3, 5:
+		kind, yes := admissionRes, uint32(0)
+		if next == 5 {
+			kind = fullRes
+		}
+		if v := uint32(len(w.voters(home))); v > 0 {
+			yes = v - uint32(w.pick(int(v)))
+		}
+		mt := uint64(1 + w.pick(5))
+		if w.tx("root-secretary", w.meetingMsg(home, generalKind, w.voters(home), w.tally1(home, kind, id, yes))) {
+			mt = w.lastMeeting()
+		}
+		if kind == admissionRes {
+			w.tx(by, &memberv1.MsgProposeAdmission{MemberId: id, MeetingId: mt})
+		} else {
+			out := memberv1.ProbationOutcome(1 + w.pick(3))
+			ext := uint32(0)
+			if out == memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND {
+				ext = 1 + uint32(w.pick(int(w.p.MaxExtensionDays)+5))
+			}
+			w.tx(by, &memberv1.MsgProposeFullMembership{MemberId: id, MeetingId: mt, Outcome: out, ExtensionDays: ext})
+		}
+		if w.chance(70) {
+			w.approve(id, home)
+		}
+	case 4:
+		w.approve(id, home)
+	case 6:
+		w.tx(by, &memberv1.MsgRecordOath{MemberId: id, Date: w.date()})
+	case 7:
+		w.tx(by, &memberv1.MsgTransferOut{MemberId: id, ToBranchId: w.anyBranch(), ReasonCode: 1})
+	case 8:
+		to := home
+		if m.Transfer != nil {
+			to = m.Transfer.ToBranchId
+		}
+		if w.chance(50) {
+			w.tx(w.secretary(to), &memberv1.MsgAcceptTransfer{MemberId: id})
+		} else {
+			w.tx(w.secretary(to), &memberv1.MsgRejectTransfer{MemberId: id, ReasonCode: 2})
+		}
+	case 9:
+		host := w.anyBranch()
+		w.tx(w.secretary(host), &memberv1.MsgRegisterFlowing{MemberId: id, HostBranchId: host})
+	case 10:
+		signer := by
+		if m.FlowingBranchId != 0 && w.chance(50) {
+			signer = w.secretary(m.FlowingBranchId)
+		}
+		w.tx(signer, &memberv1.MsgEndFlowing{MemberId: id})
+	case 11:
+		kind := memberv1.DisciplineKind(1 + w.pick(5))
+		if w.chance(40) {
+			kind = memberv1.DisciplineKind_DISCIPLINE_KIND_PARTY_PROBATION
+		}
+		years := uint32(0)
+		if kind == memberv1.DisciplineKind_DISCIPLINE_KIND_PARTY_PROBATION {
+			years = 1 + uint32(w.pick(2))
+		}
+		signer := "district-discipline"
+		if home == branchD {
+			signer = "other-discipline"
+		}
+		if w.chance(30) {
+			signer = []string{"district-discipline", "root-discipline", "other-discipline", "gb-discipline", "a-discipline"}[w.pick(5)]
+		}
+		w.tx(signer, &memberv1.MsgDiscipline{MemberId: id, Kind: kind, Years: years, Date: w.date(), DocHash: hashOf("decision")})
+	case 12, 13:
+		kinds := []memberv1.ExitKind{memberv1.ExitKind_EXIT_KIND_REMOVAL, memberv1.ExitKind_EXIT_KIND_LAPSE, memberv1.ExitKind_EXIT_KIND_WITHDRAWAL,
+			memberv1.ExitKind_EXIT_KIND_DECEASED, memberv1.ExitKind_EXIT_KIND_APPLICATION_ENDED, memberv1.ExitKind_EXIT_KIND_EXPULSION}
+		w.tx(by, &memberv1.MsgRecordExit{MemberId: id, Kind: kinds[w.pick(len(kinds))], Date: w.date(), DocHash: hashOf("exit")})
+	}
+}
+
+// tally1 is a membership resolution with entitled as the branch counts it
+// (or one off, now and then).
+func (w *walker) tally1(branch uint64, kind activityv1.ResolutionKind, id uint64, yes uint32) activityv1.Resolution {
+	s := w.counts(branch)
+	entitled := uint32(s[4] - s[5])
+	if w.chance(5) {
+		entitled++
+	}
+	return activityv1.Resolution{Kind: kind, SubjectMemberId: id, Quorum: ofEntitled, Entitled: entitled, Yes: min(yes, entitled)}
+}
+
+func (w *walker) approve(id, branch uint64) {
+	m, on := w.member(id), w.today
+	if w.chance(15) {
+		on = w.date()
+	}
+	if m.Stage == targetSt {
+		w.tx(w.committee(branch), &memberv1.MsgApproveAdmission{MemberId: id, Date: on})
+		return
+	}
+	w.tx(w.committee(branch), &memberv1.MsgApproveFullMembership{MemberId: id, Date: on})
+}
+
+// lastMeeting is the id of the last meeting recorded: meetings are
+// numbered from 1 and all of them are recorded by the walk.
+func (w *walker) lastMeeting() uint64 {
+	w.meetings++
+	return w.meetings
+}
+
+// report logs what the walk did and adds the history actions and
+// outcomes it reached to actions and outcomes.
+func (w *walker) report(actions, outcomes map[string]int) {
+	var names []string
+	for n := range w.tally {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		w.t.Logf("%-40s %4d ok %4d refused", n, w.tally[n][0], w.tally[n][1])
+	}
+	var whys []string
+	for k, n := range w.why {
+		whys = append(whys, fmt.Sprintf("%s: %d", k, n))
+	}
+	sort.Strings(whys)
+	w.t.Logf("refusals:\n%s", strings.Join(whys, "\n"))
+	stages := map[string]int{}
+	for id := uint64(1); id < w.nextMemberID(); id++ {
+		m := w.member(id)
+		stages[m.Stage.String()+" "+m.Status.String()]++
+		for what, ok := range map[string]bool{
+			"full through the lifecycle": m.Stage == fullSt && !m.Imported,
+			"probation extended":         m.ProbationExtended,
+			"probation cancelled":        m.ExitKind == memberv1.ExitKind_EXIT_KIND_PROBATION_CANCELLED,
+			"expelled":                   m.ExitKind == memberv1.ExitKind_EXIT_KIND_EXPULSION,
+		} {
+			if ok {
+				outcomes[what]++
+			}
+		}
+		for _, a := range w.actions(id) {
+			actions[a]++
+		}
+	}
+	w.t.Logf("members by stage and status: %v", stages)
+}

@@ -1,0 +1,240 @@
+package member
+
+import (
+	"testing"
+
+	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/activity"
+	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
+)
+
+const (
+	onTime = memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME
+	extend = memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND
+	cancel = memberv1.ProbationOutcome_PROBATION_OUTCOME_CANCEL
+)
+
+func proposeAdmission(id, meeting uint64, index uint32) *memberv1.MsgProposeAdmission {
+	return &memberv1.MsgProposeAdmission{MemberId: id, MeetingId: meeting, ResolutionIndex: index}
+}
+
+func approveAdmission(id uint64, date uint32) *memberv1.MsgApproveAdmission {
+	return &memberv1.MsgApproveAdmission{MemberId: id, Date: date}
+}
+
+func proposeFull(id, meeting uint64, index uint32, out memberv1.ProbationOutcome, days uint32) *memberv1.MsgProposeFullMembership {
+	return &memberv1.MsgProposeFullMembership{MemberId: id, MeetingId: meeting, ResolutionIndex: index, Outcome: out, ExtensionDays: days}
+}
+
+func approveFull(id uint64, date uint32) *memberv1.MsgApproveFullMembership {
+	return &memberv1.MsgApproveFullMembership{MemberId: id, Date: date}
+}
+
+// TestAdmission covers the branch general meeting's vote to admit and the
+// superior committee's approval: the admission date is the meeting's.
+func TestAdmission(t *testing.T) {
+	l := newLedger(t)
+	tgt, tgt2, tgtB, act := l.apply(branchA), l.apply(branchA), l.apply(branchB), l.apply(branchA)
+	l.promote(activistSt, act)
+	l.promote(targetSt, tgt, tgt2, tgtB)
+	day := l.today // the day they became development targets; branch A has 4 voters
+	passed := l.generalMeeting(branchA, vote(admissionRes, tgt, 3), vote(admissionRes, tgt2, allYes),
+		activityv1.Resolution{Kind: otherRes, Quorum: ofEntitled, Yes: 4})
+	failed := l.generalMeeting(branchA, vote(admissionRes, tgt, 2))
+	ofB := l.generalMeeting(branchB, vote(admissionRes, tgtB, allYes))
+	lesson := l.meeting(l.meetingMsg(branchA, lessonKind, l.voters(branchA)))
+	early := l.generalMeetingMsg(branchA, vote(admissionRes, tgt, allYes))
+	early.Date = contracts.AddDays(day, -1)
+	before := l.meeting(early)
+	l.runCases(t, []txCase{
+		{"no such meeting", "a-secretary", proposeAdmission(tgt, 999, 0), activity.ErrMeetingNotFound, cNoMeeting},
+		{"no meeting named", "a-secretary", proposeAdmission(tgt, 0, 0), ErrMalformed, cMalformed},
+		{"a party lesson", "a-secretary", proposeAdmission(tgt, lesson, 0), ErrInvalidMeeting, cMeeting},
+		{"a general meeting of another branch", "a-secretary", proposeAdmission(tgt, ofB, 0), ErrInvalidMeeting, cMeeting},
+		{"a resolution about another member", "a-secretary", proposeAdmission(tgt, passed, 1), ErrInvalidMeeting, cMeeting},
+		{"a resolution of another kind", "a-secretary", proposeAdmission(tgt, passed, 2), ErrInvalidMeeting, cMeeting},
+		{"no such resolution", "a-secretary", proposeAdmission(tgt, passed, 3), ErrInvalidMeeting, cMeeting},
+		{"2 yes of 4 entitled", "a-secretary", proposeAdmission(tgt, failed, 0), ErrQuorumNotMet, cQuorum},
+		{"a meeting before the member was a target", "a-secretary", proposeAdmission(tgt, before, 0), ErrDateOrder, cOrder},
+		{"by the committee", "district-officer", proposeAdmission(tgt, passed, 0), ErrUnauthorized, cUnauth},
+		{"by another branch", "b-secretary", proposeAdmission(tgt, passed, 0), ErrUnauthorized, cUnauth},
+		{"an activist", "a-secretary", proposeAdmission(act, passed, 0), ErrWrongStage, cStage},
+		{"a full member", "a-secretary", proposeAdmission(l.seeds[branchA][0], passed, 0), ErrWrongStage, cStage},
+		{"approval without a proposal", "district-officer", approveAdmission(tgt, day), ErrNoPendingDecision, cNoPending},
+		{"3 yes of 4 entitled", "a-secretary", proposeAdmission(tgt, passed, 0), nil, code{}},
+		{"proposed again", "a-secretary", proposeAdmission(tgt, passed, 0), ErrPendingDecision, cPending},
+		{"approval by the branch", "a-secretary", approveAdmission(tgt, day), ErrUnauthorized, cUnauth},
+		{"approval by the root committee", "root-secretary", approveAdmission(tgt, day), ErrUnauthorized, cUnauth},
+		{"approval by the committee's discipline officer", "district-discipline", approveAdmission(tgt, day), ErrUnauthorized, cUnauth},
+		{"approval by another committee", "other-secretary", approveAdmission(tgt, day), ErrUnauthorized, cUnauth},
+		{"approval dated before the meeting", "district-officer", approveAdmission(tgt, contracts.AddDays(day, -1)), ErrDateOrder, cOrder},
+		{"approval dated tomorrow", "district-officer", approveAdmission(tgt, contracts.AddDays(day, 1)), contracts.ErrInvalidDate, cDate},
+	})
+	l.advance(5)
+	l.must("district-secretary", approveAdmission(tgt, l.today))
+	m := l.member(tgt)
+	if m.Stage != probationary || m.AdmissionDate != day || m.ProbationEndDate != contracts.AddDays(day, 365) || m.Pending != nil {
+		t.Errorf("admitted: %v", m)
+	}
+	l.wantActions(t, tgt, "member/register-applicant", "member/record-talk", "member/appoint-activist",
+		"member/advance-to-target", "member/propose-admission", "member/approve-admission")
+	l.wantCounts(t, map[uint64]counts{branchA: {0, 1, 1, 1, 4, 0}, branchB: {0, 0, 1, 0, 3, 0}, districtOrg: {0, 1, 2, 1, 10, 0}, rootOrg: {0, 1, 2, 1, 13, 0}})
+	if got := l.roster(branchA, "probationary"); len(got) != 1 || got[0] != tgt {
+		t.Errorf("probationary of branch A: %v", got)
+	}
+}
+
+// TestApprovalDeadline: the committee approves within 90 days of the
+// meeting (day 90 yes, day 91 no); a decision left unapproved can be
+// taken again by a new meeting.
+func TestApprovalDeadline(t *testing.T) {
+	l := newLedger(t)
+	ids := l.grow(branchA, 4, targetSt)
+	t1, t2, t3, t4 := ids[0], ids[1], ids[2], ids[3]
+	met := l.today
+	mt := l.generalMeeting(branchA, vote(admissionRes, t1, allYes), vote(admissionRes, t2, allYes),
+		vote(admissionRes, t3, allYes), vote(admissionRes, t4, allYes))
+	for i, id := range []uint64{t1, t2, t4} {
+		l.must("a-secretary", proposeAdmission(id, mt, uint32([]int{0, 1, 3}[i])))
+	}
+	l.advance(90)
+	l.runCases(t, []txCase{
+		{"approved on day 90", "district-officer", approveAdmission(t1, l.today), nil, code{}},
+		{"proposed on day 90", "a-secretary", proposeAdmission(t3, mt, 2), nil, code{}},
+		{"approved on day 90, the day it was proposed", "district-officer", approveAdmission(t3, l.today), nil, code{}},
+	})
+	l.advance(1)
+	day91, day90 := l.today, contracts.AddDays(l.today, -1)
+	l.runCases(t, []txCase{
+		{"approved on day 91", "district-officer", approveAdmission(t2, day91), ErrDeadlinePassed, cDeadline},
+		{"proposed again on day 91 with the old meeting", "a-secretary", proposeAdmission(t4, mt, 3), ErrDeadlinePassed, cDeadline},
+		// An approval is a real-world act: signed on day 91, dated day 90, it is in time.
+		{"approved on day 91, dated day 90", "district-officer", approveAdmission(t2, day90), nil, code{}},
+	})
+	again := l.generalMeeting(branchA, vote(admissionRes, t4, allYes))
+	l.must("a-secretary", proposeAdmission(t4, again, 0))
+	l.must("district-officer", approveAdmission(t4, l.today))
+	for _, c := range []struct {
+		id       uint64
+		admitted uint32
+	}{{t1, met}, {t2, met}, {t3, met}, {t4, day91}} {
+		if m := l.member(c.id); m.Stage != probationary || m.AdmissionDate != c.admitted || m.ProbationEndDate != contracts.AddDays(c.admitted, 365) {
+			t.Errorf("member %d: %v, want admitted %d", c.id, m, c.admitted)
+		}
+	}
+}
+
+// TestFullMembership covers the decision at the end of a probation: on
+// time (meeting on or after the probation's end; full from that end),
+// extended once by at most 365 days, or cancelled.
+func TestFullMembership(t *testing.T) {
+	l := newLedger(t)
+	ids := l.grow(branchA, 5, probationary)
+	p1, p2, p3, p4, p5 := ids[0], ids[1], ids[2], ids[3], ids[4]
+	tgt := l.one(branchA, activistSt)
+	admitted := l.member(p1).AdmissionDate
+	end := contracts.AddDays(admitted, 365)
+	oath := func(id uint64, d uint32) *memberv1.MsgRecordOath {
+		return &memberv1.MsgRecordOath{MemberId: id, Date: d}
+	}
+	l.runCases(t, []txCase{
+		{"oath before the admission", "a-secretary", oath(p1, contracts.AddDays(admitted, -1)), ErrDateOrder, cOrder},
+		{"oath of an activist", "a-secretary", oath(tgt, l.today), ErrWrongStage, cStage},
+		{"oath of a full member", "a-secretary", oath(l.seeds[branchA][0], l.today), ErrWrongStage, cStage},
+		{"oath", "a-secretary", oath(p1, l.today), nil, code{}},
+		{"oath twice", "a-secretary", oath(p1, l.today), ErrAlreadyRecorded, cRecorded},
+	})
+	l.advanceTo(contracts.AddDays(end, -1))
+	early := l.generalMeeting(branchA, vote(fullRes, p1, allYes), vote(fullRes, p2, allYes), vote(fullRes, p3, allYes))
+	l.runCases(t, []txCase{
+		{"on time, a day early", "a-secretary", proposeFull(p1, early, 0, onTime, 0), ErrWaitingPeriod, cWaiting},
+		{"extended, a day early", "a-secretary", proposeFull(p2, early, 1, extend, 100), ErrWaitingPeriod, cWaiting},
+		{"cancelled before the end", "a-secretary", proposeFull(p3, early, 2, cancel, 0), nil, code{}},
+		{"cancellation approved", "district-officer", approveFull(p3, l.today), nil, code{}},
+	})
+	l.wantCounts(t, map[uint64]counts{branchA: {0, 1, 0, 4, 4, 0}, rootOrg: {0, 1, 0, 4, 13, 0}})
+	l.advance(1) // the probation's last day: end
+	mt := l.generalMeeting(branchA, vote(fullRes, p1, allYes), vote(fullRes, p2, allYes), vote(fullRes, p4, allYes),
+		vote(fullRes, p5, 2), activityv1.Resolution{Kind: otherRes, Quorum: ofEntitled, Yes: 4})
+	l.runCases(t, []txCase{
+		{"a failed vote", "a-secretary", proposeFull(p5, mt, 3, onTime, 0), ErrQuorumNotMet, cQuorum},
+		{"a resolution of another kind", "a-secretary", proposeFull(p4, mt, 4, onTime, 0), ErrInvalidMeeting, cMeeting},
+		{"a resolution about another member", "a-secretary", proposeFull(p4, mt, 0, onTime, 0), ErrInvalidMeeting, cMeeting},
+		{"extended by 366 days", "a-secretary", proposeFull(p2, mt, 1, extend, 366), ErrMalformed, cMalformed},
+		{"extended by 0 days", "a-secretary", proposeFull(p2, mt, 1, extend, 0), ErrMalformed, cMalformed},
+		{"on time with extension days", "a-secretary", proposeFull(p2, mt, 1, onTime, 10), ErrMalformed, cMalformed},
+		{"no outcome", "a-secretary", proposeFull(p2, mt, 1, 0, 0), ErrMalformed, cMalformed},
+		{"outcome 4", "a-secretary", proposeFull(p2, mt, 1, 4, 0), ErrMalformed, cMalformed},
+		{"a development target", "a-secretary", proposeFull(tgt, mt, 0, onTime, 0), ErrWrongStage, cStage},
+		{"by the committee", "district-officer", proposeFull(p1, mt, 0, onTime, 0), ErrUnauthorized, cUnauth},
+		{"a cancelled member", "a-secretary", proposeFull(p3, mt, 0, onTime, 0), ErrMemberExited, cExited},
+		{"approval without a proposal", "district-officer", approveFull(p1, l.today), ErrNoPendingDecision, cNoPending},
+		{"on time on the last day", "a-secretary", proposeFull(p1, mt, 0, onTime, 0), nil, code{}},
+		{"approval by the branch", "a-secretary", approveFull(p1, l.today), ErrUnauthorized, cUnauth},
+		{"on time approved", "district-officer", approveFull(p1, l.today), nil, code{}},
+		{"extended by 365 days", "a-secretary", proposeFull(p2, mt, 1, extend, 365), nil, code{}},
+		{"extension approved", "district-officer", approveFull(p2, l.today), nil, code{}},
+		{"on time, approved late", "a-secretary", proposeFull(p4, mt, 2, onTime, 0), nil, code{}},
+	})
+	l.wantMember(t, &memberv1.Member{Id: p1, BranchId: branchA, Stage: fullSt, Status: active, ApplicationDate: genesisDate,
+		TalkDueDate: contracts.AddDays(genesisDate, 30), TalkDate: genesisDate, ActivistDate: genesisDate,
+		ContactIds: []uint64{l.seeds[branchA][0]}, TargetDate: admitted, IntroducerIds: l.seeds[branchA][:2],
+		PoliticalReviewDoc: hashOf("review"), TrainingMeetingId: 1, AdmissionDate: admitted, OathDate: admitted,
+		ProbationEndDate: end, FullDate: end, HistoryCount: 9, CreatedHeight: 1, UpdatedHeight: l.height})
+	l.wantActions(t, p1, "member/register-applicant", "member/record-talk", "member/appoint-activist", "member/advance-to-target",
+		"member/propose-admission", "member/approve-admission", "member/record-oath", "member/propose-full-membership",
+		"member/approve-full-membership")
+	if m := l.member(p2); m.Stage != probationary || !m.ProbationExtended || m.ProbationEndDate != contracts.AddDays(end, 365) {
+		t.Errorf("extended: %v", m)
+	}
+	if m := l.member(p3); m.Status != exited || m.ExitKind != memberv1.ExitKind_EXIT_KIND_PROBATION_CANCELLED || m.ExitDate != contracts.AddDays(end, -1) {
+		t.Errorf("cancelled: %v", m)
+	}
+	// p1 full, p2 p4 p5 probationary, p3 gone, tgt an activist.
+	l.wantCounts(t, map[uint64]counts{branchA: {0, 1, 0, 3, 5, 0}, districtOrg: {0, 1, 0, 3, 11, 0}, rootOrg: {0, 1, 0, 3, 14, 0}})
+
+	l.advance(91)
+	l.rejected(t, "district-officer", approveFull(p4, l.today), ErrDeadlinePassed, cDeadline)
+	l.advanceTo(contracts.AddDays(end, 364))
+	mt = l.generalMeeting(branchA, vote(fullRes, p2, allYes))
+	l.rejected(t, "a-secretary", proposeFull(p2, mt, 0, onTime, 0), ErrWaitingPeriod, cWaiting)
+	l.advance(1)
+	mt = l.generalMeeting(branchA, vote(fullRes, p2, allYes))
+	l.runCases(t, []txCase{
+		{"extended a second time", "a-secretary", proposeFull(p2, mt, 0, extend, 30), ErrAlreadyExtended, cExtended},
+		{"on time at the end of the extension", "a-secretary", proposeFull(p2, mt, 0, onTime, 0), nil, code{}},
+		{"approved", "district-officer", approveFull(p2, l.today), nil, code{}},
+	})
+	if m := l.member(p2); m.Stage != fullSt || m.FullDate != contracts.AddDays(end, 365) {
+		t.Errorf("full after an extension: %v", m)
+	}
+}
+
+// TestNoVotersNoAdmission answers whether a branch with no full members
+// could admit its first member with entitled = 0: no. Its general meeting
+// can be held only with a party member present (here a flowing guest, who
+// votes at home), and a resolution with 0 entitled and 0 yes fails
+// 2·0 > 0; any yes vote exceeds the 0 entitled. Branches start from
+// imported members (TestImportMember).
+func TestNoVotersNoAdmission(t *testing.T) {
+	c := newChain(t)
+	b1 := c.importFull(branchB, 20100701, 20110701)
+	b2 := c.importFull(branchB, 20100701, 20110701)
+	id := c.apply(branchA)
+	c.must("a-secretary", &memberv1.MsgAppointActivist{MemberId: id, Date: c.today, ContactIds: []uint64{b1}})
+	c.advance(365)
+	training := c.training(branchA, id)
+	c.must("a-secretary", &memberv1.MsgAdvanceToTarget{MemberId: id, Date: c.today, IntroducerIds: []uint64{b1, b2},
+		PoliticalReviewDoc: hashOf("review"), TrainingMeetingId: training})
+	c.rejected(t, "root-secretary", c.meetingMsg(branchA, generalKind, []uint64{id}, vote(admissionRes, id, 0)),
+		activity.ErrNotAMember, code{"activity", 5})
+	c.must("a-secretary", flowAt(b1, branchA))
+	oneYes := c.meetingMsg(branchA, generalKind, []uint64{b1}, vote(admissionRes, id, 1))
+	c.rejected(t, "root-secretary", oneYes, activity.ErrTallyExceedsEntitled, code{"activity", 7})
+	mt := c.meeting(c.meetingMsg(branchA, generalKind, []uint64{b1}, vote(admissionRes, id, 0)))
+	if r := c.meetingRecord(mt).Resolutions[0]; r.Passed || r.Entitled != 0 {
+		t.Fatalf("resolution with no voters: %v", r)
+	}
+	c.rejected(t, "a-secretary", proposeAdmission(id, mt, 0), ErrQuorumNotMet, cQuorum)
+}
