@@ -166,12 +166,15 @@ func (s *story) run() {
 		step{root, grant(2, officer, district.pub()), "grant district-off officer of the district"},
 		step{root, grant(2, orgv1.Role_ROLE_DISCIPLINE_OFFICER, inspector.pub()), "grant inspector discipline officer"},
 	)
+	// Imports make voters without a vote on chain: the superior committee's act.
 	imp := func(branch uint64, who string, admitted, full uint32) step {
-		return step{clerkOf(branch, clerkA, clerkB), &memberv1.MsgImportMember{BranchId: branch, Stage: memberv1.Stage_STAGE_FULL,
+		return step{district, &memberv1.MsgImportMember{BranchId: branch, Stage: memberv1.Stage_STAGE_FULL,
 			AdmissionDate: admitted, FullDate: full, BirthYear: 1970, Commitment: commitment(who), DocHash: hash("legacy file of " + who)},
 			"import " + who + " (full, legacy)"}
 	}
 	s.day(1,
+		step{clerkA, &memberv1.MsgImportMember{BranchId: 3, Stage: memberv1.Stage_STAGE_FULL, AdmissionDate: 19900101, FullDate: 19910101,
+			BirthYear: 1960, Commitment: commitment("Ma"), DocHash: hash("legacy file of Ma")}, "clerk-A imports a member (not the committee)"},
 		imp(3, "Li", 19950701, 19960701), imp(3, "Wang", 19980301, 19990301), imp(3, "Zhao", 20050601, 20060601),
 		imp(4, "Chen", 20000101, 20010101), imp(4, "Liu", 20100501, 20110501),
 	)
@@ -181,13 +184,6 @@ func (s *story) run() {
 	s.finalState()
 	_ = pubA
 	_ = pubB
-}
-
-func clerkOf(branch uint64, a, b *actor) *actor {
-	if branch == 3 {
-		return a
-	}
-	return b
 }
 
 // lifeOfZhang: member 6, from application at branch A to full member at
@@ -203,6 +199,7 @@ func (s *story) lifeOfZhang(root, clerkA, clerkB, district, inspector *actor) {
 		step{clerkA, apply("Zhang", 2000, 2), "register Zhang again (same commitment)"},
 		step{clerkB, apply("Other", 1990, 2), "clerk-B registers at branch A"},
 	)
+	s.day(10, step{clerkA, &memberv1.MsgAppointActivist{MemberId: 6, Date: s.date(10), ContactIds: []uint64{1}}, "appoint 6 activist before the talk"})
 	s.day(20, step{clerkA, &memberv1.MsgRecordTalk{MemberId: 6, Date: s.date(20)}, "record the talk with 6"})
 	s.day(60,
 		step{clerkA, &memberv1.MsgAdvanceToTarget{MemberId: 6, Date: s.date(60), IntroducerIds: []uint64{1, 2}, PoliticalReviewDoc: hash("review"), TrainingMeetingId: 1}, "advance 6 before activist (skip a stage)"},
@@ -274,7 +271,7 @@ func (s *story) otherLives(clerkA, clerkB, inspector *actor) {
 	s.day(1350, step{clerkA, &memberv1.MsgTransferOut{MemberId: 3, ToBranchId: 4}, "transfer 3 from A to B"})
 	s.day(1439) // day 89: still in transit
 	s.note("member 3", "/member/3", "branch_id", "status")
-	s.day(1440) // day 90: expired, back at A
+	s.day(1440, step{clerkB, &memberv1.MsgAcceptTransfer{MemberId: 3}, "B answers on day 90, too late"}) // expired: back at A
 	s.note("member 3", "/member/3", "branch_id", "status")
 	s.day(1450, step{inspector, &memberv1.MsgDiscipline{MemberId: 2, Kind: memberv1.DisciplineKind_DISCIPLINE_KIND_EXPULSION, Date: s.date(1450), DocHash: hash("d3")}, "inspector expels 2"})
 	s.day(1451, step{clerkA, &memberv1.MsgRecordOath{MemberId: 2, Date: s.date(1451)}, "act on 2 after expulsion"})

@@ -156,12 +156,13 @@ func isPartyMember(m *memberv1.Member) bool {
 	return m.Stage == memberv1.Stage_STAGE_PROBATIONARY || m.Stage == memberv1.Stage_STAGE_FULL
 }
 
-// votesAt reports whether a member votes at orgID's general meeting today:
-// a full member of that branch whose party probation (留党察看, exclusive
-// end) is not running.
-func votesAt(m *memberv1.Member, orgID uint64, today uint32) bool {
-	return m.BranchId == orgID && m.Stage == memberv1.Stage_STAGE_FULL &&
-		(m.PartyProbationUntil == 0 || m.PartyProbationUntil <= today)
+// votesAt reports whether a member votes at orgID's general meeting: a full
+// member of that branch not under party probation (留党察看). The member
+// ledger clears party_probation_until when the probation ends, the same
+// moment it takes the member off the suspended count, so the voters here
+// and the entitled count always agree.
+func votesAt(m *memberv1.Member, orgID uint64, _ uint32) bool {
+	return m.BranchId == orgID && m.Stage == memberv1.Stage_STAGE_FULL && m.PartyProbationUntil == 0
 }
 
 // enumName turns "STAGE_DEVELOPMENT_TARGET" into "development-target".

@@ -96,19 +96,33 @@ func TestNames(t *testing.T) {
 			t.Errorf("ParseKind(KindName(%v)) = %v, %v", k, got, err)
 		}
 	}
-	for k := activityv1.ResolutionKind(1); k <= 3; k++ {
+	for k := activityv1.ResolutionKind(1); k <= 5; k++ {
 		got, err := activity.ParseResolutionKind(activity.ResolutionKindName(k))
 		if err != nil || got != k {
 			t.Errorf("ParseResolutionKind(ResolutionKindName(%v)) = %v, %v", k, got, err)
 		}
 	}
+	// The CLI names of the kinds are protocol for scripts: pinned.
+	for k, name := range map[activityv1.ResolutionKind]string{
+		admission: "admission", fullMship: "full-membership", other: "other",
+		extendProb: "extend-probation", cancelProb: "cancel-probation",
+	} {
+		if got := activity.ResolutionKindName(k); got != name {
+			t.Errorf("ResolutionKindName(%v) = %q, want %q", k, got, name)
+		}
+	}
+	if got := activity.ResolutionKindName(6); got != "6" {
+		t.Errorf("ResolutionKindName(6) = %q", got)
+	}
+	_, err := activity.ParseResolutionKind("extend")
+	checkErr(t, err, activity.ErrInvalidResolution, code{"activity", 8})
 	for q := activityv1.QuorumRule(1); q <= 3; q++ {
 		got, err := activity.ParseQuorum(activity.QuorumName(q))
 		if err != nil || got != q {
 			t.Errorf("ParseQuorum(QuorumName(%v)) = %v, %v", q, got, err)
 		}
 	}
-	_, err := activity.ParseKind("picnic")
+	_, err = activity.ParseKind("picnic")
 	checkErr(t, err, activity.ErrInvalidMeeting, code{"activity", 11})
 	_, err = activity.ParseResolutionKind("")
 	checkErr(t, err, activity.ErrInvalidResolution, code{"activity", 8})

@@ -35,9 +35,11 @@ const (
 	training        = activityv1.MeetingKind_MEETING_KIND_TRAINING
 	study           = activityv1.MeetingKind_MEETING_KIND_STUDY
 
-	admission = activityv1.ResolutionKind_RESOLUTION_KIND_ADMISSION
-	fullMship = activityv1.ResolutionKind_RESOLUTION_KIND_FULL_MEMBERSHIP
-	other     = activityv1.ResolutionKind_RESOLUTION_KIND_OTHER
+	admission  = activityv1.ResolutionKind_RESOLUTION_KIND_ADMISSION
+	fullMship  = activityv1.ResolutionKind_RESOLUTION_KIND_FULL_MEMBERSHIP
+	other      = activityv1.ResolutionKind_RESOLUTION_KIND_OTHER
+	extendProb = activityv1.ResolutionKind_RESOLUTION_KIND_EXTEND_PROBATION
+	cancelProb = activityv1.ResolutionKind_RESOLUTION_KIND_CANCEL_PROBATION
 
 	ofEntitled = activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_ENTITLED
 	ofCast     = activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_CAST
@@ -114,8 +116,13 @@ func orgGenesis() *orgv1.GenesisState {
 	}
 }
 
-// Members of the fake member ledger. Branch 3 has five full members
-// counted (101, 102, 103, 108, 109), one of them suspended (103): four vote.
+// Members of the fake member ledger. Branch 3 has seven full members
+// counted (101, 102, 103, 108, 109, 112, 113), three of them suspended
+// (103, 112, 113): four vote. The member ledger clears
+// party_probation_until when it ends a party probation (in its block hook),
+// the same moment it takes the member off the suspended count, so a vote
+// follows the record, never the calendar: 112 and 113 have reached the end
+// date but the hook has not cleared them yet, and they do not vote.
 const (
 	full1       uint64 = 101 // full, branch 3
 	full2       uint64 = 102 // full, branch 3
@@ -124,10 +131,12 @@ const (
 	target      uint64 = 105 // development target, branch 3
 	applicant   uint64 = 106 // applicant, branch 3
 	activist    uint64 = 107 // activist, branch 3
-	restored    uint64 = 108 // full, branch 3, party probation ended today
+	restored    uint64 = 108 // full, branch 3, party probation ended: cleared by the member ledger
 	flowingOut  uint64 = 109 // full, branch 3, flowing to West branch 6
 	inTransfer  uint64 = 110 // full, branch 3, in transfer
 	exited      uint64 = 111 // full, branch 3, exited
+	endsToday   uint64 = 112 // full, branch 3, party probation ends today, not yet cleared (suspended)
+	backlogged  uint64 = 113 // full, branch 3, party probation ended last week, not yet cleared (suspended)
 	second1     uint64 = 201 // full, branch 5
 	guest       uint64 = 202 // full, branch 5, flowing to branch 3
 	secondTgt   uint64 = 203 // development target, branch 5
@@ -150,7 +159,7 @@ func fakeMembersFixture() *fakeMembers {
 		active = memberv1.Status_STATUS_ACTIVE
 	)
 	f := &fakeMembers{members: map[uint64]*memberv1.Member{}, stats: map[uint64]*memberv1.OrgStats{
-		branchID: {OrgId: branchID, Full: 5, Suspended: 1, Probationary: 1, DevelopmentTargets: 1, Activists: 1, Applicants: 1},
+		branchID: {OrgId: branchID, Full: 7, Suspended: 3, Probationary: 1, DevelopmentTargets: 1, Activists: 1, Applicants: 1},
 		secondID: {OrgId: secondID, Full: 2, DevelopmentTargets: 2},
 		westID:   {OrgId: westID, Full: 1, Applicants: 1},
 	}}
@@ -168,10 +177,12 @@ func fakeMembersFixture() *fakeMembers {
 	add(target, branchID, tgt, nil)
 	add(applicant, branchID, appl, nil)
 	add(activist, branchID, act, nil)
-	add(restored, branchID, full, func(m *memberv1.Member) { m.PartyProbationUntil = today })
+	add(restored, branchID, full, nil)
 	add(flowingOut, branchID, full, func(m *memberv1.Member) { m.FlowingBranchId = westID })
 	add(inTransfer, branchID, full, func(m *memberv1.Member) { m.Status = memberv1.Status_STATUS_IN_TRANSFER })
 	add(exited, branchID, full, func(m *memberv1.Member) { m.Status = memberv1.Status_STATUS_EXITED })
+	add(endsToday, branchID, full, func(m *memberv1.Member) { m.PartyProbationUntil = today })
+	add(backlogged, branchID, full, func(m *memberv1.Member) { m.PartyProbationUntil = 20260108 })
 	add(second1, secondID, full, nil)
 	add(guest, secondID, full, func(m *memberv1.Member) { m.FlowingBranchId = branchID })
 	add(secondTgt, secondID, tgt, nil)

@@ -39,7 +39,7 @@ var (
 		activityv1.MeetingKind_MEETING_KIND_THEME_DAY, activityv1.MeetingKind_MEETING_KIND_ORGANIZATIONAL_LIFE,
 		activityv1.MeetingKind_MEETING_KIND_TRAINING, activityv1.MeetingKind_MEETING_KIND_STUDY,
 	}
-	resolutionKindNames = []string{"", "admission", "full-membership", "other"}
+	resolutionKindNames = []string{"", "admission", "full-membership", "other", "extend-probation", "cancel-probation"}
 	quorumNames         = []string{"", "majority-of-entitled", "majority-of-cast", "two-thirds-of-entitled"}
 )
 

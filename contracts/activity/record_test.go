@@ -93,6 +93,7 @@ func TestRecordMeeting(t *testing.T) {
 		{"flowing target at a general meeting", "", meeting(branchID, branchGeneral, present(full1), present(guestTarget)), activity.ErrNotAMember, notMember},
 		{"probationary at a general meeting", "", meeting(branchID, branchGeneral, present(full1), present(probation)), nil, code{}},
 		{"suspended full member at a general meeting", "", meeting(branchID, branchGeneral, present(full1), present(suspended)), nil, code{}},
+		{"party probation not yet cleared, at a general meeting", "", meeting(branchID, branchGeneral, present(endsToday), present(backlogged)), nil, code{}},
 		{"applicant at a party lesson", "", meeting(branchID, partyLesson, present(full1), present(applicant)), nil, code{}},
 		{"activist at a theme day", "", meeting(branchID, themeDay, present(activist), absent(applicant, 4)), nil, code{}},
 		{"targets at a training", "", meeting(branchID, training, present(target), present(guestTarget)), nil, code{}},

@@ -14,8 +14,10 @@ import (
 // subjectStage is the stage the subject of a membership resolution must be
 // at when the branch general meeting votes.
 var subjectStage = map[activityv1.ResolutionKind]memberv1.Stage{
-	activityv1.ResolutionKind_RESOLUTION_KIND_ADMISSION:       memberv1.Stage_STAGE_DEVELOPMENT_TARGET,
-	activityv1.ResolutionKind_RESOLUTION_KIND_FULL_MEMBERSHIP: memberv1.Stage_STAGE_PROBATIONARY,
+	activityv1.ResolutionKind_RESOLUTION_KIND_ADMISSION:        memberv1.Stage_STAGE_DEVELOPMENT_TARGET,
+	activityv1.ResolutionKind_RESOLUTION_KIND_FULL_MEMBERSHIP:  memberv1.Stage_STAGE_PROBATIONARY,
+	activityv1.ResolutionKind_RESOLUTION_KIND_EXTEND_PROBATION: memberv1.Stage_STAGE_PROBATIONARY,
+	activityv1.ResolutionKind_RESOLUTION_KIND_CANCEL_PROBATION: memberv1.Stage_STAGE_PROBATIONARY,
 }
 
 // checkResolutions checks each resolution against the records and returns

@@ -8,9 +8,12 @@ import (
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 )
 
-// TestMembershipResolutions checks admission and full membership votes
+// TestMembershipResolutions checks membership votes (admission, and the
+// three outcomes of a probation: full membership, extension, cancellation)
 // against the member ledger. Branch 3 has four full members with a vote
-// (101, 102, 108, 109); 103 is suspended, 202 is a flowing guest.
+// (101, 102, 108, 109); 103, 112 and 113 are under party probation by their
+// records (112's and 113's end dates have come, but the member ledger has
+// not cleared them yet), 202 is a flowing guest.
 func TestMembershipResolutions(t *testing.T) {
 	l := newLedger(t)
 	var (
@@ -32,8 +35,15 @@ func TestMembershipResolutions(t *testing.T) {
 		{"admission fails with abstentions", voters, resolution(admission, target, ofEntitled, 4, 2, 0, 2), nil, code{}, false},
 		{"full membership passes unanimously", voters, resolution(fullMship, probation, ofEntitled, 4, 4, 0, 0), nil, code{}, true},
 		{"full membership fails", voters, resolution(fullMship, probation, ofEntitled, 4, 1, 3, 0), nil, code{}, false},
-		{"party probation ended today: a vote", here(full1, full2, restored, flowingOut), resolution(admission, target, ofEntitled, 4, 4, 0, 0), nil, code{}, true},
+		{"party probation ended and cleared: a vote", here(full1, full2, restored, flowingOut), resolution(admission, target, ofEntitled, 4, 4, 0, 0), nil, code{}, true},
 		{"absent voters leave votes uncast", append(here(full1, full2, restored), absent(flowingOut, 1)), resolution(admission, target, ofEntitled, 4, 3, 0, 0), nil, code{}, true},
+		{"the suspended attend without a vote", append(voters, present(endsToday), present(backlogged)), resolution(admission, target, ofEntitled, 4, 4, 0, 0), nil, code{}, true},
+
+		// The three outcomes of a probation are three kinds, each about a probationary member.
+		{"extension passes", voters, resolution(extendProb, probation, ofEntitled, 4, 3, 1, 0), nil, code{}, true},
+		{"extension fails at half", voters, resolution(extendProb, probation, ofEntitled, 4, 2, 2, 0), nil, code{}, false},
+		{"cancellation passes", voters, resolution(cancelProb, probation, ofEntitled, 4, 4, 0, 0), nil, code{}, true},
+		{"cancellation fails", voters, resolution(cancelProb, probation, ofEntitled, 4, 1, 1, 2), nil, code{}, false},
 
 		// The subject.
 		{"admission of a probationary member", voters, resolution(admission, probation, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
@@ -45,11 +55,20 @@ func TestMembershipResolutions(t *testing.T) {
 		{"admission of an unknown member", voters, resolution(admission, noMember, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
 		{"full membership of a member in transfer", voters, resolution(fullMship, inTransfer, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
 		{"full membership of an exited member", voters, resolution(fullMship, exited, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
+		{"extension of a development target", voters, resolution(extendProb, target, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
+		{"extension of a full member", voters, resolution(extendProb, full1, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
+		{"extension of another branch's target", voters, resolution(extendProb, secondTgt, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
+		{"cancellation of an activist", voters, resolution(cancelProb, activist, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
+		{"cancellation of a full member", voters, resolution(cancelProb, full2, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
+		{"cancellation of a member in transfer", voters, resolution(cancelProb, inTransfer, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
+		{"cancellation of an unknown member", voters, resolution(cancelProb, noMember, ofEntitled, 4, 3, 0, 0), activity.ErrInvalidResolution, badRes, false},
 
 		// Entitled to vote: full members less the suspended.
 		{"entitled counts the suspended", voters, resolution(admission, target, ofEntitled, 5, 3, 0, 0), activity.ErrEntitledMismatch, mismatch, false},
 		{"entitled too low", voters, resolution(admission, target, ofEntitled, 3, 2, 0, 0), activity.ErrEntitledMismatch, mismatch, false},
-		{"entitled counts probationary members", voters, resolution(fullMship, probation, ofEntitled, 6, 3, 0, 0), activity.ErrEntitledMismatch, mismatch, false},
+		{"entitled counts probationary members", voters, resolution(fullMship, probation, ofEntitled, 5, 3, 0, 0), activity.ErrEntitledMismatch, mismatch, false},
+		{"entitled counts those whose party probation ends today", voters, resolution(extendProb, probation, ofEntitled, 5, 3, 0, 0), activity.ErrEntitledMismatch, mismatch, false},
+		{"entitled counts every full member", voters, resolution(cancelProb, probation, ofEntitled, 7, 3, 0, 0), activity.ErrEntitledMismatch, mismatch, false},
 
 		// Votes cast cannot exceed the voters present.
 		{"more votes than voters present", here(full1, full2, restored), resolution(admission, target, ofEntitled, 4, 4, 0, 0), activity.ErrVotesExceedPresent, overPresent, false},
@@ -57,6 +76,10 @@ func TestMembershipResolutions(t *testing.T) {
 		{"a flowing guest's vote", here(full1, full2, restored, guest), resolution(admission, target, ofEntitled, 4, 3, 0, 1), activity.ErrVotesExceedPresent, overPresent, false},
 		{"a probationary member's vote", here(full1, full2, restored, probation), resolution(fullMship, probation, ofEntitled, 4, 4, 0, 0), activity.ErrVotesExceedPresent, overPresent, false},
 		{"absent voters cannot vote", append(here(full1, full2), absent(restored, 1), absent(flowingOut, 2)), resolution(admission, target, ofEntitled, 4, 3, 0, 0), activity.ErrVotesExceedPresent, overPresent, false},
+		{"party probation ends today, not yet cleared: no vote", here(full1, full2, restored, endsToday), resolution(admission, target, ofEntitled, 4, 4, 0, 0), activity.ErrVotesExceedPresent, overPresent, false},
+		{"party probation past its date, not yet cleared: no vote", here(full1, full2, restored, backlogged), resolution(fullMship, probation, ofEntitled, 4, 3, 1, 0), activity.ErrVotesExceedPresent, overPresent, false},
+		{"a suspended member's vote on an extension", here(full1, full2, restored, suspended), resolution(extendProb, probation, ofEntitled, 4, 4, 0, 0), activity.ErrVotesExceedPresent, overPresent, false},
+		{"a flowing guest's vote on a cancellation", here(full1, full2, restored, guest), resolution(cancelProb, probation, ofEntitled, 4, 2, 2, 0), activity.ErrVotesExceedPresent, overPresent, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,7 +160,7 @@ func TestPassed(t *testing.T) {
 // broken invariant: a node fault, never a result code.
 func TestBrokenStatsAreAFault(t *testing.T) {
 	l := newLedger(t)
-	l.members.stats[branchID].Suspended = 6
+	l.members.stats[branchID].Suspended = 8
 	m := meeting(branchID, branchGeneral, here(full1, full2)...)
 	m.Resolutions = []activityv1.Resolution{resolution(admission, target, ofEntitled, 0, 0, 0, 0)}
 	_, _, err := l.try("branch-secretary", m)

@@ -92,7 +92,7 @@ func validateResolutions(kind activityv1.MeetingKind, rs []activityv1.Resolution
 // resolutionProblem says what is wrong with a resolution's shape, or "".
 func resolutionProblem(kind activityv1.MeetingKind, r *activityv1.Resolution) string {
 	switch {
-	case r.Kind < activityv1.ResolutionKind_RESOLUTION_KIND_ADMISSION || r.Kind > activityv1.ResolutionKind_RESOLUTION_KIND_OTHER:
+	case r.Kind < activityv1.ResolutionKind_RESOLUTION_KIND_ADMISSION || r.Kind > activityv1.ResolutionKind_RESOLUTION_KIND_CANCEL_PROBATION:
 		return fmt.Sprintf("kind %d", int32(r.Kind))
 	case r.Quorum < activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_ENTITLED || r.Quorum > activityv1.QuorumRule_QUORUM_RULE_TWO_THIRDS_OF_ENTITLED:
 		return fmt.Sprintf("quorum %d", int32(r.Quorum))
@@ -100,7 +100,7 @@ func resolutionProblem(kind activityv1.MeetingKind, r *activityv1.Resolution) st
 		return "passed is computed on chain and must be false"
 	case r.Kind == activityv1.ResolutionKind_RESOLUTION_KIND_OTHER:
 		if r.SubjectMemberId != 0 {
-			return "only admission and full-membership name a subject_member_id"
+			return "only membership resolutions name a subject_member_id"
 		}
 		return ""
 	case r.SubjectMemberId == 0:

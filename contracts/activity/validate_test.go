@@ -72,13 +72,35 @@ func TestValidateRecordMeeting(t *testing.T) {
 
 		{"resolutions over the hard limit", withRes(manyRes...), activity.ErrTooManyResolutions, code{"activity", 13}},
 		{"resolution kind unspecified", withRes(resolution(0, 0, ofCast, 3, 1, 0, 0)), activity.ErrInvalidResolution, badRes},
-		{"resolution kind out of range", withRes(resolution(4, 0, ofCast, 3, 1, 0, 0)), activity.ErrInvalidResolution, badRes},
+		{"resolution kind out of range", withRes(resolution(6, 0, ofCast, 3, 1, 0, 0)), activity.ErrInvalidResolution, badRes},
+		{"an extension", withRes(resolution(extendProb, probation, ofEntitled, 4, 3, 0, 0)), nil, code{}},
+		{"a cancellation", withRes(resolution(cancelProb, probation, ofEntitled, 4, 3, 0, 0)), nil, code{}},
+		{"the three outcomes side by side", withRes(
+			resolution(fullMship, full1, ofEntitled, 4, 3, 0, 0),
+			resolution(extendProb, probation, ofEntitled, 4, 3, 0, 0),
+			resolution(cancelProb, target, ofEntitled, 4, 3, 0, 0)), nil, code{}},
 		{"quorum unspecified", withRes(resolution(other, 0, 0, 3, 1, 0, 0)), activity.ErrInvalidResolution, badRes},
 		{"quorum out of range", withRes(resolution(other, 0, 4, 3, 1, 0, 0)), activity.ErrInvalidResolution, badRes},
 		{"passed set by the client", withRes(activityv1.Resolution{Kind: other, Quorum: ofCast, Entitled: 3, Yes: 3, Passed: true}), activity.ErrInvalidResolution, badRes},
 		{"other names a subject", withRes(resolution(other, target, ofCast, 3, 1, 0, 0)), activity.ErrInvalidResolution, badRes},
 		{"admission without a subject", withRes(resolution(admission, 0, ofEntitled, 4, 3, 0, 0)), activity.ErrInvalidResolution, badRes},
 		{"full membership without a subject", withRes(resolution(fullMship, 0, ofEntitled, 4, 3, 0, 0)), activity.ErrInvalidResolution, badRes},
+		{"extension without a subject", withRes(resolution(extendProb, 0, ofEntitled, 4, 3, 0, 0)), activity.ErrInvalidResolution, badRes},
+		{"cancellation without a subject", withRes(resolution(cancelProb, 0, ofEntitled, 4, 3, 0, 0)), activity.ErrInvalidResolution, badRes},
+		{"extension by majority of cast", withRes(resolution(extendProb, probation, ofCast, 4, 3, 0, 0)), activity.ErrInvalidResolution, badRes},
+		{"cancellation by two thirds", withRes(resolution(cancelProb, probation, twoThirds, 4, 3, 0, 0)), activity.ErrInvalidResolution, badRes},
+		{"extension at a party lesson", func(m *activityv1.MsgRecordMeeting) {
+			m.Kind = partyLesson
+			m.Resolutions = []activityv1.Resolution{resolution(extendProb, probation, ofEntitled, 4, 3, 0, 0)}
+		}, activity.ErrInvalidResolution, badRes},
+		{"cancellation at a branch committee meeting", func(m *activityv1.MsgRecordMeeting) {
+			m.Kind = branchCommittee
+			m.Resolutions = []activityv1.Resolution{resolution(cancelProb, probation, ofEntitled, 4, 3, 0, 0)}
+		}, activity.ErrInvalidResolution, badRes},
+		{"extension and cancellation of the same member", withRes(
+			resolution(extendProb, probation, ofEntitled, 4, 3, 0, 0),
+			resolution(cancelProb, probation, ofEntitled, 4, 1, 0, 0)), activity.ErrInvalidResolution, badRes},
+		{"extension tally above entitled", withRes(resolution(extendProb, probation, ofEntitled, 4, 3, 1, 1)), activity.ErrTallyExceedsEntitled, code{"activity", 7}},
 		{"admission by majority of cast", withRes(resolution(admission, target, ofCast, 4, 3, 0, 0)), activity.ErrInvalidResolution, badRes},
 		{"full membership by two thirds", withRes(resolution(fullMship, probation, twoThirds, 4, 3, 0, 0)), activity.ErrInvalidResolution, badRes},
 		{"admission at a theme day", func(m *activityv1.MsgRecordMeeting) {

@@ -6,7 +6,6 @@ import (
 	"github.com/partychain/partychain/contracts"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
-	"github.com/partychain/partychain/state"
 )
 
 // RegisterApplicant records a written application received by a branch.
@@ -27,13 +26,14 @@ func (k *Keeper) RegisterApplicant(ctx *contracts.Context, msg *memberv1.MsgRegi
 	if age := msg.ApplicationDate/10000 - msg.BirthYear; msg.BirthYear > msg.ApplicationDate/10000 || age < p.MinAgeYears {
 		return ErrTooYoung.Wrapf("born %d, applying in %d: at least %d years are required", msg.BirthYear, msg.ApplicationDate/10000, p.MinAgeYears)
 	}
-	id, err := k.nextID(ctx.Store)
+	id, err := k.peekID(ctx.Store)
 	if err != nil {
 		return err
 	}
 	if err := k.identity.Register(ctx.Store, ctx.Height, id, msg.Commitment, msg.BirthYear, msg.MemberPubKey); err != nil {
 		return err
 	}
+	k.takeID(ctx.Store, id)
 	m := &memberv1.Member{
 		Id: id, BranchId: msg.BranchId, Stage: memberv1.Stage_STAGE_APPLICANT, Status: memberv1.Status_STATUS_ACTIVE,
 		ApplicationDate: msg.ApplicationDate, TalkDueDate: contracts.AddDays(msg.ApplicationDate, int64(p.TalkDueDays)),
@@ -41,7 +41,7 @@ func (k *Keeper) RegisterApplicant(ctx *contracts.Context, msg *memberv1.MsgRegi
 	}
 	// Flag the talk the day after it falls due, unless it is recorded.
 	ctx.Store.Set(dueKey(contracts.AddDays(m.TalkDueDate, 1), dueTalk, id), nil)
-	if err := k.save(ctx, &change{m: m}, note{action: "member/register-applicant",
+	if err := k.save(ctx, &change{m: m}, note{action: "member/register-applicant", reason: msg.ReasonCode, doc: msg.DocHash, date: msg.ApplicationDate,
 		detail: fmt.Sprintf("applied %d at branch %d; talk due %d", msg.ApplicationDate, msg.BranchId, m.TalkDueDate)}); err != nil {
 		return err
 	}
@@ -76,9 +76,9 @@ func (k *Keeper) RecordTalk(ctx *contracts.Context, msg *memberv1.MsgRecordTalk)
 		return err
 	}
 	m.TalkDate = msg.Date
-	m.TalkOverdue = m.TalkOverdue || msg.Date > m.TalkDueDate
+	m.TalkOverdue = msg.Date > m.TalkDueDate // the fact, once known: a backdated talk on time clears the flag
 	ctx.Store.Delete(dueKey(contracts.AddDays(m.TalkDueDate, 1), dueTalk, m.Id))
-	return k.saveAndEmit(ctx, c, note{action: "member/record-talk", doc: msg.DocHash,
+	return k.saveAndEmit(ctx, c, note{action: "member/record-talk", reason: msg.ReasonCode, doc: msg.DocHash, date: msg.Date,
 		detail: fmt.Sprintf("talk on %d (due %d)", msg.Date, m.TalkDueDate)}, "member_talk_recorded")
 }
 
@@ -100,14 +100,17 @@ func (k *Keeper) AppointActivist(ctx *contracts.Context, msg *memberv1.MsgAppoin
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "date", msg.Date, m.ApplicationDate); err != nil {
+	if m.TalkDate == 0 {
+		return ErrWrongStage.Wrapf("member %d: record the talk with the applicant before choosing them as an activist", m.Id)
+	}
+	if err := actDate(ctx, p, "date", msg.Date, m.TalkDate); err != nil {
 		return err
 	}
 	if err := k.requireFullMembers(ctx.Store, m.Id, msg.ContactIds); err != nil {
 		return err
 	}
 	m.Stage, m.ActivistDate, m.ContactIds = memberv1.Stage_STAGE_ACTIVIST, msg.Date, msg.ContactIds
-	return k.saveAndEmit(ctx, c, note{action: "member/appoint-activist",
+	return k.saveAndEmit(ctx, c, note{action: "member/appoint-activist", reason: msg.ReasonCode, doc: msg.DocHash, date: msg.Date,
 		detail: fmt.Sprintf("activist from %d; contacts %v", msg.Date, msg.ContactIds)}, "member_stage_changed")
 }
 
@@ -144,26 +147,22 @@ func (k *Keeper) AdvanceToTarget(ctx *contracts.Context, msg *memberv1.MsgAdvanc
 	}
 	m.Stage, m.TargetDate = memberv1.Stage_STAGE_DEVELOPMENT_TARGET, msg.Date
 	m.IntroducerIds, m.PoliticalReviewDoc, m.TrainingMeetingId = msg.IntroducerIds, msg.PoliticalReviewDoc, msg.TrainingMeetingId
-	return k.saveAndEmit(ctx, c, note{action: "member/advance-to-target", doc: msg.PoliticalReviewDoc,
+	return k.saveAndEmit(ctx, c, note{action: "member/advance-to-target", reason: msg.ReasonCode, doc: firstHash(msg.DocHash, msg.PoliticalReviewDoc), date: msg.Date,
 		detail: fmt.Sprintf("development target from %d; introducers %v; training meeting %d", msg.Date, msg.IntroducerIds, msg.TrainingMeetingId)},
 		"member_stage_changed")
 }
 
-// requireTraining: a centralized training held by the member's branch or
-// an organization above it, on or before date, with the member present.
+// requireTraining: a centralized training during the activist period, on
+// or before date, with the member recorded present. The attendance record
+// already ties the member to the organization that held it (the branch, a
+// group of it, an organization above it, or a host branch when flowing).
 func (k *Keeper) requireTraining(ctx *contracts.Context, m *memberv1.Member, meetingID uint64, date uint32) error {
 	mt, err := k.meetings.Meeting(ctx.Store, meetingID)
 	if err != nil {
 		return err
 	}
-	if mt.Kind != activityv1.MeetingKind_MEETING_KIND_TRAINING || mt.Date > date {
-		return ErrTrainingNotAttended.Wrapf("meeting %d is a %s on %d, not a training on or before %d", mt.Id, mt.Kind, mt.Date, date)
-	}
-	if ok, err := k.isAncestorOrSelf(ctx.Store, mt.OrgId, m.BranchId); err != nil || !ok {
-		if err != nil {
-			return err
-		}
-		return ErrTrainingNotAttended.Wrapf("training %d was held by organization %d, not by branch %d or above it", mt.Id, mt.OrgId, m.BranchId)
+	if mt.Kind != activityv1.MeetingKind_MEETING_KIND_TRAINING || mt.Date > date || mt.Date < m.ActivistDate {
+		return ErrTrainingNotAttended.Wrapf("meeting %d is a %s on %d, not a training between %d (activist) and %d", mt.Id, mt.Kind, mt.Date, m.ActivistDate, date)
 	}
 	attended, err := k.meetings.Attended(ctx.Store, meetingID, m.Id)
 	if err != nil {
@@ -173,25 +172,6 @@ func (k *Keeper) requireTraining(ctx *contracts.Context, m *memberv1.Member, mee
 		return ErrTrainingNotAttended.Wrapf("member %d is not recorded present at training %d", m.Id, meetingID)
 	}
 	return nil
-}
-
-// isAncestorOrSelf reports whether org is branch or an organization above
-// it.
-func (k *Keeper) isAncestorOrSelf(r state.Reader, org, branch uint64) (bool, error) {
-	b, err := k.org.Org(r, branch)
-	if err != nil {
-		return false, err
-	}
-	line, err := k.org.Ancestry(r, b)
-	if err != nil {
-		return false, err
-	}
-	for _, o := range line {
-		if o.Id == org {
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 // saveAndEmit saves a change and emits its event with the member and
@@ -205,5 +185,15 @@ func (k *Keeper) saveAndEmit(ctx *contracts.Context, c *change, n note, event st
 		contracts.Indexed("branch_id", idString(c.m.BranchId)),
 		contracts.Attr("action", n.action),
 		contracts.Attr("stage", c.m.Stage.String()))
+	return nil
+}
+
+// firstHash is the first non-empty hash.
+func firstHash(hashes ...[]byte) []byte {
+	for _, h := range hashes {
+		if len(h) > 0 {
+			return h
+		}
+	}
 	return nil
 }

@@ -30,7 +30,7 @@ func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline)
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "date", msg.Date, m.AdmissionDate); err != nil {
+	if err := actDate(ctx, p, "date", msg.Date, lastActDate(m)); err != nil {
 		return err
 	}
 	detail := fmt.Sprintf("%s on %d", msg.Kind, msg.Date)
@@ -48,7 +48,7 @@ func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline)
 	case memberv1.DisciplineKind_DISCIPLINE_KIND_EXPULSION:
 		k.exit(ctx, m, memberv1.ExitKind_EXIT_KIND_EXPULSION, msg.Date)
 	}
-	return k.saveAndEmit(ctx, c, note{action: "member/discipline", reason: msg.ReasonCode, doc: msg.DocHash, detail: detail}, "member_disciplined")
+	return k.saveAndEmit(ctx, c, note{action: "member/discipline", reason: msg.ReasonCode, doc: msg.DocHash, detail: detail, date: msg.Date}, "member_disciplined")
 }
 
 // requireDisciplineOfficer: a discipline officer of a committee above the
@@ -103,12 +103,12 @@ func (k *Keeper) RecordExit(ctx *contracts.Context, msg *memberv1.MsgRecordExit)
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "date", msg.Date, m.ApplicationDate); err != nil {
+	if err := actDate(ctx, p, "date", msg.Date, lastActDate(m)); err != nil {
 		return err
 	}
 	k.exit(ctx, m, msg.Kind, msg.Date)
-	return k.saveAndEmit(ctx, c, note{action: "member/record-exit", reason: msg.ReasonCode, doc: msg.DocHash,
-		detail: fmt.Sprintf("%s on %d", msg.Kind, msg.Date)}, "member_exited")
+	return k.save(ctx, c, note{action: "member/record-exit", reason: msg.ReasonCode, doc: msg.DocHash, date: msg.Date,
+		detail: fmt.Sprintf("%s on %d", msg.Kind, msg.Date)})
 }
 
 // exit ends a membership or application: the record stays with its
@@ -123,4 +123,10 @@ func (k *Keeper) exit(ctx *contracts.Context, m *memberv1.Member, kind memberv1.
 		m.PartyProbationUntil = 0
 	}
 	m.Status, m.ExitKind, m.ExitDate, m.Pending = memberv1.Status_STATUS_EXITED, kind, date, nil
+	// Every way out (exit, expulsion, cancelled probation) emits one event.
+	ctx.Emit("member_exited",
+		contracts.Indexed("member_id", idString(m.Id)),
+		contracts.Indexed("branch_id", idString(m.BranchId)),
+		contracts.Attr("exit_kind", kind.String()),
+		contracts.Attr("exit_date", fmt.Sprint(date)))
 }

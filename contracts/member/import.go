@@ -8,14 +8,16 @@ import (
 )
 
 // ImportMember records an existing probationary or full member from legacy
-// records. Dates may lie before the chain (no backdating bound), but must be
+// records. It makes voters and introducers without a vote on chain, so it
+// needs an officer of the branch's superior committee, not the branch's own
+// clerk. Dates may lie before the chain (no backdating bound) but must be
 // consistent: admission at min age or older, a full date at least one
 // probation after the admission, nothing after today.
 func (k *Keeper) ImportMember(ctx *contracts.Context, msg *memberv1.MsgImportMember) error {
 	if _, err := k.activeBranch(ctx.Store, msg.BranchId); err != nil {
 		return err
 	}
-	if err := k.requireBranchOfficer(ctx, msg.BranchId); err != nil {
+	if err := k.requireCommitteeOfficer(ctx, msg.BranchId); err != nil {
 		return err
 	}
 	p, err := k.Params(ctx.Store)
@@ -25,19 +27,23 @@ func (k *Keeper) ImportMember(ctx *contracts.Context, msg *memberv1.MsgImportMem
 	if err := checkImportDates(ctx.Today, msg, p); err != nil {
 		return err
 	}
-	id, err := k.nextID(ctx.Store)
+	id, err := k.peekID(ctx.Store)
 	if err != nil {
 		return err
 	}
 	if err := k.identity.Register(ctx.Store, ctx.Height, id, msg.Commitment, msg.BirthYear, msg.MemberPubKey); err != nil {
 		return err
 	}
+	k.takeID(ctx.Store, id)
 	m := &memberv1.Member{
 		Id: id, BranchId: msg.BranchId, Stage: msg.Stage, Status: memberv1.Status_STATUS_ACTIVE,
 		AdmissionDate: msg.AdmissionDate, ProbationEndDate: contracts.AddDays(msg.AdmissionDate, int64(p.ProbationDays)),
 		FullDate: msg.FullDate, Imported: true, CreatedHeight: ctx.Height,
 	}
-	if err := k.save(ctx, &change{m: m}, note{action: "member/import", doc: msg.DocHash,
+	if m.Stage == memberv1.Stage_STAGE_FULL {
+		m.ProbationEndDate = msg.FullDate // the probation ended when full membership began
+	}
+	if err := k.save(ctx, &change{m: m}, note{action: "member/import", reason: msg.ReasonCode, doc: msg.DocHash, date: max(msg.AdmissionDate, msg.FullDate),
 		detail: fmt.Sprintf("imported from legacy records as %s: admitted %d, full %d", msg.Stage, msg.AdmissionDate, msg.FullDate)}); err != nil {
 		return err
 	}

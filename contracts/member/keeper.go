@@ -84,12 +84,15 @@ func (k *Keeper) begin(r state.Reader, id uint64) (*change, error) {
 	return &change{m: m, before: countingOf(m)}, nil
 }
 
-// note is the history entry of a change.
+// note is the history entry of a change. date is the act's own date (an
+// application, a meeting, an approval); 0 means the block's date (transfers,
+// flowing registration, block hooks).
 type note struct {
 	action string
 	reason uint32
 	doc    []byte
 	detail string
+	date   uint32
 }
 
 // save stores the changed record, moves its counts and roster entry if
@@ -109,6 +112,10 @@ func (k *Keeper) save(ctx *contracts.Context, c *change, n note) error {
 		}
 	}
 	k.appendHistory(ctx, c.m, n)
+	if n.date == 0 {
+		n.date = ctx.Today
+	}
+	c.m.LastActDate = max(c.m.LastActDate, n.date)
 	c.m.UpdatedHeight = ctx.Height
 	contracts.Save(ctx.Store, memberKey(c.m.Id), c.m)
 	c.before = after
@@ -190,17 +197,22 @@ func bump(v *uint64, delta int64, org uint64, what string) error {
 	return nil
 }
 
-func (k *Keeper) nextID(kv state.KV) (uint64, error) {
-	bz, err := kv.Get(nextIDKey)
+// peekID returns the next member id without taking it; takeID takes it.
+// Registration peeks, lets the identity ledger refuse, then takes: a
+// refused registration writes nothing.
+func (k *Keeper) peekID(r state.Reader) (uint64, error) {
+	bz, err := r.Get(nextIDKey)
 	if err != nil {
 		return 0, err
 	}
 	if len(bz) != 8 {
 		return 0, fmt.Errorf("next member id is corrupt: %x", bz)
 	}
-	id := binary.BigEndian.Uint64(bz)
+	return binary.BigEndian.Uint64(bz), nil
+}
+
+func (k *Keeper) takeID(kv state.KV, id uint64) {
 	kv.Set(nextIDKey, binary.BigEndian.AppendUint64(nil, id+1))
-	return id, nil
 }
 
 // officers are the roles that act for an organization on member records.
@@ -288,7 +300,8 @@ func requireActiveAt(m *memberv1.Member, stages ...memberv1.Stage) error {
 }
 
 // requireFullMembers checks named members (contacts, introducers) are
-// distinct active full members other than the subject.
+// distinct full members other than the subject, active (not in transfer)
+// and not under party probation.
 func (k *Keeper) requireFullMembers(r state.Reader, subject uint64, ids []uint64) error {
 	for i, id := range ids {
 		if id == subject {
@@ -303,8 +316,11 @@ func (k *Keeper) requireFullMembers(r state.Reader, subject uint64, ids []uint64
 		if err != nil {
 			return err
 		}
-		if m.Stage != memberv1.Stage_STAGE_FULL || m.Status == memberv1.Status_STATUS_EXITED {
+		if m.Stage != memberv1.Stage_STAGE_FULL || m.Status != memberv1.Status_STATUS_ACTIVE {
 			return ErrNotFullMember.Wrapf("member %d is %s, %s", id, m.Stage, m.Status)
+		}
+		if m.PartyProbationUntil != 0 {
+			return ErrNotFullMember.Wrapf("member %d is under party probation until %d", id, m.PartyProbationUntil)
 		}
 	}
 	return nil
@@ -321,5 +337,9 @@ func actDate(ctx *contracts.Context, p memberv1.Params, field string, d, notBefo
 	}
 	return nil
 }
+
+// lastActDate is the latest date of any act on a member's record (kept by
+// save): approvals, discipline and exits may not predate it.
+func lastActDate(m *memberv1.Member) uint32 { return m.LastActDate }
 
 func idString(id uint64) string { return fmt.Sprint(id) }

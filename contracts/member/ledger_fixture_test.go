@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/cosmos/gogoproto/proto"
 
@@ -61,7 +62,8 @@ const (
 // secretaryOf names the secretary of each branch, who signs its acts.
 var secretaryOf = map[uint64]string{branchA: "a-secretary", branchB: "b-secretary", branchC: "c-secretary", branchD: "d-secretary"}
 
-// committeeOf names the officer of each branch's superior committee.
+// committeeOf names the officer of each branch's superior committee, who
+// approves its decisions and imports its legacy members.
 var committeeOf = map[uint64]string{branchA: "district-officer", branchB: "district-officer", branchC: "district-officer", branchD: "other-secretary"}
 
 // Shorter names for the enums the tables use.
@@ -350,6 +352,41 @@ func eventID(t testing.TB, ctx *contracts.Context, typ, attr string) uint64 {
 	return 0
 }
 
+// wantEvents asserts the types of the events a tx emitted, in order.
+func wantEvents(t testing.TB, ctx *contracts.Context, types ...string) {
+	t.Helper()
+	var got []string
+	for _, e := range ctx.Events() {
+		got = append(got, e.Type)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(types) {
+		t.Errorf("events %v, want %v", got, types)
+	}
+}
+
+// wantExitEvent asserts the member_exited event a tx emitted: the ids
+// indexed, the kind and date not.
+func wantExitEvent(t testing.TB, ctx *contracts.Context, id, branch uint64, kind memberv1.ExitKind, date uint32) {
+	t.Helper()
+	want := []abci.EventAttribute{
+		{Key: "member_id", Value: fmt.Sprint(id), Index: true}, {Key: "branch_id", Value: fmt.Sprint(branch), Index: true},
+		{Key: "exit_kind", Value: kind.String()}, {Key: "exit_date", Value: fmt.Sprint(date)},
+	}
+	n := 0
+	for _, e := range ctx.Events() {
+		if e.Type != "member_exited" {
+			continue
+		}
+		n++
+		if fmt.Sprint(e.Attributes) != fmt.Sprint(want) {
+			t.Errorf("member_exited %v, want %v", e.Attributes, want)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d member_exited events in %v, want 1", n, ctx.Events())
+	}
+}
+
 // member reads a member record from the working state.
 func (c *chain) member(id uint64) *memberv1.Member {
 	c.t.Helper()
@@ -450,6 +487,17 @@ func (c *chain) actions(id uint64) []string {
 		out = append(out, e.Action)
 	}
 	return out
+}
+
+// historyEntry reads entry seq of a member's history.
+func (c *chain) historyEntry(id uint64, seq uint32) *memberv1.HistoryEntry {
+	c.t.Helper()
+	var e memberv1.HistoryEntry
+	found, err := contracts.Load(c.store.Working(), historyKey(id, seq), &e)
+	if err != nil || !found {
+		c.t.Fatalf("history entry %d of member %d: %v, found %v", seq, id, err, found)
+	}
+	return &e
 }
 
 // nextMemberID is the id the next registered member gets.

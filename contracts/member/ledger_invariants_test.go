@@ -4,9 +4,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/partychain/partychain/contracts"
+	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	"github.com/partychain/partychain/state"
@@ -166,6 +168,9 @@ func (c *chain) problems() []string {
 				bad("member %d: applicant without a talk and without its talk deadline", id)
 			}
 		}
+		for _, problem := range c.meetingProblems(r, m) {
+			bad("member %d: %s (%v)", id, problem, m)
+		}
 		for _, problem := range illegal(m, p) {
 			bad("member %d: %s (%v)", id, problem, m)
 		}
@@ -176,6 +181,50 @@ func (c *chain) problems() []string {
 	}
 	for k := range index {
 		bad("index entry %x matches no member", []byte(k))
+	}
+	return out
+}
+
+// decidedBy is the resolution kind behind a pending decision, by the
+// stage it is taken at and its outcome (0 for an admission).
+var decidedBy = map[memberv1.ProbationOutcome]activityv1.ResolutionKind{
+	0:      admissionRes,
+	onTime: fullRes,
+	extend: extendRes,
+	cancel: cancelRes,
+}
+
+// meetingProblems checks a record against the meetings it names: the
+// training was attended within the activist period, and a pending decision
+// rests on a passed resolution of its own kind about the member.
+func (c *chain) meetingProblems(r state.Reader, m *memberv1.Member) []string {
+	var out []string
+	if !m.Imported && m.Stage >= targetSt {
+		mt, err := c.act.Meeting(r, m.TrainingMeetingId)
+		switch {
+		case err != nil:
+			out = append(out, fmt.Sprintf("training meeting %d: %v", m.TrainingMeetingId, err))
+		case mt.Kind != trainingKind || mt.Date < m.ActivistDate || mt.Date > m.TargetDate:
+			out = append(out, fmt.Sprintf("meeting %d (%s on %d) is not a training within the activist period %d-%d", mt.Id, mt.Kind, mt.Date, m.ActivistDate, m.TargetDate))
+		default:
+			if ok, err := c.act.Attended(r, mt.Id, m.Id); !ok || err != nil {
+				out = append(out, fmt.Sprintf("not recorded present at training %d (%v)", mt.Id, err))
+			}
+		}
+	}
+	if d := m.Pending; d != nil {
+		mt, err := c.act.Meeting(r, d.MeetingId)
+		if err != nil || int(d.ResolutionIndex) >= len(mt.Resolutions) {
+			return append(out, fmt.Sprintf("pending decision names no resolution (%v)", err))
+		}
+		res := mt.Resolutions[d.ResolutionIndex]
+		if res.Kind != decidedBy[d.Outcome] || res.SubjectMemberId != m.Id || !res.Passed || mt.Date != d.MeetingDate ||
+			mt.Kind != generalKind || mt.OrgId != m.BranchId {
+			out = append(out, fmt.Sprintf("pending %s rests on %v of meeting %d", d.Outcome, res, mt.Id))
+		}
+		if d.Outcome == onTime && m.OathDate == 0 {
+			out = append(out, "full membership pending without an oath")
+		}
 	}
 	return out
 }
@@ -232,6 +281,9 @@ func illegal(m *memberv1.Member, p memberv1.Params) []string {
 		if m.ApplicationDate == 0 || after(activistSt) != (m.ActivistDate != 0) || after(targetSt) != (m.TargetDate != 0) {
 			bad("stage dates missing or ahead of the stage")
 		}
+		if after(activistSt) && (m.TalkDate == 0 || m.TalkDate < m.ApplicationDate || m.ActivistDate < m.TalkDate) {
+			bad("activist without a talk, or before it")
+		}
 		if after(activistSt) && (m.ActivistDate < m.ApplicationDate || len(m.ContactIds) < 1 || len(m.ContactIds) > 2) {
 			bad("activist without contacts or before the application")
 		}
@@ -242,26 +294,48 @@ func illegal(m *memberv1.Member, p memberv1.Params) []string {
 		if after(probationary) && m.AdmissionDate < m.TargetDate {
 			bad("admitted before becoming a development target")
 		}
-		if m.Stage == fullSt && m.FullDate != m.ProbationEndDate {
-			bad("full date is not the end of the probation")
+		if m.Stage == fullSt && (m.OathDate == 0 || m.OathDate < m.AdmissionDate) {
+			bad("full through the lifecycle without an oath")
 		}
+	} else if m.ApplicationDate != 0 || m.TalkDate != 0 || m.ActivistDate != 0 || m.TargetDate != 0 {
+		bad("imported with dates from before the admission")
+	}
+	if m.TalkDate != 0 && m.TalkOverdue != (m.TalkDate > m.TalkDueDate) {
+		bad("talk recorded, but the overdue flag disagrees with its date")
+	}
+	if m.Stage == fullSt && m.FullDate != m.ProbationEndDate {
+		bad("full date is not the end of the probation")
 	}
 	if after(probationary) != (m.AdmissionDate != 0) || (m.Stage == fullSt) != (m.FullDate != 0) {
 		bad("admission or full date disagrees with the stage")
 	}
 	if after(probationary) {
-		ext := daysBetween(m.AdmissionDate, m.ProbationEndDate) - int64(p.ProbationDays)
-		if ext < 0 || ext > int64(p.MaxExtensionDays) || (ext > 0 && !m.ProbationExtended) {
-			bad("probation end is not admission + probation (+ one extension)")
+		// An imported full member's probation ended at its full date,
+		// however long the legacy records say it ran.
+		if !(m.Imported && m.Stage == fullSt) {
+			ext := daysBetween(m.AdmissionDate, m.ProbationEndDate) - int64(p.ProbationDays)
+			if ext < 0 || ext > int64(p.MaxExtensionDays) || (ext > 0 && !m.ProbationExtended) {
+				bad("probation end is not admission + probation (+ one extension)")
+			}
 		}
 		if m.Stage == fullSt && daysBetween(m.AdmissionDate, m.FullDate) < int64(p.ProbationDays) {
 			bad("full before a whole probation")
 		}
 	}
+	if m.Status == exited && m.ExitDate < latestDate(m) {
+		bad("left before a step recorded on the record")
+	}
 	if m.HistoryCount == 0 {
 		bad("no history")
 	}
 	return out
+}
+
+// latestDate is the latest act date on a record, recounted here (not with
+// the ledger's lastActDate): nothing may be dated after the member left.
+func latestDate(m *memberv1.Member) uint32 {
+	return slices.Max([]uint32{m.ApplicationDate, m.TalkDate, m.ActivistDate, m.TargetDate, m.AdmissionDate, m.OathDate,
+		m.FullDate, m.Pending.GetMeetingDate()})
 }
 
 // daysBetween is b - a in days, or a large negative number if either is
@@ -341,6 +415,65 @@ func TestInvariantCheckerCatchesDrift(t *testing.T) {
 		{"a lost history entry", func(l *ledger, kv state.KV, id uint64) { kv.Delete(historyKey(id, 0)) }},
 		{"a stale flowing index entry", func(l *ledger, kv state.KV, id uint64) { kv.Set(pairKey(kindFlowing, branchB, id), nil) }},
 	}
+	// The rules of the lifecycle, each broken on a record that kept them.
+	edit := func(l *ledger, id uint64, change func(m *memberv1.Member)) {
+		m := l.member(id)
+		change(m)
+		contracts.Save(l.store.Working(), memberKey(id), m)
+	}
+	lifecycle := []struct {
+		name string
+		want string // what the checker must say
+		edit func(l *ledger, id uint64)
+	}{
+		{"an activist without a talk", "without a talk", func(l *ledger, id uint64) {
+			act := l.apply(branchA)
+			l.toActivist(act)
+			edit(l, act, func(m *memberv1.Member) { m.TalkDate = 0 })
+		}},
+		{"an activist before the talk", "without a talk, or before it", func(l *ledger, id uint64) {
+			act := l.apply(branchA)
+			l.toActivist(act)
+			edit(l, act, func(m *memberv1.Member) { m.TalkDate = contracts.AddDays(m.ActivistDate, 1) })
+		}},
+		{"an overdue flag that disagrees with the talk", "overdue flag", func(l *ledger, id uint64) {
+			app := l.apply(branchA)
+			l.must("a-secretary", &memberv1.MsgRecordTalk{MemberId: app, Date: l.today})
+			edit(l, app, func(m *memberv1.Member) { m.TalkOverdue = true })
+		}},
+		{"an imported full member whose probation ends before its full date", "full date is not the end of the probation", func(l *ledger, id uint64) {
+			edit(l, id, func(m *memberv1.Member) { m.ProbationEndDate = contracts.AddDays(m.FullDate, -1) })
+		}},
+		{"an exit dated before the admission", "left before a step", func(l *ledger, id uint64) {
+			l.must("a-secretary", exit(id, deceased, l.today))
+			edit(l, id, func(m *memberv1.Member) { m.ExitDate = contracts.AddDays(m.AdmissionDate, -1) })
+		}},
+		{"a pending outcome on a resolution of another kind", "rests on", func(l *ledger, id uint64) {
+			p := l.importProb(branchA, 20240101)
+			mt := l.generalMeeting(branchA, vote(extendRes, p, allYes))
+			l.must("a-secretary", proposeFull(p, mt, 0, extend, 30))
+			edit(l, p, func(m *memberv1.Member) { m.Pending.Outcome = cancel })
+		}},
+		{"full membership pending without an oath", "without an oath", func(l *ledger, id uint64) {
+			p := l.importProb(branchA, 20240101)
+			l.oath(p)
+			l.must("a-secretary", proposeFull(p, l.generalMeeting(branchA, vote(fullRes, p, allYes)), 0, onTime, 0))
+			edit(l, p, func(m *memberv1.Member) { m.OathDate = 0 })
+		}},
+		{"a development target trained at a party lesson", "not a training within the activist period", func(l *ledger, id uint64) {
+			tgt := l.one(branchA, targetSt)
+			lesson := l.meeting(l.meetingMsg(branchA, lessonKind, []uint64{tgt}))
+			edit(l, tgt, func(m *memberv1.Member) { m.TrainingMeetingId = lesson })
+		}},
+		{"a development target trained before the activist period", "not a training within the activist period", func(l *ledger, id uint64) {
+			tgt := l.one(branchA, targetSt)
+			trained := l.meetingRecord(l.member(tgt).TrainingMeetingId).Date
+			edit(l, tgt, func(m *memberv1.Member) {
+				m.ActivistDate = contracts.AddDays(trained, 1)
+				m.TargetDate = contracts.AddDays(m.ActivistDate, 365)
+			})
+		}},
+	}
 	for _, tc := range corrupt {
 		t.Run(tc.name, func(t *testing.T) {
 			l := newLedger(t)
@@ -352,6 +485,17 @@ func TestInvariantCheckerCatchesDrift(t *testing.T) {
 			tc.edit(l, l.store.Working(), id)
 			if len(l.problems()) == 0 {
 				t.Fatal("the checker saw nothing")
+			}
+		})
+	}
+	for _, tc := range lifecycle {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLedger(t)
+			l.corrupted = true
+			tc.edit(l, l.seeds[branchA][0])
+			p := l.problems()
+			if !slices.ContainsFunc(p, func(s string) bool { return strings.Contains(s, tc.want) }) {
+				t.Fatalf("the checker did not say %q: %v", tc.want, p)
 			}
 		})
 	}

@@ -18,6 +18,8 @@ const (
 	lessonKind   = activityv1.MeetingKind_MEETING_KIND_PARTY_LESSON
 	admissionRes = activityv1.ResolutionKind_RESOLUTION_KIND_ADMISSION
 	fullRes      = activityv1.ResolutionKind_RESOLUTION_KIND_FULL_MEMBERSHIP
+	extendRes    = activityv1.ResolutionKind_RESOLUTION_KIND_EXTEND_PROBATION
+	cancelRes    = activityv1.ResolutionKind_RESOLUTION_KIND_CANCEL_PROBATION
 	otherRes     = activityv1.ResolutionKind_RESOLUTION_KIND_OTHER
 	ofEntitled   = activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_ENTITLED
 )
@@ -49,12 +51,28 @@ func newLedgerOn(c *chain) *ledger {
 	return l
 }
 
-// importFull records a full member from legacy records.
+// importFull records a full member from legacy records, signed by an
+// officer of the branch's superior committee.
 func (c *chain) importFull(branch uint64, admission, full uint32) uint64 {
 	c.t.Helper()
-	ctx := c.must(secretaryOf[branch], &memberv1.MsgImportMember{BranchId: branch, Stage: fullSt, AdmissionDate: admission,
+	ctx := c.must(committeeOf[branch], &memberv1.MsgImportMember{BranchId: branch, Stage: fullSt, AdmissionDate: admission,
 		FullDate: full, BirthYear: 1970, Commitment: c.person(), DocHash: hashOf("legacy record")})
 	return eventID(c.t, ctx, "member_registered", "member_id")
+}
+
+// importProb records a probationary member from legacy records (no oath on
+// record), signed by an officer of the branch's superior committee.
+func (c *chain) importProb(branch uint64, admission uint32) uint64 {
+	c.t.Helper()
+	ctx := c.must(committeeOf[branch], &memberv1.MsgImportMember{BranchId: branch, Stage: probationary, AdmissionDate: admission,
+		BirthYear: 1980, Commitment: c.person(), DocHash: hashOf("legacy")})
+	return eventID(c.t, ctx, "member_registered", "member_id")
+}
+
+// oath records a probationary member's oath today.
+func (c *chain) oath(id uint64) {
+	c.t.Helper()
+	c.must(secretaryOf[c.member(id).BranchId], &memberv1.MsgRecordOath{MemberId: id, Date: c.today})
 }
 
 // apply registers an applicant at branch, dated today.
@@ -65,12 +83,15 @@ func (c *chain) apply(branch uint64) uint64 {
 	return eventID(c.t, ctx, "member_registered", "member_id")
 }
 
-// voters are a branch's full members with a vote today, by the roster.
+// voters are a branch's full members with a vote, by the roster: those not
+// under party probation by their records. The block hook clears
+// party_probation_until when the probation ends, so the date alone never
+// gives a vote back.
 func (c *chain) voters(branch uint64) []uint64 {
 	c.t.Helper()
 	var out []uint64
 	for _, id := range c.roster(branch, "full") {
-		if m := c.member(id); m.PartyProbationUntil == 0 || m.PartyProbationUntil <= c.today {
+		if m := c.member(id); m.PartyProbationUntil == 0 {
 			out = append(out, id)
 		}
 	}
@@ -171,7 +192,8 @@ func (c *chain) toTarget(branch uint64, ids ...uint64) {
 }
 
 // decide holds one general meeting voting kind for ids (all yes), proposes
-// and has the superior committee approve, all today.
+// and has the superior committee approve, all today. fullRes decides full
+// membership on time (the oath must be on record).
 func (c *chain) decide(branch uint64, kind activityv1.ResolutionKind, ids ...uint64) {
 	c.t.Helper()
 	for len(ids) > 0 {
@@ -244,6 +266,9 @@ func (c *chain) promote(stage memberv1.Stage, ids ...uint64) {
 			case targetSt:
 				note(admit, m)
 			case probationary:
+				if m.OathDate == 0 {
+					c.oath(id) // on the day of the admission: full membership needs it
+				}
 				if m.ProbationEndDate > c.today {
 					wait(m.ProbationEndDate)
 				} else {

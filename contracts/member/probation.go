@@ -28,7 +28,7 @@ func (k *Keeper) ProposeAdmission(ctx *contracts.Context, msg *memberv1.MsgPropo
 		return err
 	}
 	m.Pending = &memberv1.PendingDecision{MeetingId: mt.Id, ResolutionIndex: msg.ResolutionIndex, MeetingDate: mt.Date}
-	return k.saveAndEmit(ctx, c, note{action: "member/propose-admission",
+	return k.saveAndEmit(ctx, c, note{action: "member/propose-admission", reason: msg.ReasonCode, doc: msg.DocHash, date: mt.Date,
 		detail: fmt.Sprintf("branch general meeting %d on %d voted to admit", mt.Id, mt.Date)}, "member_decision_proposed")
 }
 
@@ -43,7 +43,7 @@ func (k *Keeper) ApproveAdmission(ctx *contracts.Context, msg *memberv1.MsgAppro
 	m.Stage, m.AdmissionDate = memberv1.Stage_STAGE_PROBATIONARY, m.Pending.MeetingDate
 	m.ProbationEndDate = contracts.AddDays(m.AdmissionDate, int64(p.ProbationDays))
 	m.Pending = nil
-	return k.saveAndEmit(ctx, c, note{action: "member/approve-admission",
+	return k.saveAndEmit(ctx, c, note{action: "member/approve-admission", reason: msg.ReasonCode, doc: msg.DocHash, date: msg.Date,
 		detail: fmt.Sprintf("approved %d; admitted %d; probation ends %d", msg.Date, m.AdmissionDate, m.ProbationEndDate)}, "member_stage_changed")
 }
 
@@ -71,7 +71,7 @@ func (k *Keeper) RecordOath(ctx *contracts.Context, msg *memberv1.MsgRecordOath)
 		return err
 	}
 	m.OathDate = msg.Date
-	return k.saveAndEmit(ctx, c, note{action: "member/record-oath", detail: fmt.Sprintf("oath on %d", msg.Date)}, "member_oath_recorded")
+	return k.saveAndEmit(ctx, c, note{action: "member/record-oath", reason: msg.ReasonCode, doc: msg.DocHash, date: msg.Date, detail: fmt.Sprintf("oath on %d", msg.Date)}, "member_oath_recorded")
 }
 
 // ProposeFullMembership submits the branch general meeting's decision on a
@@ -83,7 +83,7 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 		return err
 	}
 	m := c.m
-	mt, err := k.passedResolution(ctx, m, msg.MeetingId, msg.ResolutionIndex, activityv1.ResolutionKind_RESOLUTION_KIND_FULL_MEMBERSHIP)
+	mt, err := k.passedResolution(ctx, m, msg.MeetingId, msg.ResolutionIndex, outcomeResolution[msg.Outcome])
 	if err != nil {
 		return err
 	}
@@ -92,6 +92,9 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 		if mt.Date < m.ProbationEndDate {
 			return ErrWaitingPeriod.Wrapf("probation of member %d runs to %d; meeting %d was on %d", m.Id, m.ProbationEndDate, mt.Id, mt.Date)
 		}
+	}
+	if msg.Outcome == memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME && (m.OathDate == 0 || m.OathDate > mt.Date) {
+		return ErrWrongStage.Wrapf("member %d has no oath on record by meeting %d's date %d: the oath comes before full membership", m.Id, mt.Id, mt.Date)
 	}
 	if msg.Outcome == memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND {
 		if m.ProbationExtended {
@@ -109,7 +112,7 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 	}
 	m.Pending = &memberv1.PendingDecision{MeetingId: mt.Id, ResolutionIndex: msg.ResolutionIndex, MeetingDate: mt.Date,
 		Outcome: msg.Outcome, ExtensionDays: msg.ExtensionDays}
-	return k.saveAndEmit(ctx, c, note{action: "member/propose-full-membership",
+	return k.saveAndEmit(ctx, c, note{action: "member/propose-full-membership", reason: msg.ReasonCode, doc: msg.DocHash, date: mt.Date,
 		detail: fmt.Sprintf("branch general meeting %d on %d decided %s", mt.Id, mt.Date, msg.Outcome)}, "member_decision_proposed")
 }
 
@@ -137,7 +140,7 @@ func (k *Keeper) ApproveFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 		return fmt.Errorf("member %d: pending decision without an outcome", m.Id)
 	}
 	m.Pending = nil
-	return k.saveAndEmit(ctx, c, note{action: "member/approve-full-membership",
+	return k.saveAndEmit(ctx, c, note{action: "member/approve-full-membership", reason: msg.ReasonCode, doc: msg.DocHash, date: msg.Date,
 		detail: fmt.Sprintf("approved %d: %s", msg.Date, detail)}, "member_stage_changed")
 }
 
@@ -186,13 +189,20 @@ func (k *Keeper) beginApproval(ctx *contracts.Context, id uint64, date uint32, s
 	if p, err = k.Params(ctx.Store); err != nil {
 		return nil, p, err
 	}
-	if err := actDate(ctx, p, "date", date, d.MeetingDate); err != nil {
+	if err := actDate(ctx, p, "date", date, max(d.MeetingDate, lastActDate(c.m))); err != nil {
 		return nil, p, err
 	}
 	if err := withinDeadline(date, d.MeetingDate, p); err != nil {
 		return nil, p, err
 	}
 	return c, p, nil
+}
+
+// outcomeResolution is the resolution kind that decides each outcome.
+var outcomeResolution = map[memberv1.ProbationOutcome]activityv1.ResolutionKind{
+	memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME: activityv1.ResolutionKind_RESOLUTION_KIND_FULL_MEMBERSHIP,
+	memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND:  activityv1.ResolutionKind_RESOLUTION_KIND_EXTEND_PROBATION,
+	memberv1.ProbationOutcome_PROBATION_OUTCOME_CANCEL:  activityv1.ResolutionKind_RESOLUTION_KIND_CANCEL_PROBATION,
 }
 
 // withinDeadline: day is at most approval_deadline_days after the meeting.

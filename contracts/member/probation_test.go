@@ -1,6 +1,8 @@
 package member
 
 import (
+	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/partychain/partychain/contracts"
@@ -126,8 +128,10 @@ func TestApprovalDeadline(t *testing.T) {
 }
 
 // TestFullMembership covers the decision at the end of a probation: on
-// time (meeting on or after the probation's end; full from that end),
-// extended once by at most 365 days, or cancelled.
+// time (meeting on or after the probation's end, the oath on record; full
+// from that end), extended once by at most 365 days, or cancelled. Each
+// outcome rests on a resolution of its own kind: full-membership,
+// extend-probation, cancel-probation.
 func TestFullMembership(t *testing.T) {
 	l := newLedger(t)
 	ids := l.grow(branchA, 5, probationary)
@@ -138,29 +142,48 @@ func TestFullMembership(t *testing.T) {
 	oath := func(id uint64, d uint32) *memberv1.MsgRecordOath {
 		return &memberv1.MsgRecordOath{MemberId: id, Date: d}
 	}
+	badDoc := oath(p1, l.today)
+	badDoc.DocHash = hashOf("oath")[:31]
+	withReason := oath(p1, l.today)
+	withReason.ReasonCode, withReason.DocHash = 17, hashOf("oath")
 	l.runCases(t, []txCase{
 		{"oath before the admission", "a-secretary", oath(p1, contracts.AddDays(admitted, -1)), ErrDateOrder, cOrder},
 		{"oath of an activist", "a-secretary", oath(tgt, l.today), ErrWrongStage, cStage},
 		{"oath of a full member", "a-secretary", oath(l.seeds[branchA][0], l.today), ErrWrongStage, cStage},
-		{"oath", "a-secretary", oath(p1, l.today), nil, code{}},
+		{"oath with a document hash of 31 bytes", "a-secretary", badDoc, ErrMalformed, cMalformed},
+		{"oath", "a-secretary", withReason, nil, code{}},
 		{"oath twice", "a-secretary", oath(p1, l.today), ErrAlreadyRecorded, cRecorded},
 	})
+	if e := l.historyEntry(p1, 6); e.Action != "member/record-oath" || e.ReasonCode != 17 || !bytes.Equal(e.DocHash, hashOf("oath")) {
+		t.Errorf("history of the oath: %v", e)
+	}
 	l.advanceTo(contracts.AddDays(end, -1))
-	early := l.generalMeeting(branchA, vote(fullRes, p1, allYes), vote(fullRes, p2, allYes), vote(fullRes, p3, allYes))
+	early := l.generalMeeting(branchA, vote(fullRes, p1, allYes), vote(extendRes, p2, allYes), vote(cancelRes, p3, allYes))
 	l.runCases(t, []txCase{
 		{"on time, a day early", "a-secretary", proposeFull(p1, early, 0, onTime, 0), ErrWaitingPeriod, cWaiting},
 		{"extended, a day early", "a-secretary", proposeFull(p2, early, 1, extend, 100), ErrWaitingPeriod, cWaiting},
+		{"cancelled on a full-membership resolution", "a-secretary", proposeFull(p1, early, 0, cancel, 0), ErrInvalidMeeting, cMeeting},
+		{"cancelled on an extension resolution", "a-secretary", proposeFull(p2, early, 1, cancel, 0), ErrInvalidMeeting, cMeeting},
+		{"extended on a cancellation resolution", "a-secretary", proposeFull(p3, early, 2, extend, 100), ErrInvalidMeeting, cMeeting},
+		{"on time on a cancellation resolution", "a-secretary", proposeFull(p3, early, 2, onTime, 0), ErrInvalidMeeting, cMeeting},
 		{"cancelled before the end", "a-secretary", proposeFull(p3, early, 2, cancel, 0), nil, code{}},
-		{"cancellation approved", "district-officer", approveFull(p3, l.today), nil, code{}},
 	})
+	// The cancellation ends the membership: one member_exited event, and
+	// the stage change of the approval.
+	ctx := l.must("district-officer", approveFull(p3, l.today))
+	wantEvents(t, ctx, "member_exited", "member_stage_changed")
+	wantExitEvent(t, ctx, p3, branchA, cancelled, l.today)
 	l.wantCounts(t, map[uint64]counts{branchA: {0, 1, 0, 4, 4, 0}, rootOrg: {0, 1, 0, 4, 13, 0}})
 	l.advance(1) // the probation's last day: end
-	mt := l.generalMeeting(branchA, vote(fullRes, p1, allYes), vote(fullRes, p2, allYes), vote(fullRes, p4, allYes),
+	mt := l.generalMeeting(branchA, vote(fullRes, p1, allYes), vote(extendRes, p2, allYes), vote(fullRes, p4, allYes),
 		vote(fullRes, p5, 2), activityv1.Resolution{Kind: otherRes, Quorum: ofEntitled, Yes: 4})
 	l.runCases(t, []txCase{
 		{"a failed vote", "a-secretary", proposeFull(p5, mt, 3, onTime, 0), ErrQuorumNotMet, cQuorum},
 		{"a resolution of another kind", "a-secretary", proposeFull(p4, mt, 4, onTime, 0), ErrInvalidMeeting, cMeeting},
 		{"a resolution about another member", "a-secretary", proposeFull(p4, mt, 0, onTime, 0), ErrInvalidMeeting, cMeeting},
+		{"on time on an extension resolution", "a-secretary", proposeFull(p2, mt, 1, onTime, 0), ErrInvalidMeeting, cMeeting},
+		{"extended on a full-membership resolution", "a-secretary", proposeFull(p4, mt, 2, extend, 30), ErrInvalidMeeting, cMeeting},
+		{"cancelled on a full-membership resolution", "a-secretary", proposeFull(p4, mt, 2, cancel, 0), ErrInvalidMeeting, cMeeting},
 		{"extended by 366 days", "a-secretary", proposeFull(p2, mt, 1, extend, 366), ErrMalformed, cMalformed},
 		{"extended by 0 days", "a-secretary", proposeFull(p2, mt, 1, extend, 0), ErrMalformed, cMalformed},
 		{"on time with extension days", "a-secretary", proposeFull(p2, mt, 1, onTime, 10), ErrMalformed, cMalformed},
@@ -175,9 +198,12 @@ func TestFullMembership(t *testing.T) {
 		{"on time approved", "district-officer", approveFull(p1, l.today), nil, code{}},
 		{"extended by 365 days", "a-secretary", proposeFull(p2, mt, 1, extend, 365), nil, code{}},
 		{"extension approved", "district-officer", approveFull(p2, l.today), nil, code{}},
+		// On time needs the oath on record.
+		{"on time without an oath", "a-secretary", proposeFull(p4, mt, 2, onTime, 0), ErrWrongStage, cStage},
+		{"the oath, on the last day", "a-secretary", oath(p4, l.today), nil, code{}},
 		{"on time, approved late", "a-secretary", proposeFull(p4, mt, 2, onTime, 0), nil, code{}},
 	})
-	l.wantMember(t, &memberv1.Member{Id: p1, BranchId: branchA, Stage: fullSt, Status: active, ApplicationDate: genesisDate,
+	l.wantMember(t, &memberv1.Member{LastActDate: 20280105, Id: p1, BranchId: branchA, Stage: fullSt, Status: active, ApplicationDate: genesisDate,
 		TalkDueDate: contracts.AddDays(genesisDate, 30), TalkDate: genesisDate, ActivistDate: genesisDate,
 		ContactIds: []uint64{l.seeds[branchA][0]}, TargetDate: admitted, IntroducerIds: l.seeds[branchA][:2],
 		PoliticalReviewDoc: hashOf("review"), TrainingMeetingId: 1, AdmissionDate: admitted, OathDate: admitted,
@@ -200,15 +226,58 @@ func TestFullMembership(t *testing.T) {
 	mt = l.generalMeeting(branchA, vote(fullRes, p2, allYes))
 	l.rejected(t, "a-secretary", proposeFull(p2, mt, 0, onTime, 0), ErrWaitingPeriod, cWaiting)
 	l.advance(1)
+	again := l.generalMeeting(branchA, vote(extendRes, p2, allYes))
 	mt = l.generalMeeting(branchA, vote(fullRes, p2, allYes))
 	l.runCases(t, []txCase{
-		{"extended a second time", "a-secretary", proposeFull(p2, mt, 0, extend, 30), ErrAlreadyExtended, cExtended},
+		{"extended a second time", "a-secretary", proposeFull(p2, again, 0, extend, 30), ErrAlreadyExtended, cExtended},
+		{"on time at the end of the extension, no oath", "a-secretary", proposeFull(p2, mt, 0, onTime, 0), ErrWrongStage, cStage},
+		{"the oath", "a-secretary", oath(p2, l.today), nil, code{}},
 		{"on time at the end of the extension", "a-secretary", proposeFull(p2, mt, 0, onTime, 0), nil, code{}},
 		{"approved", "district-officer", approveFull(p2, l.today), nil, code{}},
 	})
 	if m := l.member(p2); m.Stage != fullSt || m.FullDate != contracts.AddDays(end, 365) {
 		t.Errorf("full after an extension: %v", m)
 	}
+}
+
+// TestProbationOutcomeRecords pins what each approved outcome leaves on the
+// record, with the reason codes and documents of both acts in the history.
+func TestProbationOutcomeRecords(t *testing.T) {
+	l := newLedger(t)
+	ids := l.grow(branchB, 3, probationary)
+	full, ext, gone := ids[0], ids[1], ids[2]
+	l.oath(full)
+	l.advanceTo(l.member(full).ProbationEndDate)
+	mt := l.generalMeeting(branchB, vote(fullRes, full, allYes), vote(extendRes, ext, allYes), vote(cancelRes, gone, allYes))
+	for i, c := range []struct {
+		id  uint64
+		out memberv1.ProbationOutcome
+		ext uint32
+	}{{full, onTime, 0}, {ext, extend, 90}, {gone, cancel, 0}} {
+		propose := proposeFull(c.id, mt, uint32(i), c.out, c.ext)
+		propose.ReasonCode, propose.DocHash = 50+uint32(i), hashOf(fmt.Sprint("decision ", i))
+		l.must("b-secretary", propose)
+		approve := approveFull(c.id, l.today)
+		approve.ReasonCode, approve.DocHash = 60+uint32(i), hashOf(fmt.Sprint("approval ", i))
+		l.must("district-officer", approve)
+		m := l.member(c.id)
+		p, a := l.historyEntry(c.id, m.HistoryCount-2), l.historyEntry(c.id, m.HistoryCount-1)
+		if p.Action != "member/propose-full-membership" || p.ReasonCode != 50+uint32(i) || !bytes.Equal(p.DocHash, propose.DocHash) ||
+			a.Action != "member/approve-full-membership" || a.ReasonCode != 60+uint32(i) || !bytes.Equal(a.DocHash, approve.DocHash) {
+			t.Errorf("%s: history %v, %v", c.out, p, a)
+		}
+	}
+	end := l.today
+	if m := l.member(full); m.Stage != fullSt || m.FullDate != end || m.Pending != nil {
+		t.Errorf("on time: %v", m)
+	}
+	if m := l.member(ext); m.Stage != probationary || m.ProbationEndDate != contracts.AddDays(end, 90) || !m.ProbationExtended || m.Pending != nil {
+		t.Errorf("extended: %v", m)
+	}
+	if m := l.member(gone); m.Status != exited || m.ExitKind != cancelled || m.ExitDate != end || m.Pending != nil {
+		t.Errorf("cancelled: %v", m)
+	}
+	l.wantCounts(t, map[uint64]counts{branchB: {0, 0, 0, 1, 4, 0}, rootOrg: {0, 0, 0, 1, 14, 0}})
 }
 
 // TestNoVotersNoAdmission answers whether a branch with no full members
@@ -222,6 +291,7 @@ func TestNoVotersNoAdmission(t *testing.T) {
 	b1 := c.importFull(branchB, 20100701, 20110701)
 	b2 := c.importFull(branchB, 20100701, 20110701)
 	id := c.apply(branchA)
+	c.must("a-secretary", &memberv1.MsgRecordTalk{MemberId: id, Date: c.today})
 	c.must("a-secretary", &memberv1.MsgAppointActivist{MemberId: id, Date: c.today, ContactIds: []uint64{b1}})
 	c.advance(365)
 	training := c.training(branchA, id)
@@ -237,4 +307,21 @@ func TestNoVotersNoAdmission(t *testing.T) {
 		t.Fatalf("resolution with no voters: %v", r)
 	}
 	c.rejected(t, "a-secretary", proposeAdmission(id, mt, 0), ErrQuorumNotMet, cQuorum)
+}
+
+// TestCancellationCannotPredateTheRecord: a cancelled probation is a way
+// out like an exit or an expulsion, whose dates may not precede the
+// member's latest recorded act (member/11): an approval is dated no earlier
+// than the record's last_act_date, so an oath recorded while a cancellation
+// awaits approval cannot postdate the exit.
+func TestCancellationCannotPredateTheRecord(t *testing.T) {
+	l := newLedger(t)
+	p := l.importProb(branchA, 20251001)
+	mt := l.generalMeeting(branchA, vote(cancelRes, p, allYes))
+	l.must("a-secretary", proposeFull(p, mt, 0, cancel, 0))
+	met := l.today
+	l.advance(3)
+	l.oath(p) // recorded while the cancellation awaits approval
+	l.rejected(t, "district-officer", approveFull(p, contracts.AddDays(met, 1)), ErrDateOrder, cOrder)
+	l.must("district-officer", approveFull(p, l.today))
 }

@@ -53,24 +53,19 @@ func (k *Keeper) history(r state.Reader, m *memberv1.Member, q url.Values) (prot
 		return nil, err
 	}
 	out := &memberv1.HistoryPage{Page: pg.Page, Limit: pg.Limit}
-	start := pg.Offset()
-	if start > uint64(m.HistoryCount) {
-		start = uint64(m.HistoryCount)
-	}
-	it := r.Iterator(historyKey(m.Id, uint32(start)), state.PrefixEnd(historyPrefix(m.Id)))
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		if uint32(len(out.Entries)) == pg.Limit {
-			out.HasMore = true
-			break
-		}
+	out.Next, err = contracts.ScanPage(r, historyPrefix(m.Id), pg, func(key, value []byte) error {
 		var e memberv1.HistoryEntry
-		if err := e.Unmarshal(it.Value()); err != nil {
-			return nil, fmt.Errorf("corrupt history entry %x: %w", it.Key(), err)
+		if err := e.Unmarshal(value); err != nil {
+			return fmt.Errorf("corrupt history entry %x: %w", key, err)
 		}
 		out.Entries = append(out.Entries, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, it.Error()
+	out.HasMore = out.Next != ""
+	return out, nil
 }
 
 func standing(r state.Reader, m *memberv1.Member) (proto.Message, error) {

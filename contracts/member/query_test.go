@@ -22,17 +22,17 @@ func TestDissolveGuard(t *testing.T) {
 		l.must("district-secretary", &orgv1.MsgGrantRole{OrgId: uint64(11 + i), Role: orgv1.Role_ROLE_SECRETARY, PubKey: pubOf(name)})
 	}
 	const toF, fromG, hostH, exitedI uint64 = 11, 12, 13, 14
-	importAt := func(branch uint64, by string) uint64 {
-		ctx := l.must(by, &memberv1.MsgImportMember{BranchId: branch, Stage: fullSt, AdmissionDate: 20100101,
+	importAt := func(branch uint64) uint64 {
+		ctx := l.must("district-secretary", &memberv1.MsgImportMember{BranchId: branch, Stage: fullSt, AdmissionDate: 20100101,
 			FullDate: 20110101, BirthYear: 1970, Commitment: l.person(), DocHash: hashOf("legacy")})
 		return eventID(t, ctx, "member_registered", "member_id")
 	}
 	f, g := l.seeds[branchA][0], l.seeds[branchA][1]
 	l.must("a-secretary", transferOut(f, toF))
-	out := importAt(fromG, "g-secretary")
+	out := importAt(fromG)
 	l.must("g-secretary", transferOut(out, branchB))
 	l.must("h-secretary", flowAt(g, hostH))
-	gone := importAt(exitedI, "i-secretary")
+	gone := importAt(exitedI)
 	l.must("i-secretary", exit(gone, deceased, l.today))
 	l.runCases(t, []txCase{
 		{"a branch with members", "district-secretary", dissolve(branchB), ErrOrgHasMembers, cHasMembers},
@@ -53,9 +53,11 @@ func TestDissolveGuard(t *testing.T) {
 }
 
 // TestQueryMember covers /member/{id}, its history pages and standing.
+// History pages like the other lists: by page (offsets capped at 10,000
+// entries) or by the next cursor of the previous page.
 func TestQueryMember(t *testing.T) {
 	l := newLedger(t)
-	id := l.one(branchA, fullSt) // 8 history entries
+	id := l.one(branchA, fullSt) // 9 history entries
 	for _, c := range []struct {
 		path string
 		code code
@@ -69,6 +71,11 @@ func TestQueryMember(t *testing.T) {
 		{"/member/1/history?limit=0", code{"query", 3}},
 		{"/member/1/history?limit=201", code{"query", 3}},
 		{"/member/1/history?page=0", code{"query", 3}},
+		{"/member/1/history?limit=1&page=10002", code{"query", 3}},
+		{"/member/1/history?limit=200&page=52", code{"query", 3}},
+		{"/member/1/history?after=zz", code{"query", 3}},
+		{"/member/1/history?page=2&after=0203", code{"query", 3}},
+		{"/member/1/history?after=0203", code{"query", 3}}, // a cursor of another list
 		{"/org/3/members?stage=member", code{"query", 3}},
 	} {
 		t.Run(c.path, func(t *testing.T) {
@@ -87,6 +94,13 @@ func TestQueryMember(t *testing.T) {
 	if m := mustQuery[*memberv1.Member](l.chain, fmt.Sprintf("/member/%d", id)); !proto.Equal(m, l.member(id)) {
 		t.Errorf("/member/%d = %v", id, m)
 	}
+	seqsOf := func(p *memberv1.HistoryPage) []uint32 {
+		var seqs []uint32
+		for _, e := range p.Entries {
+			seqs = append(seqs, e.Seq)
+		}
+		return seqs
+	}
 	for _, c := range []struct {
 		query     string
 		seqs      []uint32
@@ -95,19 +109,52 @@ func TestQueryMember(t *testing.T) {
 	}{
 		{"limit=3", []uint32{0, 1, 2}, true, "member/register-applicant"},
 		{"limit=3&page=2", []uint32{3, 4, 5}, true, "member/advance-to-target"},
-		{"limit=3&page=3", []uint32{6, 7}, false, "member/propose-full-membership"},
-		{"limit=4&page=2", []uint32{4, 5, 6, 7}, false, "member/propose-admission"},
+		{"limit=3&page=3", []uint32{6, 7, 8}, false, "member/record-oath"},
+		{"limit=4&page=2", []uint32{4, 5, 6, 7}, true, "member/propose-admission"},
+		{"limit=4&page=3", []uint32{8}, false, "member/approve-full-membership"},
 		{"limit=3&page=4", nil, false, ""},
-		{"", []uint32{0, 1, 2, 3, 4, 5, 6, 7}, false, "member/register-applicant"},
+		{"limit=1&page=10001", nil, false, ""}, // the last page an offset reaches
+		{"", []uint32{0, 1, 2, 3, 4, 5, 6, 7, 8}, false, "member/register-applicant"},
 	} {
 		p := mustQuery[*memberv1.HistoryPage](l.chain, fmt.Sprintf("/member/%d/history?%s", id, c.query))
-		var seqs []uint32
-		for _, e := range p.Entries {
-			seqs = append(seqs, e.Seq)
+		seqs := seqsOf(p)
+		if fmt.Sprint(seqs) != fmt.Sprint(c.seqs) || p.HasMore != c.more || (p.Next != "") != c.more ||
+			(len(p.Entries) > 0 && p.Entries[0].Action != c.firstWhat) {
+			t.Errorf("history?%s: seqs %v more %v next %q first %v", c.query, seqs, p.HasMore, p.Next, p.Entries)
 		}
-		if fmt.Sprint(seqs) != fmt.Sprint(c.seqs) || p.HasMore != c.more || (len(p.Entries) > 0 && p.Entries[0].Action != c.firstWhat) {
-			t.Errorf("history?%s: seqs %v more %v first %v", c.query, seqs, p.HasMore, p.Entries)
+	}
+	// Cursors: each page's next starts the following page, whatever the
+	// page number would say; the last page has none.
+	var walked []uint32
+	pages, after := 0, ""
+	for {
+		path := fmt.Sprintf("/member/%d/history?limit=4", id)
+		if after != "" {
+			path += "&after=" + after
 		}
+		p := mustQuery[*memberv1.HistoryPage](l.chain, path)
+		walked = append(walked, seqsOf(p)...)
+		pages++
+		if p.Next == "" {
+			if p.HasMore {
+				t.Errorf("%s: more without a cursor", path)
+			}
+			break
+		}
+		if pages > 5 {
+			t.Fatal("the cursors do not end")
+		}
+		after = p.Next
+	}
+	if pages != 3 || fmt.Sprint(walked) != fmt.Sprint([]uint32{0, 1, 2, 3, 4, 5, 6, 7, 8}) {
+		t.Errorf("walked %d pages: %v", pages, walked)
+	}
+	// A cursor of one member's history is no cursor of another's.
+	first := mustQuery[*memberv1.HistoryPage](l.chain, fmt.Sprintf("/member/%d/history?limit=2", id))
+	if _, err := l.query("/member/1/history?after=" + first.Next); err == nil {
+		t.Error("member 1's history accepted another member's cursor")
+	} else if e, ok := contracts.AsError(err); !ok || e.Codespace != "query" || e.Code != 3 {
+		t.Errorf("another member's cursor: %v", err)
 	}
 }
 

@@ -26,6 +26,11 @@ func TestRegisterApplicant(t *testing.T) {
 	dated := func(d uint32) *memberv1.MsgRegisterApplicant { return reg(branchA, d, 1990, l.person(), nil) }
 	committed := func(c []byte) *memberv1.MsgRegisterApplicant { return reg(branchA, today, 1990, c, nil) }
 	keyed := func(k []byte) *memberv1.MsgRegisterApplicant { return reg(branchA, today, 1990, l.person(), k) }
+	documented := func(reason uint32, doc []byte) *memberv1.MsgRegisterApplicant {
+		m := reg(branchA, today, 1990, l.person(), nil)
+		m.ReasonCode, m.DocHash = reason, doc
+		return m
+	}
 	l.runCases(t, []txCase{
 		// Who: an officer (secretary, deputy, organization officer) of the branch itself.
 		{"branch secretary", "a-secretary", at(branchA), nil, code{}},
@@ -77,10 +82,16 @@ func TestRegisterApplicant(t *testing.T) {
 		{"an officer's key as own key", "a-secretary", keyed(pubOf("a-clerk")), nil, code{}},
 		{"key of 31 bytes", "a-secretary", keyed(pubOf("member-two")[:31]), ErrMalformed, cMalformed},
 		{"key of 33 bytes", "a-secretary", keyed(append(pubOf("member-two"), 0)), ErrMalformed, cMalformed},
+
+		// Why: a reason code and an optional 32-byte document hash.
+		{"with a reason and the application's hash", "a-secretary", documented(7, hashOf("application")), nil, code{}},
+		{"with a reason, no document", "a-secretary", documented(7, nil), nil, code{}},
+		{"a document hash of 31 bytes", "a-secretary", documented(7, hashOf("application")[:31]), ErrMalformed, cMalformed},
+		{"a document hash of 33 bytes", "a-secretary", documented(7, append(hashOf("application"), 1)), ErrMalformed, cMalformed},
 	})
 
-	// The identity ledger refuses after the member ledger took an id; the
-	// app discards the branch (see TestRefusedRegistrationWritesNothing).
+	// The identity ledger refuses; the member ledger has taken no id and
+	// written nothing (see TestRefusedRegistrationWritesNothing).
 	for _, tc := range []struct {
 		name string
 		msg  *memberv1.MsgRegisterApplicant
@@ -93,8 +104,7 @@ func TestRegisterApplicant(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			next := l.nextMemberID()
-			_, _, err := l.try("a-secretary", tc.msg)
-			checkErr(t, err, tc.want, tc.code)
+			l.rejected(t, "a-secretary", tc.msg, tc.want, tc.code)
 			if l.nextMemberID() != next {
 				t.Error("a refused registration took an id")
 			}
@@ -109,12 +119,12 @@ func TestRegisterApplicantRecord(t *testing.T) {
 	l.advance(10)
 	applied := contracts.AddDays(l.today, -3)
 	ctx := l.must("a-officer", &memberv1.MsgRegisterApplicant{BranchId: branchA, ApplicationDate: applied, BirthYear: 2000,
-		Commitment: hashOf("someone"), MemberPubKey: pubOf("someone's key")})
+		Commitment: hashOf("someone"), MemberPubKey: pubOf("someone's key"), ReasonCode: 5, DocHash: hashOf("application")})
 	id := eventID(t, ctx, "member_registered", "member_id")
 	if id != 14 {
 		t.Fatalf("id %d, want 14 (after 13 imported)", id)
 	}
-	want := &memberv1.Member{Id: id, BranchId: branchA, Stage: applicant, Status: active, ApplicationDate: applied,
+	want := &memberv1.Member{LastActDate: applied, Id: id, BranchId: branchA, Stage: applicant, Status: active, ApplicationDate: applied,
 		TalkDueDate: contracts.AddDays(applied, 30), HistoryCount: 1, CreatedHeight: l.height, UpdatedHeight: l.height}
 	l.wantMember(t, want)
 	l.wantCounts(t, map[uint64]counts{
@@ -128,7 +138,7 @@ func TestRegisterApplicantRecord(t *testing.T) {
 	e := h.Entries[0]
 	if len(h.Entries) != 1 || e.Action != "member/register-applicant" || e.Height != l.height || e.TimeUnix != ctx.Time.Unix() ||
 		!bytes.Equal(e.TxHash, ctx.TxHash) || !bytes.Equal(e.Actor, addrOf("a-officer")) || e.Stage != applicant ||
-		e.Status != active || e.BranchId != branchA {
+		e.Status != active || e.BranchId != branchA || e.ReasonCode != 5 || !bytes.Equal(e.DocHash, hashOf("application")) {
 		t.Errorf("history %v", h.Entries)
 	}
 	ident, err := l.ident.Identity(l.store.Working(), id)
@@ -139,22 +149,56 @@ func TestRegisterApplicantRecord(t *testing.T) {
 
 // TestRefusedRegistrationWritesNothing: every handler checks before it
 // writes, so a refused tx leaves its branch empty. RegisterApplicant and
-// ImportMember take the next member id before the identity ledger checks
-// the commitment and key.
+// ImportMember read the next member id, let the identity ledger check the
+// commitment and key, and only then take the id.
 func TestRefusedRegistrationWritesNothing(t *testing.T) {
-	t.Skip("BUG: RegisterApplicant and ImportMember write the next member id before identity.Register refuses " +
-		"(duplicate commitment, key in use, zero commitment); harmless while the app discards failed branches, " +
-		"but it breaks check-before-write")
 	l := newLedger(t)
-	l.rejected(t, "a-secretary", &memberv1.MsgRegisterApplicant{BranchId: branchA, ApplicationDate: l.today, BirthYear: 1990,
-		Commitment: hashOf("person 1")}, identity.ErrDuplicateCommitment, code{"identity", 2})
-	l.rejected(t, "a-secretary", &memberv1.MsgImportMember{BranchId: branchA, Stage: fullSt, AdmissionDate: 20100701,
-		FullDate: 20110701, BirthYear: 1970, Commitment: hashOf("person 1"), DocHash: hashOf("legacy")},
-		identity.ErrDuplicateCommitment, code{"identity", 2})
+	next := l.nextMemberID()
+	applicant := func(commitment, key []byte) *memberv1.MsgRegisterApplicant {
+		return &memberv1.MsgRegisterApplicant{BranchId: branchA, ApplicationDate: l.today, BirthYear: 1990, Commitment: commitment, MemberPubKey: key}
+	}
+	legacy := func(commitment, key []byte) *memberv1.MsgImportMember {
+		return &memberv1.MsgImportMember{BranchId: branchA, Stage: fullSt, AdmissionDate: 20100701, FullDate: 20110701,
+			BirthYear: 1970, Commitment: commitment, MemberPubKey: key, DocHash: hashOf("legacy")}
+	}
+	l.must("a-secretary", applicant(l.person(), pubOf("taken key")))
+	next++
+	for _, tc := range []struct {
+		name   string
+		signer string
+		msg    any
+		want   *contracts.Error
+		code   code
+	}{
+		{"an applicant with a registered commitment", "a-secretary", applicant(hashOf("person 1"), nil), identity.ErrDuplicateCommitment, code{"identity", 2}},
+		{"an applicant with a zero commitment", "a-secretary", applicant(make([]byte, 32), nil), identity.ErrInvalidCommitment, code{"identity", 3}},
+		{"an applicant with a key in use", "a-secretary", applicant(l.person(), pubOf("taken key")), identity.ErrKeyInUse, code{"identity", 6}},
+		{"an import with a registered commitment", "district-officer", legacy(hashOf("person 1"), nil), identity.ErrDuplicateCommitment, code{"identity", 2}},
+		{"an import with a zero commitment", "district-officer", legacy(make([]byte, 32), nil), identity.ErrInvalidCommitment, code{"identity", 3}},
+		{"an import with a key in use", "district-officer", legacy(l.person(), pubOf("taken key")), identity.ErrKeyInUse, code{"identity", 6}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l.rejected(t, tc.signer, tc.msg, tc.want, tc.code)
+			if got := l.nextMemberID(); got != next {
+				t.Errorf("next member id %d, want %d", got, next)
+			}
+		})
+	}
+	// The ids stay dense: the next registration gets the next id.
+	id := eventID(t, l.must("district-officer", legacy(l.person(), nil)), "member_registered", "member_id")
+	if id != next {
+		t.Errorf("import after refusals got id %d, want %d", id, next)
+	}
+	if id := l.apply(branchA); id != next+1 {
+		t.Errorf("registration after refusals got id %d, want %d", id, next+1)
+	}
 }
 
 // TestImportMember covers recording members from legacy records, the only
-// way a new chain gets its first full members.
+// way a new chain gets its first full members. Imports make voters and
+// introducers with no vote on chain, so they need an officer (secretary,
+// deputy secretary or organization officer) of the branch's superior
+// committee: the nearest committee above it, through a general branch.
 func TestImportMember(t *testing.T) {
 	l := newLedger(t)
 	imp := func(branch uint64, stage memberv1.Stage, admission, full, birth uint32, doc []byte) *memberv1.MsgImportMember {
@@ -162,24 +206,53 @@ func TestImportMember(t *testing.T) {
 			BirthYear: birth, Commitment: l.person(), DocHash: doc}
 	}
 	doc := hashOf("legacy")
+	first := imp(branchA, fullSt, 20000101, 20030615, 1970, doc)
+	first.ReasonCode = 41
 	l.runCases(t, []txCase{
-		{"a full member", "a-secretary", imp(branchA, fullSt, 20000101, 20001231, 1970, doc), nil, code{}},
-		{"a probationary member", "a-secretary", imp(branchA, probationary, 20251001, 0, 1970, doc), nil, code{}},
-		{"full after 364 days", "a-secretary", imp(branchA, fullSt, 20000101, 20001230, 1970, doc), ErrWaitingPeriod, cWaiting},
-		{"full before admission", "a-secretary", imp(branchA, fullSt, 20000101, 19990101, 1970, doc), ErrWaitingPeriod, cWaiting},
-		{"admitted tomorrow", "a-secretary", imp(branchA, probationary, contracts.AddDays(l.today, 1), 0, 1970, doc), contracts.ErrInvalidDate, cDate},
-		{"admitted at 17", "a-secretary", imp(branchA, fullSt, 20000101, 20010101, 1983, doc), ErrTooYoung, cYoung},
-		{"an applicant", "a-secretary", imp(branchA, applicant, 20000101, 0, 1970, doc), ErrWrongStage, cStage},
-		{"probationary with a full date", "a-secretary", imp(branchA, probationary, 20250101, 20260101, 1970, doc), ErrMalformed, cMalformed},
-		{"full without a full date", "a-secretary", imp(branchA, fullSt, 20000101, 0, 1970, doc), contracts.ErrInvalidDate, cDate},
-		{"no legacy record hash", "a-secretary", imp(branchA, fullSt, 20000101, 20010101, 1970, nil), ErrMalformed, cMalformed},
-		{"by an officer of another branch", "b-secretary", imp(branchA, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"a full member, full years after the admission", "district-officer", first, nil, code{}},
+		{"a probationary member", "district-officer", imp(branchA, probationary, 20251001, 0, 1970, doc), nil, code{}},
+		{"full after exactly one probation", "district-secretary", imp(branchA, fullSt, 20000101, 20001231, 1970, doc), nil, code{}},
+		{"full after 364 days", "district-officer", imp(branchA, fullSt, 20000101, 20001230, 1970, doc), ErrWaitingPeriod, cWaiting},
+		{"full before admission", "district-officer", imp(branchA, fullSt, 20000101, 19990101, 1970, doc), ErrWaitingPeriod, cWaiting},
+		{"admitted tomorrow", "district-officer", imp(branchA, probationary, contracts.AddDays(l.today, 1), 0, 1970, doc), contracts.ErrInvalidDate, cDate},
+		{"admitted at 17", "district-officer", imp(branchA, fullSt, 20000101, 20010101, 1983, doc), ErrTooYoung, cYoung},
+		{"an applicant", "district-officer", imp(branchA, applicant, 20000101, 0, 1970, doc), ErrWrongStage, cStage},
+		{"probationary with a full date", "district-officer", imp(branchA, probationary, 20250101, 20260101, 1970, doc), ErrMalformed, cMalformed},
+		{"full without a full date", "district-officer", imp(branchA, fullSt, 20000101, 0, 1970, doc), contracts.ErrInvalidDate, cDate},
+		{"no legacy record hash", "district-officer", imp(branchA, fullSt, 20000101, 20010101, 1970, nil), ErrMalformed, cMalformed},
+		{"a legacy record hash of 31 bytes", "district-officer", imp(branchA, fullSt, 20000101, 20010101, 1970, doc[:31]), ErrMalformed, cMalformed},
 		{"into a committee", "district-secretary", imp(districtOrg, fullSt, 20000101, 20010101, 1970, doc), ErrNotABranch, cNotBranch},
+		{"into a dissolved branch", "district-secretary", imp(branchE, fullSt, 20000101, 20010101, 1970, doc), org.ErrOrgDissolved, cDissolved},
+
+		// Who: an officer of the superior committee, not the branch itself.
+		{"by the branch secretary", "a-secretary", imp(branchA, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"by the branch deputy secretary", "a-deputy", imp(branchA, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"by the branch organization officer", "a-officer", imp(branchA, probationary, 20250101, 0, 1970, doc), ErrUnauthorized, cUnauth},
+		{"by an officer of another branch", "b-secretary", imp(branchA, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"by the committee's discipline officer", "district-discipline", imp(branchA, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"by the committee's dues clerk", "district-clerk", imp(branchA, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"by the root committee, not the nearest", "root-secretary", imp(branchA, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"by another committee", "other-secretary", imp(branchA, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"under a general branch, by the general branch", "gb-secretary", imp(branchC, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"under a general branch, by the branch", "c-secretary", imp(branchC, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"under a general branch, by the committee above it", "district-officer", imp(branchC, fullSt, 20000101, 20010101, 1970, doc), nil, code{}},
+		{"in another subtree, by the district", "district-officer", imp(branchD, fullSt, 20000101, 20010101, 1970, doc), ErrUnauthorized, cUnauth},
+		{"in another subtree, by its committee", "other-secretary", imp(branchD, probationary, 20250601, 0, 1970, doc), nil, code{}},
 	})
-	l.wantMember(t, &memberv1.Member{Id: 14, BranchId: branchA, Stage: fullSt, Status: active, AdmissionDate: 20000101,
+	// A full member's probation ended when full membership began.
+	l.wantMember(t, &memberv1.Member{LastActDate: 20030615, Id: 14, BranchId: branchA, Stage: fullSt, Status: active, AdmissionDate: 20000101,
+		ProbationEndDate: 20030615, FullDate: 20030615, Imported: true, HistoryCount: 1, CreatedHeight: 1, UpdatedHeight: 1})
+	// A probationary member's runs one probation from the admission.
+	l.wantMember(t, &memberv1.Member{LastActDate: 20251001, Id: 15, BranchId: branchA, Stage: probationary, Status: active, AdmissionDate: 20251001,
+		ProbationEndDate: 20261001, Imported: true, HistoryCount: 1, CreatedHeight: 1, UpdatedHeight: 1})
+	l.wantMember(t, &memberv1.Member{LastActDate: 20001231, Id: 16, BranchId: branchA, Stage: fullSt, Status: active, AdmissionDate: 20000101,
 		ProbationEndDate: 20001231, FullDate: 20001231, Imported: true, HistoryCount: 1, CreatedHeight: 1, UpdatedHeight: 1})
 	l.wantActions(t, 14, "member/import")
-	l.wantCounts(t, map[uint64]counts{branchA: {0, 0, 0, 1, 5, 0}, rootOrg: {0, 0, 0, 1, 14, 0}})
+	if e := l.historyEntry(14, 0); e.ReasonCode != 41 || !bytes.Equal(e.DocHash, doc) || !bytes.Equal(e.Actor, addrOf("district-officer")) {
+		t.Errorf("history of the import: %v", e)
+	}
+	l.wantCounts(t, map[uint64]counts{branchA: {0, 0, 0, 1, 6, 0}, branchC: {0, 0, 0, 0, 4, 0}, branchD: {0, 0, 0, 1, 3, 0},
+		districtOrg: {0, 0, 0, 1, 13, 0}, otherOrg: {0, 0, 0, 1, 3, 0}, rootOrg: {0, 0, 0, 2, 16, 0}})
 }
 
 // TestLifecycleCannotStartWithoutFullMembers: on a chain with no full
@@ -191,6 +264,8 @@ func TestLifecycleCannotStartWithoutFullMembers(t *testing.T) {
 	c := newChain(t)
 	a := c.apply(branchA)
 	b := c.apply(branchA)
+	c.rejected(t, "a-secretary", &memberv1.MsgAppointActivist{MemberId: a, Date: c.today, ContactIds: []uint64{b}}, ErrWrongStage, cStage)
+	c.must("a-secretary", &memberv1.MsgRecordTalk{MemberId: a, Date: c.today})
 	c.rejected(t, "a-secretary", &memberv1.MsgAppointActivist{MemberId: a, Date: c.today, ContactIds: []uint64{b}}, ErrNotFullMember, cNotFull)
 	c.rejected(t, "a-secretary", &memberv1.MsgAppointActivist{MemberId: a, Date: c.today, ContactIds: []uint64{a}}, ErrNotFullMember, cNotFull)
 	c.rejected(t, "a-secretary", &memberv1.MsgAppointActivist{MemberId: a, Date: c.today, ContactIds: []uint64{99}}, ErrMemberNotFound, cNotFound)

@@ -25,8 +25,12 @@ func (k *Keeper) TransferOut(ctx *contracts.Context, msg *memberv1.MsgTransferOu
 	if m.FlowingBranchId != 0 {
 		return ErrFlowing.Wrapf("member %d is registered at branch %d: end that first", m.Id, m.FlowingBranchId)
 	}
-	if m.Pending != nil {
-		return ErrPendingDecision.Wrapf("member %d has meeting %d's decision pending", m.Id, m.Pending.MeetingId)
+	p, err := k.Params(ctx.Store)
+	if err != nil {
+		return err
+	}
+	if d := m.Pending; d != nil && withinDeadline(ctx.Today, d.MeetingDate, p) == nil {
+		return ErrPendingDecision.Wrapf("member %d has meeting %d's decision pending", m.Id, d.MeetingId)
 	}
 	if _, err := k.activeBranch(ctx.Store, msg.ToBranchId); err != nil {
 		return err
@@ -34,10 +38,7 @@ func (k *Keeper) TransferOut(ctx *contracts.Context, msg *memberv1.MsgTransferOu
 	if msg.ToBranchId == m.BranchId {
 		return ErrSameBranch.Wrapf("branch %d", m.BranchId)
 	}
-	p, err := k.Params(ctx.Store)
-	if err != nil {
-		return err
-	}
+	m.Pending = nil // a lapsed decision does not travel
 	t := &memberv1.Transfer{FromBranchId: m.BranchId, ToBranchId: msg.ToBranchId, IssuedDate: ctx.Today,
 		ExpiresDate: contracts.AddDays(ctx.Today, int64(p.TransferExpiryDays))}
 	m.Status, m.Transfer = memberv1.Status_STATUS_IN_TRANSFER, t
@@ -62,7 +63,7 @@ func (k *Keeper) AcceptTransfer(ctx *contracts.Context, msg *memberv1.MsgAcceptT
 		return err
 	}
 	k.endTransfer(ctx, c.m, t.ToBranchId)
-	if err := k.save(ctx, c, note{action: "member/accept-transfer", detail: fmt.Sprintf("moved from branch %d", t.FromBranchId)}); err != nil {
+	if err := k.save(ctx, c, note{action: "member/accept-transfer", reason: msg.ReasonCode, doc: msg.DocHash, detail: fmt.Sprintf("moved from branch %d", t.FromBranchId)}); err != nil {
 		return err
 	}
 	emitTransfer(ctx, "member_transfer_accepted", c.m.Id, t)
@@ -76,7 +77,7 @@ func (k *Keeper) RejectTransfer(ctx *contracts.Context, msg *memberv1.MsgRejectT
 		return err
 	}
 	k.endTransfer(ctx, c.m, t.FromBranchId)
-	if err := k.save(ctx, c, note{action: "member/reject-transfer", reason: msg.ReasonCode,
+	if err := k.save(ctx, c, note{action: "member/reject-transfer", reason: msg.ReasonCode, doc: msg.DocHash,
 		detail: fmt.Sprintf("branch %d refused; back at branch %d", t.ToBranchId, t.FromBranchId)}); err != nil {
 		return err
 	}
@@ -100,6 +101,11 @@ func (k *Keeper) beginAnswer(ctx *contracts.Context, id uint64) (*change, *membe
 	}
 	if err := k.requireBranchOfficer(ctx, t.ToBranchId); err != nil {
 		return nil, nil, err
+	}
+	// Expiry is by date: the block hook returns the member, but it handles a
+	// bounded number per block, so an answer after the date is refused here.
+	if ctx.Today >= t.ExpiresDate {
+		return nil, nil, ErrDeadlinePassed.Wrapf("the transfer of member %d expired on %d: it returns to branch %d", id, t.ExpiresDate, t.FromBranchId)
 	}
 	return c, t, nil
 }
@@ -149,7 +155,7 @@ func (k *Keeper) RegisterFlowing(ctx *contracts.Context, msg *memberv1.MsgRegist
 	}
 	m.FlowingBranchId = msg.HostBranchId
 	ctx.Store.Set(pairKey(kindFlowing, msg.HostBranchId, m.Id), nil)
-	return k.saveAndEmit(ctx, c, note{action: "member/register-flowing",
+	return k.saveAndEmit(ctx, c, note{action: "member/register-flowing", reason: msg.ReasonCode, doc: msg.DocHash,
 		detail: fmt.Sprintf("flowing at branch %d", msg.HostBranchId)}, "member_flowing_registered")
 }
 
@@ -173,7 +179,7 @@ func (k *Keeper) EndFlowing(ctx *contracts.Context, msg *memberv1.MsgEndFlowing)
 		}
 	}
 	k.endFlowing(ctx, m)
-	return k.saveAndEmit(ctx, c, note{action: "member/end-flowing", detail: fmt.Sprintf("no longer flowing at branch %d", host)}, "member_flowing_ended")
+	return k.saveAndEmit(ctx, c, note{action: "member/end-flowing", reason: msg.ReasonCode, doc: msg.DocHash, detail: fmt.Sprintf("no longer flowing at branch %d", host)}, "member_flowing_ended")
 }
 
 func (k *Keeper) endFlowing(ctx *contracts.Context, m *memberv1.Member) {

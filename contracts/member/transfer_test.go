@@ -1,6 +1,7 @@
 package member
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/partychain/partychain/contracts"
@@ -27,11 +28,12 @@ func TestTransferOut(t *testing.T) {
 	l := newLedger(t)
 	f, g, fl, gone := l.seeds[branchA][0], l.seeds[branchA][1], l.seeds[branchA][2], l.seeds[branchA][3]
 	app := l.apply(branchA)
+	l.must("a-secretary", &memberv1.MsgRecordTalk{MemberId: app, Date: l.today})
 	l.must("b-secretary", flowAt(fl, branchB))
 	l.must("a-secretary", &memberv1.MsgRecordExit{MemberId: gone, Kind: memberv1.ExitKind_EXIT_KIND_LAPSE, Date: l.today, DocHash: hashOf("lapse")})
 	// A probationary member whose probation has run: a decision pending.
-	pend := eventID(t, l.must("a-secretary", &memberv1.MsgImportMember{BranchId: branchA, Stage: probationary, AdmissionDate: 20240101,
-		BirthYear: 1980, Commitment: l.person(), DocHash: hashOf("legacy")}), "member_registered", "member_id")
+	pend := l.importProb(branchA, 20240101)
+	l.oath(pend)
 	l.must("a-secretary", proposeFull(pend, l.generalMeeting(branchA, vote(fullRes, pend, allYes)), 0, onTime, 0))
 	badDoc := transferOut(f, branchB)
 	badDoc.DocHash = badDoc.DocHash[:20]
@@ -56,7 +58,8 @@ func TestTransferOut(t *testing.T) {
 		{"transferred again", "a-secretary", transferOut(f, branchC), ErrInTransfer, cInTransfer},
 		{"registered flowing", "c-secretary", flowAt(f, branchC), ErrInTransfer, cInTransfer},
 		{"appointed an activist", "a-secretary", &memberv1.MsgAppointActivist{MemberId: f, Date: l.today, ContactIds: []uint64{g}}, ErrInTransfer, cInTransfer},
-		{"named a contact", "a-secretary", &memberv1.MsgAppointActivist{MemberId: app, Date: l.today, ContactIds: []uint64{f}}, nil, code{}},
+		{"named a contact", "a-secretary", &memberv1.MsgAppointActivist{MemberId: app, Date: l.today, ContactIds: []uint64{f}}, ErrNotFullMember, cNotFull},
+		{"named a contact with another", "a-secretary", &memberv1.MsgAppointActivist{MemberId: app, Date: l.today, ContactIds: []uint64{g, f}}, ErrNotFullMember, cNotFull},
 		{"accepted by the source", "a-secretary", accept(f), ErrUnauthorized, cUnauth},
 		{"accepted by the committee", "district-officer", accept(f), ErrUnauthorized, cUnauth},
 		{"rejected by the source", "a-secretary", reject(f), ErrUnauthorized, cUnauth},
@@ -70,8 +73,8 @@ func TestTransferOut(t *testing.T) {
 		t.Errorf("in transfer: %v", m)
 	}
 	// Counted nowhere: not at the source, not at the target, one fewer above.
-	l.wantCounts(t, map[uint64]counts{branchA: {0, 1, 0, 1, 2, 0}, branchB: {0, 0, 0, 0, 3, 0},
-		districtOrg: {0, 1, 0, 1, 8, 0}, rootOrg: {0, 1, 0, 1, 11, 0}})
+	l.wantCounts(t, map[uint64]counts{branchA: {1, 0, 0, 1, 2, 0}, branchB: {0, 0, 0, 0, 3, 0},
+		districtOrg: {1, 0, 0, 1, 8, 0}, rootOrg: {1, 0, 0, 1, 11, 0}})
 	for _, b := range []uint64{branchA, branchB} {
 		for _, id := range l.roster(b, "") {
 			if id == f {
@@ -81,8 +84,44 @@ func TestTransferOut(t *testing.T) {
 	}
 }
 
+// TestTransferDecisionLapsed: a pending decision blocks a transfer only
+// while the committee may still approve it (approval_deadline_days after
+// the meeting); a lapsed one is cleared by the transfer, and the member
+// starts afresh at the new branch.
+func TestTransferDecisionLapsed(t *testing.T) {
+	l := newLedger(t)
+	pend := l.importProb(branchA, 20240101)
+	l.oath(pend)
+	mt := l.generalMeeting(branchA, vote(fullRes, pend, allYes))
+	l.must("a-secretary", proposeFull(pend, mt, 0, onTime, 0))
+	l.advance(90)
+	l.runCases(t, []txCase{
+		{"on the last day of the approval", "a-secretary", transferOut(pend, branchB), ErrPendingDecision, cPending},
+	})
+	l.advance(1)
+	l.runCases(t, []txCase{
+		{"the approval lapsed", "district-officer", approveFull(pend, l.today), ErrDeadlinePassed, cDeadline},
+		{"the day after the approval lapsed", "a-secretary", transferOut(pend, branchB), nil, code{}},
+	})
+	if m := l.member(pend); m.Pending != nil || m.Status != inTransfer || m.Transfer.ToBranchId != branchB {
+		t.Errorf("in transfer with a lapsed decision: %v", m)
+	}
+	l.must("b-secretary", accept(pend))
+	// The new branch decides: a meeting of branch B, its committee approves.
+	mt = l.generalMeeting(branchB, vote(fullRes, pend, allYes))
+	l.must("b-secretary", proposeFull(pend, mt, 0, onTime, 0))
+	l.must("district-officer", approveFull(pend, l.today))
+	if m := l.member(pend); m.Stage != fullSt || m.BranchId != branchB || m.FullDate != 20241231 {
+		t.Errorf("full at the new branch: %v", m)
+	}
+	l.wantActions(t, pend, "member/import", "member/record-oath", "member/propose-full-membership", "member/transfer-out",
+		"member/accept-transfer", "member/propose-full-membership", "member/approve-full-membership")
+}
+
 // TestTransferAnswers covers accepting (the member moves, history kept),
-// rejecting (back at the source) and expiry after 90 days.
+// rejecting (back at the source) and expiry after 90 days: an answer on or
+// after the expiry date is refused, whether or not the block hook has
+// returned the member yet.
 func TestTransferAnswers(t *testing.T) {
 	l := newLedger(t)
 	f, g, h, i := l.seeds[branchA][0], l.seeds[branchA][1], l.seeds[branchB][0], l.seeds[branchB][1]
@@ -92,11 +131,15 @@ func TestTransferAnswers(t *testing.T) {
 	l.must("b-secretary", transferOut(i, branchA))
 	l.wantCounts(t, map[uint64]counts{branchA: {0, 0, 0, 0, 2, 0}, branchB: {0, 0, 0, 0, 1, 0}, rootOrg: {0, 0, 0, 0, 9, 0}})
 	l.advance(3)
+	acceptDoc := &memberv1.MsgAcceptTransfer{MemberId: f, ReasonCode: 8, DocHash: hashOf("acceptance")}
+	rejectDoc := &memberv1.MsgRejectTransfer{MemberId: g, ReasonCode: 3, DocHash: hashOf("refusal")}
 	l.runCases(t, []txCase{
-		{"accepted by the target", "b-secretary", accept(f), nil, code{}},
+		{"accepted with a document hash of 31 bytes", "b-secretary", &memberv1.MsgAcceptTransfer{MemberId: f, DocHash: hashOf("x")[:31]}, ErrMalformed, cMalformed},
+		{"rejected with a document hash of 33 bytes", "c-secretary", &memberv1.MsgRejectTransfer{MemberId: g, DocHash: append(hashOf("x"), 0)}, ErrMalformed, cMalformed},
+		{"accepted by the target", "b-secretary", acceptDoc, nil, code{}},
 		{"accepted twice", "b-secretary", accept(f), ErrNoTransfer, cNoTransfer},
 		{"rejected after acceptance", "b-secretary", reject(f), ErrNoTransfer, cNoTransfer},
-		{"rejected by the target", "c-secretary", reject(g), nil, code{}},
+		{"rejected by the target", "c-secretary", rejectDoc, nil, code{}},
 		{"accepted after rejection", "c-secretary", accept(g), ErrNoTransfer, cNoTransfer},
 	})
 	if m := l.member(f); m.BranchId != branchB || m.Status != active || m.Transfer != nil {
@@ -108,20 +151,35 @@ func TestTransferAnswers(t *testing.T) {
 	l.wantActions(t, f, "member/import", "member/transfer-out", "member/accept-transfer")
 	l.wantActions(t, g, "member/import", "member/transfer-out", "member/reject-transfer")
 	hist := mustQuery[*memberv1.HistoryPage](l.chain, "/member/1/history")
-	if e := hist.Entries; e[1].BranchId != branchA || e[1].Status != inTransfer || e[2].BranchId != branchB || e[2].Status != active {
+	if e := hist.Entries; e[1].BranchId != branchA || e[1].Status != inTransfer || e[2].BranchId != branchB || e[2].Status != active ||
+		e[1].ReasonCode != 7 || !bytes.Equal(e[1].DocHash, hashOf("letter")) || e[2].ReasonCode != 8 || !bytes.Equal(e[2].DocHash, hashOf("acceptance")) {
 		t.Errorf("history of the move: %v", e)
+	}
+	if e := l.historyEntry(g, 2); e.ReasonCode != 3 || !bytes.Equal(e.DocHash, hashOf("refusal")) {
+		t.Errorf("history of the refusal: %v", e)
 	}
 	l.wantCounts(t, map[uint64]counts{branchA: {0, 0, 0, 0, 3, 0}, branchB: {0, 0, 0, 0, 2, 0}, branchC: {0, 0, 0, 0, 3, 0},
 		districtOrg: {0, 0, 0, 0, 8, 0}, rootOrg: {0, 0, 0, 0, 11, 0}})
-	// Issued on day 0, h and i are still in transfer at the end of day 89.
+	// Issued on day 0, h and i expire on day 90: day 89 is the last day to answer.
 	l.advance(86)
+	l.runCases(t, []txCase{
+		{"accepted on day 89", "a-secretary", accept(i), nil, code{}},
+	})
 	l.endBlock()
 	if m := l.member(h); m.Status != inTransfer {
 		t.Fatalf("expired on day 89: %v", m)
 	}
 	l.today = contracts.AddDays(l.today, 1)
 	l.openBlock()
-	l.must("a-secretary", accept(i)) // day 90, before the block hook
+	// Day 90, before the block hook: h is still in transfer, but expired.
+	l.runCases(t, []txCase{
+		{"accepted on day 90, before the block hook", "d-secretary", accept(h), ErrDeadlinePassed, cDeadline},
+		{"rejected on day 90, before the block hook", "d-secretary", reject(h), ErrDeadlinePassed, cDeadline},
+		{"answered on day 90 by someone else", "a-secretary", accept(h), ErrUnauthorized, cUnauth},
+	})
+	if m := l.member(h); m.Status != inTransfer {
+		t.Fatalf("in transfer before the hook on day 90: %v", m)
+	}
 	l.advance(1)
 	if m := l.member(h); m.Status != active || m.BranchId != branchB || m.Transfer != nil {
 		t.Errorf("not back at the source on day 90: %v", m)
@@ -156,8 +214,13 @@ func TestFlowing(t *testing.T) {
 		{"ended twice", "b-secretary", endFlowing(f), ErrNotFlowing, cNotFlowing},
 		{"again, at another host", "d-secretary", flowAt(f, branchD), nil, code{}},
 		{"ended by the home branch", "a-officer", endFlowing(f), nil, code{}},
-		{"g flows to C", "c-secretary", flowAt(g, branchC), nil, code{}},
+		{"a document hash of 31 bytes", "c-secretary", &memberv1.MsgRegisterFlowing{MemberId: g, HostBranchId: branchC, DocHash: hashOf("x")[:31]}, ErrMalformed, cMalformed},
+		{"g flows to C", "c-secretary", &memberv1.MsgRegisterFlowing{MemberId: g, HostBranchId: branchC, ReasonCode: 6, DocHash: hashOf("work letter")}, nil, code{}},
+		{"ended with a document hash of 31 bytes", "c-secretary", &memberv1.MsgEndFlowing{MemberId: g, DocHash: hashOf("x")[:31]}, ErrMalformed, cMalformed},
 	})
+	if e := l.historyEntry(g, 1); e.Action != "member/register-flowing" || e.ReasonCode != 6 || !bytes.Equal(e.DocHash, hashOf("work letter")) {
+		t.Errorf("history of the registration: %v", e)
+	}
 	if m := l.member(g); m.FlowingBranchId != branchC || m.BranchId != branchA {
 		t.Errorf("flowing: %v", m)
 	}
@@ -173,11 +236,10 @@ func TestFlowing(t *testing.T) {
 
 // TestExpiredTransferCannotBeAnswered: a transfer expires after 90 days.
 // EndBlock returns at most max_due_per_block of them a block; one left
-// for a later block must not be accepted once its date has passed.
+// for a later block must not be answered once its date has come: the
+// answer is refused as expired (member/10) and writes nothing, and the
+// block hook returns the member later.
 func TestExpiredTransferCannotBeAnswered(t *testing.T) {
-	t.Skip("BUG: AcceptTransfer/RejectTransfer do not check transfer.expires_date against the block date; " +
-		"when more transfers expire on one date than max_due_per_block, the ones EndBlock has not reached yet " +
-		"can still be accepted after they expired")
 	p := DefaultParams()
 	p.MaxDuePerBlock = 1
 	l := newLedgerOn(newChainWith(t, p))
@@ -188,9 +250,15 @@ func TestExpiredTransferCannotBeAnswered(t *testing.T) {
 	if m := l.member(g); m.Status != inTransfer || m.Transfer.ExpiresDate >= l.today {
 		t.Fatalf("setup: %v", m)
 	}
-	// Refused as expired (deadline passed) or as no longer in transfer.
-	b, _, err := l.try("b-secretary", accept(g))
-	if e, ok := contracts.AsError(err); !ok || e.Codespace != "member" || (e.Code != 10 && e.Code != 19) || b.Len() != 0 {
-		t.Errorf("accepting a transfer that expired on %d, on %d: %v", l.member(g).Transfer.ExpiresDate, l.today, err)
+	if m := l.member(f); m.Status != active || m.BranchId != branchA {
+		t.Fatalf("setup: %v", m)
 	}
+	l.rejected(t, "b-secretary", accept(g), ErrDeadlinePassed, cDeadline)
+	l.rejected(t, "b-secretary", reject(g), ErrDeadlinePassed, cDeadline)
+	l.rejected(t, "b-secretary", accept(f), ErrNoTransfer, cNoTransfer)
+	l.advance(1)
+	if m := l.member(g); m.Status != active || m.BranchId != branchA || m.Transfer != nil {
+		t.Errorf("not returned by the next block: %v", m)
+	}
+	l.wantActions(t, g, "member/import", "member/transfer-out", "member/transfer-expired")
 }

@@ -65,7 +65,7 @@ func ValidateRegisterApplicant(m *memberv1.MsgRegisterApplicant) error {
 	if len(m.MemberPubKey) != 0 && len(m.MemberPubKey) != pubKeyLen {
 		return ErrMalformed.Wrapf("member_pub_key is %d bytes, want %d or none", len(m.MemberPubKey), pubKeyLen)
 	}
-	return nil
+	return requireHash("doc_hash", m.DocHash, true)
 }
 
 func ValidateRecordTalk(m *memberv1.MsgRecordTalk) error {
@@ -73,28 +73,28 @@ func ValidateRecordTalk(m *memberv1.MsgRecordTalk) error {
 }
 
 func ValidateAppointActivist(m *memberv1.MsgAppointActivist) error {
-	return firstErr(requireID("member_id", m.MemberId), requireDate("date", m.Date), requireIDs("contact_ids", m.ContactIds, 1, 2))
+	return firstErr(requireID("member_id", m.MemberId), requireDate("date", m.Date), requireIDs("contact_ids", m.ContactIds, 1, 2), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateAdvanceToTarget(m *memberv1.MsgAdvanceToTarget) error {
 	return firstErr(requireID("member_id", m.MemberId), requireDate("date", m.Date), requireIDs("introducer_ids", m.IntroducerIds, 2, 2),
-		requireHash("political_review_doc", m.PoliticalReviewDoc, false), requireID("training_meeting_id", m.TrainingMeetingId))
+		requireHash("political_review_doc", m.PoliticalReviewDoc, false), requireID("training_meeting_id", m.TrainingMeetingId), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateProposeAdmission(m *memberv1.MsgProposeAdmission) error {
-	return firstErr(requireID("member_id", m.MemberId), requireID("meeting_id", m.MeetingId))
+	return firstErr(requireID("member_id", m.MemberId), requireID("meeting_id", m.MeetingId), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateApproveAdmission(m *memberv1.MsgApproveAdmission) error {
-	return firstErr(requireID("member_id", m.MemberId), requireDate("date", m.Date))
+	return firstErr(requireID("member_id", m.MemberId), requireDate("date", m.Date), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateRecordOath(m *memberv1.MsgRecordOath) error {
-	return firstErr(requireID("member_id", m.MemberId), requireDate("date", m.Date))
+	return firstErr(requireID("member_id", m.MemberId), requireDate("date", m.Date), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateProposeFullMembership(m *memberv1.MsgProposeFullMembership) error {
-	if err := firstErr(requireID("member_id", m.MemberId), requireID("meeting_id", m.MeetingId)); err != nil {
+	if err := firstErr(requireID("member_id", m.MemberId), requireID("meeting_id", m.MeetingId), requireHash("doc_hash", m.DocHash, true)); err != nil {
 		return err
 	}
 	switch m.Outcome {
@@ -113,7 +113,7 @@ func ValidateProposeFullMembership(m *memberv1.MsgProposeFullMembership) error {
 }
 
 func ValidateApproveFullMembership(m *memberv1.MsgApproveFullMembership) error {
-	return firstErr(requireID("member_id", m.MemberId), requireDate("date", m.Date))
+	return firstErr(requireID("member_id", m.MemberId), requireDate("date", m.Date), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateTransferOut(m *memberv1.MsgTransferOut) error {
@@ -121,19 +121,19 @@ func ValidateTransferOut(m *memberv1.MsgTransferOut) error {
 }
 
 func ValidateAcceptTransfer(m *memberv1.MsgAcceptTransfer) error {
-	return requireID("member_id", m.MemberId)
+	return firstErr(requireID("member_id", m.MemberId), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateRejectTransfer(m *memberv1.MsgRejectTransfer) error {
-	return requireID("member_id", m.MemberId)
+	return firstErr(requireID("member_id", m.MemberId), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateRegisterFlowing(m *memberv1.MsgRegisterFlowing) error {
-	return firstErr(requireID("member_id", m.MemberId), requireID("host_branch_id", m.HostBranchId))
+	return firstErr(requireID("member_id", m.MemberId), requireID("host_branch_id", m.HostBranchId), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateEndFlowing(m *memberv1.MsgEndFlowing) error {
-	return requireID("member_id", m.MemberId)
+	return firstErr(requireID("member_id", m.MemberId), requireHash("doc_hash", m.DocHash, true))
 }
 
 func ValidateDiscipline(m *memberv1.MsgDiscipline) error {

@@ -30,6 +30,8 @@ type MsgRegisterApplicant struct {
 	BirthYear       uint32 `protobuf:"varint,3,opt,name=birth_year,json=birthYear,proto3" json:"birth_year,omitempty"`
 	Commitment      []byte `protobuf:"bytes,4,opt,name=commitment,proto3" json:"commitment,omitempty"`
 	MemberPubKey    []byte `protobuf:"bytes,5,opt,name=member_pub_key,json=memberPubKey,proto3" json:"member_pub_key,omitempty"`
+	ReasonCode      uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash         []byte `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgRegisterApplicant) Reset()         { *m = MsgRegisterApplicant{} }
@@ -100,11 +102,26 @@ func (m *MsgRegisterApplicant) GetMemberPubKey() []byte {
 	return nil
 }
 
+func (m *MsgRegisterApplicant) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgRegisterApplicant) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgRecordTalk records the talk with an applicant (branch officers).
 type MsgRecordTalk struct {
-	MemberId uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
-	Date     uint32 `protobuf:"varint,2,opt,name=date,proto3" json:"date,omitempty"`
-	DocHash  []byte `protobuf:"bytes,3,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
+	MemberId   uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	Date       uint32 `protobuf:"varint,2,opt,name=date,proto3" json:"date,omitempty"`
+	DocHash    []byte `protobuf:"bytes,3,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
+	ReasonCode uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
 }
 
 func (m *MsgRecordTalk) Reset()         { *m = MsgRecordTalk{} }
@@ -161,11 +178,20 @@ func (m *MsgRecordTalk) GetDocHash() []byte {
 	return nil
 }
 
+func (m *MsgRecordTalk) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
 // MsgAppointActivist makes an applicant an activist (branch officers).
 type MsgAppointActivist struct {
 	MemberId   uint64   `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
 	Date       uint32   `protobuf:"varint,2,opt,name=date,proto3" json:"date,omitempty"`
 	ContactIds []uint64 `protobuf:"varint,3,rep,packed,name=contact_ids,json=contactIds,proto3" json:"contact_ids,omitempty"`
+	ReasonCode uint32   `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash    []byte   `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgAppointActivist) Reset()         { *m = MsgAppointActivist{} }
@@ -222,6 +248,20 @@ func (m *MsgAppointActivist) GetContactIds() []uint64 {
 	return nil
 }
 
+func (m *MsgAppointActivist) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgAppointActivist) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgAdvanceToTarget makes an activist a development target (branch
 // officers): after activist_min_days, with two full-member introducers, a
 // passed political review and an attended centralized training.
@@ -231,6 +271,8 @@ type MsgAdvanceToTarget struct {
 	IntroducerIds      []uint64 `protobuf:"varint,3,rep,packed,name=introducer_ids,json=introducerIds,proto3" json:"introducer_ids,omitempty"`
 	PoliticalReviewDoc []byte   `protobuf:"bytes,4,opt,name=political_review_doc,json=politicalReviewDoc,proto3" json:"political_review_doc,omitempty"`
 	TrainingMeetingId  uint64   `protobuf:"varint,5,opt,name=training_meeting_id,json=trainingMeetingId,proto3" json:"training_meeting_id,omitempty"`
+	ReasonCode         uint32   `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash            []byte   `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgAdvanceToTarget) Reset()         { *m = MsgAdvanceToTarget{} }
@@ -301,12 +343,28 @@ func (m *MsgAdvanceToTarget) GetTrainingMeetingId() uint64 {
 	return 0
 }
 
+func (m *MsgAdvanceToTarget) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgAdvanceToTarget) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgProposeAdmission submits the branch general meeting's admission vote
 // (branch officers).
 type MsgProposeAdmission struct {
 	MemberId        uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
 	MeetingId       uint64 `protobuf:"varint,2,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
 	ResolutionIndex uint32 `protobuf:"varint,3,opt,name=resolution_index,json=resolutionIndex,proto3" json:"resolution_index,omitempty"`
+	ReasonCode      uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash         []byte `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgProposeAdmission) Reset()         { *m = MsgProposeAdmission{} }
@@ -363,12 +421,28 @@ func (m *MsgProposeAdmission) GetResolutionIndex() uint32 {
 	return 0
 }
 
+func (m *MsgProposeAdmission) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgProposeAdmission) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgApproveAdmission is the superior committee's approval, within
 // approval_deadline_days of the meeting (committee officers). The meeting's
 // date becomes the admission date.
 type MsgApproveAdmission struct {
-	MemberId uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
-	Date     uint32 `protobuf:"varint,2,opt,name=date,proto3" json:"date,omitempty"`
+	MemberId   uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	Date       uint32 `protobuf:"varint,2,opt,name=date,proto3" json:"date,omitempty"`
+	ReasonCode uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash    []byte `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgApproveAdmission) Reset()         { *m = MsgApproveAdmission{} }
@@ -418,10 +492,26 @@ func (m *MsgApproveAdmission) GetDate() uint32 {
 	return 0
 }
 
+func (m *MsgApproveAdmission) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgApproveAdmission) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgRecordOath records the oath of a probationary member (branch officers).
 type MsgRecordOath struct {
-	MemberId uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
-	Date     uint32 `protobuf:"varint,2,opt,name=date,proto3" json:"date,omitempty"`
+	MemberId   uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	Date       uint32 `protobuf:"varint,2,opt,name=date,proto3" json:"date,omitempty"`
+	ReasonCode uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash    []byte `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgRecordOath) Reset()         { *m = MsgRecordOath{} }
@@ -471,6 +561,20 @@ func (m *MsgRecordOath) GetDate() uint32 {
 	return 0
 }
 
+func (m *MsgRecordOath) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgRecordOath) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgProposeFullMembership submits the branch general meeting's decision
 // on a probation (branch officers).
 type MsgProposeFullMembership struct {
@@ -479,6 +583,8 @@ type MsgProposeFullMembership struct {
 	ResolutionIndex uint32           `protobuf:"varint,3,opt,name=resolution_index,json=resolutionIndex,proto3" json:"resolution_index,omitempty"`
 	Outcome         ProbationOutcome `protobuf:"varint,4,opt,name=outcome,proto3,enum=partychain.member.v1.ProbationOutcome" json:"outcome,omitempty"`
 	ExtensionDays   uint32           `protobuf:"varint,5,opt,name=extension_days,json=extensionDays,proto3" json:"extension_days,omitempty"`
+	ReasonCode      uint32           `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash         []byte           `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgProposeFullMembership) Reset()         { *m = MsgProposeFullMembership{} }
@@ -549,11 +655,27 @@ func (m *MsgProposeFullMembership) GetExtensionDays() uint32 {
 	return 0
 }
 
+func (m *MsgProposeFullMembership) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgProposeFullMembership) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgApproveFullMembership is the superior committee's approval of the
 // pending probation decision (committee officers).
 type MsgApproveFullMembership struct {
-	MemberId uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
-	Date     uint32 `protobuf:"varint,2,opt,name=date,proto3" json:"date,omitempty"`
+	MemberId   uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	Date       uint32 `protobuf:"varint,2,opt,name=date,proto3" json:"date,omitempty"`
+	ReasonCode uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash    []byte `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgApproveFullMembership) Reset()         { *m = MsgApproveFullMembership{} }
@@ -601,6 +723,20 @@ func (m *MsgApproveFullMembership) GetDate() uint32 {
 		return m.Date
 	}
 	return 0
+}
+
+func (m *MsgApproveFullMembership) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgApproveFullMembership) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
 }
 
 // MsgTransferOut issues a transfer to another branch (officers of the
@@ -675,7 +811,9 @@ func (m *MsgTransferOut) GetDocHash() []byte {
 
 // MsgAcceptTransfer accepts a transfer (officers of the target branch).
 type MsgAcceptTransfer struct {
-	MemberId uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	MemberId   uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	ReasonCode uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash    []byte `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgAcceptTransfer) Reset()         { *m = MsgAcceptTransfer{} }
@@ -718,10 +856,25 @@ func (m *MsgAcceptTransfer) GetMemberId() uint64 {
 	return 0
 }
 
+func (m *MsgAcceptTransfer) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgAcceptTransfer) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgRejectTransfer rejects a transfer (officers of the target branch).
 type MsgRejectTransfer struct {
 	MemberId   uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
 	ReasonCode uint32 `protobuf:"varint,2,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash    []byte `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgRejectTransfer) Reset()         { *m = MsgRejectTransfer{} }
@@ -771,11 +924,20 @@ func (m *MsgRejectTransfer) GetReasonCode() uint32 {
 	return 0
 }
 
+func (m *MsgRejectTransfer) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgRegisterFlowing registers a member for activities at a host branch
 // while the membership stays (officers of the host branch).
 type MsgRegisterFlowing struct {
 	MemberId     uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
 	HostBranchId uint64 `protobuf:"varint,2,opt,name=host_branch_id,json=hostBranchId,proto3" json:"host_branch_id,omitempty"`
+	ReasonCode   uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash      []byte `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgRegisterFlowing) Reset()         { *m = MsgRegisterFlowing{} }
@@ -825,10 +987,26 @@ func (m *MsgRegisterFlowing) GetHostBranchId() uint64 {
 	return 0
 }
 
+func (m *MsgRegisterFlowing) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgRegisterFlowing) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
+}
+
 // MsgEndFlowing ends a flowing registration (officers of the host or the
 // home branch).
 type MsgEndFlowing struct {
-	MemberId uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	MemberId   uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	ReasonCode uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	DocHash    []byte `protobuf:"bytes,15,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
 }
 
 func (m *MsgEndFlowing) Reset()         { *m = MsgEndFlowing{} }
@@ -869,6 +1047,20 @@ func (m *MsgEndFlowing) GetMemberId() uint64 {
 		return m.MemberId
 	}
 	return 0
+}
+
+func (m *MsgEndFlowing) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
+func (m *MsgEndFlowing) GetDocHash() []byte {
+	if m != nil {
+		return m.DocHash
+	}
+	return nil
 }
 
 // MsgDiscipline records a discipline (a discipline officer of a committee
@@ -1037,7 +1229,7 @@ func (m *MsgRecordExit) GetDocHash() []byte {
 }
 
 // MsgImportMember records an existing party member from legacy (paper or
-// database) records (branch officers): probationary or full, with the
+// database) records (officers of the branch's superior committee): probationary or full, with the
 // dates those records give. The chain cannot check acts that happened
 // before it existed; the record is marked imported, its history says so,
 // and doc_hash names the legacy record. It is how a new chain gets its
@@ -1051,6 +1243,7 @@ type MsgImportMember struct {
 	Commitment    []byte `protobuf:"bytes,6,opt,name=commitment,proto3" json:"commitment,omitempty"`
 	MemberPubKey  []byte `protobuf:"bytes,7,opt,name=member_pub_key,json=memberPubKey,proto3" json:"member_pub_key,omitempty"`
 	DocHash       []byte `protobuf:"bytes,8,opt,name=doc_hash,json=docHash,proto3" json:"doc_hash,omitempty"`
+	ReasonCode    uint32 `protobuf:"varint,14,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
 }
 
 func (m *MsgImportMember) Reset()         { *m = MsgImportMember{} }
@@ -1142,6 +1335,13 @@ func (m *MsgImportMember) GetDocHash() []byte {
 	return nil
 }
 
+func (m *MsgImportMember) GetReasonCode() uint32 {
+	if m != nil {
+		return m.ReasonCode
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MsgRegisterApplicant)(nil), "partychain.member.v1.MsgRegisterApplicant")
 	proto.RegisterType((*MsgRecordTalk)(nil), "partychain.member.v1.MsgRecordTalk")
@@ -1165,65 +1365,67 @@ func init() {
 func init() { proto.RegisterFile("partychain/member/v1/tx.proto", fileDescriptor_8f48e67c38bd55e5) }
 
 var fileDescriptor_8f48e67c38bd55e5 = []byte{
-	// 926 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xbc, 0x56, 0x4f, 0x6f, 0xe3, 0x44,
-	0x14, 0xaf, 0x5b, 0xa7, 0x7f, 0xde, 0x26, 0x29, 0xeb, 0xed, 0x21, 0x50, 0x35, 0x1b, 0xac, 0x82,
-	0x8a, 0x84, 0x92, 0x6d, 0xb9, 0x20, 0x71, 0xd9, 0x2c, 0xd9, 0x8a, 0xa8, 0x8a, 0x5a, 0x4c, 0x25,
-	0x04, 0x48, 0x58, 0x93, 0x99, 0xa9, 0x3d, 0xd4, 0x9e, 0xb1, 0x66, 0xc6, 0xd9, 0x46, 0xe2, 0x1b,
-	0x70, 0xe1, 0x4b, 0x70, 0xe7, 0x3b, 0x70, 0xe1, 0x80, 0xd0, 0x1e, 0x39, 0xa2, 0xf6, 0xc6, 0xa7,
-	0x40, 0x1e, 0xc7, 0x8d, 0xb3, 0x6b, 0xb2, 0x2d, 0x87, 0x3d, 0xc5, 0xf9, 0xbd, 0xf7, 0xe6, 0xfd,
-	0xde, 0x9f, 0x79, 0xf3, 0x60, 0x2f, 0x41, 0x52, 0x4f, 0x71, 0x88, 0x18, 0xef, 0xc5, 0x34, 0x1e,
-	0x53, 0xd9, 0x9b, 0x1c, 0xf6, 0xf4, 0x55, 0x37, 0x91, 0x42, 0x0b, 0x67, 0x67, 0x2e, 0xee, 0xe6,
-	0xe2, 0xee, 0xe4, 0xf0, 0xbd, 0xf7, 0x2b, 0x8d, 0x66, 0x72, 0x63, 0xe8, 0xfe, 0x66, 0xc1, 0xce,
-	0x48, 0x05, 0x1e, 0x0d, 0x98, 0xd2, 0x54, 0xf6, 0x93, 0x24, 0x62, 0x18, 0x71, 0xed, 0xec, 0xc2,
-	0xd6, 0x58, 0x22, 0x8e, 0x43, 0x9f, 0x91, 0x96, 0xd5, 0xb1, 0x0e, 0x6c, 0x6f, 0x33, 0x07, 0x86,
-	0xc4, 0xf9, 0x08, 0xde, 0x41, 0xb9, 0xa6, 0x66, 0x82, 0xfb, 0x04, 0x69, 0xda, 0x5a, 0xed, 0x58,
-	0x07, 0x0d, 0x6f, 0xbb, 0x84, 0x0f, 0x90, 0xa6, 0xce, 0x1e, 0xc0, 0x98, 0x49, 0x1d, 0xfa, 0x53,
-	0x8a, 0x64, 0x6b, 0xcd, 0x28, 0x6d, 0x19, 0xe4, 0x1b, 0x8a, 0xa4, 0xd3, 0x06, 0xc0, 0x22, 0x8e,
-	0x99, 0x8e, 0x29, 0xd7, 0x2d, 0xbb, 0x63, 0x1d, 0xd4, 0xbd, 0x12, 0xe2, 0xec, 0x43, 0x33, 0xe7,
-	0xeb, 0x27, 0xe9, 0xd8, 0xbf, 0xa4, 0xd3, 0x56, 0xcd, 0xe8, 0xd4, 0x73, 0xf4, 0x2c, 0x1d, 0x9f,
-	0xd0, 0xa9, 0xfb, 0x1d, 0x34, 0x4c, 0x10, 0x58, 0x48, 0x72, 0x8e, 0xa2, 0xcb, 0x8c, 0xfd, 0xcc,
-	0x6c, 0xce, 0x3e, 0x07, 0x86, 0xc4, 0x71, 0xc0, 0x2e, 0x31, 0x36, 0xdf, 0xce, 0xbb, 0xb0, 0x49,
-	0x04, 0xf6, 0x43, 0xa4, 0x42, 0x43, 0xb2, 0xee, 0x6d, 0x10, 0x81, 0xbf, 0x40, 0x2a, 0x74, 0x2f,
-	0xc0, 0x19, 0xa9, 0xa0, 0x9f, 0x24, 0x82, 0x71, 0xdd, 0xc7, 0x9a, 0x4d, 0x98, 0xd2, 0xf7, 0xf7,
-	0xf0, 0x18, 0x1e, 0x60, 0xc1, 0x35, 0xc2, 0xda, 0x67, 0x44, 0xb5, 0xd6, 0x3a, 0x6b, 0x07, 0x76,
-	0x16, 0xaa, 0x81, 0x86, 0x44, 0xb9, 0x7f, 0x5a, 0xb9, 0x23, 0x32, 0x41, 0x1c, 0xd3, 0x73, 0x71,
-	0x8e, 0x64, 0x40, 0xff, 0x87, 0xa3, 0x0f, 0xa0, 0xc9, 0xb8, 0x96, 0x82, 0xa4, 0xd8, 0x18, 0x15,
-	0xbe, 0x1a, 0x73, 0x74, 0x48, 0x94, 0xf3, 0x04, 0x76, 0x12, 0x11, 0x31, 0xcd, 0x30, 0x8a, 0x7c,
-	0x49, 0x27, 0x8c, 0xbe, 0xf0, 0x89, 0xc0, 0xb3, 0x1a, 0x38, 0xb7, 0x32, 0xcf, 0x88, 0x06, 0x02,
-	0x3b, 0x5d, 0x78, 0xa4, 0x25, 0x62, 0x9c, 0xf1, 0xc0, 0x8f, 0x29, 0xd5, 0xd9, 0x2f, 0x23, 0xa6,
-	0x20, 0xb6, 0xf7, 0xb0, 0x10, 0x8d, 0x72, 0xc9, 0x90, 0xb8, 0x3f, 0xc2, 0xa3, 0x91, 0x0a, 0xce,
-	0xa4, 0x48, 0x84, 0xa2, 0x7d, 0x12, 0x33, 0xa5, 0x98, 0xe0, 0xcb, 0x03, 0xda, 0x03, 0x28, 0x1d,
-	0xbd, 0x6a, 0xa4, 0x5b, 0x71, 0x71, 0x64, 0xd6, 0x78, 0x92, 0x2a, 0x11, 0xa5, 0xa6, 0xef, 0x18,
-	0x27, 0xf4, 0x6a, 0xd6, 0x53, 0xdb, 0x73, 0x7c, 0x98, 0xc1, 0xee, 0xb1, 0xf1, 0xde, 0x4f, 0x12,
-	0x29, 0x26, 0x77, 0xf5, 0x5e, 0x91, 0x4e, 0xf7, 0x69, 0xa9, 0xb7, 0x4e, 0x91, 0x0e, 0xef, 0x7f,
-	0xc2, 0x3f, 0x16, 0xb4, 0xe6, 0x89, 0x38, 0x4e, 0xa3, 0x68, 0x64, 0xd4, 0x55, 0xc8, 0x92, 0xb7,
-	0x94, 0x0d, 0xe7, 0x29, 0x6c, 0x88, 0x54, 0x63, 0x11, 0x53, 0x53, 0xe0, 0xe6, 0xd1, 0x87, 0xdd,
-	0xaa, 0x91, 0xd1, 0x3d, 0x93, 0x62, 0x6c, 0x2e, 0xef, 0x69, 0xae, 0xed, 0x15, 0x66, 0x59, 0x5b,
-	0xd1, 0x2b, 0x4d, 0xb9, 0xca, 0x6f, 0xfc, 0x54, 0x99, 0xc2, 0x37, 0xbc, 0xc6, 0x2d, 0x3a, 0x40,
-	0x53, 0xe5, 0x9e, 0x98, 0x58, 0x67, 0x69, 0xbf, 0x4f, 0xac, 0x55, 0x99, 0xfb, 0xc9, 0x82, 0xe6,
-	0x48, 0x05, 0xe7, 0x12, 0x71, 0x75, 0x41, 0xe5, 0x69, 0xfa, 0x86, 0xeb, 0xd0, 0x81, 0xba, 0x16,
-	0xfe, 0x7c, 0x6e, 0xe5, 0x19, 0x03, 0x2d, 0x9e, 0x15, 0x93, 0xeb, 0x31, 0x3c, 0x90, 0x14, 0x29,
-	0xc1, 0x7d, 0x2c, 0x08, 0x9d, 0x65, 0x0b, 0x72, 0xe8, 0x73, 0x41, 0x16, 0x07, 0x81, 0xbd, 0x38,
-	0x08, 0x9e, 0xc0, 0xc3, 0x2c, 0x34, 0x8c, 0x69, 0xa2, 0x0b, 0x4a, 0x4b, 0xf9, 0xb8, 0x5f, 0x1a,
-	0x0b, 0x8f, 0xfe, 0x40, 0xf1, 0xdd, 0x2c, 0x5e, 0xe5, 0xb7, 0xfa, 0x2a, 0x3f, 0xf7, 0x6b, 0x33,
-	0x24, 0x8a, 0x79, 0x7d, 0x1c, 0x89, 0x17, 0x8c, 0x07, 0xcb, 0xcf, 0xdc, 0x87, 0x66, 0x28, 0x94,
-	0x7e, 0x2d, 0x2f, 0xf5, 0x0c, 0x2d, 0x32, 0xe3, 0x7e, 0x6c, 0xfa, 0xfc, 0x39, 0x27, 0x77, 0x39,
-	0xd3, 0xfd, 0xc3, 0x32, 0xea, 0x03, 0xa6, 0x30, 0x4b, 0x22, 0xc6, 0xe9, 0x72, 0x0a, 0x9f, 0x82,
-	0x7d, 0xc9, 0x78, 0xee, 0xb8, 0x79, 0xb4, 0x5f, 0xdd, 0x7b, 0xf3, 0xc3, 0x4e, 0x18, 0x27, 0x9e,
-	0xb1, 0x70, 0x76, 0xa0, 0x96, 0xbd, 0x1c, 0x6a, 0x56, 0xaa, 0xfc, 0xcf, 0x6d, 0xb3, 0xd8, 0x8b,
-	0x03, 0xb6, 0x9c, 0xba, 0xda, 0xd2, 0xd2, 0xae, 0x2f, 0x96, 0xf6, 0x57, 0xab, 0x74, 0xcb, 0x9f,
-	0x5f, 0xb1, 0x37, 0xf4, 0xd9, 0xd1, 0x42, 0x38, 0xed, 0xea, 0x70, 0xb2, 0x63, 0x4a, 0x81, 0x14,
-	0x94, 0xd7, 0xfe, 0x9b, 0xb2, 0xbd, 0x94, 0x72, 0x6d, 0x91, 0xf2, 0x2f, 0xab, 0xb0, 0x3d, 0x52,
-	0xc1, 0x30, 0x4e, 0x84, 0xd4, 0xf9, 0x25, 0x5b, 0xfe, 0x68, 0x1f, 0x42, 0x4d, 0x69, 0x14, 0xd0,
-	0x19, 0xeb, 0xdd, 0x6a, 0xd6, 0x5f, 0x65, 0x2a, 0x5e, 0xae, 0x99, 0xdd, 0x79, 0x54, 0x4c, 0x4e,
-	0xbf, 0xc4, 0xbe, 0x71, 0x8b, 0x9a, 0x37, 0x7e, 0x17, 0xb6, 0x2e, 0xd2, 0x28, 0xf2, 0x4b, 0x25,
-	0xd9, 0xcc, 0x80, 0x8a, 0x05, 0xa0, 0xb6, 0x7c, 0x01, 0x58, 0xbf, 0xc3, 0x02, 0xb0, 0xf1, 0xfa,
-	0x02, 0xb0, 0x90, 0xa7, 0xcd, 0x85, 0x3c, 0x3d, 0xfb, 0xfe, 0xf7, 0xeb, 0xb6, 0xf5, 0xf2, 0xba,
-	0x6d, 0xfd, 0x7d, 0xdd, 0xb6, 0x7e, 0xbe, 0x69, 0xaf, 0xbc, 0xbc, 0x69, 0xaf, 0xfc, 0x75, 0xd3,
-	0x5e, 0xf9, 0x76, 0x10, 0x30, 0x1d, 0xa6, 0xe3, 0x2e, 0x16, 0x71, 0xaf, 0xb4, 0x29, 0x95, 0x3f,
-	0xb3, 0x1d, 0xa9, 0x57, 0xb5, 0x45, 0x7d, 0x96, 0x7f, 0x4d, 0x0e, 0xc7, 0xeb, 0x46, 0xe9, 0x93,
-	0x7f, 0x03, 0x00, 0x00, 0xff, 0xff, 0xdb, 0x71, 0x24, 0xec, 0xa2, 0x09, 0x00, 0x00,
+	// 956 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xbc, 0x57, 0x4f, 0x6f, 0x23, 0x35,
+	0x14, 0xef, 0x24, 0x93, 0xfe, 0xf1, 0x36, 0xe9, 0xee, 0x6c, 0x0f, 0x03, 0x55, 0xb3, 0xa1, 0x2a,
+	0xa8, 0x7b, 0x49, 0x68, 0xb9, 0x20, 0x71, 0x21, 0x4b, 0x76, 0x45, 0xb4, 0x8a, 0x5a, 0x0d, 0xbd,
+	0xc0, 0x81, 0x91, 0x63, 0x7b, 0x67, 0x4c, 0x67, 0xec, 0x91, 0xed, 0xc9, 0x36, 0x12, 0x27, 0x2e,
+	0x48, 0x70, 0x41, 0xe2, 0x1b, 0x70, 0xe0, 0xcc, 0x91, 0x4f, 0x80, 0x38, 0x70, 0xd8, 0x23, 0x47,
+	0xd4, 0x7e, 0x10, 0xd0, 0xd8, 0xf9, 0x33, 0x61, 0x93, 0x69, 0xb3, 0x59, 0xf5, 0x94, 0xc9, 0xef,
+	0x3d, 0xfb, 0xfd, 0xde, 0xf3, 0x7b, 0xcf, 0xcf, 0x60, 0x3f, 0x81, 0x42, 0x0d, 0x51, 0x08, 0x29,
+	0x6b, 0xc5, 0x24, 0xee, 0x13, 0xd1, 0x1a, 0x1c, 0xb7, 0xd4, 0x65, 0x33, 0x11, 0x5c, 0x71, 0x67,
+	0x77, 0x2a, 0x6e, 0x1a, 0x71, 0x73, 0x70, 0xfc, 0xee, 0x7b, 0x73, 0x17, 0x8d, 0xe4, 0x7a, 0xe1,
+	0xc1, 0xbf, 0x16, 0xd8, 0xed, 0xc9, 0xc0, 0x23, 0x01, 0x95, 0x8a, 0x88, 0x76, 0x92, 0x44, 0x14,
+	0x41, 0xa6, 0x9c, 0x3d, 0xb0, 0xd5, 0x17, 0x90, 0xa1, 0xd0, 0xa7, 0xd8, 0xb5, 0x1a, 0xd6, 0x91,
+	0xed, 0x6d, 0x1a, 0xa0, 0x8b, 0x9d, 0xc7, 0xe0, 0x3e, 0x34, 0x9a, 0x8a, 0x72, 0xe6, 0x63, 0xa8,
+	0x88, 0x5b, 0x6a, 0x58, 0x47, 0x55, 0x6f, 0x27, 0x87, 0x77, 0xa0, 0x22, 0xce, 0x3e, 0x00, 0x7d,
+	0x2a, 0x54, 0xe8, 0x0f, 0x09, 0x14, 0x6e, 0x59, 0x2b, 0x6d, 0x69, 0xe4, 0x4b, 0x02, 0x85, 0x53,
+	0x07, 0x00, 0xf1, 0x38, 0xa6, 0x2a, 0x26, 0x4c, 0xb9, 0x76, 0xc3, 0x3a, 0xda, 0xf6, 0x72, 0x88,
+	0x73, 0x08, 0x6a, 0x86, 0xaf, 0x9f, 0xa4, 0x7d, 0xff, 0x82, 0x0c, 0xdd, 0x8a, 0xd6, 0xd9, 0x36,
+	0xe8, 0x59, 0xda, 0x7f, 0x4e, 0x86, 0xce, 0x23, 0x70, 0x4f, 0x10, 0x28, 0x39, 0xf3, 0x11, 0xc7,
+	0xc4, 0xad, 0x69, 0x2b, 0xc0, 0x40, 0x9f, 0x71, 0x4c, 0x9c, 0x77, 0xc0, 0x26, 0xe6, 0xc8, 0x0f,
+	0xa1, 0x0c, 0xdd, 0x1d, 0xbd, 0xc1, 0x06, 0xe6, 0xe8, 0x73, 0x28, 0xc3, 0x83, 0x6f, 0x41, 0x55,
+	0x07, 0x00, 0x71, 0x81, 0xcf, 0x61, 0x74, 0x91, 0x79, 0x3e, 0x32, 0x39, 0xf5, 0xdc, 0x00, 0x5d,
+	0xec, 0x38, 0xc0, 0xce, 0x79, 0xab, 0xbf, 0x67, 0x36, 0x2f, 0xcf, 0x6c, 0x7e, 0x23, 0xb1, 0x83,
+	0x5f, 0x2c, 0xe0, 0xf4, 0x64, 0xd0, 0x4e, 0x12, 0x4e, 0x99, 0x6a, 0x23, 0x45, 0x07, 0x54, 0xaa,
+	0xe5, 0x39, 0x3c, 0x02, 0xf7, 0x10, 0x67, 0x0a, 0x22, 0xe5, 0x53, 0x2c, 0xdd, 0x72, 0xa3, 0x7c,
+	0x64, 0x67, 0x81, 0xd4, 0x50, 0x17, 0xcb, 0x95, 0x42, 0xf4, 0x43, 0xc9, 0x90, 0xc4, 0x03, 0xc8,
+	0x10, 0x39, 0xe7, 0xe7, 0x50, 0x04, 0xe4, 0x0d, 0x48, 0xbe, 0x0f, 0x6a, 0x94, 0x29, 0xc1, 0x71,
+	0x8a, 0xf4, 0xa2, 0x31, 0xcf, 0xea, 0x14, 0xcd, 0xa8, 0x7e, 0x08, 0x76, 0x13, 0x1e, 0x51, 0x45,
+	0x11, 0x8c, 0x7c, 0x41, 0x06, 0x94, 0xbc, 0xf4, 0x31, 0x47, 0xa3, 0xec, 0x70, 0x26, 0x32, 0x4f,
+	0x8b, 0x3a, 0x1c, 0x39, 0x4d, 0xf0, 0x50, 0x09, 0x48, 0x19, 0x65, 0x81, 0x1f, 0x13, 0xa2, 0xb2,
+	0x5f, 0x8a, 0x75, 0xaa, 0xd8, 0xde, 0x83, 0xb1, 0xa8, 0x67, 0x24, 0x5d, 0xbc, 0x52, 0x30, 0x7e,
+	0xb7, 0xc0, 0xc3, 0x9e, 0x0c, 0xce, 0x04, 0x4f, 0xb8, 0x24, 0x6d, 0x1c, 0x53, 0x29, 0x29, 0x67,
+	0xc5, 0xd1, 0xd8, 0x07, 0x20, 0xc7, 0xab, 0xa4, 0xa5, 0x5b, 0xf1, 0x84, 0xcf, 0x63, 0x70, 0x5f,
+	0x10, 0xc9, 0xa3, 0x54, 0x97, 0x13, 0x65, 0x98, 0x5c, 0x8e, 0x4a, 0x65, 0x67, 0x8a, 0x77, 0x33,
+	0x78, 0x25, 0xea, 0xdf, 0x19, 0xea, 0xed, 0x24, 0x11, 0x7c, 0x70, 0x5b, 0xea, 0x0b, 0xb2, 0xed,
+	0xad, 0xd4, 0xdb, 0x29, 0x54, 0xe1, 0xdd, 0x5a, 0xff, 0xb5, 0x04, 0xdc, 0xe9, 0xe9, 0x3d, 0x4b,
+	0xa3, 0xa8, 0xa7, 0x4d, 0xc9, 0x90, 0x26, 0x77, 0x75, 0x84, 0x9f, 0x82, 0x0d, 0x9e, 0x2a, 0xc4,
+	0x63, 0xa2, 0x53, 0xba, 0x76, 0xf2, 0x41, 0x73, 0x5e, 0xfb, 0x6e, 0x9e, 0x09, 0xde, 0xd7, 0x8d,
+	0xf4, 0xd4, 0x68, 0x7b, 0xe3, 0x65, 0x59, 0x21, 0x91, 0x4b, 0x45, 0x98, 0x34, 0xdd, 0x77, 0x28,
+	0x75, 0xaa, 0x57, 0xbd, 0xea, 0x04, 0xed, 0xc0, 0xe1, 0x6a, 0x35, 0xff, 0xbd, 0xa5, 0x03, 0x35,
+	0xca, 0x95, 0x65, 0x02, 0xf5, 0xb6, 0x8f, 0xec, 0x47, 0x0b, 0xd4, 0x7a, 0x32, 0x38, 0x17, 0x90,
+	0xc9, 0x17, 0x44, 0x9c, 0xa6, 0x37, 0x74, 0x9e, 0x06, 0xd8, 0x56, 0xdc, 0x9f, 0x5e, 0x5e, 0xe6,
+	0xa8, 0x80, 0xe2, 0x4f, 0xc6, 0xd7, 0xd7, 0xff, 0xd8, 0x94, 0x0b, 0xd9, 0xd8, 0xb3, 0x6c, 0x22,
+	0xf0, 0x20, 0x0b, 0x0b, 0x42, 0x24, 0x51, 0x63, 0x4a, 0xc5, 0x7c, 0x56, 0xf1, 0xdd, 0x58, 0xf3,
+	0xc8, 0x37, 0x04, 0xbd, 0x99, 0xb5, 0xd2, 0x32, 0xd6, 0x7e, 0x36, 0x97, 0xd1, 0x78, 0x18, 0x78,
+	0x16, 0xf1, 0x97, 0x94, 0x05, 0xc5, 0xf6, 0x0e, 0x41, 0x2d, 0xe4, 0x52, 0xbd, 0x16, 0xef, 0xed,
+	0x0c, 0x5d, 0x14, 0xf1, 0xa5, 0x62, 0x10, 0xea, 0x86, 0xf1, 0x94, 0xe1, 0x5b, 0xf1, 0x59, 0xc5,
+	0xd2, 0x5f, 0x96, 0x36, 0xd5, 0xa1, 0x12, 0xd1, 0x24, 0xa2, 0x8c, 0x14, 0x9b, 0xfa, 0x18, 0xd8,
+	0x17, 0x94, 0x19, 0x87, 0x6b, 0x27, 0x87, 0xf3, 0x8b, 0x78, 0xba, 0xd9, 0x73, 0xca, 0xb0, 0xa7,
+	0x57, 0x38, 0xbb, 0xa0, 0x92, 0x8d, 0x43, 0x72, 0x94, 0x7a, 0xe6, 0xcf, 0xa4, 0x70, 0xec, 0xc5,
+	0x85, 0x53, 0x29, 0x74, 0x67, 0x7d, 0xd6, 0x9d, 0xdf, 0xac, 0x5c, 0xab, 0x7d, 0x7a, 0x49, 0x6f,
+	0xa8, 0x9b, 0x93, 0x19, 0x77, 0xea, 0xf3, 0xdd, 0xc9, 0xb6, 0xc9, 0x39, 0x32, 0xa6, 0x5c, 0x5e,
+	0x4c, 0xd9, 0x2e, 0xa4, 0x5c, 0x99, 0xa5, 0xfc, 0x47, 0x09, 0xec, 0xf4, 0x64, 0xd0, 0x8d, 0x13,
+	0x2e, 0x94, 0x69, 0x38, 0xc5, 0x93, 0xe8, 0x31, 0xa8, 0x48, 0x05, 0x03, 0x32, 0x62, 0xbd, 0x37,
+	0x9f, 0xf5, 0x17, 0x99, 0x8a, 0x67, 0x34, 0xb3, 0xe6, 0x09, 0xc7, 0x57, 0x9f, 0x9f, 0x63, 0x5f,
+	0x9d, 0xa0, 0x7a, 0x70, 0xdd, 0x03, 0x5b, 0x2f, 0xd2, 0x28, 0xf2, 0x73, 0x47, 0xb2, 0x99, 0x01,
+	0x73, 0xa6, 0xda, 0x4a, 0xf1, 0x54, 0xbb, 0x7e, 0x8b, 0xa9, 0x76, 0x63, 0xce, 0x54, 0x9b, 0x8f,
+	0xd3, 0xe6, 0x72, 0x73, 0xe5, 0x93, 0xaf, 0xff, 0xbc, 0xaa, 0x5b, 0xaf, 0xae, 0xea, 0xd6, 0x3f,
+	0x57, 0x75, 0xeb, 0xa7, 0xeb, 0xfa, 0xda, 0xab, 0xeb, 0xfa, 0xda, 0xdf, 0xd7, 0xf5, 0xb5, 0xaf,
+	0x3a, 0x01, 0x55, 0x61, 0xda, 0x6f, 0x22, 0x1e, 0xb7, 0x72, 0xef, 0x83, 0xfc, 0x67, 0xf6, 0x32,
+	0x68, 0xcd, 0x7b, 0x3b, 0x7c, 0x62, 0xbe, 0x06, 0xc7, 0xfd, 0x75, 0xad, 0xf4, 0xd1, 0x7f, 0x01,
+	0x00, 0x00, 0xff, 0xff, 0x03, 0x70, 0x91, 0xe6, 0x98, 0x0c, 0x00, 0x00,
 }
 
 func (m *MsgRegisterApplicant) Marshal() (dAtA []byte, err error) {
@@ -1246,6 +1448,18 @@ func (m *MsgRegisterApplicant) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if len(m.MemberPubKey) > 0 {
 		i -= len(m.MemberPubKey)
 		copy(dAtA[i:], m.MemberPubKey)
@@ -1298,6 +1512,11 @@ func (m *MsgRecordTalk) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if len(m.DocHash) > 0 {
 		i -= len(m.DocHash)
 		copy(dAtA[i:], m.DocHash)
@@ -1338,6 +1557,18 @@ func (m *MsgAppointActivist) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if len(m.ContactIds) > 0 {
 		dAtA2 := make([]byte, len(m.ContactIds)*10)
 		var j1 int
@@ -1389,6 +1620,18 @@ func (m *MsgAdvanceToTarget) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if m.TrainingMeetingId != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.TrainingMeetingId))
 		i--
@@ -1452,6 +1695,18 @@ func (m *MsgProposeAdmission) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if m.ResolutionIndex != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.ResolutionIndex))
 		i--
@@ -1490,6 +1745,18 @@ func (m *MsgApproveAdmission) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if m.Date != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.Date))
 		i--
@@ -1523,6 +1790,18 @@ func (m *MsgRecordOath) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if m.Date != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.Date))
 		i--
@@ -1556,6 +1835,18 @@ func (m *MsgProposeFullMembership) MarshalToSizedBuffer(dAtA []byte) (int, error
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if m.ExtensionDays != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.ExtensionDays))
 		i--
@@ -1604,6 +1895,18 @@ func (m *MsgApproveFullMembership) MarshalToSizedBuffer(dAtA []byte) (int, error
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if m.Date != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.Date))
 		i--
@@ -1682,6 +1985,18 @@ func (m *MsgAcceptTransfer) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if m.MemberId != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.MemberId))
 		i--
@@ -1710,6 +2025,13 @@ func (m *MsgRejectTransfer) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
 	if m.ReasonCode != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
 		i--
@@ -1743,6 +2065,18 @@ func (m *MsgRegisterFlowing) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if m.HostBranchId != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.HostBranchId))
 		i--
@@ -1776,6 +2110,18 @@ func (m *MsgEndFlowing) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.DocHash) > 0 {
+		i -= len(m.DocHash)
+		copy(dAtA[i:], m.DocHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DocHash)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if m.MemberId != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.MemberId))
 		i--
@@ -1909,6 +2255,11 @@ func (m *MsgImportMember) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.ReasonCode != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReasonCode))
+		i--
+		dAtA[i] = 0x70
+	}
 	if len(m.DocHash) > 0 {
 		i -= len(m.DocHash)
 		copy(dAtA[i:], m.DocHash)
@@ -1992,6 +2343,13 @@ func (m *MsgRegisterApplicant) Size() (n int) {
 	if l > 0 {
 		n += 1 + l + sovTx(uint64(l))
 	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
 	return n
 }
 
@@ -2010,6 +2368,9 @@ func (m *MsgRecordTalk) Size() (n int) {
 	l = len(m.DocHash)
 	if l > 0 {
 		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
 	}
 	return n
 }
@@ -2032,6 +2393,13 @@ func (m *MsgAppointActivist) Size() (n int) {
 			l += sovTx(uint64(e))
 		}
 		n += 1 + sovTx(uint64(l)) + l
+	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
 	}
 	return n
 }
@@ -2062,6 +2430,13 @@ func (m *MsgAdvanceToTarget) Size() (n int) {
 	if m.TrainingMeetingId != 0 {
 		n += 1 + sovTx(uint64(m.TrainingMeetingId))
 	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
 	return n
 }
 
@@ -2080,6 +2455,13 @@ func (m *MsgProposeAdmission) Size() (n int) {
 	if m.ResolutionIndex != 0 {
 		n += 1 + sovTx(uint64(m.ResolutionIndex))
 	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
 	return n
 }
 
@@ -2095,6 +2477,13 @@ func (m *MsgApproveAdmission) Size() (n int) {
 	if m.Date != 0 {
 		n += 1 + sovTx(uint64(m.Date))
 	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
 	return n
 }
 
@@ -2109,6 +2498,13 @@ func (m *MsgRecordOath) Size() (n int) {
 	}
 	if m.Date != 0 {
 		n += 1 + sovTx(uint64(m.Date))
+	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
 	}
 	return n
 }
@@ -2134,6 +2530,13 @@ func (m *MsgProposeFullMembership) Size() (n int) {
 	if m.ExtensionDays != 0 {
 		n += 1 + sovTx(uint64(m.ExtensionDays))
 	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
 	return n
 }
 
@@ -2148,6 +2551,13 @@ func (m *MsgApproveFullMembership) Size() (n int) {
 	}
 	if m.Date != 0 {
 		n += 1 + sovTx(uint64(m.Date))
+	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
 	}
 	return n
 }
@@ -2183,6 +2593,13 @@ func (m *MsgAcceptTransfer) Size() (n int) {
 	if m.MemberId != 0 {
 		n += 1 + sovTx(uint64(m.MemberId))
 	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
 	return n
 }
 
@@ -2197,6 +2614,10 @@ func (m *MsgRejectTransfer) Size() (n int) {
 	}
 	if m.ReasonCode != 0 {
 		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
 	}
 	return n
 }
@@ -2213,6 +2634,13 @@ func (m *MsgRegisterFlowing) Size() (n int) {
 	if m.HostBranchId != 0 {
 		n += 1 + sovTx(uint64(m.HostBranchId))
 	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
 	return n
 }
 
@@ -2224,6 +2652,13 @@ func (m *MsgEndFlowing) Size() (n int) {
 	_ = l
 	if m.MemberId != 0 {
 		n += 1 + sovTx(uint64(m.MemberId))
+	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
+	}
+	l = len(m.DocHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
 	}
 	return n
 }
@@ -2313,6 +2748,9 @@ func (m *MsgImportMember) Size() (n int) {
 	l = len(m.DocHash)
 	if l > 0 {
 		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ReasonCode != 0 {
+		n += 1 + sovTx(uint64(m.ReasonCode))
 	}
 	return n
 }
@@ -2477,6 +2915,59 @@ func (m *MsgRegisterApplicant) Unmarshal(dAtA []byte) error {
 				m.MemberPubKey = []byte{}
 			}
 			iNdEx = postIndex
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -2599,6 +3090,25 @@ func (m *MsgRecordTalk) Unmarshal(dAtA []byte) error {
 				m.DocHash = []byte{}
 			}
 			iNdEx = postIndex
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -2763,6 +3273,59 @@ func (m *MsgAppointActivist) Unmarshal(dAtA []byte) error {
 			} else {
 				return fmt.Errorf("proto: wrong wireType = %d for field ContactIds", wireType)
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -2980,6 +3543,59 @@ func (m *MsgAdvanceToTarget) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3087,6 +3703,59 @@ func (m *MsgProposeAdmission) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3175,6 +3844,59 @@ func (m *MsgApproveAdmission) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3263,6 +3985,59 @@ func (m *MsgRecordOath) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3408,6 +4183,59 @@ func (m *MsgProposeFullMembership) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3496,6 +4324,59 @@ func (m *MsgApproveFullMembership) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3706,6 +4587,59 @@ func (m *MsgAcceptTransfer) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3794,6 +4728,40 @@ func (m *MsgRejectTransfer) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3882,6 +4850,59 @@ func (m *MsgRegisterFlowing) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3951,6 +4972,59 @@ func (m *MsgEndFlowing) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocHash = append(m.DocHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DocHash == nil {
+				m.DocHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -4537,6 +5611,25 @@ func (m *MsgImportMember) Unmarshal(dAtA []byte) error {
 				m.DocHash = []byte{}
 			}
 			iNdEx = postIndex
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+			}
+			m.ReasonCode = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReasonCode |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
