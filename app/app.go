@@ -9,6 +9,7 @@ import (
 
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/activity"
+	"github.com/partychain/partychain/contracts/dues"
 	"github.com/partychain/partychain/contracts/identity"
 	"github.com/partychain/partychain/contracts/member"
 	"github.com/partychain/partychain/contracts/org"
@@ -35,6 +36,7 @@ type App struct {
 	identity *identity.Keeper
 	member   *member.Keeper
 	activity *activity.Keeper
+	dues     *dues.Keeper
 	routes   contracts.Routes
 	queries  map[string]contracts.QueryHandler
 	// endBlockers run after a block's txs, in this order.
@@ -70,25 +72,30 @@ func (a *App) wireLedgers() {
 	a.activity = activity.NewKeeper(a.org)
 	a.identity = identity.NewKeeper(a.org, a.org, nil)
 	a.member = member.NewKeeper(a.org, a.identity, a.activity)
+	a.dues = dues.NewKeeper(a.org, a.member, a.identity)
 	a.identity.SetMembers(a.member)
 	a.activity.SetMembers(a.member)
 	a.org.AddDissolveGuard(a.member)
 	a.org.AddOrgQuery("members", a.member.QueryOrgMembers)
 	a.org.AddOrgQuery("stats", a.member.QueryOrgStats)
+	a.org.AddOrgQuery("dues", a.dues.QueryOrgDues)
+	a.org.AddOrgQuery("arrears", a.dues.QueryOrgArrears)
 
 	a.routes.Add(a.org.Routes()...)
 	a.routes.Add(a.member.Routes()...)
 	a.routes.Add(a.identity.Routes()...)
 	a.routes.Add(a.activity.Routes()...)
+	a.routes.Add(a.dues.Routes()...)
 	a.queries = map[string]contracts.QueryHandler{
 		"org":      a.org.QueryOrg,
 		"account":  a.org.QueryAccount,
 		"member":   a.member.QueryMember,
 		"identity": a.identity.QueryIdentity,
 		"meeting":  a.activity.QueryMeeting,
+		"dues":     a.dues.QueryDues,
 		"chain":    queryChain,
 	}
-	a.endBlockers = []func(*contracts.Context) error{a.member.EndBlock}
+	a.endBlockers = []func(*contracts.Context) error{a.member.EndBlock, a.dues.EndBlock}
 }
 
 // Info reports exactly the last Commit.

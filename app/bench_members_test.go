@@ -101,7 +101,8 @@ func BenchmarkRegisterMembers(b *testing.B) {
 	b.ReportMetric(float64(last.Microseconds())/memberBenchWindow, "last-10k-us/tx")
 }
 
-// memberBenchGenesis builds the tree with one clerk per branch.
+// memberBenchGenesis builds the tree with one clerk per branch (its
+// organization officer and dues clerk) and one officer per district.
 func memberBenchGenesis(b *testing.B, a *App) []ed25519.PrivKey {
 	g := DefaultGenesis("Bench Committee", rootSecretary.PubKey().Bytes())
 	var clerks []ed25519.PrivKey
@@ -109,18 +110,23 @@ func memberBenchGenesis(b *testing.B, a *App) []ed25519.PrivKey {
 	for d := 0; d < memberBenchDistricts; d++ {
 		district := id
 		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: district, ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_COMMITTEE, Name: fmt.Sprintf("District %d", d)})
+		g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: district, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: districtOfficer(d).PubKey().Bytes()})
 		id++
 		for i := 0; i < memberBenchBranches; i++ {
 			k := key(fmt.Sprintf("bench-clerk-%d-%d", d, i))
 			clerks = append(clerks, k)
 			g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: id, ParentId: district, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprintf("Branch %d-%d", d, i)})
-			g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: id, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: k.PubKey().Bytes()})
+			g.Org.Officers = append(g.Org.Officers,
+				orgv1.GenesisOfficer{OrgId: id, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: k.PubKey().Bytes()},
+				orgv1.GenesisOfficer{OrgId: id, Role: orgv1.Role_ROLE_DUES_CLERK, PubKey: k.PubKey().Bytes()})
 			id++
 		}
 	}
 	(&testApp{App: a, t: b}).initChain(g)
 	return clerks
 }
+
+func districtOfficer(d int) ed25519.PrivKey { return key(fmt.Sprintf("bench-district-%d", d)) }
 
 // branchOfClerk is the org id of clerk c's branch in memberBenchGenesis.
 func branchOfClerk(c int) uint64 {

@@ -43,7 +43,7 @@ func scriptedBlocks(t testing.TB) [][][]byte {
 
 // goldenAppHash is the app hash after scriptedBlocks. It changes only when
 // the state machine changes on purpose (bump AppVersion then).
-const goldenAppHash = "7ca31b5967bf4a8050c2bebf2ed7f40264c7b9b68eca59aac274aca50af56d64"
+const goldenAppHash = "9d2fc9f552c7b1008cfb4c299d4405157174f5bfa7eed97e6493218df31f5e5e"
 
 func TestDeterminismAndGoldenAppHash(t *testing.T) {
 	blocks := scriptedBlocks(t)

@@ -11,9 +11,11 @@ import (
 
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/activity"
+	"github.com/partychain/partychain/contracts/dues"
 	"github.com/partychain/partychain/contracts/member"
 	"github.com/partychain/partychain/contracts/org"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
+	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
@@ -24,6 +26,7 @@ type Genesis struct {
 	Org      *orgv1.GenesisState
 	Member   *memberv1.GenesisState
 	Activity *activityv1.GenesisState
+	Dues     *duesv1.GenesisState
 }
 
 // DefaultGenesis is a root committee named rootName with one secretary and
@@ -33,6 +36,7 @@ func DefaultGenesis(rootName string, secretaryPubKey []byte) *Genesis {
 		Org:      org.DefaultGenesis(rootName, secretaryPubKey),
 		Member:   member.DefaultGenesis(),
 		Activity: activity.DefaultGenesis(),
+		Dues:     dues.DefaultGenesis(),
 	}
 }
 
@@ -44,7 +48,7 @@ func (g *Genesis) ledgers() []struct {
 	return []struct {
 		name string
 		msg  proto.Message
-	}{{"org", g.Org}, {"member", g.Member}, {"activity", g.Activity}}
+	}{{"org", g.Org}, {"member", g.Member}, {"activity", g.Activity}, {"dues", g.Dues}}
 }
 
 // initGenesis writes every ledger's genesis, in order.
@@ -55,7 +59,10 @@ func (a *App) initGenesis(ctx *contracts.Context, g *Genesis) error {
 	if err := a.member.InitGenesis(ctx, g.Member); err != nil {
 		return err
 	}
-	return a.activity.InitGenesis(ctx, g.Activity)
+	if err := a.activity.InitGenesis(ctx, g.Activity); err != nil {
+		return err
+	}
+	return a.dues.InitGenesis(ctx, g.Dues)
 }
 
 // ParseGenesis reads and validates app_state. Unknown ledgers and unknown
@@ -99,6 +106,9 @@ func (g *Genesis) Validate() error {
 	}
 	if err := activity.ValidateGenesis(g.Activity); err != nil {
 		return fmt.Errorf("app_state.activity: %w", err)
+	}
+	if err := dues.ValidateGenesis(g.Dues); err != nil {
+		return fmt.Errorf("app_state.dues: %w", err)
 	}
 	return nil
 }
