@@ -9,8 +9,10 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +27,28 @@ type memberJSON struct {
 	Status          string `json:"status"`
 	ApplicationDate uint32 `json:"application_date"`
 	TalkDueDate     uint32 `json:"talk_due_date"`
+	TalkDate        uint32 `json:"talk_date"`
+	ActivistDate    uint32 `json:"activist_date"`
+	AdmissionDate   uint32 `json:"admission_date"`
+	FullDate        uint32 `json:"full_date"`
+	Imported        bool   `json:"imported"`
+}
+
+type historyJSON struct {
+	Entries []struct {
+		Action     string `json:"action"`
+		ReasonCode uint32 `json:"reason_code"`
+		DocHash    string `json:"doc_hash"`
+		Stage      string `json:"stage"`
+	} `json:"entries"`
+}
+
+type statsJSON struct {
+	OrgID        u64 `json:"org_id"`
+	Applicants   u64 `json:"applicants"`
+	Activists    u64 `json:"activists"`
+	Probationary u64 `json:"probationary"`
+	Full         u64 `json:"full"`
 }
 
 type registerJSON struct {
@@ -35,14 +59,15 @@ type registerJSON struct {
 }
 
 type rosterJSON struct {
-	Rows              int `json:"rows"`
-	Registered        int `json:"registered"`
-	AlreadyRegistered int `json:"already_registered"`
-	Rejected          int `json:"rejected"`
-	NotSent           int `json:"not_sent"`
-	Unknown           int `json:"unknown"`
-	FirstMemberID     u64 `json:"first_member_id"`
-	LastMemberID      u64 `json:"last_member_id"`
+	Mode              string `json:"mode"`
+	Rows              int    `json:"rows"`
+	Registered        int    `json:"registered"`
+	AlreadyRegistered int    `json:"already_registered"`
+	Rejected          int    `json:"rejected"`
+	NotSent           int    `json:"not_sent"`
+	Unknown           int    `json:"unknown"`
+	FirstMemberID     u64    `json:"first_member_id"`
+	LastMemberID      u64    `json:"last_member_id"`
 	Txs               []struct {
 		txJSON
 		Rows []int `json:"rows"`
@@ -234,11 +259,7 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 		t.Errorf("cards dir after a rejected import holds %v, want only the rejected card", m)
 	}
 
-	var stats queryJSON[struct {
-		OrgID      u64 `json:"org_id"`
-		Applicants u64 `json:"applicants"`
-		Full       u64 `json:"full"`
-	}]
+	var stats queryJSON[statsJSON]
 	n.mustClient(&stats, "query", "org", "stats", "2")
 	if stats.Result.OrgID != 2 || stats.Result.Applicants != 6 || stats.Result.Full != 0 {
 		t.Errorf("stats of 2 = %+v, want 6 applicants", stats.Result)
@@ -284,5 +305,146 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 		t.Errorf("meeting 1 = %+v", m)
 	}
 
+	importExisting(t, n, dir, appDate)
 	n.stop()
+}
+
+// importExisting imports existing members from legacy records, the chain's
+// first full members, one by one and by roster, then walks an applicant
+// to activist under the rules that need them (a recorded talk, full-member
+// contacts). Members 1 to 6 are applicants of branch 2; the clerk is its
+// organization officer.
+func importExisting(t *testing.T, n *testNode, dir, appDate string) {
+	hash := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
+
+	// Imports need an officer of the branch's superior committee (the root
+	// committee, 1).
+	n.mustRun("keys", "add", "registrar", "-o", "json")
+	n.mustTx("tx", "org", "grant-role", "1", "organization-officer", "registrar", "--from", "secretary")
+
+	// Two full members, with --legacy-doc and with --doc-hash in its place.
+	for i, tc := range []struct{ name, idNumber, docFlag, admission, full, born string }{
+		{"刘一", "110101197203030011", "--legacy-doc", "1998-07-01", "1999-07-01", "1972"},
+		{"Huang Er", "110101196511110022", "--doc-hash", "1990-03-15", "1991-06-01", "1965"},
+	} {
+		path := filepath.Join(dir, fmt.Sprintf("legacy-%d.card.json", i+1))
+		var imp registerJSON
+		n.mustClient(&imp, "tx", "member", "import", "--branch", "2", "--stage", "full", "--admission-date", tc.admission,
+			"--full-date", tc.full, "--birth-year", tc.born, "--field", "name="+tc.name, "--field", "id_number="+tc.idNumber,
+			tc.docFlag, hash("legacy record "+tc.name), "--reason", "11", "--card-out", path, "--from", "registrar")
+		want := u64(7 + i)
+		if imp.MemberID != want || imp.Code != 0 || !imp.CardKept {
+			t.Fatalf("import %d: %+v", i+1, imp)
+		}
+		if c := readCard(t, path); c.MemberID != uint64(want) || c.TxHash != imp.TxHash || c.BranchID != 2 {
+			t.Errorf("card of imported member %d: member %d, tx %s", want, c.MemberID, c.TxHash)
+		}
+		var show queryJSON[memberJSON]
+		n.mustClient(&show, "query", "member", "show", fmt.Sprint(want))
+		if m := show.Result; m.Stage != "STAGE_FULL" || !m.Imported || formatDate(m.AdmissionDate) != tc.admission || formatDate(m.FullDate) != tc.full {
+			t.Errorf("imported member %d = %+v", want, m)
+		}
+		var hist queryJSON[historyJSON]
+		n.mustClient(&hist, "query", "member", "history", fmt.Sprint(want))
+		if e := hist.Result.Entries; len(e) != 1 || e[0].Action != "member/import" || e[0].ReasonCode != 11 ||
+			!sameBytes(e[0].DocHash, hash("legacy record "+tc.name)) {
+			t.Errorf("history of imported member %d: %+v", want, e)
+		}
+	}
+	if out, errOut, code := n.client("verify-field", filepath.Join(dir, "legacy-1.card.json"), "name"); code != 0 || !strings.Contains(out, "member 7") {
+		t.Errorf("verify-field of an imported card: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+
+	// The branch's own clerk may not import: member/3, and the card goes.
+	refusedCard := filepath.Join(dir, "refused.card.json")
+	var refused registerJSON
+	out, errOut, code := n.client("tx", "member", "import", "--branch", "2", "--stage", "full", "--admission-date", "1998-07-01",
+		"--full-date", "1999-07-01", "--birth-year", "1972", "--field", "name=Sun San", "--legacy-doc", hash("sun"),
+		"--card-out", refusedCard, "--from", "clerk", "-o", "json")
+	decode(t, out, &refused)
+	if code == 0 || refused.Codespace != "member" || refused.Code != 3 || refused.Height == 0 || refused.CardKept ||
+		!strings.Contains(errOut, "was removed") {
+		t.Errorf("import by the branch clerk: exit %d, %+v\nstderr: %s", code, refused, errOut)
+	}
+	if _, err := os.Stat(refusedCard); !os.IsNotExist(err) {
+		t.Errorf("the card of a refused import is still there: %v", err)
+	}
+
+	// A roster of existing members. Signed by the clerk, its first tx is
+	// refused for authority and the import stops; the committee officer's
+	// run then sends every row again.
+	existingCSV := filepath.Join(dir, "existing.csv")
+	rows := "name,id_number,stage,admission_date,full_date,birth_year,legacy_doc\n" +
+		"陈七,110101196801010011,full,1990-07-01,1991-07-01,1968," + hash("chen") + "\n" +
+		"Zhou Ba,110101197502020022,Full,2000-01-15,2001-03-01,1975," + hash("zhou") + "\n" +
+		"吴九,110101199803030033,probationary," + appDate + ",,1998," + hash("wu") + "\n"
+	if err := os.WriteFile(existingCSV, []byte(rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	existingDir := filepath.Join(dir, "existing")
+	var byClerk rosterJSON
+	out, errOut, code = n.client("tx", "member", "import-roster", "--existing", "--branch", "2", "--csv", existingCSV,
+		"--cards-dir", existingDir, "--batch", "2", "--from", "clerk", "-o", "json")
+	decode(t, out, &byClerk)
+	if code == 0 || byClerk.Mode != "existing" || byClerk.Rejected != 2 || byClerk.NotSent != 1 || len(byClerk.Txs) != 2 ||
+		byClerk.Txs[0].Code != 3 || byClerk.Txs[0].Codespace != "member" || byClerk.Txs[1].Sent ||
+		!strings.Contains(errOut, "lacks the role") || !strings.Contains(errOut, "committee above branch 2") {
+		t.Errorf("import-roster --existing by the clerk: exit %d, %+v\nstderr: %s", code, byClerk, errOut)
+	}
+	var existing rosterJSON
+	n.mustClient(&existing, "tx", "member", "import-roster", "--existing", "--branch", "2", "--csv", existingCSV,
+		"--cards-dir", existingDir, "--reason", "12", "--from", "registrar")
+	if existing.Mode != "existing" || existing.Rows != 3 || existing.Registered != 3 || existing.Rejected+existing.NotSent+existing.Unknown != 0 ||
+		existing.FirstMemberID != 9 || existing.LastMemberID != 11 || len(existing.Txs) != 1 {
+		t.Fatalf("import-roster --existing: %+v", existing)
+	}
+	for i, r := range existing.Results {
+		if c := readCard(t, r.Card); r.Status != "registered" || c.MemberID != uint64(9+i) || strings.HasSuffix(r.Card, ".rejected") {
+			t.Errorf("existing row %d: %+v, card of member %d", i+1, r, c.MemberID)
+		}
+	}
+	var wu queryJSON[memberJSON]
+	n.mustClient(&wu, "query", "member", "show", "11")
+	if m := wu.Result; m.Stage != "STAGE_PROBATIONARY" || !m.Imported || formatDate(m.AdmissionDate) != appDate || m.FullDate != 0 {
+		t.Errorf("imported probationary member 11 = %+v", m)
+	}
+	var hist queryJSON[historyJSON]
+	n.mustClient(&hist, "query", "member", "history", "10")
+	if e := hist.Result.Entries; len(e) != 1 || e[0].ReasonCode != 12 || !sameBytes(e[0].DocHash, hash("zhou")) {
+		t.Errorf("history of member 10: %+v", e)
+	}
+	var again rosterJSON
+	n.mustClient(&again, "tx", "member", "import-roster", "--existing", "--branch", "2", "--csv", existingCSV,
+		"--cards-dir", existingDir, "--from", "registrar")
+	if again.AlreadyRegistered != 3 || len(again.Txs) != 0 {
+		t.Errorf("import-roster --existing again: %+v", again)
+	}
+
+	// An applicant becomes an activist with the imported full members as
+	// contacts, once the talk is recorded.
+	if res, code := n.tx("tx", "member", "appoint-activist", "2", "--date", appDate, "--contacts", "7,8", "--from", "clerk"); code == 0 ||
+		res.Codespace != "member" || res.Code != 4 || !strings.Contains(res.Log, "record the talk") {
+		t.Errorf("activist before the talk: exit %d, %+v", code, res)
+	}
+	talkDoc := hash("talk with member 2")
+	n.mustTx("tx", "member", "record-talk", "2", "--date", appDate, "--reason", "5", "--doc-hash", talkDoc, "--from", "clerk")
+	n.mustTx("tx", "member", "appoint-activist", "2", "--date", appDate, "--contacts", "7,8", "--reason", "6", "--from", "clerk")
+	n.mustClient(&hist, "query", "member", "history", "2")
+	if e := hist.Result.Entries; len(e) != 3 || e[1].Action != "member/record-talk" || e[1].ReasonCode != 5 || !sameBytes(e[1].DocHash, talkDoc) ||
+		e[2].Action != "member/appoint-activist" || e[2].ReasonCode != 6 || e[2].Stage != "STAGE_ACTIVIST" {
+		t.Errorf("history of member 2: %+v", e)
+	}
+
+	// The branch, and the root committee over it, count the full members.
+	for _, org := range []string{"2", "1"} {
+		var stats queryJSON[statsJSON]
+		n.mustClient(&stats, "query", "org", "stats", org)
+		if s := stats.Result; s.Full != 4 || s.Probationary != 1 || s.Activists != 1 || s.Applicants != 5 {
+			t.Errorf("stats of %s = %+v, want 4 full, 1 probationary, 1 activist, 5 applicants", org, s)
+		}
+	}
+	text, _, code := n.client("query", "org", "stats", "2")
+	if code != 0 || !regexp.MustCompile(`(?m)^full members\s+4$`).MatchString(text) {
+		t.Errorf("query org stats (text): exit %d\n%s", code, text)
+	}
 }

@@ -198,6 +198,15 @@ func TestParseResolution(t *testing.T) {
 		{"full-membership:5:most:3:2:0:0", activityv1.Resolution{}, "quorum \"most\""},
 		{"full-membership:5:majority-of-entitled:3:x:0:0", activityv1.Resolution{}, "yes \"x\" is not a count"},
 		{"full-membership:5:majority-of-entitled:3:2:2:0", activityv1.Resolution{}, "more than the 3 entitled"},
+		{"extend-probation:5:majority-of-entitled:3:2:0:1", activityv1.Resolution{
+			Kind: activityv1.ResolutionKind_RESOLUTION_KIND_EXTEND_PROBATION, SubjectMemberId: 5,
+			Quorum: activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_ENTITLED, Entitled: 3, Yes: 2, Abstain: 1}, ""},
+		{"cancel-probation:6:two-thirds-of-entitled:9:7:2:0", activityv1.Resolution{
+			Kind: activityv1.ResolutionKind_RESOLUTION_KIND_CANCEL_PROBATION, SubjectMemberId: 6,
+			Quorum: activityv1.QuorumRule_QUORUM_RULE_TWO_THIRDS_OF_ENTITLED, Entitled: 9, Yes: 7, No: 2}, ""},
+		{"extend-probation:-:majority-of-entitled:3:2:0:0", activityv1.Resolution{}, "needs the subject member id"},
+		{"cancel-probation:0:majority-of-entitled:3:2:0:0", activityv1.Resolution{}, "needs the subject member id"},
+		{"extend:5:majority-of-entitled:3:2:0:0", activityv1.Resolution{}, "extend-probation, cancel-probation"},
 	} {
 		got, err := parseResolution(tc.in)
 		if wantErr(t, tc.in, err, tc.err) && !reflect.DeepEqual(got, tc.want) {
@@ -271,7 +280,7 @@ func TestParseRoster(t *testing.T) {
 		"Zhang San,110101199005170011,1990-05-17,2026-11-01,1990," + key + "\n" +
 		`"Li, Si",110101199101010022,,2026-11-02,1991,` + "\n" +
 		"Wang Wu,,,2026-11-03, 1985 ,\n"
-	rows, err := parseRoster("r.csv", strings.NewReader(good))
+	rows, err := parseRoster("r.csv", strings.NewReader(good), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +341,7 @@ func TestParseRoster(t *testing.T) {
 			}},
 		{"bad quote", header + "A\"B,X1,,2026-11-01,1990,\n", []string{"bare \" in non-quoted-field"}},
 	} {
-		_, err := parseRoster("r.csv", strings.NewReader(tc.csv))
+		_, err := parseRoster("r.csv", strings.NewReader(tc.csv), false)
 		if err == nil {
 			t.Errorf("%s: accepted", tc.name)
 			continue
@@ -350,7 +359,7 @@ func TestParseRoster(t *testing.T) {
 	for range 200 {
 		b.WriteString("A,X,,2026-13-01,1990,\n")
 	}
-	_, err = parseRoster("r.csv", &b)
+	_, err = parseRoster("r.csv", &b, false)
 	if err == nil || !strings.Contains(err.Error(), "... and") || strings.Count(err.Error(), "\n") > maxRosterProblems+2 {
 		t.Errorf("200 bad rows: %v", err)
 	}

@@ -35,8 +35,10 @@ func newQueryCmd() *cobra.Command {
 	}
 	orgCmd := newQueryOrgCmd()
 	orgCmd.AddCommand(newQueryOrgMembersCmd(), newQueryOrgStatsCmd())
+	orgCmd.AddCommand(newQueryOrgDuesCmd(), newQueryOrgArrearsCmd())
 	cmd.AddCommand(orgCmd, newQueryAccountCmd(), raw)
 	cmd.AddCommand(newQueryMemberCmd(), newQueryMeetingCmd(), newQueryIdentityCmd())
+	cmd.AddCommand(newQueryDuesCmd())
 	return cmd
 }
 

@@ -151,6 +151,9 @@ func printMember(w io.Writer, m *memberv1.Member) {
 		status += fmt.Sprintf(" (%s, %s)", exitKindName(m.ExitKind), formatDate(m.ExitDate))
 	}
 	fmt.Fprintf(w, "status\t%s\n", status)
+	if m.Imported {
+		fmt.Fprintf(w, "imported\tfrom legacy records (tx member import)\n")
+	}
 	fmt.Fprintf(w, "application date\t%s\n", formatDate(m.ApplicationDate))
 	talk := fmt.Sprintf("due %s, held %s", formatDate(m.TalkDueDate), formatDate(m.TalkDate))
 	if m.TalkOverdue {

@@ -24,6 +24,7 @@ import (
 	"github.com/partychain/partychain/cmd/internal/keyring"
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/identity"
+	"github.com/partychain/partychain/contracts/member"
 	chainv1 "github.com/partychain/partychain/proto/partychain/chain/v1"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
@@ -143,9 +144,25 @@ const (
 	colBirthYear       = "birth_year"
 	colMemberKey       = "member_key"
 	colIDNumber        = "id_number" // no two rows may share one
+
+	// A roster of existing members (--existing) has these instead of
+	// application_date.
+	colStage         = "stage" // full or probationary
+	colAdmissionDate = "admission_date"
+	colFullDate      = "full_date" // full members only
+	colLegacyDoc     = "legacy_doc"
 )
 
-// rosterRow is one applicant of a roster.
+// rosterColumns are the columns of each kind of roster that are not
+// personal fields, and the required ones.
+var (
+	applicantColumns         = []string{colApplicationDate, colBirthYear, colMemberKey}
+	applicantRequiredColumns = []string{colApplicationDate, colBirthYear}
+	existingColumns          = []string{colStage, colAdmissionDate, colFullDate, colBirthYear, colLegacyDoc, colMemberKey}
+	existingRequiredColumns  = []string{colStage, colAdmissionDate, colBirthYear, colLegacyDoc}
+)
+
+// rosterRow is one applicant, or one existing member, of a roster.
 type rosterRow struct {
 	Num       int // data row, from 1 (the header is not counted)
 	Line      int // line of the file where the row starts
@@ -153,6 +170,12 @@ type rosterRow struct {
 	BirthYear uint32
 	Fields    [][2]string // in column order; empty cells left out
 	MemberKey []byte
+
+	// Existing members only.
+	Stage         memberv1.Stage
+	AdmissionDate uint32
+	FullDate      uint32
+	LegacyDoc     []byte
 }
 
 // maxRosterProblems bounds the problems listed for one file.
@@ -185,16 +208,23 @@ func (p *problems) err() error {
 }
 
 // parseRoster reads and checks a whole roster CSV: a header, then one row
-// per applicant. It checks every row (dates, birth years, field names and
-// values, keys, repeated people) before anything is sent, and reports all
-// problems it finds at once, by row and line.
-func parseRoster(name string, r io.Reader) ([]rosterRow, error) {
+// per applicant, or per existing member if existing. It checks every row
+// (dates, stages, birth years, field names and values, keys, hashes,
+// repeated people) before anything is sent, and reports all problems it
+// finds at once, by row and line.
+func parseRoster(name string, r io.Reader, existing bool) ([]rosterRow, error) {
 	p := &problems{what: name}
+	special, required, other := applicantColumns, applicantRequiredColumns, existingColumns
+	otherHint := "it belongs to a roster of existing members: add --existing"
+	if existing {
+		special, required, other = existingColumns, existingRequiredColumns, applicantColumns
+		otherHint = "it belongs to a roster of applicants: drop --existing"
+	}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 0
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("%s is empty: want a header line with %s, %s and personal fields such as name", name, colApplicationDate, colBirthYear)
+		return nil, fmt.Errorf("%s is empty: want a header line with %s and personal fields such as name", name, strings.Join(required, ", "))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -212,8 +242,12 @@ func parseRoster(name string, r io.Reader) ([]rosterRow, error) {
 			continue
 		}
 		cols[h] = i
-		switch h {
-		case colApplicationDate, colBirthYear, colMemberKey:
+		if slices.Contains(special, h) {
+			continue
+		}
+		if slices.Contains(other, h) {
+			// Never commit a date or a stage as a personal field by mistake.
+			p.add("header: column %q: %s", h, otherHint)
 			continue
 		}
 		if err := checkFieldNameValue(h, "x"); err != nil {
@@ -222,7 +256,7 @@ func parseRoster(name string, r io.Reader) ([]rosterRow, error) {
 		}
 		fieldCols = append(fieldCols, i)
 	}
-	for _, req := range []string{colApplicationDate, colBirthYear} {
+	for _, req := range required {
 		if _, ok := cols[req]; !ok {
 			p.add("header: no %s column", req)
 		}
@@ -258,10 +292,11 @@ func parseRoster(name string, r io.Reader) ([]rosterRow, error) {
 		line, _ := cr.FieldPos(0)
 		row := rosterRow{Num: num, Line: line}
 		where := fmt.Sprintf("row %d (line %d)", num, line)
-		cell := func(col string) string { return strings.TrimSpace(rec[cols[col]]) }
-		row.AppDate, err = parseDate(colApplicationDate, cell(colApplicationDate))
-		if err != nil {
-			p.add("%s: %v", where, err)
+		cell := func(col string) string {
+			if i, ok := cols[col]; ok {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
 		}
 		if y, err := strconv.ParseUint(cell(colBirthYear), 10, 32); err != nil {
 			p.add("%s: %s %q is not a year", where, colBirthYear, cell(colBirthYear))
@@ -270,8 +305,16 @@ func parseRoster(name string, r io.Reader) ([]rosterRow, error) {
 		} else {
 			row.BirthYear = uint32(y)
 		}
-		if row.AppDate != 0 && row.BirthYear != 0 && row.BirthYear > row.AppDate/10000 {
-			p.add("%s: born %d, after the application date %s", where, row.BirthYear, formatDate(row.AppDate))
+		if existing {
+			parseExistingCells(p, where, cell, &row)
+		} else {
+			row.AppDate, err = parseDate(colApplicationDate, cell(colApplicationDate))
+			if err != nil {
+				p.add("%s: %v", where, err)
+			}
+			if row.AppDate != 0 && row.BirthYear != 0 && row.BirthYear > row.AppDate/10000 {
+				p.add("%s: born %d, after the application date %s", where, row.BirthYear, formatDate(row.AppDate))
+			}
 		}
 		for _, i := range fieldCols {
 			v := strings.TrimSpace(rec[i])
@@ -335,6 +378,36 @@ func parseRoster(name string, r io.Reader) ([]rosterRow, error) {
 		return nil, fmt.Errorf("%s has a header but no rows", name)
 	}
 	return rows, nil
+}
+
+// parseExistingCells reads the stage, dates and legacy document of a row
+// of existing members.
+func parseExistingCells(p *problems, where string, cell func(string) string, row *rosterRow) {
+	stageOK := false
+	if st, err := parseImportStage(colStage, cell(colStage)); err != nil {
+		p.add("%s: %v", where, err)
+	} else {
+		row.Stage, stageOK = st, true
+	}
+	var err error
+	if row.AdmissionDate, err = parseDate(colAdmissionDate, cell(colAdmissionDate)); err != nil {
+		p.add("%s: %v", where, err)
+	}
+	fullOK := true
+	if s := cell(colFullDate); s != "" {
+		if row.FullDate, err = parseDate(colFullDate, s); err != nil {
+			p.add("%s: %v", where, err)
+			fullOK = false
+		}
+	}
+	if stageOK && fullOK && row.AdmissionDate != 0 && row.BirthYear != 0 {
+		if err := checkImportDates(row.Stage, row.AdmissionDate, row.FullDate, row.BirthYear, colAdmissionDate, colFullDate); err != nil {
+			p.add("%s: %v", where, err)
+		}
+	}
+	if row.LegacyDoc, err = parseHash(colLegacyDoc, cell(colLegacyDoc)); err != nil {
+		p.add("%s: %v", where, err)
+	}
 }
 
 // personKey identifies a person by their fields, in name order.
@@ -411,6 +484,7 @@ type rosterSummary struct {
 	CSV               string      `json:"csv"`
 	CardsDir          string      `json:"cards_dir"`
 	BranchID          uint64      `json:"branch_id"`
+	Mode              string      `json:"mode"` // applicants, or existing (members imported from legacy records)
 	Rows              int         `json:"rows"`
 	Registered        int         `json:"registered"`
 	AlreadyRegistered int         `json:"already_registered"`
@@ -428,20 +502,49 @@ func (s *rosterSummary) failed() int {
 	return s.Rejected + s.NotSent + s.Unknown + s.CardNotUpdated
 }
 
+// rosterOpts are the settings of one import-roster run.
+type rosterOpts struct {
+	branch   uint64
+	existing bool   // rows are existing members (MsgImportMember)
+	reason   uint32 // --reason, on every message
+	doc      []byte // --doc-hash, on every registration (applicants only)
+}
+
+// verb is what the summary says happened to a row sent with success.
+func (o *rosterOpts) verb() string {
+	if o.existing {
+		return "imported"
+	}
+	return "registered"
+}
+
 func newImportRosterCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "import-roster --branch ID --csv FILE --cards-dir DIR [--batch N]",
-		Short: "Register many applicants from a CSV roster, writing one member card per row",
+		Use:   "import-roster --branch ID --csv FILE --cards-dir DIR [--existing] [--batch N] [--reason N] [--doc-hash H]",
+		Short: "Register many applicants (or, with --existing, import existing members) from a CSV roster, one member card per row",
 		Long: `Register the applicants of a CSV roster at one branch. The first line is a header.
 Required columns: application_date (YYYY-MM-DD) and birth_year. Optional column: member_key
 (the applicant's own public key, 64 hex digits). Every other column is a personal field
 (name, id_number, birth_date, ...) committed on the row's card; an empty cell leaves that
 field out for that row; values are trimmed of surrounding spaces.
 
-The whole file is checked before anything is sent: dates, birth years (and birth_date
-against birth_year), field names and values, keys, the same person twice (identical fields,
-or a repeated id_number), and, against the chain, the branch, the age rule, the date window
-and keys already in use. Every problem is listed by row and line.
+With --existing, the rows are existing probationary or full members recorded from legacy
+records (MsgImportMember, as 'tx member import'), and the signer must be an officer of the
+branch's superior committee. Required columns: stage (full or probationary),
+admission_date, birth_year and legacy_doc (the SHA-256 of the member's legacy record, 64 hex
+digits); full_date is required for full members and must be empty for probationary ones;
+member_key is optional. A roster with a stage, admission_date, full_date or legacy_doc
+column is refused without --existing, and one with application_date is refused with it,
+so that a date is never committed as a personal field by mistake.
+
+The whole file is checked before anything is sent: dates, stages, birth years (and
+birth_date against birth_year), field names and values, keys, hashes, the same person twice
+(identical fields, or a repeated id_number), and, against the chain, the branch, the age
+rule, keys already in use, and the dates: for applicants the date window (not after the
+chain's date, at most max_backdate_days before it); for existing members no date after the
+chain's date (/chain/clock), the age at admission (min_age_years) and full_date at least
+probation_days after admission_date (/member/params). Every problem is listed by row and
+line.
 
 Each row gets a card, <csv name>.row-<N>.card.json in --cards-dir (mode 0600, never
 overwritten), written before its tx is sent. Up to --batch rows go in one tx (all its rows
@@ -452,6 +555,10 @@ rewritten with its member id. A rejected tx's cards are renamed to *.rejected (n
 them reached the chain). A tx without an answer leaves its cards without a member id: run
 'tx member complete-cards DIR' later.
 
+--reason is recorded with every row. --doc-hash (applicants only) is recorded with every
+registration, such as the hash of the signed roster; an existing member's document is its
+row's legacy_doc.
+
 Running the same import again resumes it: a row whose card already holds a member id is
 skipped (if the card matches the row); a row whose card has no member id stops the import
 until that card is completed or moved away. Exits non-zero if any row was not registered.`,
@@ -459,10 +566,13 @@ until that card is completed or moved away. Exits non-zero if any row was not re
 		RunE: runImportRoster,
 	}
 	f := cmd.Flags()
-	f.Uint64("branch", 0, "id of the branch that received the applications")
+	f.Uint64("branch", 0, "id of the branch that received the applications (or holds the existing members)")
 	f.String("csv", "", "the roster: a CSV file with a header line")
 	f.String("cards-dir", "", "directory for the member cards (created with mode 0700 if missing)")
+	f.Bool("existing", false, "the rows are existing probationary or full members from legacy records (superior committee officers)")
 	f.Int("batch", defaultRosterBatch, fmt.Sprintf("rows per tx, 1 to %d", maxRosterBatch))
+	reasonFlag(cmd)
+	f.String("doc-hash", "", "hash of the document behind the whole roster (64 hex digits), optional; applicants only")
 	for _, name := range []string{"branch", "csv", "cards-dir"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
@@ -471,9 +581,20 @@ until that card is completed or moved away. Exits non-zero if any row was not re
 
 func runImportRoster(cmd *cobra.Command, _ []string) error {
 	f := cmd.Flags()
-	branch, _ := f.GetUint64("branch")
-	if branch == 0 {
+	opt := &rosterOpts{}
+	opt.branch, _ = f.GetUint64("branch")
+	if opt.branch == 0 {
 		return errors.New("--branch must be a branch id from 1")
+	}
+	branch := opt.branch
+	opt.existing, _ = f.GetBool("existing")
+	opt.reason = flagUint32(cmd, "reason")
+	var err error
+	if opt.doc, err = flagHash(cmd, "doc-hash", true); err != nil {
+		return err
+	}
+	if opt.existing && opt.doc != nil {
+		return errors.New("--doc-hash is for rosters of applicants: with --existing, each row's legacy_doc is its document")
 	}
 	batch, _ := f.GetInt("batch")
 	if batch < 1 || batch > maxRosterBatch {
@@ -488,7 +609,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	if !utf8.Valid(raw) {
 		return fmt.Errorf("%s is not UTF-8: save the roster as UTF-8 CSV", csvPath)
 	}
-	rows, err := parseRoster(csvPath, bytes.NewReader(raw))
+	rows, err := parseRoster(csvPath, bytes.NewReader(raw), opt.existing)
 	if err != nil {
 		return err
 	}
@@ -497,7 +618,11 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	sum := &rosterSummary{CSV: csvPath, CardsDir: dir, BranchID: branch, Rows: len(rows), Txs: []*rosterTx{}, Results: make([]rowResult, len(rows))}
+	mode := "applicants"
+	if opt.existing {
+		mode = "existing"
+	}
+	sum := &rosterSummary{CSV: csvPath, CardsDir: dir, BranchID: branch, Mode: mode, Rows: len(rows), Txs: []*rosterTx{}, Results: make([]rowResult, len(rows))}
 	p := &problems{what: csvPath}
 	var pending []int
 	for i, row := range rows {
@@ -513,7 +638,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			p.add("row %d: card %s exists with no member id: its registration may still reach the chain; "+
 				"run 'partychaind tx member complete-cards %s', or move it away if it never does", row.Num, path, path)
 		case old.ChainID != s.chainID || old.BranchID != branch || old.BirthYear != row.BirthYear || !sameFields(old, row.Fields):
-			p.add("row %d: card %s (member %d) holds another applicant than the row; move it away or use another --cards-dir",
+			p.add("row %d: card %s (member %d) holds another person than the row; move it away or use another --cards-dir",
 				row.Num, path, old.MemberID)
 		default:
 			sum.Results[i].Status, sum.Results[i].MemberID = rowAlreadyRegistered, old.MemberID
@@ -530,7 +655,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	}
 	if len(toSend) > 0 {
 		ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-		err = checkRosterOnChain(ctx, s.c, csvPath, branch, toSend)
+		err = checkRosterOnChain(ctx, s.c, csvPath, opt, toSend)
 		cancel()
 		if err != nil {
 			return err
@@ -550,7 +675,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	stopped := ""
 	for n, t := range sum.Txs {
 		if stopped == "" {
-			stopped = sendRosterTx(cmd.Context(), s, branch, rows, sum, t)
+			stopped = sendRosterTx(cmd.Context(), s, opt, rows, sum, t)
 			if n == 0 && stopped == "" {
 				// The first tx is a probe: wait for it before sending the rest.
 				stopped = finishRosterTx(cmd.Context(), s, sum, t)
@@ -590,23 +715,41 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	if n := sum.failed(); n > 0 {
-		return fmt.Errorf("%d of %d rows were not registered (see above)", n, sum.Rows)
+		hint := ""
+		for _, t := range sum.Txs {
+			if t.Codespace == member.ErrUnauthorized.Codespace && t.Code == member.ErrUnauthorized.Code {
+				hint = fmt.Sprintf("; --from %s lacks the role: %s", s.from, rosterSigners(opt))
+				break
+			}
+		}
+		return fmt.Errorf("%d of %d rows were not %s (see above)%s", n, sum.Rows, opt.verb(), hint)
 	}
 	return nil
 }
 
+// rosterSigners says who signs a roster's txs.
+func rosterSigners(opt *rosterOpts) string {
+	if opt.existing {
+		return fmt.Sprintf("existing members are imported by an officer (secretary, deputy secretary, organization officer) of the committee above branch %d", opt.branch)
+	}
+	return fmt.Sprintf("applicants are registered by an officer (secretary, deputy secretary, organization officer) of branch %d", opt.branch)
+}
+
 // checkRosterOnChain checks the rows against the chain before anything is
 // sent, so that one row cannot sink the others of its tx: the branch is an
-// active branch, each application date is within the date window and each
-// applicant old enough (member params, the last block's date), and no
-// member key already belongs to a member.
-func checkRosterOnChain(ctx context.Context, c *client.Client, name string, branch uint64, rows []rosterRow) error {
+// active branch, the dates fit the chain's date (the last block's) and the
+// member params, each person is old enough, and no member key already
+// belongs to a member. Applicants' dates lie within the date window;
+// existing members' dates lie on or before today, with full_date at least
+// probation_days after admission_date and the age rule at admission.
+func checkRosterOnChain(ctx context.Context, c *client.Client, name string, opt *rosterOpts, rows []rosterRow) error {
+	branch := opt.branch
 	var o orgv1.Organization
 	if _, err := c.QueryInto(ctx, fmt.Sprintf("/org/%d", branch), &o); err != nil {
 		return fmt.Errorf("--branch %d: %w", branch, err)
 	}
 	if o.Kind != orgv1.OrgKind_ORG_KIND_BRANCH || o.Status != orgv1.OrgStatus_ORG_STATUS_ACTIVE {
-		return fmt.Errorf("--branch %d is a %s (%s): applicants register at an active branch",
+		return fmt.Errorf("--branch %d is a %s (%s): members are recorded at an active branch",
 			branch, enumName(o.Kind.String(), "ORG_KIND_"), enumName(o.Status.String(), "ORG_STATUS_"))
 	}
 	var params memberv1.Params
@@ -621,15 +764,19 @@ func checkRosterOnChain(ctx context.Context, c *client.Client, name string, bran
 	today := clock.Today
 	for _, r := range rows {
 		where := fmt.Sprintf("row %d (line %d)", r.Num, r.Line)
-		switch {
-		case r.AppDate > today:
-			p.add("%s: application_date %s is after the chain's date %s", where, formatDate(r.AppDate), formatDate(today))
-		case contracts.DaysBetween(r.AppDate, today) > int64(params.MaxBackdateDays):
-			p.add("%s: application_date %s is more than %d days before the chain's date %s (member params max_backdate_days)",
-				where, formatDate(r.AppDate), params.MaxBackdateDays, formatDate(today))
-		}
-		if age := int64(r.AppDate/10000) - int64(r.BirthYear); age < int64(params.MinAgeYears) {
-			p.add("%s: born %d, applying in %d: at least %d years are required", where, r.BirthYear, r.AppDate/10000, params.MinAgeYears)
+		if opt.existing {
+			checkExistingOnChain(p, where, r, params, today)
+		} else {
+			switch {
+			case r.AppDate > today:
+				p.add("%s: application_date %s is after the chain's date %s", where, formatDate(r.AppDate), formatDate(today))
+			case contracts.DaysBetween(r.AppDate, today) > int64(params.MaxBackdateDays):
+				p.add("%s: application_date %s is more than %d days before the chain's date %s (member params max_backdate_days)",
+					where, formatDate(r.AppDate), params.MaxBackdateDays, formatDate(today))
+			}
+			if age := int64(r.AppDate/10000) - int64(r.BirthYear); age < int64(params.MinAgeYears) {
+				p.add("%s: born %d, applying in %d: at least %d years are required", where, r.BirthYear, r.AppDate/10000, params.MinAgeYears)
+			}
 		}
 		if len(r.MemberKey) > 0 {
 			var owner identityv1.CommitmentOwner
@@ -647,10 +794,33 @@ func checkRosterOnChain(ctx context.Context, c *client.Client, name string, bran
 	return p.err()
 }
 
+// checkExistingOnChain checks an existing member's dates against the
+// chain's date and the member params, as MsgImportMember will: nothing
+// after today (there is no backdating bound), old enough at admission, and
+// a full date at least one probation after the admission.
+func checkExistingOnChain(p *problems, where string, r rosterRow, params memberv1.Params, today uint32) {
+	if r.AdmissionDate > today {
+		p.add("%s: admission_date %s is after the chain's date %s", where, formatDate(r.AdmissionDate), formatDate(today))
+	}
+	if r.FullDate > today {
+		p.add("%s: full_date %s is after the chain's date %s", where, formatDate(r.FullDate), formatDate(today))
+	}
+	if age := int64(r.AdmissionDate/10000) - int64(r.BirthYear); age < int64(params.MinAgeYears) {
+		p.add("%s: born %d, admitted in %d: at least %d years are required (member params min_age_years)",
+			where, r.BirthYear, r.AdmissionDate/10000, params.MinAgeYears)
+	}
+	if r.FullDate != 0 {
+		if days := contracts.DaysBetween(r.AdmissionDate, r.FullDate); days < int64(params.ProbationDays) {
+			p.add("%s: full_date %s is %d days after admission_date %s: a probation lasts at least %d days (member params probation_days)",
+				where, formatDate(r.FullDate), days, formatDate(r.AdmissionDate), params.ProbationDays)
+		}
+	}
+}
+
 // sendRosterTx makes the cards of a tx's rows, signs the tx, writes the
 // cards, and broadcasts it. It returns why later txs must not be sent, or
 // "".
-func sendRosterTx(ctx context.Context, s *txSession, branch uint64, rows []rosterRow, sum *rosterSummary, t *rosterTx) string {
+func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, t *rosterTx) string {
 	fail := func(status, reason string) string {
 		for _, i := range t.idx {
 			sum.Results[i].Status, sum.Results[i].Reason = status, reason
@@ -663,13 +833,19 @@ func sendRosterTx(ctx context.Context, s *txSession, branch uint64, rows []roste
 	msgs := make([]any, len(t.idx))
 	for j, i := range t.idx {
 		r := rows[i]
-		c, err := card.New(s.chainID, branch, r.BirthYear, r.Fields, nil)
+		c, err := card.New(s.chainID, opt.branch, r.BirthYear, r.Fields, nil)
 		if err != nil {
 			return fail(rowNotSent, fmt.Sprintf("row %d: %v", r.Num, err))
 		}
 		t.cards = append(t.cards, c)
-		msgs[j] = &memberv1.MsgRegisterApplicant{BranchId: branch, ApplicationDate: r.AppDate, BirthYear: r.BirthYear,
-			Commitment: c.Commitment(), MemberPubKey: r.MemberKey}
+		if opt.existing {
+			msgs[j] = &memberv1.MsgImportMember{BranchId: opt.branch, Stage: r.Stage, AdmissionDate: r.AdmissionDate,
+				FullDate: r.FullDate, BirthYear: r.BirthYear, Commitment: c.Commitment(), MemberPubKey: r.MemberKey,
+				DocHash: r.LegacyDoc, ReasonCode: opt.reason}
+		} else {
+			msgs[j] = &memberv1.MsgRegisterApplicant{BranchId: opt.branch, ApplicationDate: r.AppDate, BirthYear: r.BirthYear,
+				Commitment: c.Commitment(), MemberPubKey: r.MemberKey, ReasonCode: opt.reason, DocHash: opt.doc}
+		}
 	}
 	tx, err := s.sign(msgs...)
 	if err != nil {
@@ -828,12 +1004,16 @@ func printRosterSummary(cmd *cobra.Command, sum *rosterSummary) error {
 		}
 		fmt.Fprintf(w, "row %d (line %d): %s: %s; %s\n", r.Row, r.Line, r.Status, r.Reason, where)
 	}
-	fmt.Fprintf(w, "%s: %d rows: %d registered", sum.CSV, sum.Rows, sum.Registered+sum.CardNotUpdated)
+	verb := "registered"
+	if sum.Mode == "existing" {
+		verb = "imported"
+	}
+	fmt.Fprintf(w, "%s: %d rows: %d %s", sum.CSV, sum.Rows, sum.Registered+sum.CardNotUpdated, verb)
 	if sum.FirstMemberID != 0 {
 		fmt.Fprintf(w, " (members %d to %d)", sum.FirstMemberID, sum.LastMemberID)
 	}
-	fmt.Fprintf(w, ", %d already registered, %d rejected, %d not sent, %d without an answer\n",
-		sum.AlreadyRegistered, sum.Rejected, sum.NotSent, sum.Unknown)
+	fmt.Fprintf(w, ", %d already %s, %d rejected, %d not sent, %d without an answer\n",
+		sum.AlreadyRegistered, verb, sum.Rejected, sum.NotSent, sum.Unknown)
 	fmt.Fprintf(w, "cards in %s\n", sum.CardsDir)
 	return nil
 }

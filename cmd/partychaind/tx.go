@@ -57,6 +57,7 @@ non-zero if the chain rejects it.`,
 	f.Duration("timeout", 30*time.Second, "how long to wait for the block")
 	cmd.AddCommand(newTxOrgCmd())
 	cmd.AddCommand(newTxMemberCmd(), newTxMeetingCmd(), newTxIdentityCmd())
+	cmd.AddCommand(newTxDuesCmd())
 	return cmd
 }
 

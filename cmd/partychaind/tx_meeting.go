@@ -31,11 +31,13 @@ organizational-life, training, study.
 
 --present lists member ids (1,2,3). --absent lists ID:REASON pairs, REASON a reason code
 from 1 (4:1,5:2). Each --resolution is KIND:SUBJECT:QUORUM:ENTITLED:YES:NO:ABSTAIN, with KIND
-admission, full-membership or other; SUBJECT the member id the resolution concerns (0 or -
-for other); QUORUM majority-of-entitled, majority-of-cast or two-thirds-of-entitled; then
-the number of members entitled to vote and the yes, no and abstain votes. Whether it passed
-is computed on chain. Resolutions are numbered from 0 in the order given: that index is
-what propose-admission and propose-full name.
+admission, full-membership, extend-probation, cancel-probation or other; SUBJECT the member
+id the resolution concerns (0 or - for other); QUORUM majority-of-entitled,
+majority-of-cast or two-thirds-of-entitled; then the number of members entitled to vote
+and the yes, no and abstain votes. Whether it passed is computed on chain. Resolutions are
+numbered from 0 in the order given: that index is what propose-admission and propose-full
+name (propose-full --outcome on-time, extend or cancel needs a full-membership,
+extend-probation or cancel-probation resolution).
 
 --file reads the whole record instead, as the proto3 JSON of MsgRecordMeeting (bytes in
 base64, enums by name such as MEETING_KIND_BRANCH_GENERAL); no other record flag may be

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -202,16 +203,47 @@ func memberTx(use, short string, flags func(c *cobra.Command), required []string
 			if err != nil {
 				return err
 			}
-			return sendTx(cmd, msg)
+			if err := setWhy(cmd, msg); err != nil {
+				return err
+			}
+			return txSender(cmd, msg)
 		},
 	}
 	if flags != nil {
 		flags(c)
 	}
+	// Every member message records why: a reason code and a document hash.
+	if c.Flags().Lookup("reason") == nil {
+		reasonFlag(c)
+	}
+	if c.Flags().Lookup("doc-hash") == nil {
+		docFlag(c, false)
+	}
 	for _, f := range required {
 		_ = c.MarkFlagRequired(f)
 	}
 	return c
+}
+
+// txSender sends the message of a member command; tests replace it to see
+// the message without a node.
+var txSender = sendTx
+
+// setWhy fills a message's reason_code from --reason, and its doc_hash from
+// --doc-hash unless the command's builder has set it already.
+func setWhy(cmd *cobra.Command, msg any) error {
+	v := reflect.ValueOf(msg).Elem()
+	if f := v.FieldByName("ReasonCode"); f.IsValid() && f.Kind() == reflect.Uint32 && cmd.Flags().Lookup("reason") != nil {
+		f.SetUint(uint64(flagUint32(cmd, "reason")))
+	}
+	if f := v.FieldByName("DocHash"); f.IsValid() && f.Kind() == reflect.Slice && f.Len() == 0 && cmd.Flags().Lookup("doc-hash") != nil {
+		doc, err := flagHash(cmd, "doc-hash", true)
+		if err != nil {
+			return err
+		}
+		f.SetBytes(doc)
+	}
+	return nil
 }
 
 func dateFlag(c *cobra.Command, what string) { c.Flags().String("date", "", what+" (YYYY-MM-DD)") }
@@ -222,7 +254,9 @@ func docFlag(c *cobra.Command, required bool) {
 	}
 	c.Flags().String("doc-hash", "", what)
 }
-func reasonFlag(c *cobra.Command) { c.Flags().Uint32("reason", 0, "reason code (0: none)") }
+func reasonFlag(c *cobra.Command) {
+	c.Flags().Uint32("reason", 0, "reason code from the consortium's reason table (0: none)")
+}
 
 func newTxMemberCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -231,9 +265,14 @@ func newTxMemberCmd() *cobra.Command {
 		Long: `Member records. Each command signs one tx with --from. The branch's officers
 (secretary, deputy secretary, organization officer) sign most acts; the superior
 committee's officers approve admissions and full memberships; a discipline officer of a
-committee above the member records discipline. Dates are YYYY-MM-DD and may not be in
-the future nor too far back (member params max_backdate_days). Hashes are 64 hex digits:
-the SHA-256 of a document kept off chain.`,
+committee above the member records discipline; the superior committee's officers import
+existing members from legacy records. Dates are YYYY-MM-DD and may not be in the future nor
+too far back (member params max_backdate_days; imports have no such bound). Hashes are 64
+hex digits: the SHA-256 of a document kept off chain.
+
+Every command that signs records why: --reason N (a code from the consortium's reason
+table; 0, the default, means none) and --doc-hash H (the hash of the document behind the
+act: optional, except where a command says it is required).`,
 	}
 
 	talk := memberTx("record-talk MEMBER_ID --date D [--doc-hash H]", "Record the talk with an applicant",
@@ -317,7 +356,7 @@ the SHA-256 of a document kept off chain.`,
 		func(id uint64, d uint32) any { return &memberv1.MsgRecordOath{MemberId: id, Date: d} })
 
 	proposeFull := memberTx("propose-full MEMBER_ID --meeting M --resolution I --outcome on-time|extend|cancel [--extension-days N]",
-		"Submit the branch general meeting's decision on a probation",
+		"Submit the branch general meeting's decision on a probation (a resolution of the outcome's kind)",
 		func(c *cobra.Command) {
 			meetingFlags(c)
 			c.Flags().String("outcome", "", "on-time, extend or cancel")
@@ -344,6 +383,13 @@ the SHA-256 of a document kept off chain.`,
 			return &memberv1.MsgProposeFullMembership{MemberId: id, MeetingId: m, ResolutionIndex: flagUint32(cmd, "resolution"),
 				Outcome: o, ExtensionDays: days}, nil
 		})
+	proposeFull.Long = `Submit the branch general meeting's decision on a probation. --resolution names a
+passed resolution of the meeting about this member, of the kind the outcome needs:
+on-time needs a full-membership resolution (and the oath on record), extend an
+extend-probation resolution (with --extension-days), cancel a cancel-probation resolution.
+The superior committee then approves it with approve-full.`
+	activist.Long = `Make an applicant an activist, with one or two full members as contacts. The talk
+with the applicant must be recorded first (record-talk), and --date may not be before it.`
 	approveFull := dated("approve-full", "Approve the pending probation decision (superior committee)", "date of the approval",
 		func(id uint64, d uint32) any { return &memberv1.MsgApproveFullMembership{MemberId: id, Date: d} })
 
@@ -444,7 +490,7 @@ the SHA-256 of a document kept off chain.`,
 			return &memberv1.MsgRecordExit{MemberId: id, Kind: k, Date: d, ReasonCode: flagUint32(cmd, "reason"), DocHash: doc}, err
 		})
 
-	cmd.AddCommand(newMemberRegisterCmd(), newImportRosterCmd(), newCompleteCardsCmd(),
+	cmd.AddCommand(newMemberRegisterCmd(), newMemberImportCmd(), newImportRosterCmd(), newCompleteCardsCmd(),
 		talk, activist, advance, propose, approve, oath, proposeFull, approveFull,
 		transfer, accept, reject, flowing, endFlowing, discipline, exit, newRotateKeyCmd())
 	return cmd
@@ -476,7 +522,50 @@ func newRotateKeyCmd() *cobra.Command {
 	}
 }
 
-// ---- register ----
+// ---- register and import ----
+
+// cardFlags adds the flags of the personal fields and the card.
+func cardFlags(cmd *cobra.Command, whose string) {
+	f := cmd.Flags()
+	f.StringArray("field", nil, "a personal field as name=value (repeat the flag)")
+	f.String("fields-file", "", "file of personal fields: name=value lines or a JSON object")
+	f.String("member-key", "", "the "+whose+"'s own public key (64 hex digits) or a key name, optional")
+	f.String("card-out", "", "path of the new member card (must not exist)")
+}
+
+// cardInputs are the personal fields, the member's own key and the card's
+// path, read and checked from the flags of cardFlags.
+type cardInputs struct {
+	fields    [][2]string
+	memberKey []byte
+	cardPath  string
+}
+
+func readCardInputs(cmd *cobra.Command) (*cardInputs, error) {
+	f := cmd.Flags()
+	in := &cardInputs{}
+	fieldArgs, _ := f.GetStringArray("field")
+	fieldsFile, _ := f.GetString("fields-file")
+	var err error
+	if in.fields, err = collectFields(fieldArgs, fieldsFile); err != nil {
+		return nil, err
+	}
+	if s, _ := f.GetString("member-key"); s != "" {
+		if in.memberKey, err = resolvePubKey(cmd, s); err != nil {
+			return nil, fmt.Errorf("--member-key: %w", err)
+		}
+	}
+	in.cardPath, _ = f.GetString("card-out")
+	if _, err := os.Lstat(in.cardPath); err == nil {
+		return nil, fmt.Errorf("--card-out %s already exists: a card is never overwritten; choose another file", in.cardPath)
+	}
+	return in, nil
+}
+
+const cardRulesHelp = `A birth_date field (YYYY-MM-DD) must fall in --birth-year. --fields-file holds one
+name=value per line (blank lines and lines starting with # are skipped) or a JSON object of
+strings. Names are 1 to 32 characters of a-z, 0-9 and _, starting with a letter; values are
+trimmed of surrounding spaces and hold 1 to 1024 bytes of UTF-8.`
 
 func newMemberRegisterCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -494,10 +583,7 @@ reached, or the block did not come within --timeout) the card is kept: finish it
 'tx member complete-cards FILE'. Give the card to the member: it is the only way to prove a
 field (verify-field), and it cannot be made again.
 
-A birth_date field (YYYY-MM-DD) must fall in --birth-year. --fields-file holds one
-name=value per line (blank lines and lines starting with # are skipped) or a JSON object of
-strings. Names are 1 to 32 characters of a-z, 0-9 and _, starting with a letter; values are
-trimmed of surrounding spaces and hold 1 to 1024 bytes of UTF-8.`,
+` + cardRulesHelp,
 		Args: cobra.NoArgs,
 		RunE: runRegister,
 	}
@@ -505,18 +591,17 @@ trimmed of surrounding spaces and hold 1 to 1024 bytes of UTF-8.`,
 	f.Uint64("branch", 0, "id of the branch that received the application")
 	f.String("application-date", "", "date of the written application (YYYY-MM-DD)")
 	f.Uint32("birth-year", 0, "the applicant's birth year (kept in the clear for the age rule)")
-	f.StringArray("field", nil, "a personal field as name=value (repeat the flag)")
-	f.String("fields-file", "", "file of personal fields: name=value lines or a JSON object")
-	f.String("member-key", "", "the applicant's own public key (64 hex digits) or a key name, optional")
-	f.String("card-out", "", "path of the new member card (must not exist)")
+	cardFlags(cmd, "applicant")
+	reasonFlag(cmd)
+	docFlag(cmd, false)
 	for _, name := range []string{"branch", "application-date", "birth-year", "card-out"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
 	return cmd
 }
 
-// registerResult is the output of tx member register with -o json: the tx
-// result with the member id and the card's path.
+// registerResult is the output of tx member register and import with -o
+// json: the tx result with the member id and the card's path.
 type registerResult struct {
 	*client.TxResult
 	MemberID uint64 `json:"member_id"`
@@ -538,33 +623,167 @@ func runRegister(cmd *cobra.Command, _ []string) error {
 	if err := checkBirthYear(birthYear); err != nil {
 		return fmt.Errorf("--birth-year: %w", err)
 	}
-	fieldArgs, _ := f.GetStringArray("field")
-	fieldsFile, _ := f.GetString("fields-file")
-	fields, err := collectFields(fieldArgs, fieldsFile)
+	doc, err := flagHash(cmd, "doc-hash", true)
 	if err != nil {
 		return err
 	}
-	var memberKey []byte
-	if s, _ := f.GetString("member-key"); s != "" {
-		if memberKey, err = resolvePubKey(cmd, s); err != nil {
-			return fmt.Errorf("--member-key: %w", err)
-		}
+	in, err := readCardInputs(cmd)
+	if err != nil {
+		return err
 	}
-	cardPath, _ := f.GetString("card-out")
-	if _, err := os.Lstat(cardPath); err == nil {
-		return fmt.Errorf("--card-out %s already exists: a card is never overwritten; choose another file", cardPath)
-	}
-
 	s, err := openTxSession(cmd)
 	if err != nil {
 		return err
 	}
-	c, err := card.New(s.chainID, branch, birthYear, fields, nil)
+	c, err := card.New(s.chainID, branch, birthYear, in.fields, nil)
 	if err != nil {
 		return err
 	}
 	msg := &memberv1.MsgRegisterApplicant{BranchId: branch, ApplicationDate: appDate, BirthYear: birthYear,
-		Commitment: c.Commitment(), MemberPubKey: memberKey}
+		Commitment: c.Commitment(), MemberPubKey: in.memberKey, ReasonCode: flagUint32(cmd, "reason"), DocHash: doc}
+	return sendWithCard(cmd, s, c, in.cardPath, msg)
+}
+
+// importStages are the stages tx member import records.
+var importStages = []memberv1.Stage{memberv1.Stage_STAGE_PROBATIONARY, memberv1.Stage_STAGE_FULL}
+
+// parseImportStage reads full or probationary (any case).
+func parseImportStage(what, s string) (memberv1.Stage, error) {
+	return parseEnum(what, strings.ToLower(strings.TrimSpace(s)), importStages, stageName)
+}
+
+// checkImportDates checks what can be checked of an imported member's dates
+// without the chain: a full date for full members only, after the
+// admission, and a birth year before the admission. The chain checks the
+// rest (min age, probation_days, nothing after today). fullName and
+// admissionName name the dates in errors (flags or roster columns).
+func checkImportDates(stage memberv1.Stage, admission, full, birthYear uint32, admissionName, fullName string) error {
+	switch {
+	case stage == memberv1.Stage_STAGE_FULL && full == 0:
+		return fmt.Errorf("a full member needs %s, the day full membership began", fullName)
+	case stage != memberv1.Stage_STAGE_FULL && full != 0:
+		return fmt.Errorf("%s is for full members only, not %s", fullName, stageName(stage))
+	case full != 0 && full <= admission:
+		return fmt.Errorf("%s %s is not after %s %s", fullName, formatDate(full), admissionName, formatDate(admission))
+	case birthYear > admission/10000:
+		return fmt.Errorf("born %d, after %s %s", birthYear, admissionName, formatDate(admission))
+	}
+	return nil
+}
+
+func newMemberImportCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "import --branch ID --stage full|probationary --admission-date D [--full-date D] --birth-year Y " +
+			"--field NAME=VALUE ... --legacy-doc H --card-out FILE",
+		Short: "Record an existing probationary or full member from legacy records (superior committee officers)",
+		Long: `Record an existing party member from legacy (paper or database) records, as a
+probationary or full member with the dates those records give. It is how a new chain gets
+its first full members, who then introduce, act as contacts and vote. It must be signed by
+an officer (secretary, deputy secretary, organization officer) of the branch's superior
+committee, the nearest committee above it; a branch's own officers are refused
+(member/3).
+
+--admission-date is the political birthday; --full-date, for --stage full only, the day
+full membership began, at least the member params' probation_days after the admission.
+Dates may lie far in the past (there is no backdating bound) but not after the chain's
+date. --legacy-doc is the SHA-256 of the legacy record (required; --doc-hash is accepted
+as the same flag). The record is marked imported and emits member_registered with
+imported=true.
+
+The card is handled as by 'tx member register': written to --card-out before anything is
+sent, rewritten with the member id once the tx is in a block, removed if the chain rejects
+the tx, kept without a member id if there is no answer ('tx member complete-cards FILE').
+
+` + cardRulesHelp,
+		Args: cobra.NoArgs,
+		RunE: runImport,
+	}
+	f := cmd.Flags()
+	f.Uint64("branch", 0, "id of the member's branch")
+	f.String("stage", "", "full or probationary")
+	f.String("admission-date", "", "date of admission, the political birthday (YYYY-MM-DD)")
+	f.String("full-date", "", "date full membership began (YYYY-MM-DD; --stage full only)")
+	f.Uint32("birth-year", 0, "the member's birth year (kept in the clear for the age rule)")
+	cardFlags(cmd, "member")
+	f.String("legacy-doc", "", "hash of the legacy record (64 hex digits), required")
+	f.String("doc-hash", "", "the same as --legacy-doc")
+	reasonFlag(cmd)
+	for _, name := range []string{"branch", "stage", "admission-date", "birth-year", "card-out"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}
+
+// legacyDoc reads --legacy-doc, or --doc-hash in its place.
+func legacyDoc(cmd *cobra.Command) ([]byte, error) {
+	legacy, _ := cmd.Flags().GetString("legacy-doc")
+	doc, _ := cmd.Flags().GetString("doc-hash")
+	switch {
+	case legacy == "" && doc == "":
+		return nil, errors.New("--legacy-doc is required: the hash of the legacy record (64 hex digits)")
+	case legacy != "" && doc != "" && !strings.EqualFold(strings.TrimSpace(legacy), strings.TrimSpace(doc)):
+		return nil, errors.New("--legacy-doc and --doc-hash are the same flag: give one")
+	case legacy == "":
+		return parseHash("--doc-hash", doc)
+	}
+	return parseHash("--legacy-doc", legacy)
+}
+
+func runImport(cmd *cobra.Command, _ []string) error {
+	f := cmd.Flags()
+	branch, _ := f.GetUint64("branch")
+	if branch == 0 {
+		return errors.New("--branch must be a branch id from 1")
+	}
+	st, _ := f.GetString("stage")
+	stage, err := parseImportStage("--stage", st)
+	if err != nil {
+		return err
+	}
+	admission, err := flagDate(cmd, "admission-date")
+	if err != nil {
+		return err
+	}
+	var full uint32
+	if s, _ := f.GetString("full-date"); s != "" {
+		if full, err = parseDate("--full-date", s); err != nil {
+			return err
+		}
+	}
+	birthYear, _ := f.GetUint32("birth-year")
+	if err := checkBirthYear(birthYear); err != nil {
+		return fmt.Errorf("--birth-year: %w", err)
+	}
+	if err := checkImportDates(stage, admission, full, birthYear, "--admission-date", "--full-date"); err != nil {
+		return err
+	}
+	doc, err := legacyDoc(cmd)
+	if err != nil {
+		return err
+	}
+	in, err := readCardInputs(cmd)
+	if err != nil {
+		return err
+	}
+	s, err := openTxSession(cmd)
+	if err != nil {
+		return err
+	}
+	c, err := card.New(s.chainID, branch, birthYear, in.fields, nil)
+	if err != nil {
+		return err
+	}
+	msg := &memberv1.MsgImportMember{BranchId: branch, Stage: stage, AdmissionDate: admission, FullDate: full,
+		BirthYear: birthYear, Commitment: c.Commitment(), MemberPubKey: in.memberKey, DocHash: doc,
+		ReasonCode: flagUint32(cmd, "reason")}
+	return sendWithCard(cmd, s, c, in.cardPath, msg)
+}
+
+// sendWithCard signs msg (a registration or an import that commits to the
+// card c), writes the card, sends the tx and waits for it; then completes
+// the card with the member id, or removes it if the chain rejected the tx,
+// or keeps it without an id if no answer came.
+func sendWithCard(cmd *cobra.Command, s *txSession, c *card.Card, cardPath string, msg any) error {
 	tx, err := s.sign(msg)
 	if err != nil {
 		return err
