@@ -80,6 +80,7 @@ func (a *App) wireLedgers() {
 	a.org.AddOrgQuery("stats", a.member.QueryOrgStats)
 	a.org.AddOrgQuery("dues", a.dues.QueryOrgDues)
 	a.org.AddOrgQuery("arrears", a.dues.QueryOrgArrears)
+	a.org.AddOrgQuery("spends", a.dues.QueryOrgSpends)
 
 	a.routes.Add(a.org.Routes()...)
 	a.routes.Add(a.member.Routes()...)

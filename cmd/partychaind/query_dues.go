@@ -199,6 +199,7 @@ func printDisclosure(w io.Writer, org uint64, d *duesv1.Disclosure) {
 	fmt.Fprintf(w, "  received from below\t%s\n", formatFen(a.Received))
 	fmt.Fprintf(w, "  remitted upward\t%s\n", formatFen(a.Remitted))
 	fmt.Fprintf(w, "  spent\t%s\n", formatFen(a.Spent))
+	fmt.Fprintf(w, "  owed upward (not spendable)\t%s\n", formatFen(d.OwedUpwardFen))
 	fmt.Fprintf(w, "  balance\t%s\n", formatFen(a.Balance))
 	fmt.Fprintf(w, "  subtree balance\t%s\n", formatFen(a.SubtreeBalance))
 }

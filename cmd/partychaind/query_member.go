@@ -79,7 +79,7 @@ func newQueryMemberCmd() *cobra.Command {
 				printHistory(w, &p)
 			})
 		})
-	pageFlags(history, false)
+	pageFlags(history, true)
 	standing := idQuery("standing MEMBER_ID", "Show a member's political birthday and party standing as of the last block", "member id",
 		func(cmd *cobra.Command, id uint64) error {
 			var s memberv1.Standing

@@ -93,9 +93,6 @@ func (k *Keeper) ClearArrears(ctx *contracts.Context, msg *duesv1.MsgClearArrear
 	if err != nil {
 		return err
 	}
-	if err := k.requireRole(ctx, m.BranchId, "an officer", officers...); err != nil {
-		return err
-	}
 	s, found, err := k.standing(ctx.Store, m.Id)
 	if err != nil {
 		return err
@@ -103,11 +100,21 @@ func (k *Keeper) ClearArrears(ctx *contracts.Context, msg *duesv1.MsgClearArrear
 	if !found || !s.Flagged {
 		return ErrNotFlagged.Wrapf("member %d", m.Id)
 	}
+	// The branch that lists the flag, or the member's branch now (after a
+	// transfer they differ), decides.
+	if err := k.requireRole(ctx, m.BranchId, "an officer", officers...); err != nil {
+		if s.FlagBranchId == m.BranchId || k.requireRole(ctx, s.FlagBranchId, "an officer", officers...) != nil {
+			return ErrUnauthorized.Wrapf("%X is not an officer of branch %d (the member's) or %d (listing the flag)", ctx.Signer, m.BranchId, s.FlagBranchId)
+		}
+	}
 	p, err := k.Params(ctx.Store)
 	if err != nil {
 		return err
 	}
 	k.unflag(ctx, s, m.BranchId)
+	ctx.Emit("dues_arrears_decided",
+		contracts.Indexed("member_id", idString(m.Id)),
+		contracts.Attr("reason_code", fmt.Sprint(msg.ReasonCode)))
 	ctx.Store.Delete(arrearsDueKey(flagMonth(s, p), m.Id))
 	s.CoveredThrough = max(s.CoveredThrough, addMonths(ctx.Today/100, -1))
 	ctx.Store.Set(arrearsDueKey(flagMonth(s, p), m.Id), nil)

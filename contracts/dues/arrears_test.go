@@ -8,6 +8,7 @@ import (
 
 	"github.com/partychain/partychain/contracts"
 	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
 // The month boundary is block time: the clock counts months from the
@@ -195,10 +196,10 @@ func TestArrearsBoundedPerBlock(t *testing.T) {
 }
 
 // A flagged member pays a month from before the clock started (assessed,
-// never paid). The payment clears the flag but leaves the clock where it
-// was, and the arrears index has no entry for the member any more: the
-// month boundary never looks at them again, however long they then pay
-// nothing.
+// never paid). The payment clears the flag and leaves the clock where it
+// was; the flag had used up the member's arrears index entry, so the
+// payment must re-arm it, or the month boundary would never look at them
+// again, however long they then pay nothing.
 func TestArrearsBackPaymentKeepsWatching(t *testing.T) {
 	c := newChain(t)
 	c.advanceTo(20260315)
@@ -260,4 +261,24 @@ func TestArrearsPartPaymentFlagsAgain(t *testing.T) {
 	c.wantFlagged(t, c.aFull, false)
 	c.through(20261001)
 	c.wantFlagged(t, c.aFull, true)
+}
+
+// TestArrearsFlagClearedAfterTransfer: a flag stays listed at the branch
+// that raised it; after the member moves, that branch or the member's new
+// branch may decide on it, no other.
+func TestArrearsFlagClearedAfterTransfer(t *testing.T) {
+	c := newChain(t)
+	c.must("a-clerk", assess(c.aFull, 2026, flat, 0, 20))
+	c.through(20260701)
+	c.wantFlagged(t, c.aFull, true)
+	c.must("a-secretary", &memberv1.MsgTransferOut{MemberId: c.aFull, ToBranchId: branchB})
+	c.must("b-secretary", &memberv1.MsgAcceptTransfer{MemberId: c.aFull})
+	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202607, LastCoveredMonth: 202512})
+	c.rejected(t, "c-secretary", &duesv1.MsgClearArrears{MemberId: c.aFull}, ErrUnauthorized, code{"dues", 6})
+	ctx := c.must("a-secretary", &duesv1.MsgClearArrears{MemberId: c.aFull, ReasonCode: 7})
+	if got := eventAttr(t, ctx, "dues_arrears_decided", "reason_code"); got != "7" {
+		t.Errorf("decision reason %q, want 7", got)
+	}
+	c.wantFlags(t, branchA)
+	c.wantFlagged(t, c.aFull, false)
 }

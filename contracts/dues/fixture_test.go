@@ -161,6 +161,7 @@ func newChainWith(t testing.TB, p duesv1.Params) *chain {
 	c.org.AddDissolveGuard(c.mem)
 	c.org.AddOrgQuery("dues", c.k.QueryOrgDues)
 	c.org.AddOrgQuery("arrears", c.k.QueryOrgArrears)
+	c.org.AddOrgQuery("spends", c.k.QueryOrgSpends)
 	c.routes.Add(c.org.Routes()...)
 	c.routes.Add(c.mem.Routes()...)
 	c.routes.Add(c.ident.Routes()...)
@@ -413,4 +414,18 @@ func (c *chain) assessAll(year uint32) {
 func (c *chain) proposeSpend(signer string, orgID uint64, fen int64) uint64 {
 	c.t.Helper()
 	return eventID(c.t, c.must(signer, propose(orgID, fen)), "dues_spend_proposed", "spend_id")
+}
+
+// eventAttr returns the value of attr in the first event of typ.
+func eventAttr(t testing.TB, ctx *contracts.Context, typ, attr string) string {
+	t.Helper()
+	for _, e := range ctx.Events() {
+		for _, a := range e.Attributes {
+			if e.Type == typ && a.Key == attr {
+				return a.Value
+			}
+		}
+	}
+	t.Fatalf("no %s event with %s in %v", typ, attr, ctx.Events())
+	return ""
 }

@@ -1,6 +1,7 @@
 package dues
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 
@@ -114,6 +115,27 @@ func (k *Keeper) QueryOrgDues(r state.Reader, o *orgv1.Organization, q url.Value
 		return nil, err
 	}
 	return &duesv1.Disclosure{Month: t, Account: a, OwedUpwardFen: OwedUpward(o, a, p)}, nil
+}
+
+// QueryOrgSpends answers /org/{id}/spends?page=: the organization's spends,
+// oldest first, whatever their status.
+func (k *Keeper) QueryOrgSpends(r state.Reader, o *orgv1.Organization, q url.Values) (proto.Message, error) {
+	pg, err := contracts.ParsePage(q)
+	if err != nil {
+		return nil, err
+	}
+	out := &duesv1.SpendPage{Page: pg.Page, Limit: pg.Limit}
+	out.Next, err = contracts.ScanPage(r, orgSpendPrefix(o.Id), pg, func(key, _ []byte) error {
+		var s duesv1.Spend
+		found, err := contracts.Load(r, spendKey(beUint64(key[len(key)-8:])), &s)
+		if err == nil && !found {
+			err = fmt.Errorf("state corruption: spend index %x has no spend", key)
+		}
+		out.Spends = append(out.Spends, s)
+		return err
+	})
+	out.HasMore = out.Next != ""
+	return orNil(out, err)
 }
 
 // QueryOrgArrears answers /org/{id}/arrears?page=: the flags of a branch.

@@ -119,3 +119,22 @@ func TestQueries(t *testing.T) {
 		})
 	}
 }
+
+// TestOrgSpends lists an organization's spends, oldest first, any status.
+func TestOrgSpends(t *testing.T) {
+	c := funded(t, 2_000_000)
+	done := c.proposeSpend("a-secretary", branchA, 1_000)
+	c.must("a-deputy", &duesv1.MsgApproveSpend{SpendId: done})
+	pending := c.proposeSpend("a-secretary", branchA, 2_000)
+	p := mustQuery[*duesv1.SpendPage](c, fmt.Sprintf("/org/%d/spends?limit=1", branchA))
+	if len(p.Spends) != 1 || p.Spends[0].Id != done || p.Spends[0].Status != duesv1.SpendStatus_SPEND_STATUS_DONE || !p.HasMore {
+		t.Fatalf("first page %+v", p)
+	}
+	p = mustQuery[*duesv1.SpendPage](c, fmt.Sprintf("/org/%d/spends?limit=1&after=%s", branchA, p.Next))
+	if len(p.Spends) != 1 || p.Spends[0].Id != pending || p.Spends[0].Status != duesv1.SpendStatus_SPEND_STATUS_PENDING || p.HasMore {
+		t.Fatalf("second page %+v", p)
+	}
+	if p := mustQuery[*duesv1.SpendPage](c, fmt.Sprintf("/org/%d/spends", branchB)); len(p.Spends) != 0 {
+		t.Fatalf("branch B lists %d spends", len(p.Spends))
+	}
+}

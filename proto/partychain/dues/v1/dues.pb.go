@@ -862,9 +862,11 @@ func (m *ArrearsFlag) GetLastCoveredMonth() uint32 {
 	return 0
 }
 
-// DuesStanding is what the arrears clock counts from: the months after
-// covered_through (the last month paid, or excused by a branch decision, or
-// the month before the first one assessed) are unpaid.
+// DuesStanding is what the arrears clock counts from: covered_through is
+// the latest month any payment reached (or excused by a branch decision, or
+// the month before the first one assessed); the months after it are unpaid.
+// Gaps before it are not counted: "paid nothing for six months" is measured
+// from the latest month paid.
 type DuesStanding struct {
 	MemberId       uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
 	FirstDueMonth  uint32 `protobuf:"varint,2,opt,name=first_due_month,json=firstDueMonth,proto3" json:"first_due_month,omitempty"`
