@@ -75,12 +75,16 @@ func (a *App) wireLedgers() {
 	a.dues = dues.NewKeeper(a.org, a.member, a.identity)
 	a.identity.SetMembers(a.member)
 	a.activity.SetMembers(a.member)
+	a.activity.SetIdentities(a.identity)
 	a.org.AddDissolveGuard(a.member)
 	a.org.AddOrgQuery("members", a.member.QueryOrgMembers)
 	a.org.AddOrgQuery("stats", a.member.QueryOrgStats)
 	a.org.AddOrgQuery("dues", a.dues.QueryOrgDues)
 	a.org.AddOrgQuery("arrears", a.dues.QueryOrgArrears)
 	a.org.AddOrgQuery("spends", a.dues.QueryOrgSpends)
+	a.org.AddOrgQuery("compliance", a.activity.QueryOrgCompliance)
+	a.org.AddOrgQuery("flags", a.activity.QueryOrgFlags)
+	a.org.AddOrgQuery("ranking", a.activity.QueryOrgRanking)
 
 	a.routes.Add(a.org.Routes()...)
 	a.routes.Add(a.member.Routes()...)
@@ -96,7 +100,7 @@ func (a *App) wireLedgers() {
 		"dues":     a.dues.QueryDues,
 		"chain":    queryChain,
 	}
-	a.endBlockers = []func(*contracts.Context) error{a.member.EndBlock, a.dues.EndBlock}
+	a.endBlockers = []func(*contracts.Context) error{a.member.EndBlock, a.dues.EndBlock, a.activity.EndBlock}
 }
 
 // Info reports exactly the last Commit.

@@ -43,7 +43,7 @@ func scriptedBlocks(t testing.TB) [][][]byte {
 
 // goldenAppHash is the app hash after scriptedBlocks. It changes only when
 // the state machine changes on purpose (bump AppVersion then).
-const goldenAppHash = "9d2fc9f552c7b1008cfb4c299d4405157174f5bfa7eed97e6493218df31f5e5e"
+const goldenAppHash = "b21f6336f2573a55df47c0a4b578448bc76219f6702d1cfa7e7e811a69f55cd4"
 
 func TestDeterminismAndGoldenAppHash(t *testing.T) {
 	blocks := scriptedBlocks(t)

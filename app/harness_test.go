@@ -37,13 +37,19 @@ type testApp struct {
 
 func newTestApp(t testing.TB) *testApp {
 	t.Helper()
+	return newTestAppWith(t, DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes()))
+}
+
+// newTestAppWith is newTestApp over a given genesis.
+func newTestAppWith(t testing.TB, g *Genesis) *testApp {
+	t.Helper()
 	store, err := state.OpenInMemory()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
 	ta := &testApp{App: New(store, testChainID, nil), t: t}
-	ta.initChain(DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes()))
+	ta.initChain(g)
 	return ta
 }
 

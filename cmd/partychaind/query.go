@@ -36,9 +36,11 @@ func newQueryCmd() *cobra.Command {
 	orgCmd := newQueryOrgCmd()
 	orgCmd.AddCommand(newQueryOrgMembersCmd(), newQueryOrgStatsCmd())
 	orgCmd.AddCommand(newQueryOrgDuesCmd(), newQueryOrgArrearsCmd())
+	orgCmd.AddCommand(newQueryOrgComplianceCmd(), newQueryOrgFlagsCmd(), newQueryOrgRankingCmd())
 	cmd.AddCommand(orgCmd, newQueryAccountCmd(), raw)
 	cmd.AddCommand(newQueryMemberCmd(), newQueryMeetingCmd(), newQueryIdentityCmd())
 	cmd.AddCommand(newQueryDuesCmd())
+	cmd.AddCommand(newQueryActivityCmd())
 	return cmd
 }
 

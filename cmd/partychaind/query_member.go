@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/partychain/partychain/contracts/activity"
 	"github.com/partychain/partychain/contracts/member"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
@@ -281,58 +280,26 @@ func newQueryOrgStatsCmd() *cobra.Command {
 		})
 }
 
+// newQueryMeetingCmd is the older name of query activity's meeting and
+// params commands; both print the same as query activity.
 func newQueryMeetingCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "meeting", Short: "Meeting records"}
-	show := idQuery("show MEETING_ID", "Show a meeting with its resolutions and attendance", "meeting id",
+	cmd := &cobra.Command{Use: "meeting", Short: "Meeting records (also: query activity)"}
+	show := idQuery("show MEETING_ID", "Show a meeting with its resolutions, attendance and correction", "meeting id",
 		func(cmd *cobra.Command, id uint64) error {
 			var info activityv1.MeetingInfo
-			return runQuery(cmd, fmt.Sprintf("/meeting/%d", id), &info, func(w io.Writer) { printMeeting(w, &info) })
+			return runQuery(cmd, fmt.Sprintf("/meeting/%d", id), &info, func(w io.Writer) { printActivityMeeting(w, &info) })
 		})
 	params := &cobra.Command{
 		Use:   "params",
-		Short: "Show the meeting records' policy parameters",
+		Short: "Show the activity ledger's policy parameters",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var p activityv1.Params
-			return runQuery(cmd, "/meeting/params", &p, func(w io.Writer) {
-				fmt.Fprintf(w, "max_attendees\t%d\nmax_resolutions\t%d\nmax_topic_bytes\t%d\nmax_backdate_days\t%d\n",
-					p.MaxAttendees, p.MaxResolutions, p.MaxTopicBytes, p.MaxBackdateDays)
-			})
+			return runQuery(cmd, "/meeting/params", &p, func(w io.Writer) { printActivityParams(w, &p) })
 		},
 	}
 	cmd.AddCommand(show, params)
 	return cmd
-}
-
-func printMeeting(w io.Writer, info *activityv1.MeetingInfo) {
-	m := info.Meeting
-	if m == nil {
-		fmt.Fprintln(w, "no meeting in the answer")
-		return
-	}
-	fmt.Fprintf(w, "meeting %d\t\n", m.Id)
-	fmt.Fprintf(w, "organization\t%d\n", m.OrgId)
-	fmt.Fprintf(w, "kind\t%s\n", activity.KindName(m.Kind))
-	fmt.Fprintf(w, "date\t%s\n", formatDate(m.Date))
-	fmt.Fprintf(w, "topic\t%q\n", m.Topic)
-	fmt.Fprintf(w, "minutes hash\t%s\n", hexOrDash(m.MinutesHash))
-	fmt.Fprintf(w, "present, absent\t%d, %d\n", m.Present, m.Absent)
-	fmt.Fprintf(w, "recorded by\t%X at height %d\n", m.RecordedBy, m.RecordedHeight)
-	if len(m.Resolutions) > 0 {
-		fmt.Fprintln(w, "\nRESOLUTION\tKIND\tSUBJECT\tQUORUM\tENTITLED\tYES\tNO\tABSTAIN\tPASSED")
-		for i, r := range m.Resolutions {
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%v\n", i, activity.ResolutionKindName(r.Kind),
-				idOrDash(r.SubjectMemberId), activity.QuorumName(r.Quorum), r.Entitled, r.Yes, r.No, r.Abstain, r.Passed)
-		}
-	}
-	fmt.Fprintln(w, "\nMEMBER\tATTENDANCE")
-	for _, a := range info.Attendance {
-		if a.Present {
-			fmt.Fprintf(w, "%d\tpresent\n", a.MemberId)
-		} else {
-			fmt.Fprintf(w, "%d\tabsent, reason %d\n", a.MemberId, a.AbsenceReason)
-		}
-	}
 }
 
 func newQueryIdentityCmd() *cobra.Command {

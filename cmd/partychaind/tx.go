@@ -56,7 +56,7 @@ non-zero if the chain rejects it.`,
 	f.String("memo", "", "note stored with the tx (never personal data)")
 	f.Duration("timeout", 30*time.Second, "how long to wait for the block")
 	cmd.AddCommand(newTxOrgCmd())
-	cmd.AddCommand(newTxMemberCmd(), newTxMeetingCmd(), newTxIdentityCmd())
+	cmd.AddCommand(newTxMemberCmd(), newTxActivityCmd(), newTxIdentityCmd())
 	cmd.AddCommand(newTxDuesCmd())
 	return cmd
 }

@@ -17,11 +17,18 @@ import (
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 )
 
-func newTxMeetingCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "meeting", Short: "Meeting records: attendance and resolutions with their votes"}
+// newTxActivityCmd is tx activity: the activity ledger's transactions.
+// "tx meeting" is another name for it (the group's name before the ledger
+// grew confirmations and corrections).
+func newTxActivityCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "activity",
+		Aliases: []string{"meeting"},
+		Short:   "Activity ledger: meeting records, their corrections, members confirming their attendance",
+	}
 	record := &cobra.Command{
-		Use: "record --org ID --kind KIND --date D --topic T --minutes-hash H --present IDS [--absent ID:REASON,...] [--resolution SPEC ...]\n" +
-			"  record --file meeting.json",
+		Use: "record --org ID --kind KIND --date D --topic T --minutes-hash H --present IDS [--absent ID:REASON,...] [--resolution SPEC ...] [--corrects MEETING_ID]\n" +
+			"  record --file meeting.json [--corrects MEETING_ID]",
 		Short: "Record a meeting of an organization (its secretary, deputy secretary or organization officer)",
 		Long: `Record a meeting: organization, kind, date, topic, the hash of the minutes (kept off
 chain), attendance and resolutions with their votes. Prints the meeting id.
@@ -39,9 +46,15 @@ numbered from 0 in the order given: that index is what propose-admission and pro
 name (propose-full --outcome on-time, extend or cancel needs a full-membership,
 extend-probation or cancel-probation resolution).
 
+--corrects MEETING_ID makes this record the correction of an earlier record of the same
+organization: the whole record is given again, as it should have been. Nothing is
+overwritten: the earlier record stays, marked "corrected by" the new one, and its
+duties, attendance and points are taken back and replaced by the new record's. A record
+can be corrected once; to correct again, correct the correction.
+
 --file reads the whole record instead, as the proto3 JSON of MsgRecordMeeting (bytes in
 base64, enums by name such as MEETING_KIND_BRANCH_GENERAL); no other record flag may be
-given with it.`,
+given with it, except --corrects.`,
 		Args: cobra.NoArgs,
 		RunE: runRecordMeeting,
 	}
@@ -54,12 +67,42 @@ given with it.`,
 	f.String("present", "", "member ids of those present, comma separated")
 	f.StringSlice("absent", nil, "ID:REASON of each absent member, comma separated or repeated")
 	f.StringArray("resolution", nil, "KIND:SUBJECT:QUORUM:ENTITLED:YES:NO:ABSTAIN (repeat the flag)")
+	f.String("corrects", "", "id of the earlier record of the same organization this one corrects")
 	f.String("file", "", "read the record from this proto3 JSON file instead")
-	cmd.AddCommand(record)
+
+	confirm := &cobra.Command{
+		Use:   "confirm MEETING_ID --from MEMBER_KEY",
+		Short: "Confirm your own attendance at a meeting, signed with your own key",
+		Long: `A member confirms, with their own key (the key registered as theirs, see
+tx member register/import --member-key and tx identity rotate-key), that they were present
+at a meeting. Only the member recorded present may confirm, once; a key that is no member's
+own, or the key of a member not recorded present, is refused (activity/16), a second
+confirmation too (activity/17). A record that was corrected cannot be confirmed: confirm
+the correction (activity/15).`,
+		Args: cobra.ExactArgs(1),
+		RunE: runConfirmAttendance,
+	}
+	cmd.AddCommand(record, confirm)
 	return cmd
 }
 
-// meetingFlags are the record's flags that --file replaces.
+// activitySend signs msg from --from, broadcasts it and waits for its
+// block. Tests replace it to see the message without a node.
+var activitySend = func(cmd *cobra.Command, msg any) (*client.TxResult, error) {
+	s, err := openTxSession(cmd)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.sign(msg)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
+	defer cancel()
+	return s.c.BroadcastAndWait(ctx, tx)
+}
+
+// recordMeetingFlags are the record's flags that --file replaces.
 var recordMeetingFlags = []string{"org", "kind", "date", "topic", "minutes-hash", "present", "absent", "resolution"}
 
 func runRecordMeeting(cmd *cobra.Command, _ []string) error {
@@ -67,21 +110,11 @@ func runRecordMeeting(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := openTxSession(cmd)
+	res, err := activitySend(cmd, msg)
 	if err != nil {
 		return err
 	}
-	tx, err := s.sign(msg)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-	defer cancel()
-	res, err := s.c.BroadcastAndWait(ctx, tx)
-	if err != nil {
-		return err
-	}
-	out := meetingResult{TxResult: res}
+	out := meetingResult{TxResult: res, Corrects: msg.Corrects}
 	if res.OK() {
 		if ids := res.EventValues("meeting_recorded", "meeting_id"); len(ids) == 1 {
 			out.MeetingID, _ = strconv.ParseUint(ids[0], 10, 64)
@@ -93,7 +126,11 @@ func runRecordMeeting(cmd *cobra.Command, _ []string) error {
 		}
 	} else {
 		if out.MeetingID != 0 {
-			fmt.Fprintf(cmd.OutOrStdout(), "meeting id: %d\n", out.MeetingID)
+			line := fmt.Sprintf("meeting id: %d", out.MeetingID)
+			if out.Corrects != 0 {
+				line += fmt.Sprintf(" (corrects meeting %d)", out.Corrects)
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), line)
 		}
 		if err := printTxResult(cmd, res); err != nil {
 			return err
@@ -108,14 +145,80 @@ func runRecordMeeting(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
-// meetingResult is the output of tx meeting record with -o json.
+// meetingResult is the output of tx activity record with -o json.
 type meetingResult struct {
 	*client.TxResult
 	MeetingID uint64 `json:"meeting_id"`
+	Corrects  uint64 `json:"corrects,omitempty"`
 }
 
-// meetingFromFlags builds the record from --file or from the flags.
+func runConfirmAttendance(cmd *cobra.Command, args []string) error {
+	id, err := parseMemberID("meeting id", args[0])
+	if err != nil {
+		return err
+	}
+	res, err := activitySend(cmd, &activityv1.MsgConfirmAttendance{MeetingId: id})
+	if err != nil {
+		return err
+	}
+	out := confirmResult{TxResult: res, MeetingID: id}
+	if res.OK() {
+		if ids := res.EventValues("attendance_confirmed", "member_id"); len(ids) == 1 {
+			out.MemberID, _ = strconv.ParseUint(ids[0], 10, 64)
+		}
+	}
+	if isJSON(cmd) {
+		if err := printJSON(cmd, out); err != nil {
+			return err
+		}
+	} else {
+		if out.MemberID != 0 {
+			fmt.Fprintf(cmd.OutOrStdout(), "member %d confirmed their attendance at meeting %d\n", out.MemberID, id)
+		}
+		if err := printTxResult(cmd, res); err != nil {
+			return err
+		}
+	}
+	if !res.OK() {
+		return &rejectedError{res}
+	}
+	if out.MemberID == 0 {
+		return fmt.Errorf("tx %s is in block %d but reports no attendance_confirmed event", res.Hash, res.Height)
+	}
+	return nil
+}
+
+// confirmResult is the output of tx activity confirm with -o json.
+type confirmResult struct {
+	*client.TxResult
+	MeetingID uint64 `json:"meeting_id"`
+	MemberID  uint64 `json:"member_id,omitempty"`
+}
+
+// meetingFromFlags builds the record from --file or from the flags, and
+// --corrects.
 func meetingFromFlags(cmd *cobra.Command) (*activityv1.MsgRecordMeeting, error) {
+	msg, err := recordFromFlags(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if !cmd.Flags().Changed("corrects") {
+		return msg, nil
+	}
+	s, _ := cmd.Flags().GetString("corrects")
+	id, err := parseMemberID("--corrects: meeting id", s)
+	if err != nil {
+		return nil, err
+	}
+	if msg.Corrects != 0 && msg.Corrects != id {
+		return nil, fmt.Errorf("--corrects %d, but the record in --file corrects meeting %d", id, msg.Corrects)
+	}
+	msg.Corrects = id
+	return msg, nil
+}
+
+// recordFromFlags builds the record from --file or from the flags.
+func recordFromFlags(cmd *cobra.Command) (*activityv1.MsgRecordMeeting, error) {
 	f := cmd.Flags()
 	if file, _ := f.GetString("file"); file != "" {
 		for _, name := range recordMeetingFlags {

@@ -20,4 +20,7 @@ var (
 	ErrTooManyAttendees     = contracts.Register(Codespace, 12, "too many attendance lines")
 	ErrTooManyResolutions   = contracts.Register(Codespace, 13, "too many resolutions")
 	ErrInvalidGenesis       = contracts.Register(Codespace, 14, "invalid activity genesis")
+	ErrInvalidCorrection    = contracts.Register(Codespace, 15, "invalid correction")
+	ErrNotYourAttendance    = contracts.Register(Codespace, 16, "a confirmation must be the present member's own")
+	ErrAlreadyConfirmed     = contracts.Register(Codespace, 17, "attendance already confirmed")
 )

@@ -17,6 +17,7 @@ type OrgKeeper interface {
 	// Ancestry returns o followed by its ancestors up to the root.
 	Ancestry(r state.Reader, o *orgv1.Organization) ([]*orgv1.Organization, error)
 	HasRoleAt(r state.Reader, addr []byte, orgID uint64, role orgv1.Role) (bool, error)
+	OrgLister
 }
 
 // Members is what the activity ledger needs of the member ledger.
@@ -26,4 +27,17 @@ type Members interface {
 	// Stats counts an organization's members by stage; for a branch, its
 	// own members (in transfer and exited members counted nowhere).
 	Stats(r state.Reader, orgID uint64) (*memberv1.OrgStats, error)
+}
+
+// OrgLister walks organizations in id order, for the period sweeps.
+type OrgLister interface {
+	// OrgsAfter returns up to limit organizations with ids above after,
+	// active or dissolved, in id order.
+	OrgsAfter(r state.Reader, after uint64, limit int) ([]*orgv1.Organization, error)
+}
+
+// Identities is what the ledger needs of the identity ledger: whose own key
+// signed a confirmation.
+type Identities interface {
+	MemberByAddress(r state.Reader, addr []byte) (memberID uint64, found bool, err error)
 }

@@ -41,6 +41,11 @@ const (
 	extendProb = activityv1.ResolutionKind_RESOLUTION_KIND_EXTEND_PROBATION
 	cancelProb = activityv1.ResolutionKind_RESOLUTION_KIND_CANCEL_PROBATION
 
+	committeeKind = orgv1.OrgKind_ORG_KIND_COMMITTEE
+	gbKind        = orgv1.OrgKind_ORG_KIND_GENERAL_BRANCH
+	branchKind    = orgv1.OrgKind_ORG_KIND_BRANCH
+	groupKind     = orgv1.OrgKind_ORG_KIND_GROUP
+
 	ofEntitled = activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_ENTITLED
 	ofCast     = activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_CAST
 	twoThirds  = activityv1.QuorumRule_QUORUM_RULE_TWO_THIRDS_OF_ENTITLED
@@ -224,6 +229,27 @@ func (f *fakeMembers) Stats(_ state.Reader, orgID uint64) (*memberv1.OrgStats, e
 	return &memberv1.OrgStats{OrgId: orgID}, nil
 }
 
+// fakeIdentities is the identity ledger as the activity ledger sees it: a
+// member's own key is named "own-<member id>" (ownKey). Only the members
+// listed hold one.
+type fakeIdentities struct{ byAddr map[string]uint64 }
+
+func fakeIdentitiesFixture() *fakeIdentities {
+	f := &fakeIdentities{byAddr: map[string]uint64{}}
+	for _, id := range []uint64{full1, full2, suspended, probation, target, applicant, restored, flowingOut, guest, second1, west1} {
+		f.byAddr[string(addrOf(ownKey(id)))] = id
+	}
+	return f
+}
+
+func (f *fakeIdentities) MemberByAddress(_ state.Reader, addr []byte) (uint64, bool, error) {
+	id, ok := f.byAddr[string(addr)]
+	return id, ok, nil
+}
+
+// ownKey names a member's own key.
+func ownKey(member uint64) string { return fmt.Sprintf("own-%d", member) }
+
 // key is a deterministic ed25519 key named by its holder.
 func key(name string) ed25519.PrivKey { return ed25519.GenPrivKeyFromSecret([]byte(name)) }
 func pubOf(name string) []byte        { return key(name).PubKey().Bytes() }
@@ -235,12 +261,13 @@ var blockTime = time.Date(2026, 1, 15, 2, 0, 0, 0, time.UTC)
 // fake member ledger, over an in-memory goleveldb store. Genesis is height
 // 0; height is the block the next actions run in.
 type ledger struct {
-	t       *testing.T
-	store   *state.Store
-	org     *org.Keeper
-	members *fakeMembers
-	keeper  *activity.Keeper
-	height  int64
+	t          *testing.T
+	store      *state.Store
+	org        *org.Keeper
+	members    *fakeMembers
+	identities *fakeIdentities
+	keeper     *activity.Keeper
+	height     int64
 }
 
 func newLedger(t *testing.T) *ledger {
@@ -250,24 +277,36 @@ func newLedger(t *testing.T) *ledger {
 
 func newLedgerWith(t *testing.T, p activityv1.Params) *ledger {
 	t.Helper()
+	l := newLedgerTree(t, p, orgGenesis())
+	if err := l.org.DissolveOrg(l.context(l.store.Working(), "root-secretary"), &orgv1.MsgDissolveOrg{OrgId: oldID}); err != nil {
+		t.Fatalf("dissolve: %v", err)
+	}
+	l.commit()
+	return l
+}
+
+// newLedgerTree is a ledger over another organization tree, committed at
+// height 0 (genesis).
+func newLedgerTree(t *testing.T, p activityv1.Params, g *orgv1.GenesisState) *ledger {
+	t.Helper()
 	store, err := state.OpenInMemory()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	l := &ledger{t: t, store: store, org: org.NewKeeper(), members: fakeMembersFixture()}
+	l := &ledger{t: t, store: store, org: org.NewKeeper(), members: fakeMembersFixture(), identities: fakeIdentitiesFixture()}
 	l.keeper = activity.NewKeeper(l.org)
 	l.keeper.SetMembers(l.members)
+	l.keeper.SetIdentities(l.identities)
+	l.org.AddOrgQuery("compliance", l.keeper.QueryOrgCompliance)
+	l.org.AddOrgQuery("flags", l.keeper.QueryOrgFlags)
+	l.org.AddOrgQuery("ranking", l.keeper.QueryOrgRanking)
 	ctx := &contracts.Context{Store: store.Working(), Time: blockTime}
-	if err := l.org.InitGenesis(ctx, orgGenesis()); err != nil {
+	if err := l.org.InitGenesis(ctx, g); err != nil {
 		t.Fatalf("org InitGenesis: %v", err)
 	}
 	if err := l.keeper.InitGenesis(ctx, &activityv1.GenesisState{Params: p}); err != nil {
 		t.Fatalf("activity InitGenesis: %v", err)
-	}
-	l.commit()
-	if err := l.org.DissolveOrg(l.context(store.Working(), "root-secretary"), &orgv1.MsgDissolveOrg{OrgId: oldID}); err != nil {
-		t.Fatalf("dissolve: %v", err)
 	}
 	l.commit()
 	return l
@@ -386,10 +425,14 @@ func (l *ledger) query(r state.Reader, path string) (proto.Message, error) {
 		l.t.Fatal(err)
 	}
 	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if segs[0] != "meeting" {
-		l.t.Fatalf("no ledger answers %s", path)
+	switch segs[0] {
+	case "meeting":
+		return l.keeper.QueryMeeting(r, segs[1:], u.Query())
+	case "org":
+		return l.org.QueryOrg(r, segs[1:], u.Query())
 	}
-	return l.keeper.QueryMeeting(r, segs[1:], u.Query())
+	l.t.Fatalf("no ledger answers %s", path)
+	return nil, nil
 }
 
 func (l *ledger) meetingInfo(r state.Reader, id uint64) *activityv1.MeetingInfo {

@@ -13,8 +13,9 @@ import (
 // Keeper is the activity ledger. It holds no state of its own: all of it is
 // in the store it is handed.
 type Keeper struct {
-	org     OrgKeeper
-	members Members
+	org        OrgKeeper
+	members    Members
+	identities Identities
 }
 
 // NewKeeper returns the activity ledger over the organization ledger. The
@@ -24,6 +25,22 @@ func NewKeeper(org OrgKeeper) *Keeper { return &Keeper{org: org} }
 
 // SetMembers wires the member ledger.
 func (k *Keeper) SetMembers(m Members) { k.members = m }
+
+// SetIdentities wires the identity ledger (members confirming attendance
+// with their own keys).
+func (k *Keeper) SetIdentities(i Identities) { k.identities = i }
+
+// CorrectedBy returns the record that corrected meeting id, or 0.
+func (k *Keeper) CorrectedBy(r state.Reader, id uint64) (uint64, error) {
+	bz, err := r.Get(correctionKey(id))
+	if err != nil || bz == nil {
+		return 0, err
+	}
+	if len(bz) != 8 {
+		return 0, fmt.Errorf("correction of meeting %d is corrupt: %x", id, bz)
+	}
+	return binary.BigEndian.Uint64(bz), nil
+}
 
 // Meeting returns the recorded meeting with id, or ErrMeetingNotFound.
 func (k *Keeper) Meeting(r state.Reader, id uint64) (*activityv1.Meeting, error) {

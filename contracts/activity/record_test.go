@@ -132,7 +132,7 @@ func TestRecordMeeting(t *testing.T) {
 // TestRecordMeetingParams holds records to the policy parameters, not only
 // the hard limits.
 func TestRecordMeetingParams(t *testing.T) {
-	l := newLedgerWith(t, activityv1.Params{MaxAttendees: 3, MaxResolutions: 1, MaxTopicBytes: 10, MaxBackdateDays: 5})
+	l := newLedgerWith(t, activityv1.Params{MaxAttendees: 3, MaxResolutions: 1, MaxTopicBytes: 10, MaxBackdateDays: 5, MaxEvaluationsPerBlock: 1})
 	res := resolution(other, 0, ofCast, 5, 3, 0, 0)
 	cases := []struct {
 		name     string

@@ -44,6 +44,7 @@ func TestRecordedMeeting(t *testing.T) {
 	want := activityv1.Meeting{
 		Id: 1, OrgId: branchID, Kind: branchGeneral, Date: 20260110, Topic: "学习贯彻 quarterly meeting",
 		MinutesHash: minutes, Present: 5, Absent: 1, RecordedBy: addrOf("branch-officer"), RecordedHeight: first.Height,
+		PointsEach: 3, // a general meeting's, from Params.points
 		Resolutions: []activityv1.Resolution{
 			{Kind: admission, SubjectMemberId: target, Quorum: ofEntitled, Entitled: 4, Yes: 3, Passed: true},
 			{Kind: other, Quorum: ofCast, Entitled: 5, Yes: 1, No: 2, Abstain: 1},
@@ -157,7 +158,7 @@ func TestQueryMeeting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := msg.(*activityv1.Params); *p != activity.DefaultParams() {
+	if p, want := msg.(*activityv1.Params), activity.DefaultParams(); !proto.Equal(p, &want) {
 		t.Errorf("params %+v", p)
 	}
 

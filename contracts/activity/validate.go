@@ -28,10 +28,22 @@ func ValidateRecordMeeting(m *activityv1.MsgRecordMeeting) error {
 	if len(m.MinutesHash) != MinutesHashLen {
 		return ErrInvalidMeeting.Wrapf("minutes_hash is %d bytes, want %d", len(m.MinutesHash), MinutesHashLen)
 	}
+	if err := validateAttendanceConfirmed(m.Attendance); err != nil {
+		return err
+	}
 	if err := validateAttendance(m.Attendance); err != nil {
 		return err
 	}
 	return validateResolutions(m.Kind, m.Resolutions)
+}
+
+func validateAttendanceConfirmed(lines []activityv1.Attendee) error {
+	for i, a := range lines {
+		if a.Confirmed {
+			return ErrInvalidMeeting.Wrapf("attendance line %d: confirmed is the member's own act (tx activity confirm), never the recorder's", i)
+		}
+	}
+	return nil
 }
 
 func validateAttendance(lines []activityv1.Attendee) error {

@@ -157,7 +157,10 @@ func (k *Keeper) AdvanceToTarget(ctx *contracts.Context, msg *memberv1.MsgAdvanc
 // already ties the member to the organization that held it (the branch, a
 // group of it, an organization above it, or a host branch when flowing).
 func (k *Keeper) requireTraining(ctx *contracts.Context, m *memberv1.Member, meetingID uint64, date uint32) error {
-	mt, err := k.meetings.Meeting(ctx.Store, meetingID)
+	mt, err := k.currentMeeting(ctx, meetingID)
+	if e, ok := contracts.AsError(err); ok && e == ErrInvalidMeeting {
+		return ErrTrainingNotAttended.Wrapf("training %d: %v", meetingID, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -172,6 +175,23 @@ func (k *Keeper) requireTraining(ctx *contracts.Context, m *memberv1.Member, mee
 		return ErrTrainingNotAttended.Wrapf("member %d is not recorded present at training %d", m.Id, meetingID)
 	}
 	return nil
+}
+
+// currentMeeting returns a meeting record that no correction replaced: a
+// decision or a training rests on the latest record of a meeting.
+func (k *Keeper) currentMeeting(ctx *contracts.Context, id uint64) (*activityv1.Meeting, error) {
+	mt, err := k.meetings.Meeting(ctx.Store, id)
+	if err != nil {
+		return nil, err
+	}
+	by, err := k.meetings.CorrectedBy(ctx.Store, id)
+	if err != nil {
+		return nil, err
+	}
+	if by != 0 {
+		return nil, ErrInvalidMeeting.Wrapf("meeting %d was corrected by record %d: name the correction", id, by)
+	}
+	return mt, nil
 }
 
 // saveAndEmit saves a change and emits its event with the member and

@@ -32,4 +32,6 @@ type Meetings interface {
 	Meeting(r state.Reader, id uint64) (*activityv1.Meeting, error)
 	// Attended reports whether the member is recorded present at the meeting.
 	Attended(r state.Reader, meetingID, memberID uint64) (bool, error)
+	// CorrectedBy returns the record that corrected a meeting, or 0.
+	CorrectedBy(r state.Reader, id uint64) (uint64, error)
 }

@@ -186,6 +186,10 @@ func (k *Keeper) beginApproval(ctx *contracts.Context, id uint64, date uint32, s
 	if d == nil {
 		return nil, p, ErrNoPendingDecision.Wrapf("member %d", id)
 	}
+	// The decision rests on its meeting's latest record.
+	if _, err := k.currentMeeting(ctx, d.MeetingId); err != nil {
+		return nil, p, err
+	}
 	if p, err = k.Params(ctx.Store); err != nil {
 		return nil, p, err
 	}
@@ -216,7 +220,7 @@ func withinDeadline(day, meetingDate uint32, p memberv1.Params) error {
 // passedResolution finds a passed resolution of kind about m at a branch
 // general meeting of m's branch.
 func (k *Keeper) passedResolution(ctx *contracts.Context, m *memberv1.Member, meetingID uint64, index uint32, kind activityv1.ResolutionKind) (*activityv1.Meeting, error) {
-	mt, err := k.meetings.Meeting(ctx.Store, meetingID)
+	mt, err := k.currentMeeting(ctx, meetingID)
 	if err != nil {
 		return nil, err
 	}

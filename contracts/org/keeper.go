@@ -191,3 +191,19 @@ func (k *Keeper) Account(r state.Reader, addr []byte) (*orgv1.Account, error) {
 func (k *Keeper) SetAccount(kv state.KV, a *orgv1.Account) {
 	contracts.Save(kv, accountKey(a.Address), a)
 }
+
+// OrgsAfter returns up to limit organizations with ids above after, active
+// or dissolved, in id order (for ledgers that sweep every organization).
+func (k *Keeper) OrgsAfter(r state.Reader, after uint64, limit int) ([]*orgv1.Organization, error) {
+	it := r.Iterator(orgKey(after+1), state.PrefixEnd([]byte{Ledger, kindOrg}))
+	defer it.Close()
+	var out []*orgv1.Organization
+	for ; it.Valid() && len(out) < limit; it.Next() {
+		var o orgv1.Organization
+		if err := o.Unmarshal(it.Value()); err != nil {
+			return nil, fmt.Errorf("corrupt organization at %x: %w", it.Key(), err)
+		}
+		out = append(out, &o)
+	}
+	return out, it.Error()
+}

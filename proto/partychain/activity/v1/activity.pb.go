@@ -10,6 +10,7 @@ import (
 	fmt "fmt"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
+	v1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	io "io"
 	math "math"
 	math_bits "math/bits"
@@ -145,6 +146,38 @@ func (QuorumRule) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_b74c25bc1b1e9cfe, []int{2}
 }
 
+// Period is how often a duty falls due.
+type Period int32
+
+const (
+	Period_PERIOD_UNSPECIFIED Period = 0
+	Period_PERIOD_MONTH       Period = 1
+	Period_PERIOD_QUARTER     Period = 2
+	Period_PERIOD_YEAR        Period = 3
+)
+
+var Period_name = map[int32]string{
+	0: "PERIOD_UNSPECIFIED",
+	1: "PERIOD_MONTH",
+	2: "PERIOD_QUARTER",
+	3: "PERIOD_YEAR",
+}
+
+var Period_value = map[string]int32{
+	"PERIOD_UNSPECIFIED": 0,
+	"PERIOD_MONTH":       1,
+	"PERIOD_QUARTER":     2,
+	"PERIOD_YEAR":        3,
+}
+
+func (x Period) String() string {
+	return proto.EnumName(Period_name, int32(x))
+}
+
+func (Period) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{3}
+}
+
 type Resolution struct {
 	Kind            ResolutionKind `protobuf:"varint,1,opt,name=kind,proto3,enum=partychain.activity.v1.ResolutionKind" json:"kind,omitempty"`
 	SubjectMemberId uint64         `protobuf:"varint,2,opt,name=subject_member_id,json=subjectMemberId,proto3" json:"subject_member_id,omitempty"`
@@ -250,6 +283,7 @@ type Attendee struct {
 	MemberId      uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
 	Present       bool   `protobuf:"varint,2,opt,name=present,proto3" json:"present,omitempty"`
 	AbsenceReason uint32 `protobuf:"varint,3,opt,name=absence_reason,json=absenceReason,proto3" json:"absence_reason,omitempty"`
+	Confirmed     bool   `protobuf:"varint,4,opt,name=confirmed,proto3" json:"confirmed,omitempty"`
 }
 
 func (m *Attendee) Reset()         { *m = Attendee{} }
@@ -306,6 +340,13 @@ func (m *Attendee) GetAbsenceReason() uint32 {
 	return 0
 }
 
+func (m *Attendee) GetConfirmed() bool {
+	if m != nil {
+		return m.Confirmed
+	}
+	return false
+}
+
 // Meeting is a recorded meeting. Its attendance lines are stored one key
 // per member (see docs/keys.md) so "did X attend" is one read.
 type Meeting struct {
@@ -320,6 +361,8 @@ type Meeting struct {
 	Absent         uint32       `protobuf:"varint,9,opt,name=absent,proto3" json:"absent,omitempty"`
 	RecordedBy     []byte       `protobuf:"bytes,10,opt,name=recorded_by,json=recordedBy,proto3" json:"recorded_by,omitempty"`
 	RecordedHeight int64        `protobuf:"varint,11,opt,name=recorded_height,json=recordedHeight,proto3" json:"recorded_height,omitempty"`
+	Corrects       uint64       `protobuf:"varint,12,opt,name=corrects,proto3" json:"corrects,omitempty"`
+	PointsEach     uint32       `protobuf:"varint,13,opt,name=points_each,json=pointsEach,proto3" json:"points_each,omitempty"`
 }
 
 func (m *Meeting) Reset()         { *m = Meeting{} }
@@ -432,6 +475,20 @@ func (m *Meeting) GetRecordedHeight() int64 {
 	return 0
 }
 
+func (m *Meeting) GetCorrects() uint64 {
+	if m != nil {
+		return m.Corrects
+	}
+	return 0
+}
+
+func (m *Meeting) GetPointsEach() uint32 {
+	if m != nil {
+		return m.PointsEach
+	}
+	return 0
+}
+
 // MsgRecordMeeting records a meeting of an organization. Signed by its
 // secretary, deputy secretary or organization officer.
 type MsgRecordMeeting struct {
@@ -442,6 +499,9 @@ type MsgRecordMeeting struct {
 	MinutesHash []byte       `protobuf:"bytes,5,opt,name=minutes_hash,json=minutesHash,proto3" json:"minutes_hash,omitempty"`
 	Attendance  []Attendee   `protobuf:"bytes,6,rep,name=attendance,proto3" json:"attendance"`
 	Resolutions []Resolution `protobuf:"bytes,7,rep,name=resolutions,proto3" json:"resolutions"`
+	// corrects names an earlier record of the same organization this one
+	// replaces; the earlier record stays, marked corrected.
+	Corrects uint64 `protobuf:"varint,8,opt,name=corrects,proto3" json:"corrects,omitempty"`
 }
 
 func (m *MsgRecordMeeting) Reset()         { *m = MsgRecordMeeting{} }
@@ -526,17 +586,72 @@ func (m *MsgRecordMeeting) GetResolutions() []Resolution {
 	return nil
 }
 
-// MeetingInfo answers /meeting/{id}: the meeting and its attendance.
+func (m *MsgRecordMeeting) GetCorrects() uint64 {
+	if m != nil {
+		return m.Corrects
+	}
+	return 0
+}
+
+// MsgConfirmAttendance: a member confirms, with their own key, that they
+// were present at a meeting.
+type MsgConfirmAttendance struct {
+	MeetingId uint64 `protobuf:"varint,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+}
+
+func (m *MsgConfirmAttendance) Reset()         { *m = MsgConfirmAttendance{} }
+func (m *MsgConfirmAttendance) String() string { return proto.CompactTextString(m) }
+func (*MsgConfirmAttendance) ProtoMessage()    {}
+func (*MsgConfirmAttendance) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{4}
+}
+func (m *MsgConfirmAttendance) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgConfirmAttendance) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgConfirmAttendance.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgConfirmAttendance) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgConfirmAttendance.Merge(m, src)
+}
+func (m *MsgConfirmAttendance) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgConfirmAttendance) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgConfirmAttendance.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgConfirmAttendance proto.InternalMessageInfo
+
+func (m *MsgConfirmAttendance) GetMeetingId() uint64 {
+	if m != nil {
+		return m.MeetingId
+	}
+	return 0
+}
+
+// MeetingInfo answers /meeting/{id}: the meeting, its attendance, and the
+// record that corrected it, if any.
 type MeetingInfo struct {
-	Meeting    *Meeting   `protobuf:"bytes,1,opt,name=meeting,proto3" json:"meeting,omitempty"`
-	Attendance []Attendee `protobuf:"bytes,2,rep,name=attendance,proto3" json:"attendance"`
+	Meeting     *Meeting   `protobuf:"bytes,1,opt,name=meeting,proto3" json:"meeting,omitempty"`
+	Attendance  []Attendee `protobuf:"bytes,2,rep,name=attendance,proto3" json:"attendance"`
+	CorrectedBy uint64     `protobuf:"varint,3,opt,name=corrected_by,json=correctedBy,proto3" json:"corrected_by,omitempty"`
 }
 
 func (m *MeetingInfo) Reset()         { *m = MeetingInfo{} }
 func (m *MeetingInfo) String() string { return proto.CompactTextString(m) }
 func (*MeetingInfo) ProtoMessage()    {}
 func (*MeetingInfo) Descriptor() ([]byte, []int) {
-	return fileDescriptor_b74c25bc1b1e9cfe, []int{4}
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{5}
 }
 func (m *MeetingInfo) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -579,18 +694,470 @@ func (m *MeetingInfo) GetAttendance() []Attendee {
 	return nil
 }
 
+func (m *MeetingInfo) GetCorrectedBy() uint64 {
+	if m != nil {
+		return m.CorrectedBy
+	}
+	return 0
+}
+
+// Duty: every organization of org_kind owes count meetings of kind per
+// period (三会一课 and related duties).
+type Duty struct {
+	Kind    MeetingKind `protobuf:"varint,1,opt,name=kind,proto3,enum=partychain.activity.v1.MeetingKind" json:"kind,omitempty"`
+	OrgKind v1.OrgKind  `protobuf:"varint,2,opt,name=org_kind,json=orgKind,proto3,enum=partychain.org.v1.OrgKind" json:"org_kind,omitempty"`
+	Period  Period      `protobuf:"varint,3,opt,name=period,proto3,enum=partychain.activity.v1.Period" json:"period,omitempty"`
+	Count   uint32      `protobuf:"varint,4,opt,name=count,proto3" json:"count,omitempty"`
+}
+
+func (m *Duty) Reset()         { *m = Duty{} }
+func (m *Duty) String() string { return proto.CompactTextString(m) }
+func (*Duty) ProtoMessage()    {}
+func (*Duty) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{6}
+}
+func (m *Duty) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Duty) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Duty.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Duty) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Duty.Merge(m, src)
+}
+func (m *Duty) XXX_Size() int {
+	return m.Size()
+}
+func (m *Duty) XXX_DiscardUnknown() {
+	xxx_messageInfo_Duty.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Duty proto.InternalMessageInfo
+
+func (m *Duty) GetKind() MeetingKind {
+	if m != nil {
+		return m.Kind
+	}
+	return MeetingKind_MEETING_KIND_UNSPECIFIED
+}
+
+func (m *Duty) GetOrgKind() v1.OrgKind {
+	if m != nil {
+		return m.OrgKind
+	}
+	return v1.OrgKind_ORG_KIND_UNSPECIFIED
+}
+
+func (m *Duty) GetPeriod() Period {
+	if m != nil {
+		return m.Period
+	}
+	return Period_PERIOD_UNSPECIFIED
+}
+
+func (m *Duty) GetCount() uint32 {
+	if m != nil {
+		return m.Count
+	}
+	return 0
+}
+
+// PointsRule: points a member earns for being present at a meeting of kind.
+type PointsRule struct {
+	Kind   MeetingKind `protobuf:"varint,1,opt,name=kind,proto3,enum=partychain.activity.v1.MeetingKind" json:"kind,omitempty"`
+	Points uint32      `protobuf:"varint,2,opt,name=points,proto3" json:"points,omitempty"`
+}
+
+func (m *PointsRule) Reset()         { *m = PointsRule{} }
+func (m *PointsRule) String() string { return proto.CompactTextString(m) }
+func (*PointsRule) ProtoMessage()    {}
+func (*PointsRule) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{7}
+}
+func (m *PointsRule) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *PointsRule) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_PointsRule.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *PointsRule) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_PointsRule.Merge(m, src)
+}
+func (m *PointsRule) XXX_Size() int {
+	return m.Size()
+}
+func (m *PointsRule) XXX_DiscardUnknown() {
+	xxx_messageInfo_PointsRule.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_PointsRule proto.InternalMessageInfo
+
+func (m *PointsRule) GetKind() MeetingKind {
+	if m != nil {
+		return m.Kind
+	}
+	return MeetingKind_MEETING_KIND_UNSPECIFIED
+}
+
+func (m *PointsRule) GetPoints() uint32 {
+	if m != nil {
+		return m.Points
+	}
+	return 0
+}
+
+// Compliance is an organization's subtree for one year: duty-periods that
+// closed in the year and were due, those met, and attendance lines.
+// The index is done / due; the attendance rate present / (present + absent).
+type Compliance struct {
+	OrgId   uint64 `protobuf:"varint,1,opt,name=org_id,json=orgId,proto3" json:"org_id,omitempty"`
+	Year    uint32 `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
+	Due     uint64 `protobuf:"varint,3,opt,name=due,proto3" json:"due,omitempty"`
+	Done    uint64 `protobuf:"varint,4,opt,name=done,proto3" json:"done,omitempty"`
+	Present uint64 `protobuf:"varint,5,opt,name=present,proto3" json:"present,omitempty"`
+	Absent  uint64 `protobuf:"varint,6,opt,name=absent,proto3" json:"absent,omitempty"`
+	Flags   uint64 `protobuf:"varint,7,opt,name=flags,proto3" json:"flags,omitempty"`
+}
+
+func (m *Compliance) Reset()         { *m = Compliance{} }
+func (m *Compliance) String() string { return proto.CompactTextString(m) }
+func (*Compliance) ProtoMessage()    {}
+func (*Compliance) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{8}
+}
+func (m *Compliance) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Compliance) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Compliance.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Compliance) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Compliance.Merge(m, src)
+}
+func (m *Compliance) XXX_Size() int {
+	return m.Size()
+}
+func (m *Compliance) XXX_DiscardUnknown() {
+	xxx_messageInfo_Compliance.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Compliance proto.InternalMessageInfo
+
+func (m *Compliance) GetOrgId() uint64 {
+	if m != nil {
+		return m.OrgId
+	}
+	return 0
+}
+
+func (m *Compliance) GetYear() uint32 {
+	if m != nil {
+		return m.Year
+	}
+	return 0
+}
+
+func (m *Compliance) GetDue() uint64 {
+	if m != nil {
+		return m.Due
+	}
+	return 0
+}
+
+func (m *Compliance) GetDone() uint64 {
+	if m != nil {
+		return m.Done
+	}
+	return 0
+}
+
+func (m *Compliance) GetPresent() uint64 {
+	if m != nil {
+		return m.Present
+	}
+	return 0
+}
+
+func (m *Compliance) GetAbsent() uint64 {
+	if m != nil {
+		return m.Absent
+	}
+	return 0
+}
+
+func (m *Compliance) GetFlags() uint64 {
+	if m != nil {
+		return m.Flags
+	}
+	return 0
+}
+
+// ComplianceFlag: a duty an organization missed in a closed period.
+type ComplianceFlag struct {
+	OrgId    uint64      `protobuf:"varint,1,opt,name=org_id,json=orgId,proto3" json:"org_id,omitempty"`
+	Kind     MeetingKind `protobuf:"varint,2,opt,name=kind,proto3,enum=partychain.activity.v1.MeetingKind" json:"kind,omitempty"`
+	Period   Period      `protobuf:"varint,3,opt,name=period,proto3,enum=partychain.activity.v1.Period" json:"period,omitempty"`
+	PeriodId uint32      `protobuf:"varint,4,opt,name=period_id,json=periodId,proto3" json:"period_id,omitempty"`
+	Done     uint32      `protobuf:"varint,5,opt,name=done,proto3" json:"done,omitempty"`
+	Required uint32      `protobuf:"varint,6,opt,name=required,proto3" json:"required,omitempty"`
+}
+
+func (m *ComplianceFlag) Reset()         { *m = ComplianceFlag{} }
+func (m *ComplianceFlag) String() string { return proto.CompactTextString(m) }
+func (*ComplianceFlag) ProtoMessage()    {}
+func (*ComplianceFlag) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{9}
+}
+func (m *ComplianceFlag) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ComplianceFlag) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ComplianceFlag.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ComplianceFlag) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ComplianceFlag.Merge(m, src)
+}
+func (m *ComplianceFlag) XXX_Size() int {
+	return m.Size()
+}
+func (m *ComplianceFlag) XXX_DiscardUnknown() {
+	xxx_messageInfo_ComplianceFlag.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ComplianceFlag proto.InternalMessageInfo
+
+func (m *ComplianceFlag) GetOrgId() uint64 {
+	if m != nil {
+		return m.OrgId
+	}
+	return 0
+}
+
+func (m *ComplianceFlag) GetKind() MeetingKind {
+	if m != nil {
+		return m.Kind
+	}
+	return MeetingKind_MEETING_KIND_UNSPECIFIED
+}
+
+func (m *ComplianceFlag) GetPeriod() Period {
+	if m != nil {
+		return m.Period
+	}
+	return Period_PERIOD_UNSPECIFIED
+}
+
+func (m *ComplianceFlag) GetPeriodId() uint32 {
+	if m != nil {
+		return m.PeriodId
+	}
+	return 0
+}
+
+func (m *ComplianceFlag) GetDone() uint32 {
+	if m != nil {
+		return m.Done
+	}
+	return 0
+}
+
+func (m *ComplianceFlag) GetRequired() uint32 {
+	if m != nil {
+		return m.Required
+	}
+	return 0
+}
+
+// Sweep is a closed period being evaluated over the organizations, a
+// bounded number per block.
+type Sweep struct {
+	Period      Period `protobuf:"varint,1,opt,name=period,proto3,enum=partychain.activity.v1.Period" json:"period,omitempty"`
+	PeriodId    uint32 `protobuf:"varint,2,opt,name=period_id,json=periodId,proto3" json:"period_id,omitempty"`
+	NextOrgId   uint64 `protobuf:"varint,3,opt,name=next_org_id,json=nextOrgId,proto3" json:"next_org_id,omitempty"`
+	StartHeight int64  `protobuf:"varint,4,opt,name=start_height,json=startHeight,proto3" json:"start_height,omitempty"`
+}
+
+func (m *Sweep) Reset()         { *m = Sweep{} }
+func (m *Sweep) String() string { return proto.CompactTextString(m) }
+func (*Sweep) ProtoMessage()    {}
+func (*Sweep) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{10}
+}
+func (m *Sweep) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Sweep) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Sweep.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Sweep) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Sweep.Merge(m, src)
+}
+func (m *Sweep) XXX_Size() int {
+	return m.Size()
+}
+func (m *Sweep) XXX_DiscardUnknown() {
+	xxx_messageInfo_Sweep.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Sweep proto.InternalMessageInfo
+
+func (m *Sweep) GetPeriod() Period {
+	if m != nil {
+		return m.Period
+	}
+	return Period_PERIOD_UNSPECIFIED
+}
+
+func (m *Sweep) GetPeriodId() uint32 {
+	if m != nil {
+		return m.PeriodId
+	}
+	return 0
+}
+
+func (m *Sweep) GetNextOrgId() uint64 {
+	if m != nil {
+		return m.NextOrgId
+	}
+	return 0
+}
+
+func (m *Sweep) GetStartHeight() int64 {
+	if m != nil {
+		return m.StartHeight
+	}
+	return 0
+}
+
+// MemberPoints is a member's points in a year.
+type MemberPoints struct {
+	MemberId uint64 `protobuf:"varint,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	Year     uint32 `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
+	Points   uint32 `protobuf:"varint,3,opt,name=points,proto3" json:"points,omitempty"`
+	BranchId uint64 `protobuf:"varint,4,opt,name=branch_id,json=branchId,proto3" json:"branch_id,omitempty"`
+}
+
+func (m *MemberPoints) Reset()         { *m = MemberPoints{} }
+func (m *MemberPoints) String() string { return proto.CompactTextString(m) }
+func (*MemberPoints) ProtoMessage()    {}
+func (*MemberPoints) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{11}
+}
+func (m *MemberPoints) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MemberPoints) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MemberPoints.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MemberPoints) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MemberPoints.Merge(m, src)
+}
+func (m *MemberPoints) XXX_Size() int {
+	return m.Size()
+}
+func (m *MemberPoints) XXX_DiscardUnknown() {
+	xxx_messageInfo_MemberPoints.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MemberPoints proto.InternalMessageInfo
+
+func (m *MemberPoints) GetMemberId() uint64 {
+	if m != nil {
+		return m.MemberId
+	}
+	return 0
+}
+
+func (m *MemberPoints) GetYear() uint32 {
+	if m != nil {
+		return m.Year
+	}
+	return 0
+}
+
+func (m *MemberPoints) GetPoints() uint32 {
+	if m != nil {
+		return m.Points
+	}
+	return 0
+}
+
+func (m *MemberPoints) GetBranchId() uint64 {
+	if m != nil {
+		return m.BranchId
+	}
+	return 0
+}
+
 type Params struct {
-	MaxAttendees    uint32 `protobuf:"varint,1,opt,name=max_attendees,json=maxAttendees,proto3" json:"max_attendees,omitempty"`
-	MaxResolutions  uint32 `protobuf:"varint,2,opt,name=max_resolutions,json=maxResolutions,proto3" json:"max_resolutions,omitempty"`
-	MaxTopicBytes   uint32 `protobuf:"varint,3,opt,name=max_topic_bytes,json=maxTopicBytes,proto3" json:"max_topic_bytes,omitempty"`
-	MaxBackdateDays uint32 `protobuf:"varint,4,opt,name=max_backdate_days,json=maxBackdateDays,proto3" json:"max_backdate_days,omitempty"`
+	MaxAttendees           uint32       `protobuf:"varint,1,opt,name=max_attendees,json=maxAttendees,proto3" json:"max_attendees,omitempty"`
+	MaxResolutions         uint32       `protobuf:"varint,2,opt,name=max_resolutions,json=maxResolutions,proto3" json:"max_resolutions,omitempty"`
+	MaxTopicBytes          uint32       `protobuf:"varint,3,opt,name=max_topic_bytes,json=maxTopicBytes,proto3" json:"max_topic_bytes,omitempty"`
+	MaxBackdateDays        uint32       `protobuf:"varint,4,opt,name=max_backdate_days,json=maxBackdateDays,proto3" json:"max_backdate_days,omitempty"`
+	Duties                 []Duty       `protobuf:"bytes,5,rep,name=duties,proto3" json:"duties"`
+	Points                 []PointsRule `protobuf:"bytes,6,rep,name=points,proto3" json:"points"`
+	MaxEvaluationsPerBlock uint32       `protobuf:"varint,7,opt,name=max_evaluations_per_block,json=maxEvaluationsPerBlock,proto3" json:"max_evaluations_per_block,omitempty"`
 }
 
 func (m *Params) Reset()         { *m = Params{} }
 func (m *Params) String() string { return proto.CompactTextString(m) }
 func (*Params) ProtoMessage()    {}
 func (*Params) Descriptor() ([]byte, []int) {
-	return fileDescriptor_b74c25bc1b1e9cfe, []int{5}
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{12}
 }
 func (m *Params) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -647,6 +1214,27 @@ func (m *Params) GetMaxBackdateDays() uint32 {
 	return 0
 }
 
+func (m *Params) GetDuties() []Duty {
+	if m != nil {
+		return m.Duties
+	}
+	return nil
+}
+
+func (m *Params) GetPoints() []PointsRule {
+	if m != nil {
+		return m.Points
+	}
+	return nil
+}
+
+func (m *Params) GetMaxEvaluationsPerBlock() uint32 {
+	if m != nil {
+		return m.MaxEvaluationsPerBlock
+	}
+	return 0
+}
+
 type GenesisState struct {
 	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
 }
@@ -655,7 +1243,7 @@ func (m *GenesisState) Reset()         { *m = GenesisState{} }
 func (m *GenesisState) String() string { return proto.CompactTextString(m) }
 func (*GenesisState) ProtoMessage()    {}
 func (*GenesisState) Descriptor() ([]byte, []int) {
-	return fileDescriptor_b74c25bc1b1e9cfe, []int{6}
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{13}
 }
 func (m *GenesisState) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -691,17 +1279,179 @@ func (m *GenesisState) GetParams() Params {
 	return Params{}
 }
 
+type FlagPage struct {
+	Flags   []ComplianceFlag `protobuf:"bytes,1,rep,name=flags,proto3" json:"flags"`
+	Page    uint32           `protobuf:"varint,2,opt,name=page,proto3" json:"page,omitempty"`
+	Limit   uint32           `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+	HasMore bool             `protobuf:"varint,4,opt,name=has_more,json=hasMore,proto3" json:"has_more,omitempty"`
+	Next    string           `protobuf:"bytes,5,opt,name=next,proto3" json:"next,omitempty"`
+}
+
+func (m *FlagPage) Reset()         { *m = FlagPage{} }
+func (m *FlagPage) String() string { return proto.CompactTextString(m) }
+func (*FlagPage) ProtoMessage()    {}
+func (*FlagPage) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{14}
+}
+func (m *FlagPage) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *FlagPage) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_FlagPage.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *FlagPage) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_FlagPage.Merge(m, src)
+}
+func (m *FlagPage) XXX_Size() int {
+	return m.Size()
+}
+func (m *FlagPage) XXX_DiscardUnknown() {
+	xxx_messageInfo_FlagPage.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_FlagPage proto.InternalMessageInfo
+
+func (m *FlagPage) GetFlags() []ComplianceFlag {
+	if m != nil {
+		return m.Flags
+	}
+	return nil
+}
+
+func (m *FlagPage) GetPage() uint32 {
+	if m != nil {
+		return m.Page
+	}
+	return 0
+}
+
+func (m *FlagPage) GetLimit() uint32 {
+	if m != nil {
+		return m.Limit
+	}
+	return 0
+}
+
+func (m *FlagPage) GetHasMore() bool {
+	if m != nil {
+		return m.HasMore
+	}
+	return false
+}
+
+func (m *FlagPage) GetNext() string {
+	if m != nil {
+		return m.Next
+	}
+	return ""
+}
+
+type RankingPage struct {
+	Members []MemberPoints `protobuf:"bytes,1,rep,name=members,proto3" json:"members"`
+	Page    uint32         `protobuf:"varint,2,opt,name=page,proto3" json:"page,omitempty"`
+	Limit   uint32         `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+	HasMore bool           `protobuf:"varint,4,opt,name=has_more,json=hasMore,proto3" json:"has_more,omitempty"`
+	Next    string         `protobuf:"bytes,5,opt,name=next,proto3" json:"next,omitempty"`
+}
+
+func (m *RankingPage) Reset()         { *m = RankingPage{} }
+func (m *RankingPage) String() string { return proto.CompactTextString(m) }
+func (*RankingPage) ProtoMessage()    {}
+func (*RankingPage) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b74c25bc1b1e9cfe, []int{15}
+}
+func (m *RankingPage) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RankingPage) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RankingPage.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RankingPage) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RankingPage.Merge(m, src)
+}
+func (m *RankingPage) XXX_Size() int {
+	return m.Size()
+}
+func (m *RankingPage) XXX_DiscardUnknown() {
+	xxx_messageInfo_RankingPage.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RankingPage proto.InternalMessageInfo
+
+func (m *RankingPage) GetMembers() []MemberPoints {
+	if m != nil {
+		return m.Members
+	}
+	return nil
+}
+
+func (m *RankingPage) GetPage() uint32 {
+	if m != nil {
+		return m.Page
+	}
+	return 0
+}
+
+func (m *RankingPage) GetLimit() uint32 {
+	if m != nil {
+		return m.Limit
+	}
+	return 0
+}
+
+func (m *RankingPage) GetHasMore() bool {
+	if m != nil {
+		return m.HasMore
+	}
+	return false
+}
+
+func (m *RankingPage) GetNext() string {
+	if m != nil {
+		return m.Next
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterEnum("partychain.activity.v1.MeetingKind", MeetingKind_name, MeetingKind_value)
 	proto.RegisterEnum("partychain.activity.v1.ResolutionKind", ResolutionKind_name, ResolutionKind_value)
 	proto.RegisterEnum("partychain.activity.v1.QuorumRule", QuorumRule_name, QuorumRule_value)
+	proto.RegisterEnum("partychain.activity.v1.Period", Period_name, Period_value)
 	proto.RegisterType((*Resolution)(nil), "partychain.activity.v1.Resolution")
 	proto.RegisterType((*Attendee)(nil), "partychain.activity.v1.Attendee")
 	proto.RegisterType((*Meeting)(nil), "partychain.activity.v1.Meeting")
 	proto.RegisterType((*MsgRecordMeeting)(nil), "partychain.activity.v1.MsgRecordMeeting")
+	proto.RegisterType((*MsgConfirmAttendance)(nil), "partychain.activity.v1.MsgConfirmAttendance")
 	proto.RegisterType((*MeetingInfo)(nil), "partychain.activity.v1.MeetingInfo")
+	proto.RegisterType((*Duty)(nil), "partychain.activity.v1.Duty")
+	proto.RegisterType((*PointsRule)(nil), "partychain.activity.v1.PointsRule")
+	proto.RegisterType((*Compliance)(nil), "partychain.activity.v1.Compliance")
+	proto.RegisterType((*ComplianceFlag)(nil), "partychain.activity.v1.ComplianceFlag")
+	proto.RegisterType((*Sweep)(nil), "partychain.activity.v1.Sweep")
+	proto.RegisterType((*MemberPoints)(nil), "partychain.activity.v1.MemberPoints")
 	proto.RegisterType((*Params)(nil), "partychain.activity.v1.Params")
 	proto.RegisterType((*GenesisState)(nil), "partychain.activity.v1.GenesisState")
+	proto.RegisterType((*FlagPage)(nil), "partychain.activity.v1.FlagPage")
+	proto.RegisterType((*RankingPage)(nil), "partychain.activity.v1.RankingPage")
 }
 
 func init() {
@@ -709,75 +1459,113 @@ func init() {
 }
 
 var fileDescriptor_b74c25bc1b1e9cfe = []byte{
-	// 1083 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x56, 0xcd, 0x6e, 0xdb, 0x46,
-	0x17, 0x35, 0xa9, 0xdf, 0x5c, 0xd9, 0x0a, 0xbf, 0x41, 0xe2, 0x8f, 0xb1, 0x63, 0x59, 0x91, 0x13,
-	0x57, 0xf0, 0xc2, 0x86, 0xd3, 0x45, 0xd1, 0xb4, 0x1b, 0x4a, 0xa2, 0x25, 0x26, 0x22, 0xe9, 0x8c,
-	0x28, 0xb4, 0xce, 0x86, 0x18, 0x89, 0x53, 0x89, 0x8d, 0x49, 0xba, 0x22, 0x65, 0x58, 0x6f, 0x91,
-	0x6d, 0xd1, 0x4d, 0xd7, 0x7d, 0x8d, 0x6e, 0xb2, 0xcc, 0xb2, 0x8b, 0xa2, 0x28, 0xec, 0xf7, 0x28,
-	0x0a, 0x8e, 0x48, 0x89, 0x52, 0xa4, 0x16, 0x08, 0xba, 0x9b, 0x39, 0xf7, 0xcc, 0x9d, 0x7b, 0xce,
-	0xbd, 0xfc, 0x81, 0x67, 0x57, 0x64, 0x14, 0x4c, 0xfa, 0x43, 0x62, 0xbb, 0x27, 0xa4, 0x1f, 0xd8,
-	0xd7, 0x76, 0x30, 0x39, 0xb9, 0x3e, 0x9d, 0xad, 0x8f, 0xaf, 0x46, 0x5e, 0xe0, 0xa1, 0xed, 0x39,
-	0xed, 0x78, 0x16, 0xba, 0x3e, 0xdd, 0x79, 0x30, 0xf0, 0x06, 0x1e, 0xa3, 0x9c, 0x84, 0xab, 0x29,
-	0xbb, 0xf2, 0x33, 0x0f, 0x80, 0xa9, 0xef, 0x5d, 0x8e, 0x03, 0xdb, 0x73, 0xd1, 0x0b, 0x48, 0xbf,
-	0xb5, 0x5d, 0x4b, 0xe4, 0xca, 0x5c, 0xb5, 0xf8, 0xfc, 0xf0, 0x78, 0x75, 0xae, 0xe3, 0xf9, 0x89,
-	0x57, 0xb6, 0x6b, 0x61, 0x76, 0x06, 0x1d, 0xc1, 0xff, 0xfc, 0x71, 0xef, 0x7b, 0xda, 0x0f, 0x4c,
-	0x87, 0x3a, 0x3d, 0x3a, 0x32, 0x6d, 0x4b, 0xe4, 0xcb, 0x5c, 0x35, 0x8d, 0xef, 0x47, 0x01, 0x95,
-	0xe1, 0x8a, 0x85, 0x5e, 0x40, 0xf6, 0x87, 0xb1, 0x37, 0x1a, 0x3b, 0x62, 0x8a, 0xdd, 0x54, 0x59,
-	0x77, 0xd3, 0x6b, 0xc6, 0xc2, 0xe3, 0x4b, 0x8a, 0xa3, 0x13, 0x68, 0x07, 0xf2, 0xd4, 0x0d, 0xec,
-	0xe0, 0x92, 0x5a, 0x62, 0xba, 0xcc, 0x55, 0xb7, 0xf0, 0x6c, 0x8f, 0x04, 0x48, 0x4d, 0xa8, 0x2f,
-	0x66, 0x18, 0x1c, 0x2e, 0x51, 0x11, 0x78, 0xd7, 0x13, 0xb3, 0x0c, 0xe0, 0x5d, 0x0f, 0x89, 0x90,
-	0x23, 0x3d, 0x3f, 0x20, 0xb6, 0x2b, 0xe6, 0x18, 0x18, 0x6f, 0xd1, 0x36, 0x64, 0xaf, 0x88, 0xef,
-	0x53, 0x4b, 0xcc, 0x97, 0xb9, 0x6a, 0x1e, 0x47, 0xbb, 0xca, 0x10, 0xf2, 0x52, 0x10, 0x50, 0xd7,
-	0xa2, 0x14, 0xed, 0xc2, 0xbd, 0xb9, 0x36, 0x8e, 0x69, 0xcb, 0x3b, 0xb1, 0x28, 0x11, 0x72, 0x57,
-	0x23, 0xea, 0x53, 0x37, 0x60, 0xb2, 0xf3, 0x38, 0xde, 0xa2, 0x67, 0x50, 0x24, 0x3d, 0x9f, 0xba,
-	0x7d, 0x6a, 0x8e, 0x28, 0xf1, 0x3d, 0x97, 0xc9, 0xde, 0xc2, 0x5b, 0x11, 0x8a, 0x19, 0x58, 0xf9,
-	0x8b, 0x87, 0x9c, 0x4a, 0x69, 0x60, 0xbb, 0x83, 0xb0, 0xee, 0xd9, 0x15, 0xbc, 0x6d, 0xa1, 0x87,
-	0x90, 0xf5, 0x46, 0x83, 0xb9, 0xa5, 0x19, 0x6f, 0x34, 0x50, 0x2c, 0xf4, 0x45, 0xd4, 0xb0, 0xa9,
-	0x8d, 0x07, 0xeb, 0x6c, 0x8c, 0xb2, 0x26, 0xba, 0x85, 0x20, 0x6d, 0x91, 0x80, 0x46, 0x0e, 0xb2,
-	0x35, 0x7a, 0x00, 0x99, 0xc0, 0xbb, 0xb2, 0xfb, 0xcc, 0xbf, 0x7b, 0x78, 0xba, 0x41, 0x4f, 0x60,
-	0xd3, 0xb1, 0xdd, 0x71, 0x40, 0x7d, 0x73, 0x48, 0xfc, 0x21, 0xf3, 0x72, 0x13, 0x17, 0x22, 0xac,
-	0x45, 0xfc, 0x21, 0x7a, 0x09, 0x85, 0xd1, 0x6c, 0x24, 0x7c, 0x31, 0x57, 0x4e, 0x55, 0x0b, 0xeb,
-	0x7b, 0x3a, 0x9f, 0x9e, 0x5a, 0xfa, 0xfd, 0x1f, 0xfb, 0x1b, 0x38, 0x79, 0x38, 0xe9, 0x62, 0x7e,
-	0xda, 0xa0, 0xd8, 0xc5, 0x6d, 0xc8, 0x32, 0xbf, 0x02, 0xf1, 0x1e, 0x0b, 0x44, 0x3b, 0xb4, 0x1f,
-	0xde, 0xde, 0xf7, 0x46, 0x16, 0xb5, 0xcc, 0xde, 0x44, 0x04, 0x56, 0x1f, 0xc4, 0x50, 0x6d, 0x82,
-	0x3e, 0x83, 0xfb, 0x33, 0xc2, 0x90, 0xda, 0x83, 0x61, 0x20, 0x16, 0xca, 0x5c, 0x35, 0x85, 0x8b,
-	0x31, 0xdc, 0x62, 0x68, 0xe5, 0x57, 0x1e, 0x04, 0xd5, 0x1f, 0x60, 0x86, 0xc6, 0x9d, 0x98, 0x3b,
-	0xcf, 0xad, 0x72, 0x9e, 0xff, 0x54, 0xe7, 0x53, 0xab, 0x9c, 0x4f, 0xff, 0x93, 0xf3, 0x99, 0x8f,
-	0x9d, 0x3f, 0x03, 0x20, 0x6c, 0x38, 0x89, 0xdb, 0xa7, 0x62, 0x96, 0x19, 0x5f, 0x5e, 0x57, 0x4b,
-	0x3c, 0xc6, 0x91, 0xed, 0x89, 0x93, 0xff, 0x65, 0x07, 0x2b, 0xef, 0x38, 0x28, 0x44, 0xb2, 0x15,
-	0xf7, 0x3b, 0x0f, 0x7d, 0x09, 0x39, 0x67, 0xba, 0x65, 0x0e, 0x16, 0x9e, 0xef, 0xff, 0x8b, 0x59,
-	0x38, 0xe6, 0x2f, 0xc9, 0xe3, 0x3f, 0x55, 0x5e, 0xe5, 0x17, 0x0e, 0xb2, 0xe7, 0x64, 0x44, 0x1c,
-	0x1f, 0x1d, 0xc0, 0x96, 0x43, 0x6e, 0x4c, 0x12, 0x91, 0x7d, 0x56, 0xd3, 0x16, 0xde, 0x74, 0xc8,
-	0x4d, 0x9c, 0xc0, 0x0f, 0x27, 0x26, 0x24, 0x25, 0x2d, 0xe1, 0x19, 0xad, 0xe8, 0x90, 0x1b, 0x9c,
-	0x98, 0xd6, 0xc3, 0x29, 0x91, 0xf5, 0xcb, 0xec, 0x4d, 0x02, 0xea, 0xc7, 0x8f, 0xb6, 0x43, 0x6e,
-	0x8c, 0x10, 0xad, 0x85, 0x60, 0xf8, 0x72, 0x0c, 0x79, 0x3d, 0xd2, 0x7f, 0x1b, 0x36, 0xdc, 0xb4,
-	0xc8, 0xc4, 0x8f, 0x9e, 0xbd, 0x30, 0x41, 0x2d, 0xc2, 0x1b, 0x64, 0xe2, 0x57, 0xda, 0xb0, 0xd9,
-	0xa4, 0x2e, 0xf5, 0x6d, 0xbf, 0x13, 0x84, 0xc3, 0xf1, 0x75, 0xf8, 0x62, 0x0a, 0x6b, 0x8f, 0xec,
-	0x2b, 0xad, 0x33, 0x60, 0xaa, 0x30, 0x92, 0x1f, 0x9d, 0x39, 0xfa, 0x89, 0x9f, 0x75, 0x23, 0x1c,
-	0x42, 0xf4, 0x18, 0x44, 0x55, 0x96, 0x0d, 0x45, 0x6b, 0x9a, 0xaf, 0x14, 0xad, 0x61, 0x76, 0xb5,
-	0xce, 0xb9, 0x5c, 0x57, 0xce, 0x14, 0xb9, 0x21, 0x6c, 0xa0, 0x7d, 0xd8, 0x5d, 0x88, 0xd6, 0xb0,
-	0xa4, 0xd5, 0x5b, 0x66, 0x53, 0xd6, 0x64, 0x2c, 0xb5, 0x05, 0x0e, 0x3d, 0x81, 0xbd, 0x55, 0x84,
-	0xba, 0xae, 0xaa, 0x8a, 0x61, 0xc8, 0xb2, 0xc0, 0xa3, 0x6d, 0x40, 0x0b, 0x94, 0x26, 0xd6, 0xbb,
-	0xe7, 0x42, 0x0a, 0xed, 0xc1, 0xa3, 0x05, 0xfc, 0x5c, 0xc2, 0xc6, 0x85, 0xd9, 0x96, 0x3b, 0x1d,
-	0x5d, 0x13, 0xd2, 0x68, 0x07, 0xb6, 0x17, 0xc2, 0x46, 0x4b, 0x56, 0x65, 0xb3, 0x21, 0x5d, 0x08,
-	0x19, 0xf4, 0x14, 0xca, 0x0b, 0x31, 0x1d, 0x37, 0x25, 0x4d, 0x79, 0x23, 0x19, 0x8a, 0xae, 0x49,
-	0x6d, 0xb3, 0xad, 0x9c, 0xc9, 0x42, 0x16, 0x3d, 0x82, 0x87, 0x8b, 0x19, 0xb0, 0xa4, 0x68, 0x8a,
-	0xd6, 0x14, 0x72, 0x1f, 0xd5, 0xd4, 0x31, 0xba, 0x8d, 0x0b, 0x21, 0x7f, 0xf4, 0x3b, 0x07, 0xc5,
-	0xc5, 0xaf, 0x59, 0x68, 0x01, 0x96, 0x3b, 0x7a, 0xbb, 0x1b, 0x26, 0x5f, 0xe5, 0xd1, 0x1e, 0x3c,
-	0x5a, 0x26, 0x48, 0x0d, 0x55, 0xe9, 0x74, 0x14, 0x5d, 0x13, 0x38, 0x74, 0x00, 0xfb, 0xcb, 0xe1,
-	0xb3, 0x6e, 0xbb, 0x6d, 0xaa, 0xb2, 0x5a, 0x93, 0x71, 0xa7, 0xa5, 0x9c, 0x0b, 0x7c, 0x58, 0xea,
-	0x32, 0x49, 0x37, 0x5a, 0x32, 0x16, 0x52, 0xa1, 0xd6, 0xe5, 0x90, 0xfc, 0xad, 0x21, 0x87, 0x86,
-	0x61, 0xbd, 0xc6, 0x24, 0x0b, 0xe9, 0x55, 0xac, 0xba, 0xa4, 0xd5, 0xe5, 0x76, 0x82, 0x95, 0x39,
-	0xfa, 0x91, 0x03, 0x98, 0x7f, 0x42, 0xd1, 0x2e, 0xfc, 0xff, 0x75, 0x57, 0xc7, 0x5d, 0xd5, 0xc4,
-	0xdd, 0xb6, 0xbc, 0x24, 0xeb, 0x29, 0x94, 0x93, 0x41, 0x55, 0x7a, 0xa9, 0x63, 0xc5, 0xb8, 0x30,
-	0xf5, 0x33, 0x53, 0xd6, 0x0c, 0xc5, 0x68, 0xcb, 0x0d, 0x81, 0x43, 0x65, 0x78, 0xbc, 0x8e, 0x55,
-	0x97, 0x3a, 0x86, 0xc0, 0xa3, 0x43, 0xa8, 0x24, 0x19, 0xc6, 0x37, 0xba, 0x69, 0xb4, 0x14, 0xdc,
-	0xe8, 0x2c, 0x64, 0x4a, 0xd5, 0x7a, 0xef, 0x6f, 0x4b, 0xdc, 0x87, 0xdb, 0x12, 0xf7, 0xe7, 0x6d,
-	0x89, 0x7b, 0x77, 0x57, 0xda, 0xf8, 0x70, 0x57, 0xda, 0xf8, 0xed, 0xae, 0xb4, 0xf1, 0xa6, 0x35,
-	0xb0, 0x83, 0xe1, 0xb8, 0x77, 0xdc, 0xf7, 0x9c, 0x93, 0xc4, 0x4f, 0x4f, 0x72, 0xc9, 0xfe, 0x63,
-	0x56, 0xff, 0x10, 0x7d, 0x15, 0xaf, 0xaf, 0x4f, 0x7b, 0x59, 0x46, 0xfc, 0xfc, 0xef, 0x00, 0x00,
-	0x00, 0xff, 0xff, 0x15, 0xa9, 0x0b, 0x59, 0x3c, 0x09, 0x00, 0x00,
+	// 1694 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x58, 0x4f, 0x73, 0xe3, 0x48,
+	0x15, 0x8f, 0xfc, 0x3f, 0xcf, 0x4e, 0x46, 0x74, 0xcd, 0x06, 0x25, 0x99, 0x49, 0x3c, 0x9a, 0xd9,
+	0x21, 0x95, 0x43, 0xa6, 0x66, 0xa9, 0x85, 0xda, 0x85, 0x03, 0x76, 0xac, 0xc4, 0xda, 0xb5, 0x2d,
+	0x4f, 0x5b, 0xae, 0x25, 0x5b, 0x45, 0xa9, 0xda, 0x52, 0x8f, 0x2d, 0xc6, 0x96, 0xbc, 0x92, 0x1c,
+	0xe2, 0x2f, 0xc0, 0x99, 0x2b, 0xc5, 0x01, 0x2e, 0x14, 0x17, 0x6e, 0x1c, 0xb9, 0x72, 0xd8, 0xe3,
+	0x1e, 0x39, 0x50, 0x40, 0x4d, 0x8a, 0xef, 0x41, 0x75, 0xab, 0x65, 0xcb, 0x59, 0x7b, 0x28, 0x52,
+	0xb3, 0xb7, 0xee, 0xf7, 0x5e, 0x77, 0xbf, 0xf7, 0x7b, 0xaf, 0x7f, 0xaf, 0x25, 0xf8, 0x70, 0x4a,
+	0x82, 0x68, 0x6e, 0x8f, 0x88, 0xeb, 0xbd, 0x20, 0x76, 0xe4, 0x5e, 0xbb, 0xd1, 0xfc, 0xc5, 0xf5,
+	0xcb, 0xc5, 0xf8, 0x6c, 0x1a, 0xf8, 0x91, 0x8f, 0xf6, 0x96, 0x66, 0x67, 0x0b, 0xd5, 0xf5, 0xcb,
+	0x83, 0x87, 0x43, 0x7f, 0xe8, 0x73, 0x93, 0x17, 0x6c, 0x14, 0x5b, 0x1f, 0x1c, 0xa6, 0x36, 0xf5,
+	0x83, 0x21, 0xdb, 0xcf, 0x0f, 0x86, 0xb1, 0x52, 0xfd, 0x43, 0x06, 0x00, 0xd3, 0xd0, 0x1f, 0xcf,
+	0x22, 0xd7, 0xf7, 0xd0, 0xa7, 0x90, 0x7b, 0xe3, 0x7a, 0x8e, 0x22, 0x55, 0xa5, 0x93, 0xdd, 0x8f,
+	0x9e, 0x9f, 0xad, 0x3f, 0xe8, 0x6c, 0xb9, 0xe2, 0x73, 0xd7, 0x73, 0x30, 0x5f, 0x83, 0x4e, 0xe1,
+	0x7b, 0xe1, 0x6c, 0xf0, 0x4b, 0x6a, 0x47, 0xd6, 0x84, 0x4e, 0x06, 0x34, 0xb0, 0x5c, 0x47, 0xc9,
+	0x54, 0xa5, 0x93, 0x1c, 0x7e, 0x20, 0x14, 0x6d, 0x2e, 0xd7, 0x1d, 0xf4, 0x29, 0x14, 0xbe, 0x9a,
+	0xf9, 0xc1, 0x6c, 0xa2, 0x64, 0xf9, 0x49, 0xea, 0xa6, 0x93, 0x5e, 0x71, 0x2b, 0x3c, 0x1b, 0x53,
+	0x2c, 0x56, 0xa0, 0x03, 0x28, 0x51, 0x2f, 0x72, 0xa3, 0x31, 0x75, 0x94, 0x5c, 0x55, 0x3a, 0xd9,
+	0xc1, 0x8b, 0x39, 0x92, 0x21, 0x3b, 0xa7, 0xa1, 0x92, 0xe7, 0x62, 0x36, 0x44, 0xbb, 0x90, 0xf1,
+	0x7c, 0xa5, 0xc0, 0x05, 0x19, 0xcf, 0x47, 0x0a, 0x14, 0xc9, 0x20, 0x8c, 0x88, 0xeb, 0x29, 0x45,
+	0x2e, 0x4c, 0xa6, 0x68, 0x0f, 0x0a, 0x53, 0x12, 0x86, 0xd4, 0x51, 0x4a, 0x55, 0xe9, 0xa4, 0x84,
+	0xc5, 0x4c, 0xfd, 0xb5, 0x04, 0xa5, 0x5a, 0x14, 0x51, 0xcf, 0xa1, 0x14, 0x1d, 0xc2, 0xf6, 0x32,
+	0x38, 0x89, 0x07, 0x57, 0x9a, 0x24, 0x51, 0x29, 0x50, 0x9c, 0x06, 0x34, 0xa4, 0x5e, 0xc4, 0xe3,
+	0x2e, 0xe1, 0x64, 0x8a, 0x3e, 0x84, 0x5d, 0x32, 0x08, 0xa9, 0x67, 0x53, 0x2b, 0xa0, 0x24, 0xf4,
+	0x3d, 0x1e, 0xf7, 0x0e, 0xde, 0x11, 0x52, 0xcc, 0x85, 0xe8, 0x11, 0x6c, 0xdb, 0xbe, 0xf7, 0xda,
+	0x0d, 0x26, 0x22, 0xb6, 0x12, 0x5e, 0x0a, 0xd4, 0xbf, 0x66, 0xa1, 0xd8, 0xa6, 0x34, 0x72, 0xbd,
+	0x21, 0x0b, 0x6b, 0xe1, 0x40, 0xc6, 0x75, 0xd0, 0x07, 0x50, 0xf0, 0x83, 0xe1, 0x12, 0xf1, 0xbc,
+	0x1f, 0x0c, 0x75, 0x07, 0xfd, 0x58, 0xe4, 0x33, 0x46, 0xf9, 0xe9, 0x26, 0x94, 0xc5, 0xae, 0xa9,
+	0x64, 0x22, 0xc8, 0x39, 0x24, 0xa2, 0x02, 0x60, 0x3e, 0x46, 0x0f, 0x21, 0x1f, 0xf9, 0x53, 0xd7,
+	0xe6, 0xf0, 0x6e, 0xe3, 0x78, 0x82, 0x9e, 0x40, 0x65, 0xe2, 0x7a, 0xb3, 0x88, 0x86, 0xd6, 0x88,
+	0x84, 0x23, 0x0e, 0x75, 0x05, 0x97, 0x85, 0xac, 0x49, 0xc2, 0x11, 0xfa, 0x0c, 0xca, 0xc1, 0xa2,
+	0x62, 0x42, 0xa5, 0x58, 0xcd, 0x9e, 0x94, 0x37, 0xa7, 0x7c, 0x59, 0x5c, 0xf5, 0xdc, 0xd7, 0xff,
+	0x3c, 0xde, 0xc2, 0xe9, 0xc5, 0x69, 0x8c, 0x4b, 0x71, 0xfe, 0x12, 0x8c, 0xf7, 0xa0, 0xc0, 0xd1,
+	0x8c, 0x94, 0x6d, 0xae, 0x10, 0x33, 0x74, 0xcc, 0x4e, 0xb7, 0xfd, 0xc0, 0xa1, 0x8e, 0x35, 0x98,
+	0x2b, 0xc0, 0xfd, 0x83, 0x44, 0x54, 0x9f, 0xa3, 0x1f, 0xc0, 0x83, 0x85, 0xc1, 0x88, 0xba, 0xc3,
+	0x51, 0xa4, 0x94, 0xab, 0xd2, 0x49, 0x16, 0xef, 0x26, 0xe2, 0x26, 0x97, 0xb2, 0xca, 0xb3, 0xfd,
+	0x20, 0xa0, 0x76, 0x14, 0x2a, 0x95, 0x38, 0xf7, 0xc9, 0x9c, 0x9d, 0x32, 0xf5, 0x5d, 0x2f, 0x0a,
+	0x2d, 0x4a, 0xec, 0x91, 0xb2, 0xc3, 0x5d, 0x80, 0x58, 0xa4, 0x11, 0x7b, 0xa4, 0xfe, 0x2b, 0x03,
+	0x72, 0x3b, 0x1c, 0x62, 0xbe, 0x65, 0x92, 0xc6, 0x65, 0xda, 0xa4, 0x75, 0x69, 0xcb, 0xdc, 0x37,
+	0x6d, 0xd9, 0x75, 0x69, 0xcb, 0xbd, 0x2b, 0x6d, 0xf9, 0x6f, 0xa7, 0xed, 0x02, 0x80, 0xf0, 0xba,
+	0x27, 0x9e, 0x4d, 0x95, 0x02, 0xcf, 0x5a, 0x75, 0x93, 0x2f, 0xc9, 0x0d, 0x11, 0x39, 0x4b, 0xad,
+	0x7c, 0xaf, 0xe9, 0x4f, 0xa7, 0xa0, 0xb4, 0x9a, 0x02, 0xf5, 0x63, 0x78, 0xd8, 0x0e, 0x87, 0xe7,
+	0xf1, 0x7d, 0xa9, 0x2d, 0xcf, 0x7f, 0x0c, 0x30, 0x89, 0x91, 0x5a, 0x02, 0xbd, 0x2d, 0x24, 0xba,
+	0xa3, 0xfe, 0x45, 0x82, 0xb2, 0x40, 0x52, 0xf7, 0x5e, 0xfb, 0xe8, 0x13, 0x28, 0x0a, 0x25, 0xb7,
+	0x2d, 0x7f, 0x74, 0xfc, 0x3f, 0xf0, 0xc7, 0x89, 0xfd, 0x1d, 0xc4, 0x32, 0xf7, 0x46, 0xec, 0x09,
+	0x54, 0x44, 0x54, 0x71, 0xcd, 0x66, 0xb9, 0xcf, 0xe5, 0x85, 0xac, 0x3e, 0x57, 0xff, 0x26, 0x41,
+	0xae, 0x31, 0x8b, 0xe6, 0x8b, 0x5a, 0x91, 0xfe, 0xdf, 0x5a, 0xf9, 0x18, 0x4a, 0xac, 0xf6, 0x52,
+	0x85, 0x76, 0x90, 0x5e, 0xcc, 0x7a, 0xc4, 0xf5, 0xcb, 0x33, 0x23, 0x88, 0xd7, 0x14, 0xfd, 0x78,
+	0x80, 0x7e, 0x04, 0x85, 0x29, 0x0d, 0x5c, 0x3f, 0x21, 0x95, 0xa3, 0x4d, 0x27, 0x76, 0xb9, 0x15,
+	0x16, 0xd6, 0xac, 0x0c, 0x6d, 0x7f, 0xe6, 0x45, 0x82, 0x52, 0xe2, 0x89, 0xfa, 0x0b, 0x80, 0x2e,
+	0xbf, 0x23, 0x8c, 0xe2, 0xef, 0x1f, 0x0b, 0xe3, 0x6e, 0xbe, 0x0d, 0x8f, 0x64, 0x07, 0x8b, 0x99,
+	0xfa, 0x47, 0x09, 0xe0, 0xdc, 0x9f, 0x4c, 0xc7, 0x2e, 0xc7, 0x75, 0xc3, 0x75, 0x43, 0x90, 0x9b,
+	0x53, 0x12, 0x88, 0xb5, 0x7c, 0xcc, 0x3a, 0x89, 0x33, 0xa3, 0x02, 0x79, 0x36, 0xe4, 0x77, 0xcb,
+	0xf7, 0x62, 0x4a, 0xcc, 0x61, 0x3e, 0x4e, 0xb3, 0x51, 0x9e, 0x8b, 0xd7, 0xb0, 0x51, 0x81, 0x2b,
+	0x12, 0x36, 0x7a, 0x08, 0xf9, 0xd7, 0x63, 0x32, 0x0c, 0x79, 0xf7, 0xc9, 0xe1, 0x78, 0xa2, 0xfe,
+	0x47, 0x82, 0xdd, 0xa5, 0x9f, 0x17, 0x63, 0xf2, 0xfe, 0xa9, 0xe1, 0xbe, 0x79, 0x3b, 0x84, 0xed,
+	0x78, 0xc4, 0x5c, 0x11, 0xfd, 0x36, 0x16, 0xc4, 0xc8, 0x71, 0x4c, 0xf2, 0x82, 0x6f, 0x18, 0x26,
+	0x07, 0x50, 0x0a, 0xe8, 0x57, 0x33, 0x37, 0xa0, 0x8e, 0xe8, 0xbb, 0x8b, 0xb9, 0xfa, 0x7b, 0x09,
+	0xf2, 0xbd, 0x5f, 0x51, 0x3a, 0x4d, 0xb9, 0x23, 0xdd, 0xdf, 0x9d, 0xcc, 0x1d, 0x77, 0x8e, 0xa0,
+	0xec, 0xd1, 0x9b, 0xc8, 0x12, 0xc0, 0xc5, 0xc9, 0xdb, 0x66, 0x22, 0x83, 0x83, 0xf7, 0x04, 0x2a,
+	0x61, 0x44, 0x82, 0x28, 0xa1, 0xf9, 0x1c, 0xa7, 0xf9, 0x32, 0x97, 0xc5, 0x1c, 0xaf, 0x46, 0x50,
+	0x89, 0x5f, 0x29, 0x71, 0x59, 0xbe, 0xbb, 0xe1, 0xaf, 0x2b, 0x9c, 0x65, 0x29, 0x66, 0xd3, 0xa5,
+	0xc8, 0x36, 0x1a, 0x04, 0xc4, 0xb3, 0x47, 0x09, 0x8e, 0x39, 0x5c, 0x8a, 0x05, 0xba, 0xa3, 0xde,
+	0x66, 0xa0, 0xd0, 0x25, 0x01, 0x99, 0x84, 0xe8, 0x29, 0xec, 0x4c, 0xc8, 0x8d, 0x45, 0x04, 0x3b,
+	0x84, 0xfc, 0xd0, 0x1d, 0x5c, 0x99, 0x90, 0x9b, 0x84, 0x31, 0x42, 0xd6, 0xb2, 0x98, 0x51, 0x9a,
+	0x56, 0x63, 0x1f, 0x76, 0x27, 0xe4, 0x06, 0xa7, 0xf8, 0xf2, 0x79, 0x6c, 0xc8, 0x39, 0xdf, 0x1a,
+	0xcc, 0x23, 0x9a, 0xb8, 0xc5, 0x0e, 0x31, 0x99, 0xb4, 0xce, 0x84, 0xec, 0xf1, 0xc6, 0xec, 0x06,
+	0xc4, 0x7e, 0xc3, 0x9a, 0x86, 0xe5, 0x90, 0x79, 0x28, 0xb2, 0xcd, 0x36, 0xa8, 0x0b, 0x79, 0x83,
+	0xcc, 0x43, 0xf6, 0x78, 0x73, 0x66, 0x91, 0xcb, 0xdf, 0x59, 0x8c, 0xe1, 0x1e, 0x6d, 0x4a, 0x1d,
+	0xe3, 0x27, 0xc1, 0x6e, 0x62, 0x05, 0xfa, 0xd9, 0x02, 0x9d, 0xc2, 0xbb, 0xdb, 0xc0, 0x92, 0x15,
+	0x92, 0x1d, 0x04, 0x8e, 0x9f, 0xc0, 0x3e, 0xf3, 0x94, 0x5e, 0x93, 0xf1, 0x8c, 0xf0, 0x20, 0xad,
+	0x29, 0x0d, 0xac, 0xc1, 0xd8, 0xb7, 0xdf, 0x88, 0x27, 0xdd, 0xde, 0x84, 0xdc, 0x68, 0x4b, 0x7d,
+	0x97, 0x06, 0x75, 0xa6, 0x55, 0x5b, 0x50, 0xb9, 0xa4, 0x1e, 0x0d, 0xdd, 0xb0, 0x17, 0xb1, 0xce,
+	0xf8, 0x53, 0xf6, 0xe2, 0x63, 0xa0, 0x0b, 0xa2, 0xdf, 0x5c, 0x83, 0xdc, 0x6a, 0xe1, 0x08, 0x9f,
+	0xa9, 0x7f, 0x92, 0xa0, 0xc4, 0x6e, 0x6a, 0x97, 0x0c, 0x29, 0xaa, 0x27, 0xd7, 0x5a, 0xe2, 0x61,
+	0x6d, 0x7c, 0x39, 0xaf, 0x5e, 0x72, 0xb1, 0x63, 0xbc, 0x94, 0x55, 0xd3, 0x94, 0x0c, 0x69, 0x52,
+	0x4d, 0x6c, 0xcc, 0xe8, 0x62, 0xec, 0x4e, 0xdc, 0x48, 0x64, 0x2d, 0x9e, 0xa0, 0x7d, 0x28, 0x8d,
+	0x48, 0x68, 0x4d, 0xfc, 0x80, 0x8a, 0x67, 0x62, 0x71, 0x44, 0xc2, 0xb6, 0x1f, 0x70, 0x96, 0x62,
+	0xf5, 0x2e, 0xde, 0x68, 0x7c, 0xac, 0xfe, 0x59, 0x82, 0x32, 0x26, 0xde, 0x1b, 0xd7, 0x8b, 0x9d,
+	0x6d, 0xb0, 0x0e, 0xc7, 0x4a, 0x38, 0x71, 0xf7, 0xd9, 0x66, 0x1a, 0x59, 0x5e, 0x05, 0xe1, 0x6c,
+	0xb2, 0xf4, 0x3b, 0x73, 0xf7, 0xf4, 0x77, 0x99, 0x45, 0x43, 0xe6, 0x1d, 0xe7, 0x11, 0x28, 0x6d,
+	0x4d, 0x33, 0xf5, 0xce, 0xa5, 0xf5, 0xb9, 0xde, 0x69, 0x58, 0xfd, 0x4e, 0xaf, 0xab, 0x9d, 0xeb,
+	0x17, 0xba, 0xd6, 0x90, 0xb7, 0xd0, 0x31, 0x1c, 0xae, 0x68, 0xeb, 0xb8, 0xd6, 0x39, 0x6f, 0x5a,
+	0x97, 0x5a, 0x47, 0xc3, 0xb5, 0x96, 0x2c, 0xa1, 0x27, 0xf0, 0x78, 0x9d, 0xc1, 0xb9, 0xd1, 0x6e,
+	0xeb, 0xa6, 0xa9, 0x69, 0x72, 0x06, 0xed, 0x01, 0x5a, 0x31, 0xb9, 0xc4, 0x46, 0xbf, 0x2b, 0x67,
+	0xd1, 0x63, 0xd8, 0x5f, 0x91, 0x77, 0x6b, 0xd8, 0xbc, 0xb2, 0x5a, 0x5a, 0xaf, 0x67, 0x74, 0xe4,
+	0x1c, 0x3a, 0x80, 0xbd, 0x15, 0xb5, 0xd9, 0xd4, 0xda, 0x9a, 0xd5, 0xa8, 0x5d, 0xc9, 0x79, 0xf4,
+	0x0c, 0xaa, 0x2b, 0x3a, 0x03, 0x5f, 0xd6, 0x3a, 0xfa, 0x97, 0x35, 0x53, 0x37, 0x3a, 0xb5, 0x96,
+	0xd5, 0xd2, 0x2f, 0x34, 0xb9, 0x80, 0xf6, 0xe1, 0x83, 0xd5, 0x1d, 0x70, 0x4d, 0xef, 0xe8, 0x9d,
+	0x4b, 0xb9, 0xf8, 0x2d, 0x9f, 0x7a, 0x66, 0xbf, 0x71, 0x25, 0x97, 0x4e, 0xff, 0x21, 0xc1, 0xee,
+	0xea, 0xf7, 0x17, 0x83, 0x00, 0x6b, 0x3d, 0xa3, 0xd5, 0x67, 0x9b, 0xaf, 0xc3, 0xe8, 0x31, 0xec,
+	0xdf, 0x35, 0xa8, 0x35, 0xda, 0x7a, 0xaf, 0xa7, 0x1b, 0x1d, 0x59, 0x42, 0x4f, 0xe1, 0xf8, 0xae,
+	0xfa, 0xa2, 0xdf, 0x6a, 0x59, 0x6d, 0xad, 0x5d, 0xd7, 0x70, 0xaf, 0xa9, 0x77, 0xe5, 0x0c, 0x73,
+	0xf5, 0xae, 0x91, 0x61, 0x36, 0x35, 0x2c, 0x67, 0x59, 0xac, 0x77, 0x55, 0xda, 0xcf, 0x4d, 0x8d,
+	0x01, 0x86, 0x8d, 0x3a, 0x0f, 0x59, 0xce, 0xad, 0xb3, 0x3a, 0xaf, 0x75, 0xce, 0xb5, 0x56, 0xca,
+	0x2a, 0x7f, 0xfa, 0x5b, 0x09, 0x60, 0xf9, 0xd1, 0x87, 0x0e, 0xe1, 0xfb, 0xaf, 0xfa, 0x06, 0xee,
+	0xb7, 0x2d, 0xdc, 0x6f, 0x69, 0x77, 0xc2, 0x7a, 0x06, 0xd5, 0xb4, 0xb2, 0x5d, 0xfb, 0xcc, 0xc0,
+	0xba, 0x79, 0x65, 0x19, 0x17, 0x96, 0xd6, 0x31, 0x75, 0xb3, 0xa5, 0x35, 0x64, 0x09, 0x55, 0xe1,
+	0xd1, 0x26, 0xab, 0xf3, 0x5a, 0xcf, 0x94, 0x33, 0xe8, 0x39, 0xa8, 0x69, 0x0b, 0xf3, 0x0b, 0xc3,
+	0x32, 0x9b, 0x3a, 0x6e, 0xf4, 0x56, 0x76, 0xca, 0x9e, 0x7e, 0x01, 0x85, 0xb8, 0x1b, 0xb1, 0xe4,
+	0x74, 0x35, 0xac, 0x1b, 0x77, 0x81, 0x96, 0xa1, 0x22, 0xe4, 0x6d, 0xa3, 0x63, 0x36, 0x65, 0x09,
+	0x21, 0xd8, 0x15, 0x92, 0x57, 0xfd, 0x1a, 0x36, 0x35, 0x2c, 0x67, 0xd0, 0x03, 0x28, 0x0b, 0xd9,
+	0x95, 0x56, 0xc3, 0x72, 0xb6, 0x3e, 0xf8, 0xfa, 0xed, 0x91, 0xf4, 0xcd, 0xdb, 0x23, 0xe9, 0xdf,
+	0x6f, 0x8f, 0xa4, 0xdf, 0xdc, 0x1e, 0x6d, 0x7d, 0x73, 0x7b, 0xb4, 0xf5, 0xf7, 0xdb, 0xa3, 0xad,
+	0x2f, 0x9b, 0x43, 0x37, 0x1a, 0xcd, 0x06, 0x67, 0xb6, 0x3f, 0x79, 0x91, 0xfa, 0x8e, 0x4f, 0x0f,
+	0xf9, 0xf7, 0xfe, 0xfa, 0x1f, 0x07, 0x3f, 0x49, 0xc6, 0xd7, 0x2f, 0x07, 0x05, 0x6e, 0xf8, 0xc3,
+	0xff, 0x06, 0x00, 0x00, 0xff, 0xff, 0xe1, 0x44, 0xc6, 0x0a, 0x64, 0x10, 0x00, 0x00,
 }
 
 func (m *Resolution) Marshal() (dAtA []byte, err error) {
@@ -868,6 +1656,16 @@ func (m *Attendee) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.Confirmed {
+		i--
+		if m.Confirmed {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
 	if m.AbsenceReason != 0 {
 		i = encodeVarintActivity(dAtA, i, uint64(m.AbsenceReason))
 		i--
@@ -911,6 +1709,16 @@ func (m *Meeting) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.PointsEach != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.PointsEach))
+		i--
+		dAtA[i] = 0x68
+	}
+	if m.Corrects != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Corrects))
+		i--
+		dAtA[i] = 0x60
+	}
 	if m.RecordedHeight != 0 {
 		i = encodeVarintActivity(dAtA, i, uint64(m.RecordedHeight))
 		i--
@@ -1004,6 +1812,11 @@ func (m *MsgRecordMeeting) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.Corrects != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Corrects))
+		i--
+		dAtA[i] = 0x40
+	}
 	if len(m.Resolutions) > 0 {
 		for iNdEx := len(m.Resolutions) - 1; iNdEx >= 0; iNdEx-- {
 			{
@@ -1064,6 +1877,34 @@ func (m *MsgRecordMeeting) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgConfirmAttendance) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgConfirmAttendance) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgConfirmAttendance) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MeetingId != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.MeetingId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func (m *MeetingInfo) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -1084,6 +1925,11 @@ func (m *MeetingInfo) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.CorrectedBy != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.CorrectedBy))
+		i--
+		dAtA[i] = 0x18
+	}
 	if len(m.Attendance) > 0 {
 		for iNdEx := len(m.Attendance) - 1; iNdEx >= 0; iNdEx-- {
 			{
@@ -1113,6 +1959,279 @@ func (m *MeetingInfo) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *Duty) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Duty) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Duty) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Count != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Count))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Period != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Period))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.OrgKind != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.OrgKind))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Kind != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *PointsRule) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *PointsRule) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *PointsRule) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Points != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Points))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Kind != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Compliance) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Compliance) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Compliance) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Flags != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Flags))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Absent != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Absent))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Present != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Present))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Done != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Done))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Due != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Due))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Year != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Year))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.OrgId != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.OrgId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ComplianceFlag) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ComplianceFlag) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ComplianceFlag) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Required != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Required))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Done != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Done))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.PeriodId != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.PeriodId))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Period != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Period))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Kind != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.OrgId != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.OrgId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Sweep) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Sweep) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Sweep) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.StartHeight != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.StartHeight))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.NextOrgId != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.NextOrgId))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.PeriodId != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.PeriodId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Period != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Period))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MemberPoints) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MemberPoints) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MemberPoints) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.BranchId != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.BranchId))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Points != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Points))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Year != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Year))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.MemberId != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.MemberId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func (m *Params) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -1133,6 +2252,39 @@ func (m *Params) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.MaxEvaluationsPerBlock != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.MaxEvaluationsPerBlock))
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.Points) > 0 {
+		for iNdEx := len(m.Points) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Points[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintActivity(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	if len(m.Duties) > 0 {
+		for iNdEx := len(m.Duties) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Duties[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintActivity(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
 	if m.MaxBackdateDays != 0 {
 		i = encodeVarintActivity(dAtA, i, uint64(m.MaxBackdateDays))
 		i--
@@ -1186,6 +2338,134 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *FlagPage) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *FlagPage) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *FlagPage) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Next) > 0 {
+		i -= len(m.Next)
+		copy(dAtA[i:], m.Next)
+		i = encodeVarintActivity(dAtA, i, uint64(len(m.Next)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.HasMore {
+		i--
+		if m.HasMore {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Limit != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Limit))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Page != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Page))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Flags) > 0 {
+		for iNdEx := len(m.Flags) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Flags[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintActivity(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RankingPage) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RankingPage) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RankingPage) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Next) > 0 {
+		i -= len(m.Next)
+		copy(dAtA[i:], m.Next)
+		i = encodeVarintActivity(dAtA, i, uint64(len(m.Next)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.HasMore {
+		i--
+		if m.HasMore {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Limit != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Limit))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Page != 0 {
+		i = encodeVarintActivity(dAtA, i, uint64(m.Page))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Members) > 0 {
+		for iNdEx := len(m.Members) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Members[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintActivity(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -1248,6 +2528,9 @@ func (m *Attendee) Size() (n int) {
 	if m.AbsenceReason != 0 {
 		n += 1 + sovActivity(uint64(m.AbsenceReason))
 	}
+	if m.Confirmed {
+		n += 2
+	}
 	return n
 }
 
@@ -1296,6 +2579,12 @@ func (m *Meeting) Size() (n int) {
 	if m.RecordedHeight != 0 {
 		n += 1 + sovActivity(uint64(m.RecordedHeight))
 	}
+	if m.Corrects != 0 {
+		n += 1 + sovActivity(uint64(m.Corrects))
+	}
+	if m.PointsEach != 0 {
+		n += 1 + sovActivity(uint64(m.PointsEach))
+	}
 	return n
 }
 
@@ -1334,6 +2623,21 @@ func (m *MsgRecordMeeting) Size() (n int) {
 			n += 1 + l + sovActivity(uint64(l))
 		}
 	}
+	if m.Corrects != 0 {
+		n += 1 + sovActivity(uint64(m.Corrects))
+	}
+	return n
+}
+
+func (m *MsgConfirmAttendance) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MeetingId != 0 {
+		n += 1 + sovActivity(uint64(m.MeetingId))
+	}
 	return n
 }
 
@@ -1352,6 +2656,144 @@ func (m *MeetingInfo) Size() (n int) {
 			l = e.Size()
 			n += 1 + l + sovActivity(uint64(l))
 		}
+	}
+	if m.CorrectedBy != 0 {
+		n += 1 + sovActivity(uint64(m.CorrectedBy))
+	}
+	return n
+}
+
+func (m *Duty) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovActivity(uint64(m.Kind))
+	}
+	if m.OrgKind != 0 {
+		n += 1 + sovActivity(uint64(m.OrgKind))
+	}
+	if m.Period != 0 {
+		n += 1 + sovActivity(uint64(m.Period))
+	}
+	if m.Count != 0 {
+		n += 1 + sovActivity(uint64(m.Count))
+	}
+	return n
+}
+
+func (m *PointsRule) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovActivity(uint64(m.Kind))
+	}
+	if m.Points != 0 {
+		n += 1 + sovActivity(uint64(m.Points))
+	}
+	return n
+}
+
+func (m *Compliance) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.OrgId != 0 {
+		n += 1 + sovActivity(uint64(m.OrgId))
+	}
+	if m.Year != 0 {
+		n += 1 + sovActivity(uint64(m.Year))
+	}
+	if m.Due != 0 {
+		n += 1 + sovActivity(uint64(m.Due))
+	}
+	if m.Done != 0 {
+		n += 1 + sovActivity(uint64(m.Done))
+	}
+	if m.Present != 0 {
+		n += 1 + sovActivity(uint64(m.Present))
+	}
+	if m.Absent != 0 {
+		n += 1 + sovActivity(uint64(m.Absent))
+	}
+	if m.Flags != 0 {
+		n += 1 + sovActivity(uint64(m.Flags))
+	}
+	return n
+}
+
+func (m *ComplianceFlag) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.OrgId != 0 {
+		n += 1 + sovActivity(uint64(m.OrgId))
+	}
+	if m.Kind != 0 {
+		n += 1 + sovActivity(uint64(m.Kind))
+	}
+	if m.Period != 0 {
+		n += 1 + sovActivity(uint64(m.Period))
+	}
+	if m.PeriodId != 0 {
+		n += 1 + sovActivity(uint64(m.PeriodId))
+	}
+	if m.Done != 0 {
+		n += 1 + sovActivity(uint64(m.Done))
+	}
+	if m.Required != 0 {
+		n += 1 + sovActivity(uint64(m.Required))
+	}
+	return n
+}
+
+func (m *Sweep) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Period != 0 {
+		n += 1 + sovActivity(uint64(m.Period))
+	}
+	if m.PeriodId != 0 {
+		n += 1 + sovActivity(uint64(m.PeriodId))
+	}
+	if m.NextOrgId != 0 {
+		n += 1 + sovActivity(uint64(m.NextOrgId))
+	}
+	if m.StartHeight != 0 {
+		n += 1 + sovActivity(uint64(m.StartHeight))
+	}
+	return n
+}
+
+func (m *MemberPoints) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MemberId != 0 {
+		n += 1 + sovActivity(uint64(m.MemberId))
+	}
+	if m.Year != 0 {
+		n += 1 + sovActivity(uint64(m.Year))
+	}
+	if m.Points != 0 {
+		n += 1 + sovActivity(uint64(m.Points))
+	}
+	if m.BranchId != 0 {
+		n += 1 + sovActivity(uint64(m.BranchId))
 	}
 	return n
 }
@@ -1374,6 +2816,21 @@ func (m *Params) Size() (n int) {
 	if m.MaxBackdateDays != 0 {
 		n += 1 + sovActivity(uint64(m.MaxBackdateDays))
 	}
+	if len(m.Duties) > 0 {
+		for _, e := range m.Duties {
+			l = e.Size()
+			n += 1 + l + sovActivity(uint64(l))
+		}
+	}
+	if len(m.Points) > 0 {
+		for _, e := range m.Points {
+			l = e.Size()
+			n += 1 + l + sovActivity(uint64(l))
+		}
+	}
+	if m.MaxEvaluationsPerBlock != 0 {
+		n += 1 + sovActivity(uint64(m.MaxEvaluationsPerBlock))
+	}
 	return n
 }
 
@@ -1385,6 +2842,62 @@ func (m *GenesisState) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovActivity(uint64(l))
+	return n
+}
+
+func (m *FlagPage) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Flags) > 0 {
+		for _, e := range m.Flags {
+			l = e.Size()
+			n += 1 + l + sovActivity(uint64(l))
+		}
+	}
+	if m.Page != 0 {
+		n += 1 + sovActivity(uint64(m.Page))
+	}
+	if m.Limit != 0 {
+		n += 1 + sovActivity(uint64(m.Limit))
+	}
+	if m.HasMore {
+		n += 2
+	}
+	l = len(m.Next)
+	if l > 0 {
+		n += 1 + l + sovActivity(uint64(l))
+	}
+	return n
+}
+
+func (m *RankingPage) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Members) > 0 {
+		for _, e := range m.Members {
+			l = e.Size()
+			n += 1 + l + sovActivity(uint64(l))
+		}
+	}
+	if m.Page != 0 {
+		n += 1 + sovActivity(uint64(m.Page))
+	}
+	if m.Limit != 0 {
+		n += 1 + sovActivity(uint64(m.Limit))
+	}
+	if m.HasMore {
+		n += 2
+	}
+	l = len(m.Next)
+	if l > 0 {
+		n += 1 + l + sovActivity(uint64(l))
+	}
 	return n
 }
 
@@ -1684,6 +3197,26 @@ func (m *Attendee) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Confirmed", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Confirmed = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipActivity(dAtA[iNdEx:])
@@ -2001,6 +3534,44 @@ func (m *Meeting) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Corrects", wireType)
+			}
+			m.Corrects = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Corrects |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PointsEach", wireType)
+			}
+			m.PointsEach = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PointsEach |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipActivity(dAtA[iNdEx:])
@@ -2242,6 +3813,94 @@ func (m *MsgRecordMeeting) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Corrects", wireType)
+			}
+			m.Corrects = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Corrects |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipActivity(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgConfirmAttendance) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowActivity
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgConfirmAttendance: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgConfirmAttendance: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MeetingId", wireType)
+			}
+			m.MeetingId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MeetingId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipActivity(dAtA[iNdEx:])
@@ -2362,6 +4021,838 @@ func (m *MeetingInfo) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CorrectedBy", wireType)
+			}
+			m.CorrectedBy = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CorrectedBy |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipActivity(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Duty) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowActivity
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Duty: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Duty: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= MeetingKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OrgKind", wireType)
+			}
+			m.OrgKind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OrgKind |= v1.OrgKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Period", wireType)
+			}
+			m.Period = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Period |= Period(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Count", wireType)
+			}
+			m.Count = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Count |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipActivity(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *PointsRule) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowActivity
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: PointsRule: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: PointsRule: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= MeetingKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Points", wireType)
+			}
+			m.Points = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Points |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipActivity(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Compliance) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowActivity
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Compliance: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Compliance: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OrgId", wireType)
+			}
+			m.OrgId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OrgId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Year", wireType)
+			}
+			m.Year = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Year |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Due", wireType)
+			}
+			m.Due = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Due |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Done", wireType)
+			}
+			m.Done = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Done |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Present", wireType)
+			}
+			m.Present = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Present |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Absent", wireType)
+			}
+			m.Absent = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Absent |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Flags", wireType)
+			}
+			m.Flags = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Flags |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipActivity(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ComplianceFlag) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowActivity
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ComplianceFlag: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ComplianceFlag: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OrgId", wireType)
+			}
+			m.OrgId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OrgId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= MeetingKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Period", wireType)
+			}
+			m.Period = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Period |= Period(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PeriodId", wireType)
+			}
+			m.PeriodId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PeriodId |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Done", wireType)
+			}
+			m.Done = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Done |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Required", wireType)
+			}
+			m.Required = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Required |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipActivity(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Sweep) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowActivity
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Sweep: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Sweep: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Period", wireType)
+			}
+			m.Period = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Period |= Period(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PeriodId", wireType)
+			}
+			m.PeriodId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PeriodId |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextOrgId", wireType)
+			}
+			m.NextOrgId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NextOrgId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field StartHeight", wireType)
+			}
+			m.StartHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.StartHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipActivity(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MemberPoints) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowActivity
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MemberPoints: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MemberPoints: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MemberId", wireType)
+			}
+			m.MemberId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MemberId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Year", wireType)
+			}
+			m.Year = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Year |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Points", wireType)
+			}
+			m.Points = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Points |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BranchId", wireType)
+			}
+			m.BranchId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BranchId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipActivity(dAtA[iNdEx:])
@@ -2488,6 +4979,93 @@ func (m *Params) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Duties", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthActivity
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Duties = append(m.Duties, Duty{})
+			if err := m.Duties[len(m.Duties)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Points", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthActivity
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Points = append(m.Points, PointsRule{})
+			if err := m.Points[len(m.Points)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxEvaluationsPerBlock", wireType)
+			}
+			m.MaxEvaluationsPerBlock = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxEvaluationsPerBlock |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipActivity(dAtA[iNdEx:])
@@ -2570,6 +5148,354 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipActivity(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *FlagPage) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowActivity
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: FlagPage: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: FlagPage: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Flags", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthActivity
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Flags = append(m.Flags, ComplianceFlag{})
+			if err := m.Flags[len(m.Flags)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Page", wireType)
+			}
+			m.Page = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Page |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Limit", wireType)
+			}
+			m.Limit = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Limit |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HasMore", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.HasMore = bool(v != 0)
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Next", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthActivity
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Next = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipActivity(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RankingPage) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowActivity
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RankingPage: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RankingPage: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Members", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthActivity
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Members = append(m.Members, MemberPoints{})
+			if err := m.Members[len(m.Members)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Page", wireType)
+			}
+			m.Page = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Page |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Limit", wireType)
+			}
+			m.Limit = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Limit |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HasMore", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.HasMore = bool(v != 0)
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Next", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowActivity
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthActivity
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthActivity
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Next = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
