@@ -10,6 +10,7 @@ import (
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/activity"
 	"github.com/partychain/partychain/contracts/dues"
+	"github.com/partychain/partychain/contracts/governance"
 	"github.com/partychain/partychain/contracts/identity"
 	"github.com/partychain/partychain/contracts/member"
 	"github.com/partychain/partychain/contracts/org"
@@ -37,6 +38,7 @@ type App struct {
 	member   *member.Keeper
 	activity *activity.Keeper
 	dues     *dues.Keeper
+	gov      *governance.Keeper
 	routes   contracts.Routes
 	queries  map[string]contracts.QueryHandler
 	// endBlockers run after a block's txs, in this order.
@@ -73,6 +75,12 @@ func (a *App) wireLedgers() {
 	a.identity = identity.NewKeeper(a.org, a.org, nil)
 	a.member = member.NewKeeper(a.org, a.identity, a.activity)
 	a.dues = dues.NewKeeper(a.org, a.member, a.identity)
+	a.gov = governance.NewKeeper(a.org)
+	a.gov.AddParamSetter("org", paramSetter(a.org.SetParams))
+	a.gov.AddParamSetter("member", paramSetter(a.member.SetParams))
+	a.gov.AddParamSetter("activity", paramSetter(a.activity.SetParams))
+	a.gov.AddParamSetter("dues", paramSetter(a.dues.SetParams))
+	a.gov.AddParamSetter("governance", paramSetter(a.gov.SetParams))
 	a.identity.SetMembers(a.member)
 	a.activity.SetMembers(a.member)
 	a.activity.SetIdentities(a.identity)
@@ -91,16 +99,18 @@ func (a *App) wireLedgers() {
 	a.routes.Add(a.identity.Routes()...)
 	a.routes.Add(a.activity.Routes()...)
 	a.routes.Add(a.dues.Routes()...)
+	a.routes.Add(a.gov.Routes()...)
 	a.queries = map[string]contracts.QueryHandler{
-		"org":      a.org.QueryOrg,
-		"account":  a.org.QueryAccount,
-		"member":   a.member.QueryMember,
-		"identity": a.identity.QueryIdentity,
-		"meeting":  a.activity.QueryMeeting,
-		"dues":     a.dues.QueryDues,
-		"chain":    queryChain,
+		"org":        a.org.QueryOrg,
+		"account":    a.org.QueryAccount,
+		"member":     a.member.QueryMember,
+		"identity":   a.identity.QueryIdentity,
+		"meeting":    a.activity.QueryMeeting,
+		"dues":       a.dues.QueryDues,
+		"governance": a.gov.QueryGovernance,
+		"chain":      queryChain,
 	}
-	a.endBlockers = []func(*contracts.Context) error{a.member.EndBlock, a.dues.EndBlock, a.activity.EndBlock}
+	a.endBlockers = []func(*contracts.Context) error{a.member.EndBlock, a.dues.EndBlock, a.activity.EndBlock, a.gov.EndBlock}
 }
 
 // Info reports exactly the last Commit.
@@ -133,7 +143,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	a.store.Rollback()
 	ctx := &contracts.Context{Store: a.store.Working(), ChainID: a.chainID, Time: req.Time.UTC(),
 		Today: contracts.DateAt(req.Time, g.Org.Params.CalendarUtcOffsetMinutes)}
-	if err := a.initGenesis(ctx, g); err != nil {
+	if err := a.initGenesis(ctx, g, req.Validators); err != nil {
 		return nil, fmt.Errorf("genesis: %w", err)
 	}
 	contracts.SaveClock(ctx)
@@ -154,4 +164,19 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	}
 	clear(a.pending)
 	return &abci.ResponseCommit{}, nil
+}
+
+// paramSetter adapts a ledger's SetParams to governance's proto-encoded
+// parameters.
+func paramSetter[P any, PP interface {
+	*P
+	Unmarshal([]byte) error
+}](set func(state.KV, P) error) governance.ParamSetter {
+	return func(kv state.KV, bz []byte) error {
+		var p P
+		if err := PP(&p).Unmarshal(bz); err != nil {
+			return governance.ErrInvalidParams.Wrapf("params do not decode: %v", err)
+		}
+		return set(kv, p)
+	}
 }

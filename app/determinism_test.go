@@ -43,7 +43,7 @@ func scriptedBlocks(t testing.TB) [][][]byte {
 
 // goldenAppHash is the app hash after scriptedBlocks. It changes only when
 // the state machine changes on purpose (bump AppVersion then).
-const goldenAppHash = "b21f6336f2573a55df47c0a4b578448bc76219f6702d1cfa7e7e811a69f55cd4"
+const goldenAppHash = "0cf87f82b14b863830699ca52aa62f57b2c227644e92e633c060e73ef243c37d"
 
 func TestDeterminismAndGoldenAppHash(t *testing.T) {
 	blocks := scriptedBlocks(t)

@@ -92,11 +92,15 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 			return nil, fmt.Errorf("height %d end block: %v", req.Height, err)
 		}
 	}
+	updates, err := a.gov.TakeValidatorUpdates(w)
+	if err != nil {
+		return nil, err
+	}
 	appHash, err := a.store.Seal(req.Height)
 	if err != nil {
 		return nil, err
 	}
-	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: appHash, Events: hookCtx.Events()}, nil
+	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: appHash, Events: hookCtx.Events(), ValidatorUpdates: updates}, nil
 }
 
 // deliverTx executes one tx. A tx that passes the envelope checks (decoding,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	abci "github.com/cometbft/cometbft/abci/types"
 	"sort"
 
 	"github.com/cosmos/gogoproto/jsonpb"
@@ -12,10 +13,12 @@ import (
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/activity"
 	"github.com/partychain/partychain/contracts/dues"
+	"github.com/partychain/partychain/contracts/governance"
 	"github.com/partychain/partychain/contracts/member"
 	"github.com/partychain/partychain/contracts/org"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
+	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
@@ -23,20 +26,22 @@ import (
 // Genesis is the app_state of genesis.json: one proto3 JSON object per
 // ledger, keyed by ledger name.
 type Genesis struct {
-	Org      *orgv1.GenesisState
-	Member   *memberv1.GenesisState
-	Activity *activityv1.GenesisState
-	Dues     *duesv1.GenesisState
+	Org        *orgv1.GenesisState
+	Member     *memberv1.GenesisState
+	Activity   *activityv1.GenesisState
+	Dues       *duesv1.GenesisState
+	Governance *governancev1.GenesisState
 }
 
 // DefaultGenesis is a root committee named rootName with one secretary and
 // every ledger's default policy.
 func DefaultGenesis(rootName string, secretaryPubKey []byte) *Genesis {
 	return &Genesis{
-		Org:      org.DefaultGenesis(rootName, secretaryPubKey),
-		Member:   member.DefaultGenesis(),
-		Activity: activity.DefaultGenesis(),
-		Dues:     dues.DefaultGenesis(),
+		Org:        org.DefaultGenesis(rootName, secretaryPubKey),
+		Member:     member.DefaultGenesis(),
+		Activity:   activity.DefaultGenesis(),
+		Dues:       dues.DefaultGenesis(),
+		Governance: &governancev1.GenesisState{Params: governance.DefaultParams()},
 	}
 }
 
@@ -48,11 +53,11 @@ func (g *Genesis) ledgers() []struct {
 	return []struct {
 		name string
 		msg  proto.Message
-	}{{"org", g.Org}, {"member", g.Member}, {"activity", g.Activity}, {"dues", g.Dues}}
+	}{{"org", g.Org}, {"member", g.Member}, {"activity", g.Activity}, {"dues", g.Dues}, {"governance", g.Governance}}
 }
 
 // initGenesis writes every ledger's genesis, in order.
-func (a *App) initGenesis(ctx *contracts.Context, g *Genesis) error {
+func (a *App) initGenesis(ctx *contracts.Context, g *Genesis, cometVals []abci.ValidatorUpdate) error {
 	if err := a.org.InitGenesis(ctx, g.Org); err != nil {
 		return err
 	}
@@ -62,7 +67,10 @@ func (a *App) initGenesis(ctx *contracts.Context, g *Genesis) error {
 	if err := a.activity.InitGenesis(ctx, g.Activity); err != nil {
 		return err
 	}
-	return a.dues.InitGenesis(ctx, g.Dues)
+	if err := a.dues.InitGenesis(ctx, g.Dues); err != nil {
+		return err
+	}
+	return a.gov.InitGenesis(ctx, g.Governance, cometVals)
 }
 
 // ParseGenesis reads and validates app_state. Unknown ledgers and unknown
@@ -109,6 +117,9 @@ func (g *Genesis) Validate() error {
 	}
 	if err := dues.ValidateGenesis(g.Dues); err != nil {
 		return fmt.Errorf("app_state.dues: %w", err)
+	}
+	if err := governance.ValidateGenesis(g.Governance); err != nil {
+		return fmt.Errorf("app_state.governance: %w", err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/governance"
 	"github.com/partychain/partychain/state"
 )
 
@@ -36,6 +37,9 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 }
 
 func (a *App) query(req *abci.RequestQuery, height int64) ([]byte, error) {
+	if strings.HasPrefix(req.Path, "/p2p/filter/") {
+		return nil, a.filterPeer(strings.TrimPrefix(req.Path, "/p2p/filter/"), height)
+	}
 	if height == 0 {
 		return nil, contracts.ErrHeightUnavailable.Wrap("no block is committed yet: genesis state is readable from height 1")
 	}
@@ -60,6 +64,32 @@ func (a *App) query(req *abci.RequestQuery, height int64) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// filterPeer answers CometBFT's peer filter (config filter_peers = true):
+// a node id is admitted only if governance's registry holds it; addresses
+// are not filtered. Before the first commit the registry is the staged
+// genesis, so a new network can connect to make its first block.
+func (a *App) filterPeer(what string, height int64) error {
+	kind, value, _ := strings.Cut(what, "/")
+	switch kind {
+	case "addr":
+		return nil
+	case "id":
+		r := a.store.Committed()
+		if height == 0 {
+			r = a.store.Working()
+		}
+		ok, err := a.gov.Admitted(r, value)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return governance.ErrNodeNotAdmitted.Wrapf("node %s is not in the consortium's registry", value)
+		}
+		return nil
+	}
+	return contracts.ErrUnknownQuery.Wrapf("/p2p/filter/%s", what)
 }
 
 // queryChain answers /chain/clock: the last block's height, time and date.

@@ -24,6 +24,9 @@ func DefaultConfig(home, moniker string) *cfg.Config {
 	c.Mempool.MaxTxBytes = app.MaxTxBytes
 	c.RPC.ListenAddress = "tcp://127.0.0.1:26657"
 	c.TxIndex.Indexer = "kv"
+	// P2P connections are admitted only for node ids in governance's
+	// registry: CometBFT asks the app (/p2p/filter/id/...).
+	c.FilterPeers = true
 	return c
 }
 

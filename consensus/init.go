@@ -16,6 +16,7 @@ import (
 
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/config"
+	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
 )
 
 // InitOptions describe a new single-validator home.
@@ -79,7 +80,12 @@ func Init(o InitOptions) (res *InitResult, err error) {
 	if err != nil {
 		return nil, err
 	}
-	appState, err := json.Marshal(app.DefaultGenesis(o.RootName, o.SecretaryPubKey))
+	g := app.DefaultGenesis(o.RootName, o.SecretaryPubKey)
+	// This node's validator is the root committee's, and its node id the
+	// first admitted: a one-node consortium until governance adds more.
+	g.Governance.Validators = []governancev1.Validator{{OrgId: 1, PubKey: pub.Bytes(), Power: 10}}
+	g.Governance.Nodes = []governancev1.Node{{NodeId: string(nodeKey.ID()), OrgId: 1}}
+	appState, err := json.Marshal(g)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package dues
 import (
 	"github.com/partychain/partychain/contracts"
 	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
+	"github.com/partychain/partychain/state"
 )
 
 // DefaultParams are DOMAIN.md's numbers, in fen and basis points.
@@ -80,5 +81,15 @@ func (k *Keeper) InitGenesis(ctx *contracts.Context, g *duesv1.GenesisState) err
 		return err
 	}
 	contracts.Save(ctx.Store, paramsKey, &g.Params)
+	return nil
+}
+
+// SetParams validates and stores new policy parameters (a governance
+// decision).
+func (k *Keeper) SetParams(kv state.KV, p duesv1.Params) error {
+	if err := ValidateGenesis(&duesv1.GenesisState{Params: p}); err != nil {
+		return err
+	}
+	contracts.Save(kv, paramsKey, &p)
 	return nil
 }

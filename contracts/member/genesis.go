@@ -5,6 +5,7 @@ import (
 
 	"github.com/partychain/partychain/contracts"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
+	"github.com/partychain/partychain/state"
 )
 
 // DefaultParams are DOMAIN.md's numbers.
@@ -52,5 +53,15 @@ func (k *Keeper) InitGenesis(ctx *contracts.Context, g *memberv1.GenesisState) e
 	}
 	contracts.Save(ctx.Store, paramsKey, &g.Params)
 	ctx.Store.Set(nextIDKey, binary.BigEndian.AppendUint64(nil, 1))
+	return nil
+}
+
+// SetParams validates and stores new policy parameters (a governance
+// decision).
+func (k *Keeper) SetParams(kv state.KV, p memberv1.Params) error {
+	if err := ValidateGenesis(&memberv1.GenesisState{Params: p}); err != nil {
+		return err
+	}
+	contracts.Save(kv, paramsKey, &p)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/partychain/partychain/contracts"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	"github.com/partychain/partychain/state"
 )
 
 // DefaultParams are the policy defaults.
@@ -141,5 +142,15 @@ func (k *Keeper) InitGenesis(ctx *contracts.Context, g *orgv1.GenesisState) erro
 			return err
 		}
 	}
+	return nil
+}
+
+// SetParams validates and stores new policy parameters (a governance
+// decision).
+func (k *Keeper) SetParams(kv state.KV, p orgv1.Params) error {
+	if err := validateParams(p); err != nil {
+		return err
+	}
+	contracts.Save(kv, paramsKey, &p)
 	return nil
 }
