@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
@@ -24,8 +25,11 @@ const AppVersion uint64 = 1
 // Version is the software version, set at build time by the Makefile.
 var Version = "dev"
 
-// App is the partychain ABCI application. CometBFT's local client
-// serializes every call, so the App needs no locks of its own.
+// App is the partychain ABCI application. CometBFT's per-connection local
+// client serializes the calls of each connection; CheckTx (mempool) and
+// Query may run while the consensus connection executes a block. What they
+// share is guarded: the store's committed reads, the pending sequences, the
+// signature cache and the genesis node registry.
 type App struct {
 	abci.BaseApplication // snapshots and vote extensions: not used yet
 
@@ -46,7 +50,13 @@ type App struct {
 
 	// pending is CheckTx's view of each signer's next sequence: the
 	// committed sequence plus the txs it admitted since the last Commit.
-	pending map[string]uint64
+	pendingMu sync.Mutex
+	pending   map[string]uint64
+	// sigs holds the txs whose signatures CheckTx verified.
+	sigs *sigCache
+	// genesisNodes answers the peer filter before the first commit.
+	genesisMu    sync.RWMutex
+	genesisNodes map[string]bool
 }
 
 var _ abci.Application = (*App)(nil)
@@ -62,6 +72,7 @@ func New(store *state.Store, chainID string, logger log.Logger) *App {
 		logger:  logger,
 		routes:  contracts.Routes{},
 		pending: map[string]uint64{},
+		sigs:    newSigCache(200_000),
 	}
 	a.wireLedgers()
 	return a
@@ -147,6 +158,15 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, fmt.Errorf("genesis: %w", err)
 	}
 	contracts.SaveClock(ctx)
+	nodes := map[string]bool{} // by the id's bytes: hex case does not matter
+	for _, n := range g.Governance.Nodes {
+		if id, err := governance.ParseNodeID(n.NodeId); err == nil {
+			nodes[string(id)] = true
+		}
+	}
+	a.genesisMu.Lock()
+	a.genesisNodes = nodes
+	a.genesisMu.Unlock()
 	appHash, err := a.store.Seal(0)
 	if err != nil {
 		return nil, err
@@ -162,7 +182,9 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if err := a.store.Commit(); err != nil {
 		return nil, err
 	}
+	a.pendingMu.Lock()
 	clear(a.pending)
+	a.pendingMu.Unlock()
 	return &abci.ResponseCommit{}, nil
 }
 

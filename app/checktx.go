@@ -14,8 +14,12 @@ import (
 // send several in a row.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	tx, err := a.decode(req.Tx)
-	if err == nil && req.Type == abci.CheckTxType_New && !tx.verify() {
-		err = ErrInvalidSignature.Wrap("signature does not match the body and signer")
+	if err == nil && req.Type == abci.CheckTxType_New {
+		if tx.verify() {
+			a.sigs.add(tx.hash)
+		} else {
+			err = ErrInvalidSignature.Wrap("signature does not match the body and signer")
+		}
 	}
 	if err == nil {
 		err = a.admitSequence(tx)
@@ -30,6 +34,8 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 }
 
 func (a *App) admitSequence(tx *decodedTx) error {
+	a.pendingMu.Lock()
+	defer a.pendingMu.Unlock()
 	next, ok := a.pending[string(tx.addr)]
 	if !ok {
 		acc, err := a.org.Account(a.store.Committed(), tx.addr)

@@ -67,7 +67,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	for i, raw := range req.Txs {
 		decoded[i], decodeErrs[i] = a.decode(raw)
 	}
-	sigOK := verifySignatures(decoded)
+	sigOK := a.verifyBlock(decoded)
 
 	w := a.store.Working()
 	orgParams, err := a.org.Params(w)
@@ -171,4 +171,27 @@ func failed(err error, events []abci.Event) (*abci.ExecTxResult, error) {
 		return nil, err
 	}
 	return &abci.ExecTxResult{Codespace: space, Code: code, Log: log, Events: events}, nil
+}
+
+// verifyBlock answers each tx's signature: from the cache where CheckTx
+// verified it on this node, by parallel batch verification for the rest.
+func (a *App) verifyBlock(decoded []*decodedTx) []bool {
+	ok := make([]bool, len(decoded))
+	rest := make([]*decodedTx, len(decoded))
+	for i, d := range decoded {
+		if d == nil {
+			continue
+		}
+		if a.sigs.verified(d.hash) {
+			ok[i] = true
+		} else {
+			rest[i] = d
+		}
+	}
+	for i, v := range verifySignatures(rest) {
+		if rest[i] != nil {
+			ok[i] = v
+		}
+	}
+	return ok
 }

@@ -76,13 +76,18 @@ func (a *App) filterPeer(what string, height int64) error {
 	case "addr":
 		return nil
 	case "id":
-		r := a.store.Committed()
+		var ok bool
 		if height == 0 {
-			r = a.store.Working()
-		}
-		ok, err := a.gov.Admitted(r, value)
-		if err != nil {
-			return err
+			if id, err := governance.ParseNodeID(value); err == nil {
+				a.genesisMu.RLock()
+				ok = a.genesisNodes[string(id)]
+				a.genesisMu.RUnlock()
+			}
+		} else {
+			var err error
+			if ok, err = a.gov.Admitted(a.store.Committed(), value); err != nil {
+				return err
+			}
 		}
 		if !ok {
 			return governance.ErrNodeNotAdmitted.Wrapf("node %s is not in the consortium's registry", value)
@@ -90,6 +95,12 @@ func (a *App) filterPeer(what string, height int64) error {
 		return nil
 	}
 	return contracts.ErrUnknownQuery.Wrapf("/p2p/filter/%s", what)
+}
+
+// AdmitPeer answers the peer filter for a node id against the last
+// committed registry: nil if the node is admitted.
+func (a *App) AdmitPeer(id string) error {
+	return a.filterPeer("id/"+id, a.store.LastHeight())
 }
 
 // queryChain answers /chain/clock: the last block's height, time and date.

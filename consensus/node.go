@@ -66,8 +66,10 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 		return fmt.Errorf("node key: %w", err)
 	}
 	pv := privval.LoadFilePV(c.PrivValidatorKeyFile(), c.PrivValidatorStateFile())
+	// One mutex per ABCI connection: CheckTx and Query answer from the
+	// last committed state while a block executes (app.App is safe for it).
 	n, err := node.NewNode(c, pv, nodeKey,
-		proxy.NewLocalClientCreator(application),
+		proxy.NewConnSyncLocalClientCreator(application),
 		func() (*types.GenesisDoc, error) { return gen, nil },
 		cfg.DefaultDBProvider,
 		node.DefaultMetricsProvider(c.Instrumentation),
@@ -79,7 +81,15 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 		return fmt.Errorf("start node: %w", err)
 	}
 	logger.Info("partychaind started", "chain_id", gen.ChainID, "node_id", nodeKey.ID(), "rpc", c.RPC.ListenAddress, "height", store.LastHeight())
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		if c.FilterPeers {
+			watchPeers(ctx, n.Switch(), store.LastHeight, application.AdmitPeer, logger.With("module", "peers"))
+		}
+	}()
 	<-ctx.Done()
+	<-watched
 	logger.Info("stopping partychaind")
 	if err := n.Stop(); err != nil {
 		logger.Error("stopping node", "err", err)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/syndtr/goleveldb/leveldb"
 	"github.com/syndtr/goleveldb/leveldb/filter"
@@ -34,13 +35,18 @@ type Options struct {
 }
 
 // Store is the committed state in goleveldb plus the uncommitted layers of
-// heights finalized since the last Commit. Not safe for concurrent use: the
-// ABCI connection lock serializes callers.
+// heights finalized since the last Commit.
+//
+// Concurrency: the layers (Working, Seal, Commit, Rollback) belong to one
+// caller at a time, the consensus connection. Committed reads, LastHeight
+// and LastAppHash are safe from other goroutines (CheckTx, Query) at any
+// time, Commit included.
 type Store struct {
 	db      *leveldb.DB
 	cache   *readCache
-	height  int64  // last committed height
-	appHash []byte // app hash at height
+	meta    sync.RWMutex
+	height  int64  // last committed height (guarded by meta)
+	appHash []byte // app hash at height (guarded by meta)
 	sealed  []sealedLayer
 	open    *layer
 }
@@ -115,10 +121,25 @@ func (s *Store) Compact() error { return s.db.CompactRange(util.Range{}) }
 func (s *Store) Close() error { return s.db.Close() }
 
 // LastHeight is the height of the last Commit (0 before the first).
-func (s *Store) LastHeight() int64 { return s.height }
+func (s *Store) LastHeight() int64 {
+	s.meta.RLock()
+	defer s.meta.RUnlock()
+	return s.height
+}
 
 // LastAppHash is the app hash of the last Commit (empty before the first).
-func (s *Store) LastAppHash() []byte { return s.appHash }
+func (s *Store) LastAppHash() []byte {
+	s.meta.RLock()
+	defer s.meta.RUnlock()
+	return s.appHash
+}
+
+// lastCommitted is the height and app hash a new height chains from.
+func (s *Store) lastCommitted() (int64, []byte) {
+	s.meta.RLock()
+	defer s.meta.RUnlock()
+	return s.height, s.appHash
+}
 
 // Committed reads the last committed state only.
 func (s *Store) Committed() Reader { return dbReader{s.db, s.cache} }
@@ -132,11 +153,12 @@ func (s *Store) Working() KV { return s.open }
 // is allowed only before the first Commit; every other height must follow
 // the last sealed or committed one.
 func (s *Store) Seal(height int64) ([]byte, error) {
-	prevHeight, prevHash := s.height, s.appHash
+	committed, _ := s.lastCommitted()
+	prevHeight, prevHash := s.lastCommitted()
 	if n := len(s.sealed); n > 0 {
 		prevHeight, prevHash = s.sealed[n-1].height, s.sealed[n-1].appHash
 	}
-	genesis := height == 0 && s.height == 0 && len(s.sealed) == 0
+	genesis := height == 0 && committed == 0 && len(s.sealed) == 0
 	if !genesis && height != prevHeight+1 {
 		return nil, fmt.Errorf("seal height %d: the next height is %d", height, prevHeight+1)
 	}
@@ -158,9 +180,10 @@ func (s *Store) Commit() error {
 		return fmt.Errorf("commit: %d writes after the last seal", s.open.Len())
 	}
 	batch := new(leveldb.Batch)
+	var written [][]byte
 	for _, l := range s.sealed {
 		l.writes.each(func(key, value []byte, deleted bool) {
-			s.cache.forget(key)
+			written = append(written, key)
 			if deleted {
 				batch.Delete(key)
 			} else {
@@ -174,7 +197,10 @@ func (s *Store) Commit() error {
 	if err := s.db.Write(batch, &opt.WriteOptions{Sync: true}); err != nil {
 		return fmt.Errorf("commit height %d: %w", last.height, err)
 	}
+	s.cache.committed(written) // after the write: see readCache
+	s.meta.Lock()
 	s.height, s.appHash = last.height, last.appHash
+	s.meta.Unlock()
 	s.Rollback()
 	return nil
 }
@@ -210,18 +236,19 @@ func (r dbReader) Get(key []byte) ([]byte, error) {
 	if len(key) == 0 || key[0] == reservedPrefix {
 		return nil, nil
 	}
-	if e, ok := r.cache.get(key); ok {
+	e, ok, gen := r.cache.get(key)
+	if ok {
 		return e.value, nil
 	}
 	v, err := r.db.Get(key, nil)
 	switch {
 	case errors.Is(err, leveldb.ErrNotFound):
-		r.cache.put(key, cacheEntry{})
+		r.cache.put(key, cacheEntry{}, gen)
 		return nil, nil
 	case err != nil:
 		return nil, err
 	}
-	r.cache.put(key, cacheEntry{value: v, present: true})
+	r.cache.put(key, cacheEntry{value: v, present: true}, gen)
 	return v, nil
 }
 

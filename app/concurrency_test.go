@@ -1,0 +1,84 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/crypto/ed25519"
+
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+)
+
+// TestCheckTxAndQueryDuringBlocks: with CometBFT's per-connection client,
+// CheckTx and Query run while the consensus connection finalizes and
+// commits. Drive all three at once (run under -race) and check the chain
+// ends where a twin app driven one call at a time ends.
+func TestCheckTxAndQueryDuringBlocks(t *testing.T) {
+	const blocks, perBlock = 30, 20
+	signers := make([]ed25519.PrivKey, perBlock)
+	g := DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes())
+	for i := range signers {
+		signers[i] = key(fmt.Sprint("concurrent-", i))
+		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: uint64(i + 2), ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprint("B", i)})
+		g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: uint64(i + 2), Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: signers[i].PubKey().Bytes()})
+	}
+	txs := make([][][]byte, blocks)
+	for b := range txs {
+		for i, s := range signers {
+			txs[b] = append(txs[b], signedTx(t, s, uint64(b), createOrg(uint64(i+2), orgv1.OrgKind_ORG_KIND_GROUP, fmt.Sprint("G", b))))
+		}
+	}
+	live, twin := newTestAppWith(t, g), newTestAppWith(t, g)
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { // the mempool connection
+		defer wg.Done()
+		for n := 0; ; n++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			tx := txs[n%blocks][n%perBlock]
+			if _, err := live.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	go func() { // the query connection
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, p := range []string{"/org/2/children", "/org/1/subtree?limit=5", "/chain/clock"} {
+				if _, err := live.Query(context.Background(), &abci.RequestQuery{Path: p}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+			if _, err := live.Info(context.Background(), &abci.RequestInfo{}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for b := 0; b < blocks; b++ {
+		live.mustDeliver(txs[b]...)
+		twin.mustDeliver(txs[b]...)
+	}
+	close(stop)
+	wg.Wait()
+	if !bytes.Equal(live.store.LastAppHash(), twin.store.LastAppHash()) {
+		t.Fatal("concurrent CheckTx and Query changed the chain")
+	}
+}
