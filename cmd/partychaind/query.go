@@ -41,6 +41,7 @@ func newQueryCmd() *cobra.Command {
 	cmd.AddCommand(newQueryMemberCmd(), newQueryMeetingCmd(), newQueryIdentityCmd())
 	cmd.AddCommand(newQueryDuesCmd())
 	cmd.AddCommand(newQueryActivityCmd())
+	cmd.AddCommand(newQueryGovernanceCmd())
 	return cmd
 }
 

@@ -58,6 +58,7 @@ non-zero if the chain rejects it.`,
 	cmd.AddCommand(newTxOrgCmd())
 	cmd.AddCommand(newTxMemberCmd(), newTxActivityCmd(), newTxIdentityCmd())
 	cmd.AddCommand(newTxDuesCmd())
+	cmd.AddCommand(newTxGovernanceCmd())
 	return cmd
 }
 

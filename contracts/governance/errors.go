@@ -21,4 +21,5 @@ var (
 	ErrTooMany          = contracts.Register(Codespace, 14, "registry is full")
 	ErrInvalidParams    = contracts.Register(Codespace, 15, "invalid parameters")
 	ErrInvalidGenesis   = contracts.Register(Codespace, 16, "invalid governance genesis")
+	ErrRunsValidator    = contracts.Register(Codespace, 17, "organization runs a validator")
 )

@@ -2,7 +2,7 @@ package governance
 
 import (
 	"bytes"
-	"fmt"
+	"encoding/hex"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
@@ -50,10 +50,17 @@ func ValidateGenesis(g *governancev1.GenesisState) error {
 	}
 	nodes := map[string]bool{}
 	for _, n := range g.Nodes {
-		if _, err := ParseNodeID(n.NodeId); err != nil || nodes[n.NodeId] || n.OrgId == 0 {
+		id, err := ParseNodeID(n.NodeId)
+		if err != nil || nodes[string(id)] || n.OrgId == 0 {
 			return ErrInvalidGenesis.Wrapf("node %q: 40 hex digits, listed once, with its organization", n.NodeId)
 		}
-		nodes[n.NodeId] = true
+		nodes[string(id)] = true
+	}
+	switch {
+	case uint32(len(g.Validators)) > g.Params.MaxValidators:
+		return ErrInvalidGenesis.Wrapf("%d validator organizations, max_validators is %d", len(g.Validators), g.Params.MaxValidators)
+	case uint32(len(g.Nodes)) > g.Params.MaxNodes:
+		return ErrInvalidGenesis.Wrapf("%d nodes, max_nodes is %d", len(g.Nodes), g.Params.MaxNodes)
 	}
 	return nil
 }
@@ -76,13 +83,17 @@ func (k *Keeper) InitGenesis(ctx *contracts.Context, g *governancev1.GenesisStat
 	for i := range g.Validators {
 		v := g.Validators[i]
 		if _, err := k.org.ActiveOrg(ctx.Store, v.OrgId); err != nil {
-			return fmt.Errorf("validator organization: %w", err)
+			return ErrInvalidGenesis.Wrapf("validator organization %d: %v", v.OrgId, err)
 		}
 		k.setValidator(ctx.Store, &v)
 	}
 	for i := range g.Nodes {
 		n := g.Nodes[i]
+		if _, err := k.org.ActiveOrg(ctx.Store, n.OrgId); err != nil {
+			return ErrInvalidGenesis.Wrapf("node %s's organization %d: %v", n.NodeId, n.OrgId, err)
+		}
 		id, _ := ParseNodeID(n.NodeId)
+		n.NodeId = hex.EncodeToString(id) // CometBFT's form: lower case
 		contracts.Save(ctx.Store, nodeKey(id), &n)
 	}
 	return nil

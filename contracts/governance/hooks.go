@@ -43,6 +43,9 @@ func (k *Keeper) EndBlock(ctx *contracts.Context) error {
 		if err != nil {
 			return err
 		}
+		if prop.Yes, prop.No, err = k.tally(ctx.Store, id, vals); err != nil {
+			return err
+		}
 		prop.Status, prop.DecidedHeight, prop.Electorate = governancev1.ProposalStatus_PROPOSAL_STATUS_REJECTED, ctx.Height, uint32(len(vals))
 		contracts.Save(ctx.Store, proposalKey(id), prop)
 		ctx.Emit("proposal_rejected", contracts.Indexed("proposal_id", idString(id)),
@@ -51,21 +54,67 @@ func (k *Keeper) EndBlock(ctx *contracts.Context) error {
 	return nil
 }
 
-// TakeValidatorUpdates returns the validator changes this block carried
-// out, in organization order, and clears them. The app returns them from
-// FinalizeBlock; CometBFT applies them two heights later.
+// noteUpdate records that this block sets a consensus key's power. The
+// record is kept by key and remembers the key's power at the block's start
+// (CometBFT's view), so that TakeValidatorUpdates reports each key once and
+// only if its power changed: an organization added and removed in one
+// block, or a key moved between organizations, gives CometBFT no update it
+// would refuse.
+func (k *Keeper) noteUpdate(kv state.KV, pub []byte, power int64) error {
+	key := updateKey(pub)
+	rec, err := kv.Get(key)
+	if err != nil {
+		return err
+	}
+	var start int64
+	switch {
+	case rec == nil:
+		if start, err = k.powerOf(kv, pub); err != nil {
+			return err
+		}
+	case len(rec) == 16:
+		start = int64(binary.BigEndian.Uint64(rec))
+	default:
+		return fmt.Errorf("validator update at %x is corrupt: %x", key, rec)
+	}
+	kv.Set(key, be64(be64(make([]byte, 0, 16), uint64(start)), uint64(power)))
+	return nil
+}
+
+// powerOf is the power of the validator holding a consensus key (0: none).
+func (k *Keeper) powerOf(r state.Reader, pub []byte) (int64, error) {
+	owner, err := r.Get(consKeyKey(pub))
+	if err != nil || owner == nil {
+		return 0, err
+	}
+	var v governancev1.Validator
+	found, err := contracts.Load(r, validatorKey(beUint64(owner)), &v)
+	if err == nil && !found {
+		err = fmt.Errorf("consensus key %X names organization %d, which has no validator", pub, beUint64(owner))
+	}
+	return v.Power, err
+}
+
+// TakeValidatorUpdates returns this block's validator changes, in
+// consensus key order, one per key whose power changed, and clears them.
+// The app returns them from FinalizeBlock; CometBFT applies them two
+// heights later.
 func (k *Keeper) TakeValidatorUpdates(kv state.KV) ([]abci.ValidatorUpdate, error) {
 	it := state.PrefixIterator(kv, updatePrefix)
 	var keys [][]byte
 	var out []abci.ValidatorUpdate
 	for ; it.Valid(); it.Next() {
-		var v governancev1.Validator
-		if err := v.Unmarshal(it.Value()); err != nil {
+		key, rec := it.Key(), it.Value()
+		if len(rec) != 16 || len(key) != 2+ed25519.PubKeySize {
 			it.Close()
-			return nil, fmt.Errorf("corrupt validator update at %x: %w", it.Key(), err)
+			return nil, fmt.Errorf("validator update at %x is corrupt: %x", key, rec)
 		}
-		keys = append(keys, append([]byte(nil), it.Key()...))
-		out = append(out, abci.UpdateValidator(ed25519.PubKey(v.PubKey), v.Power, ed25519.KeyType))
+		keys = append(keys, append([]byte(nil), key...))
+		start, now := binary.BigEndian.Uint64(rec), binary.BigEndian.Uint64(rec[8:])
+		if start != now {
+			pub := append([]byte(nil), key[2:]...)
+			out = append(out, abci.UpdateValidator(ed25519.PubKey(pub), int64(now), ed25519.KeyType))
+		}
 	}
 	err := it.Error()
 	it.Close()
@@ -73,4 +122,15 @@ func (k *Keeper) TakeValidatorUpdates(kv state.KV) ([]abci.ValidatorUpdate, erro
 		kv.Delete(key)
 	}
 	return out, err
+}
+
+// CheckDissolve refuses to dissolve a validator organization: its
+// secretary is its vote, and an electorate member that can never vote
+// could deadlock governance. Remove the validator by proposal first.
+func (k *Keeper) CheckDissolve(r state.Reader, orgID uint64) error {
+	found, err := contracts.Has(r, validatorKey(orgID))
+	if err != nil || !found {
+		return err
+	}
+	return ErrRunsValidator.Wrapf("organization %d is a validator organization: remove its validator by proposal before dissolving it", orgID)
 }

@@ -13,7 +13,7 @@ const (
 	kindVote      byte = 0x05 // proposal id, org id -> Vote
 	kindNextID    byte = 0x06 // -> u64: the next proposal id
 	kindParams    byte = 0x07 // -> Params
-	kindUpdate    byte = 0x08 // org id -> Validator: a validator update for this block's end (power 0 removes)
+	kindUpdate    byte = 0x08 // consensus pub key (32) -> u64 power at block start, u64 power now: this block's validator changes
 	kindDeadline  byte = 0x09 // deadline unix u64, proposal id -> empty (proposals still voting)
 )
 
@@ -25,7 +25,7 @@ func consKeyKey(pub []byte) []byte        { return append(key(kindConsKey, 32), 
 func nodeKey(id []byte) []byte            { return append(key(kindNode, 20), id...) }
 func proposalKey(id uint64) []byte        { return be64(key(kindProposal, 8), id) }
 func voteKey(proposal, org uint64) []byte { return be64(be64(key(kindVote, 16), proposal), org) }
-func updateKey(org uint64) []byte         { return be64(key(kindUpdate, 8), org) }
+func updateKey(pub []byte) []byte         { return append(key(kindUpdate, 32), pub...) }
 func deadlineKey(unix int64, id uint64) []byte {
 	return be64(be64(key(kindDeadline, 16), uint64(unix)), id)
 }

@@ -1,6 +1,7 @@
 package governance
 
 import (
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -78,17 +79,15 @@ func (k *Keeper) castVote(ctx *contracts.Context, prop *governancev1.Proposal, o
 		return ErrAlreadyVoted.Wrapf("organization %d, proposal %d", org, prop.Id)
 	}
 	contracts.Save(ctx.Store, voteKey(prop.Id, org), &governancev1.Vote{ProposalId: prop.Id, OrgId: org, Yes: yes, Voter: ctx.Signer, Height: ctx.Height})
-	if yes {
-		prop.Yes++
-	} else {
-		prop.No++
-	}
 	ctx.Emit("proposal_vote",
 		contracts.Indexed("proposal_id", idString(prop.Id)),
 		contracts.Indexed("org_id", idString(org)),
 		contracts.Attr("yes", fmt.Sprint(yes)))
 	vals, err := k.Validators(ctx.Store)
 	if err != nil {
+		return err
+	}
+	if prop.Yes, prop.No, err = k.tally(ctx.Store, prop.Id, vals); err != nil {
 		return err
 	}
 	if electorate := uint32(len(vals)); 3*prop.Yes > 2*electorate {
@@ -104,6 +103,32 @@ func (k *Keeper) castVote(ctx *contracts.Context, prop *governancev1.Proposal, o
 	return nil
 }
 
+// tally counts a proposal's votes by the validator organizations of now:
+// the vote of an organization that has stopped being one no longer counts
+// (and counts again if it becomes one again while the proposal is open).
+func (k *Keeper) tally(r state.Reader, id uint64, vals []governancev1.Validator) (yes, no uint32, err error) {
+	current := make(map[uint64]bool, len(vals))
+	for _, v := range vals {
+		current[v.OrgId] = true
+	}
+	it := state.PrefixIterator(r, voteKey(id, 0)[:2+8])
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		var v governancev1.Vote
+		if err := v.Unmarshal(it.Value()); err != nil {
+			return 0, 0, contracts.Corrupt(err, "vote at %x", it.Key())
+		}
+		switch {
+		case !current[v.OrgId]:
+		case v.Yes:
+			yes++
+		default:
+			no++
+		}
+	}
+	return yes, no, it.Error()
+}
+
 // execute carries out a passed proposal, checking it against the state of
 // now (it may have changed since the proposal was made).
 func (k *Keeper) execute(ctx *contracts.Context, prop *governancev1.Proposal) error {
@@ -117,20 +142,23 @@ func (k *Keeper) execute(ctx *contracts.Context, prop *governancev1.Proposal) er
 	switch prop.Kind {
 	case governancev1.ProposalKind_PROPOSAL_KIND_ADD_VALIDATOR:
 		v := &governancev1.Validator{OrgId: prop.OrgId, PubKey: prop.PubKey, Power: prop.Power, SinceHeight: ctx.Height}
+		if err := k.noteUpdate(ctx.Store, v.PubKey, v.Power); err != nil {
+			return err
+		}
 		k.setValidator(ctx.Store, v)
-		contracts.Save(ctx.Store, updateKey(v.OrgId), v)
 	case governancev1.ProposalKind_PROPOSAL_KIND_REMOVE_VALIDATOR:
 		var v governancev1.Validator
 		if _, err := contracts.Load(ctx.Store, validatorKey(prop.OrgId), &v); err != nil {
 			return err
 		}
+		if err := k.noteUpdate(ctx.Store, v.PubKey, 0); err != nil {
+			return err
+		}
 		ctx.Store.Delete(validatorKey(v.OrgId))
 		ctx.Store.Delete(consKeyKey(v.PubKey))
-		v.Power = 0
-		contracts.Save(ctx.Store, updateKey(v.OrgId), &v)
 	case governancev1.ProposalKind_PROPOSAL_KIND_ADMIT_NODE:
 		id, _ := ParseNodeID(prop.NodeId)
-		contracts.Save(ctx.Store, nodeKey(id), &governancev1.Node{NodeId: prop.NodeId, OrgId: prop.OrgId, SinceHeight: ctx.Height})
+		contracts.Save(ctx.Store, nodeKey(id), &governancev1.Node{NodeId: hex.EncodeToString(id), OrgId: prop.OrgId, SinceHeight: ctx.Height})
 	case governancev1.ProposalKind_PROPOSAL_KIND_REVOKE_NODE:
 		id, _ := ParseNodeID(prop.NodeId)
 		ctx.Store.Delete(nodeKey(id))

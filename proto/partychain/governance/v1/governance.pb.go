@@ -242,10 +242,13 @@ type Proposal struct {
 	SubmitHeight  int64          `protobuf:"varint,12,opt,name=submit_height,json=submitHeight,proto3" json:"submit_height,omitempty"`
 	DeadlineUnix  int64          `protobuf:"varint,13,opt,name=deadline_unix,json=deadlineUnix,proto3" json:"deadline_unix,omitempty"`
 	Status        ProposalStatus `protobuf:"varint,14,opt,name=status,proto3,enum=partychain.governance.v1.ProposalStatus" json:"status,omitempty"`
-	Yes           uint32         `protobuf:"varint,15,opt,name=yes,proto3" json:"yes,omitempty"`
-	No            uint32         `protobuf:"varint,16,opt,name=no,proto3" json:"no,omitempty"`
-	Electorate    uint32         `protobuf:"varint,17,opt,name=electorate,proto3" json:"electorate,omitempty"`
-	DecidedHeight int64          `protobuf:"varint,18,opt,name=decided_height,json=decidedHeight,proto3" json:"decided_height,omitempty"`
+	// Votes of the organizations that were validator organizations at the
+	// last count (each vote, and the decision): a removed organization's
+	// vote stops counting.
+	Yes           uint32 `protobuf:"varint,15,opt,name=yes,proto3" json:"yes,omitempty"`
+	No            uint32 `protobuf:"varint,16,opt,name=no,proto3" json:"no,omitempty"`
+	Electorate    uint32 `protobuf:"varint,17,opt,name=electorate,proto3" json:"electorate,omitempty"`
+	DecidedHeight int64  `protobuf:"varint,18,opt,name=decided_height,json=decidedHeight,proto3" json:"decided_height,omitempty"`
 }
 
 func (m *Proposal) Reset()         { *m = Proposal{} }
