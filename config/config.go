@@ -16,6 +16,7 @@ const FileName = "app.toml"
 // Config is app.toml.
 type Config struct {
 	State State `toml:"state"`
+	Node  Node  `toml:"node"`
 }
 
 // State tunes the state database (goleveldb). Node-local: it changes speed
@@ -26,6 +27,21 @@ type State struct {
 	// WriteBufferMB is goleveldb's memtable size.
 	WriteBufferMB int `toml:"write_buffer_mb"`
 }
+
+// Node is how this node keeps history. Node-local: CometBFT prunes its own
+// block store; the app's state and results are the same either way.
+type Node struct {
+	// RetainBlocks is how many recent blocks to keep: 0 keeps every block;
+	// otherwise at least MinRetainBlocks. The app asks CometBFT to prune
+	// below height - RetainBlocks + 1 after each Commit.
+	RetainBlocks int64 `toml:"retain_blocks"`
+}
+
+// MinRetainBlocks is the smallest non-zero retain_blocks. Peers catching up
+// through block sync fetch recent blocks from us, and a restart after a crash
+// replays the last block: a window this small already serves only peers a
+// minute or two behind.
+const MinRetainBlocks = 100
 
 // Default is the configuration written by init and used for missing keys.
 func Default() Config {
@@ -39,6 +55,10 @@ func (c Config) Validate() error {
 	}
 	if c.State.WriteBufferMB < 4 || c.State.WriteBufferMB > 4096 {
 		return fmt.Errorf("state.write_buffer_mb = %d: want 4 to 4096", c.State.WriteBufferMB)
+	}
+	if r := c.Node.RetainBlocks; r != 0 && r < MinRetainBlocks {
+		return fmt.Errorf("node.retain_blocks = %d: want 0 (keep every block) or at least %d, "+
+			"so that peers catching up and a restarting node still find the recent blocks they need", r, MinRetainBlocks)
 	}
 	return nil
 }

@@ -39,3 +39,60 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestRetainBlocksBounds(t *testing.T) {
+	for _, tc := range []struct {
+		retain int64
+		ok     bool
+	}{
+		{0, true},
+		{MinRetainBlocks, true},
+		{100_000, true},
+		{1, false},
+		{MinRetainBlocks - 1, false},
+		{-1, false},
+	} {
+		c := Default()
+		c.Node.RetainBlocks = tc.retain
+		err := c.Validate()
+		if (err == nil) != tc.ok {
+			t.Errorf("retain_blocks = %d: err %v, want ok %v", tc.retain, err, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "node.retain_blocks") {
+			t.Errorf("retain_blocks = %d: error %q does not name the key", tc.retain, err)
+		}
+	}
+}
+
+func TestRetainBlocksInFile(t *testing.T) {
+	home := t.TempDir()
+	if err := Write(home, Default()); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(Path(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "[node]") || !strings.Contains(string(raw), "retain_blocks = 0") {
+		t.Fatalf("app.toml written by init lacks [node] retain_blocks = 0:\n%s", raw)
+	}
+	for body, want := range map[string]int64{
+		"[node]\nretain_blocks = 0\n":      0,
+		"[node]\nretain_blocks = 100\n":    100,
+		"[node]\nretain_blocks = 250000\n": 250000,
+	} {
+		if err := os.WriteFile(Path(home), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(home)
+		if err != nil || c.Node.RetainBlocks != want {
+			t.Errorf("%q: retain_blocks %d, err %v; want %d", body, c.Node.RetainBlocks, err, want)
+		}
+	}
+	if err := os.WriteFile(Path(home), []byte("[node]\nretain_blocks = 10\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(home); err == nil || !strings.Contains(err.Error(), "app.toml") || !strings.Contains(err.Error(), "catching up") {
+		t.Errorf("retain_blocks = 10: err %v, want a bounds error that says why", err)
+	}
+}

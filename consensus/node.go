@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	cfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/libs/cli/flags"
 	"github.com/cometbft/cometbft/libs/log"
@@ -14,6 +15,7 @@ import (
 	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/proxy"
 	"github.com/cometbft/cometbft/types"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/config"
@@ -59,7 +61,12 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	application := app.New(store, gen.ChainID, logger.With("module", "app"))
+	bare := app.New(store, gen.ChainID, logger.With("module", "app"))
+	var application abci.Application = bare
+	if c.Instrumentation.Prometheus { // CometBFT serves the default gatherer at prometheus_listen_addr
+		application = app.Instrument(bare, app.NewMetrics(prometheus.DefaultRegisterer))
+	}
+	application = app.WithRetain(application, appConf.Node.RetainBlocks)
 
 	nodeKey, err := p2p.LoadNodeKey(c.NodeKeyFile())
 	if err != nil {
@@ -80,12 +87,13 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	if err := n.Start(); err != nil {
 		return fmt.Errorf("start node: %w", err)
 	}
-	logger.Info("partychaind started", "chain_id", gen.ChainID, "node_id", nodeKey.ID(), "rpc", c.RPC.ListenAddress, "height", store.LastHeight())
+	logger.Info("partychaind started", "chain_id", gen.ChainID, "node_id", nodeKey.ID(), "rpc", c.RPC.ListenAddress, "height", store.LastHeight(),
+		"retain_blocks", appConf.Node.RetainBlocks, "prometheus", c.Instrumentation.Prometheus)
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
 		if c.FilterPeers {
-			watchPeers(ctx, n.Switch(), store.LastHeight, application.AdmitPeer, logger.With("module", "peers"))
+			watchPeers(ctx, n.Switch(), store.LastHeight, bare.AdmitPeer, logger.With("module", "peers"))
 		}
 	}()
 	<-ctx.Done()
