@@ -61,5 +61,22 @@ proto-check: proto
 bench:
 	scripts/bench
 
+# A local network of validators on 127.0.0.1 (scripts/localnet): build/localnet
+# holds the node homes, logs/ and pids/. `make localnet-start N=7` for 7 nodes
+# (default 4). Keys are in UNENCRYPTED test keyrings: development only.
+.PHONY: localnet-start localnet-stop localnet-reset localnet-status
+
+localnet-start:
+	scripts/localnet start $(N)
+
+localnet-stop:
+	scripts/localnet stop
+
+localnet-reset:
+	scripts/localnet reset
+
+localnet-status:
+	scripts/localnet status
+
 clean:
 	rm -rf $(BUILD)
