@@ -222,8 +222,5 @@ func TestTestnetFourValidatorsMakeOneChain(t *testing.T) {
 	for _, nd := range nodes {
 		nd.stop() // SIGTERM, exit 0, no panic logged
 	}
-	if d := time.Since(began); d > 60*time.Second {
-		t.Errorf("took %v, want under 60 s", d)
-	}
 	t.Logf("4 validators to height %d and stopped in %v", top, time.Since(began).Round(time.Millisecond))
 }

@@ -1,0 +1,673 @@
+// Package loadgen is partychaind's load generator: it sends signed ledger
+// txs (or plain key=value txs to CometBFT's kvstore, for a side-by-side
+// figure) at a given rate to one or more nodes over websocket JSON-RPC,
+// watches the blocks for them, and reports acknowledged and committed
+// counts, committed tx/s and commit latency.
+//
+// A run has four parts. Setup (registrations only): one branch per signer
+// and a fresh in-memory key granted organization officer at it. Pre-signing:
+// each signer's txs are built and signed before the clock starts (up to
+// MaxPresign in all; past that, a generator keeps ahead of the load). Load:
+// each signer has its own websocket connection to one node, its own token
+// bucket at rate/signers and its own sequence counter, and sends
+// broadcast_tx_sync requests without waiting for the answers; the node
+// answers a connection's requests in order, so sequences arrive in order.
+// Tracking: one websocket subscription to NewBlock on the first node
+// matches each block's tx hashes to the send times and reads each
+// committed tx's code (the NewBlock event carries the block's results; a
+// block the subscription skipped is read with /block and /block_results).
+// After the last send the run waits for the tail (every acknowledged tx
+// committed, or TailBlocks blocks with none of them, or MaxTail) and
+// reports. A refused tx of a signer makes its later txs skip a sequence:
+// the signer then re-signs what it has not sent from the refused sequence.
+package loadgen
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	jsonclient "github.com/cometbft/cometbft/rpc/jsonrpc/client"
+	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
+)
+
+// Kind is what a run sends.
+type Kind string
+
+const (
+	// KindRegistrations sends signed MsgRegisterApplicant txs to partychain.
+	KindRegistrations Kind = "registrations"
+	// KindKVStore sends plain key=value txs to CometBFT's kvstore
+	// (partychaind start --kvstore): the baseline.
+	KindKVStore Kind = "kvstore"
+)
+
+// ParseKind reads a Kind.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(strings.ToLower(strings.TrimSpace(s))); k {
+	case KindRegistrations, KindKVStore:
+		return k, nil
+	}
+	return "", fmt.Errorf("unknown kind %q: use registrations or kvstore", s)
+}
+
+// Bounds of a run.
+const (
+	MaxRate           = 100_000
+	MaxDuration       = 10 * time.Minute
+	MaxSignersPerNode = 256
+	DefaultSigners    = 8
+	DefaultTailBlocks = 5
+	DefaultMaxTail    = time.Minute
+	DefaultMaxPresign = 1_000_000
+)
+
+// Config is a run's settings.
+type Config struct {
+	Nodes    []string      // RPC addresses: tcp://host:port or http://host:port
+	Kind     Kind          // registrations or kvstore
+	Rate     float64       // tx/s over all signers and nodes
+	Duration time.Duration // of the load
+	Signers  int           // connections per node (and keys, for registrations); 0: DefaultSigners
+
+	Admin  *Admin // registrations: the key that sets up branches and roles
+	Parent uint64 // registrations: where the bench branches go; 0: the admin's first officer role's organization
+
+	TailBlocks int           // after the last send, give up after this many blocks with no bench tx; 0: DefaultTailBlocks
+	MaxTail    time.Duration // and after this long at most; 0: DefaultMaxTail
+	MaxPresign int           // txs signed before the clock starts; 0: DefaultMaxPresign
+
+	Progress io.Writer // a line a second, and notes; nil for none
+}
+
+// Validate checks the bounds and fills in defaults.
+func (c *Config) Validate() error {
+	switch {
+	case len(c.Nodes) == 0:
+		return errors.New("no node: give --node URL[,URL...]")
+	case c.Kind != KindRegistrations && c.Kind != KindKVStore:
+		return fmt.Errorf("unknown kind %q: use registrations or kvstore", c.Kind)
+	case !(c.Rate > 0) || c.Rate > MaxRate:
+		return fmt.Errorf("rate %g: want more than 0 and at most %d tx/s", c.Rate, MaxRate)
+	case c.Duration <= 0 || c.Duration > MaxDuration:
+		return fmt.Errorf("duration %s: want more than 0 and at most %s", c.Duration, MaxDuration)
+	case c.Signers < 0 || c.Signers > MaxSignersPerNode:
+		return fmt.Errorf("signers %d: want 1 to %d per node", c.Signers, MaxSignersPerNode)
+	case c.Kind == KindRegistrations && c.Admin == nil:
+		return errors.New("registrations need a setup key (--from): one that may create organizations and grant roles")
+	}
+	for _, n := range c.Nodes {
+		if _, err := httpBase(n); err != nil {
+			return err
+		}
+	}
+	if c.Signers == 0 {
+		c.Signers = DefaultSigners
+	}
+	if c.TailBlocks <= 0 {
+		c.TailBlocks = DefaultTailBlocks
+	}
+	if c.MaxTail <= 0 {
+		c.MaxTail = DefaultMaxTail
+	}
+	if c.MaxPresign <= 0 {
+		c.MaxPresign = DefaultMaxPresign
+	}
+	return nil
+}
+
+// httpBase turns an RPC address into an http:// base URL.
+func httpBase(node string) (string, error) {
+	switch {
+	case strings.HasPrefix(node, "tcp://"):
+		return "http://" + strings.TrimPrefix(node, "tcp://"), nil
+	case strings.HasPrefix(node, "http://"), strings.HasPrefix(node, "https://"):
+		return strings.TrimRight(node, "/"), nil
+	}
+	return "", fmt.Errorf("node %q: want tcp://host:port or http://host:port", node)
+}
+
+// presigned is one tx ready to send.
+type presigned struct {
+	n      uint64 // the signer's counter (commitment or key)
+	seq    uint64
+	epoch  uint32
+	hash   [32]byte
+	params json.RawMessage
+}
+
+// txRec is a sent tx being tracked.
+type txRec struct {
+	hash      [32]byte
+	sentAt    time.Time
+	seq       uint64
+	epoch     uint32
+	acked     bool
+	committed bool
+}
+
+// signer is one connection (and, for registrations, one key and branch).
+type signer struct {
+	idx  int
+	node string
+	ws   *jsonclient.WSClient
+	rate float64
+
+	sequenced bool // registrations: txs carry sequences
+	build     func(n, seq uint64) ([]byte, error)
+	txs       chan presigned
+	filled    chan struct{} // closed once txs is full or the generator is done
+
+	// Guarded by tracker.mu.
+	inflight  map[int]*txRec
+	nextID    int
+	epoch     uint32 // raised when a tx of the current epoch is refused
+	resyncSeq uint64 // the sequence to resume at in the new epoch
+
+	offered uint64 // tokens granted (set when the sender stops)
+}
+
+func (s *signer) presign(n, seq uint64, epoch uint32) (presigned, error) {
+	tx, err := s.build(n, seq)
+	if err != nil {
+		return presigned{}, err
+	}
+	return presigned{n: n, seq: seq, epoch: epoch, hash: TxHash(tx), params: broadcastParams(tx)}, nil
+}
+
+// tracker holds every count and the txs in flight.
+type tracker struct {
+	mu     sync.Mutex
+	byHash map[[32]byte]*txRec
+
+	sent, acked     uint64
+	refused, errs   map[string]uint64
+	committed, ok   uint64
+	failed          map[string]uint64
+	unknownResults  uint64
+	ackedPending    int64 // acknowledged, not committed
+	lat             Latencies
+	firstSend       time.Time
+	lastCommit      time.Time
+	blocksSeen      int // every block the watcher saw
+	blocksAtLastOur int // blocksSeen when a bench tx last committed
+	blocks          int // blocks with bench txs
+	maxBlockTxs     int
+}
+
+func newTracker() *tracker {
+	return &tracker{
+		byHash:  map[[32]byte]*txRec{},
+		refused: map[string]uint64{}, errs: map[string]uint64{}, failed: map[string]uint64{},
+	}
+}
+
+// sending records a tx about to be written and returns its request id.
+func (t *tracker) sending(s *signer, p presigned, now time.Time) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec := &txRec{hash: p.hash, sentAt: now, seq: p.seq, epoch: p.epoch}
+	id := s.nextID
+	s.nextID++
+	s.inflight[id] = rec
+	t.byHash[p.hash] = rec
+	if t.sent == 0 {
+		t.firstSend = now
+	}
+	t.sent++
+	return id
+}
+
+// unsent undoes sending for a request that could not be written. One cut
+// off by the end of the load (or SIGINT) is only offered, not an error.
+func (t *tracker) unsent(s *signer, id int, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if rec := s.inflight[id]; rec != nil {
+		delete(s.inflight, id)
+		delete(t.byHash, rec.hash)
+		t.sent--
+		if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+			t.errs["not sent: "+errorKey(err.Error())]++
+		}
+	}
+}
+
+// answered records the node's answer to request id: code 0, a CheckTx
+// refusal, or an RPC error (errKey set).
+func (t *tracker) answered(s *signer, id int, codespace string, code uint32, errKey string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec := s.inflight[id]
+	if rec == nil {
+		return
+	}
+	delete(s.inflight, id)
+	if errKey == "" && code == 0 {
+		t.acked++
+		rec.acked = true
+		if !rec.committed {
+			t.ackedPending++
+		}
+		return
+	}
+	if errKey != "" {
+		t.errs[errKey]++
+	} else {
+		t.refused[codeKey(codespace, code)]++
+	}
+	if !rec.committed {
+		delete(t.byHash, rec.hash)
+	}
+	// The node did not take this sequence: the signer's later txs of this
+	// epoch skip ahead and will be refused too. Resume at this sequence.
+	if s.sequenced && rec.epoch == s.epoch {
+		s.epoch++
+		s.resyncSeq = rec.seq
+	}
+}
+
+// resync returns the signer's epoch and the sequence to resume at.
+func (t *tracker) resync(s *signer) (uint32, uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return s.epoch, s.resyncSeq
+}
+
+// block records a block seen at seen: its txs' hashes and, if known,
+// their result codes (nil: unknown).
+func (t *tracker) block(seen time.Time, hashes [][32]byte, codes []txCode) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.blocksSeen++
+	ours := 0
+	for i, h := range hashes {
+		rec := t.byHash[h]
+		if rec == nil {
+			continue
+		}
+		delete(t.byHash, h)
+		rec.committed = true
+		t.committed++
+		if rec.acked {
+			t.ackedPending--
+		}
+		t.lat.Add(seen.Sub(rec.sentAt))
+		ours++
+		switch {
+		case i >= len(codes):
+			t.unknownResults++
+		case codes[i].Code == 0:
+			t.ok++
+		default:
+			t.failed[codeKey(codes[i].Codespace, codes[i].Code)]++
+		}
+	}
+	if ours > 0 {
+		t.blocks++
+		t.maxBlockTxs = max(t.maxBlockTxs, ours)
+		t.lastCommit = seen
+		t.blocksAtLastOur = t.blocksSeen
+	}
+}
+
+// Run sets up (registrations), pre-signs, sends at cfg.Rate for
+// cfg.Duration, waits for the tail and reports. Cancelling ctx (SIGINT)
+// stops the load and the tail at once; the report then says interrupted.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	progress := cfg.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
+	runID := randomID()
+	total := cfg.Signers * len(cfg.Nodes)
+	signers := make([]*signer, total)
+	for j := range signers {
+		signers[j] = &signer{
+			idx: j, node: cfg.Nodes[j%len(cfg.Nodes)], rate: cfg.Rate / float64(total),
+			inflight: map[int]*txRec{},
+		}
+	}
+
+	rep := &Report{Kind: cfg.Kind, Nodes: cfg.Nodes, Signers: total, Rate: cfg.Rate}
+	setupStart := time.Now()
+	switch cfg.Kind {
+	case KindRegistrations:
+		fmt.Fprintf(progress, "setup: %d bench branches and officer keys, through %s\n", total, cfg.Nodes[0])
+		rs, err := setupRegistrations(ctx, &cfg, runID, total)
+		if err != nil {
+			return nil, fmt.Errorf("setup: %w", err)
+		}
+		for j, s := range signers {
+			key, branch := rs.keys[j], rs.branches[j]
+			s.sequenced = true
+			s.build = func(n, seq uint64) ([]byte, error) {
+				return RegistrationTx(rs.chainID, key, seq, branch, rs.today, Commitment(runID, uint64(j)<<40|n))
+			}
+		}
+		rep.Setup = Seconds(time.Since(setupStart))
+		rep.Branches = rs.branches
+		fmt.Fprintf(progress, "setup: branches %d..%d under organization %d, applications dated %d (took %s)\n",
+			rs.branches[0], rs.branches[len(rs.branches)-1], rs.parent, rs.today, fmtSeconds(time.Since(setupStart)))
+	case KindKVStore:
+		for j, s := range signers {
+			prefix := fmt.Sprintf("%s-%d", runID, j)
+			s.build = func(n, _ uint64) ([]byte, error) { return KVTx(prefix, n), nil }
+		}
+	}
+
+	// Connections: one websocket per signer, and the block watcher.
+	defer func() {
+		for _, s := range signers {
+			if s.ws != nil && s.ws.IsRunning() {
+				_ = s.ws.Stop()
+			}
+		}
+	}()
+	for _, s := range signers {
+		ws, err := jsonclient.NewWS(s.node, "/websocket")
+		if err != nil {
+			return nil, fmt.Errorf("node %s: %w", s.node, err)
+		}
+		if err := ws.Start(); err != nil {
+			return nil, fmt.Errorf("websocket to %s: %w", s.node, err)
+		}
+		s.ws = ws
+	}
+	tr := newTracker()
+	w, err := startWatcher(ctx, cfg.Nodes[0], tr, progress)
+	if err != nil {
+		return nil, err
+	}
+	defer w.stop()
+
+	// Pre-sign.
+	perSigner := uint64(math.Ceil(cfg.Rate/float64(total)*cfg.Duration.Seconds())) + 2
+	capacity := int(min(perSigner, uint64(max(cfg.MaxPresign/total, 1))))
+	genCtx, stopGen := context.WithCancel(ctx)
+	defer stopGen()
+	genErr := make(chan error, total)
+	presignStart := time.Now()
+	for _, s := range signers {
+		s.txs = make(chan presigned, capacity)
+		s.filled = make(chan struct{})
+		go s.generate(genCtx, perSigner, capacity, genErr)
+	}
+	for _, s := range signers {
+		select {
+		case <-s.filled:
+		case err := <-genErr:
+			return nil, err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	fmt.Fprintf(progress, "pre-signed %d txs in %s; sending %g tx/s for %s over %d connection(s) to %d node(s)\n",
+		capacity*total, fmtSeconds(time.Since(presignStart)), cfg.Rate, cfg.Duration, total, len(cfg.Nodes))
+
+	// Load.
+	start := time.Now()
+	end := start.Add(cfg.Duration)
+	readers := sync.WaitGroup{}
+	for _, s := range signers {
+		readers.Add(1)
+		go func() { defer readers.Done(); s.read(tr) }()
+	}
+	senders := sync.WaitGroup{}
+	for _, s := range signers {
+		senders.Add(1)
+		go func() { defer senders.Done(); s.send(ctx, tr, start, end) }()
+	}
+	stopProgress := make(chan struct{})
+	progressDone := make(chan struct{})
+	go func() {
+		defer close(progressDone)
+		printProgress(progress, tr, start, end, cfg.Rate, stopProgress)
+	}()
+	senders.Wait()
+	stopGen()
+	loadEnd := time.Now()
+
+	// Tail: wait for the answers and the blocks.
+	waitTail(ctx, tr, w, signers, cfg.TailBlocks, cfg.MaxTail)
+	close(stopProgress)
+	<-progressDone
+	for _, s := range signers {
+		_ = s.ws.Stop()
+	}
+	readers.Wait()
+	w.stop()
+
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	rep.Interrupted = ctx.Err() != nil
+	rep.Duration = Seconds(loadEnd.Sub(start))
+	for _, s := range signers {
+		rep.Offered += s.offered
+	}
+	rep.Sent, rep.Acknowledged = tr.sent, tr.acked
+	rep.Refused, rep.Errors = tr.refused, tr.errs
+	unanswered := 0
+	for _, s := range signers {
+		unanswered += len(s.inflight)
+	}
+	if unanswered > 0 {
+		rep.Errors["no answer"] += uint64(unanswered)
+	}
+	rep.Committed, rep.CommittedOK, rep.FailedInBlock, rep.ResultsUnknown = tr.committed, tr.ok, tr.failed, tr.unknownResults
+	rep.NotCommitted = uint64(max(tr.ackedPending, 0))
+	rep.Blocks, rep.MaxBlockTxs = tr.blocks, tr.maxBlockTxs
+	if tr.committed > 0 {
+		span := tr.lastCommit.Sub(tr.firstSend)
+		rep.Span = Seconds(span)
+		if span > 0 {
+			rep.CommittedTPS = float64(tr.committed) / span.Seconds()
+		}
+	}
+	p50, p99, mx := tr.lat.Summary()
+	rep.Latency.P50, rep.Latency.P99, rep.Latency.Max = Millis(p50), Millis(p99), Millis(mx)
+	return rep, nil
+}
+
+func randomID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// generate pre-signs the signer's txs: n from 0, sequences from 0 (a bench
+// key's account is new). filled is closed once capacity are ready.
+func (s *signer) generate(ctx context.Context, count uint64, capacity int, errs chan<- error) {
+	defer close(s.txs)
+	filledOnce := sync.OnceFunc(func() { close(s.filled) })
+	defer filledOnce()
+	for n := range count {
+		p, err := s.presign(n, n, 0)
+		if err != nil {
+			errs <- fmt.Errorf("sign bench tx: %w", err)
+			return
+		}
+		select {
+		case s.txs <- p:
+		case <-ctx.Done():
+			return
+		}
+		if n+1 == uint64(capacity) {
+			filledOnce()
+		}
+	}
+}
+
+// send paces the signer's txs with its token bucket until end.
+func (s *signer) send(ctx context.Context, tr *tracker, start, end time.Time) {
+	b := NewBucket(s.rate, s.rate, start) // at most 1 s of catching up
+	defer func() { s.offered = b.Granted() + b.Overflow() }()
+	sendCtx, cancel := context.WithDeadline(ctx, end)
+	defer cancel()
+	var epoch uint32
+	var nextSeq uint64
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		now := time.Now()
+		if !now.Before(end) || ctx.Err() != nil {
+			return
+		}
+		for n := b.Take(now); n > 0; n-- {
+			if sendCtx.Err() != nil {
+				return
+			}
+			var p presigned
+			var ok bool
+			select {
+			case p, ok = <-s.txs:
+			case <-sendCtx.Done():
+				return
+			}
+			if !ok {
+				return // the generator stopped
+			}
+			if s.sequenced {
+				if e, seq := tr.resync(s); e != epoch {
+					epoch, nextSeq = e, seq
+				}
+				if p.epoch != epoch || p.seq != nextSeq {
+					var err error
+					if p, err = s.presign(p.n, nextSeq, epoch); err != nil {
+						return
+					}
+				}
+				nextSeq = p.seq + 1
+			}
+			id := tr.sending(s, p, time.Now())
+			req := rpctypes.RPCRequest{JSONRPC: "2.0", ID: rpctypes.JSONRPCIntID(id), Method: "broadcast_tx_sync", Params: p.params}
+			if err := s.ws.Send(sendCtx, req); err != nil {
+				tr.unsent(s, id, err)
+				return
+			}
+		}
+		wait := max(b.Next(), time.Millisecond)
+		if rest := time.Until(end); wait > rest {
+			wait = rest
+		}
+		timer.Reset(wait)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// read records the node's answers on the signer's connection until it is
+// stopped.
+func (s *signer) read(tr *tracker) {
+	for resp := range s.ws.ResponsesCh {
+		id, ok := resp.ID.(rpctypes.JSONRPCIntID)
+		if !ok {
+			continue
+		}
+		if resp.Error != nil {
+			msg := resp.Error.Data
+			if msg == "" {
+				msg = resp.Error.Message
+			}
+			tr.answered(s, int(id), "", 0, errorKey(msg))
+			continue
+		}
+		var r struct {
+			Code      uint32 `json:"code"`
+			Codespace string `json:"codespace"`
+		}
+		if err := json.Unmarshal(resp.Result, &r); err != nil {
+			tr.answered(s, int(id), "", 0, "undecodable answer")
+			continue
+		}
+		tr.answered(s, int(id), r.Codespace, r.Code, "")
+	}
+}
+
+// waitTail waits until every sent tx is answered and every acknowledged
+// one committed, or tailBlocks blocks pass with no bench tx after the last
+// send, or maxTail, or ctx ends.
+func waitTail(ctx context.Context, tr *tracker, w *watcher, signers []*signer, tailBlocks int, maxTail time.Duration) {
+	deadline := time.After(maxTail)
+	tr.mu.Lock()
+	blocksAtEnd := tr.blocksSeen
+	tr.mu.Unlock()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		tr.mu.Lock()
+		inflight := 0
+		for _, s := range signers {
+			inflight += len(s.inflight)
+		}
+		pending := tr.ackedPending
+		idle := tr.blocksSeen - max(blocksAtEnd, tr.blocksAtLastOur)
+		tr.mu.Unlock()
+		if inflight == 0 && pending <= 0 || idle >= tailBlocks {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline:
+			return
+		case <-w.newBlock:
+		case <-tick.C:
+		}
+	}
+}
+
+// printProgress writes a line a second until stop.
+func printProgress(out io.Writer, tr *tracker, start, end time.Time, rate float64, stop <-chan struct{}) {
+	type point struct {
+		at        time.Time
+		committed uint64
+	}
+	window := []point{{start, 0}}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-tick.C:
+			tr.mu.Lock()
+			p := Progress{
+				Elapsed: now.Sub(start), Sent: tr.sent, Acknowledged: tr.acked, Committed: tr.committed,
+				P50: tr.lat.Approx(50), P99: tr.lat.Approx(99),
+			}
+			tr.mu.Unlock()
+			offeredFor := now.Sub(start)
+			if now.After(end) {
+				offeredFor = end.Sub(start)
+			}
+			p.Offered = uint64(rate * offeredFor.Seconds())
+			window = append(window, point{now, p.Committed})
+			for len(window) > 1 && now.Sub(window[0].at) > 10*time.Second+time.Millisecond*500 {
+				window = window[1:]
+			}
+			if dt := now.Sub(window[0].at); dt > 0 {
+				p.RecentTPS = float64(p.Committed-window[0].committed) / dt.Seconds()
+			}
+			fmt.Fprintln(out, p)
+		}
+	}
+}
+
+// httpClient reads blocks and block results.
+var httpClient = &http.Client{Timeout: 30 * time.Second}

@@ -1,0 +1,128 @@
+package loadgen
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"testing"
+	"time"
+
+	cmttypes "github.com/cometbft/cometbft/types"
+
+	"github.com/partychain/partychain/app"
+	"github.com/partychain/partychain/contracts/member"
+	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
+)
+
+func TestRegistrationTx(t *testing.T) {
+	pub, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Commitment("run1", 7)
+	raw, err := RegistrationTx("partychain-dev", key, 42, 5, 20261122, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tx txv1.Tx
+	if err := tx.Unmarshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	var body txv1.TxBody
+	if err := body.Unmarshal(tx.Body); err != nil {
+		t.Fatal(err)
+	}
+	if !ed25519.Verify(pub, app.SignBytes(tx.Body), tx.Signature) {
+		t.Error("signature does not verify over the sign bytes")
+	}
+	if body.ChainId != "partychain-dev" || !bytes.Equal(body.Signer, pub) || body.Sequence != 42 || len(body.Messages) != 1 {
+		t.Fatalf("body = %+v", body)
+	}
+	m := body.Messages[0].GetRegisterApplicant()
+	if m == nil || m.BranchId != 5 || m.ApplicationDate != 20261122 || m.BirthYear != BenchBirthYear || !bytes.Equal(m.Commitment, c) {
+		t.Fatalf("message = %+v", body.Messages[0])
+	}
+	if err := member.ValidateRegisterApplicant(m); err != nil {
+		t.Errorf("the bench message fails the stateless checks: %v", err)
+	}
+	if got, want := TxHash(raw), cmttypes.Tx(raw).Hash(); !bytes.Equal(got[:], want) {
+		t.Errorf("TxHash %X, CometBFT's %X", got, want)
+	}
+}
+
+func TestCommitmentsUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, run := range []string{"a", "b"} {
+		for n := range uint64(1000) {
+			c := Commitment(run, n)
+			if len(c) != 32 || seen[string(c)] {
+				t.Fatalf("commitment %s/%d: %d bytes, seen before %v", run, n, len(c), seen[string(c)])
+			}
+			seen[string(c)] = true
+		}
+	}
+}
+
+func TestKVTx(t *testing.T) {
+	a, b := KVTx("run1-0", 1), KVTx("run1-0", 2)
+	if bytes.Equal(a, b) || bytes.Equal(a, KVTx("run1-1", 1)) {
+		t.Error("kvstore txs repeat")
+	}
+	// CometBFT's kvstore takes exactly one '=', not first or last, no ':'.
+	for _, tx := range [][]byte{a, b} {
+		if bytes.Count(tx, []byte("=")) != 1 || bytes.ContainsRune(tx, ':') || tx[0] == '=' || tx[len(tx)-1] == '=' {
+			t.Errorf("%q is not a kvstore key=value tx", tx)
+		}
+	}
+}
+
+func TestBroadcastParams(t *testing.T) {
+	tx := []byte{0, 1, 2, 0xfe, 0xff, '"'}
+	var p struct {
+		Tx string `json:"tx"`
+	}
+	if err := json.Unmarshal(broadcastParams(tx), &p); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := base64.StdEncoding.DecodeString(p.Tx); err != nil || !bytes.Equal(got, tx) {
+		t.Errorf("params carry %q (%v), want the tx in base64", p.Tx, err)
+	}
+}
+
+// A refused tx raises the signer's epoch once, and the sender resumes at
+// its sequence; later refusals of the old epoch change nothing.
+func TestTrackerResyncAndCommit(t *testing.T) {
+	tr := newTracker()
+	s := &signer{sequenced: true, inflight: map[int]*txRec{}}
+	now := time.Now()
+	var ids []int
+	for seq := range uint64(4) {
+		ids = append(ids, tr.sending(s, presigned{seq: seq, hash: [32]byte{byte(seq)}}, now))
+	}
+	tr.answered(s, ids[0], "", 0, "")
+	tr.answered(s, ids[1], "", 0, "mempool is full")
+	tr.answered(s, ids[2], "tx", 12, "") // skips ahead: of the old epoch
+	if e, seq := tr.resync(s); e != 1 || seq != 1 {
+		t.Errorf("after refusals: epoch %d resume at %d, want 1 and 1", e, seq)
+	}
+	if tr.acked != 1 || tr.errs["mempool is full"] != 1 || tr.refused["tx/12"] != 1 || tr.ackedPending != 1 {
+		t.Errorf("counts: acked %d errs %v refused %v pending %d", tr.acked, tr.errs, tr.refused, tr.ackedPending)
+	}
+	// Block: tx 0 (acked) and tx 3 (not answered yet), plus a stranger.
+	tr.block(now.Add(700*time.Millisecond), [][32]byte{{9, 9}, {0}, {3}}, []txCode{{}, {}, {Codespace: "member", Code: 9}})
+	if tr.committed != 2 || tr.ok != 1 || tr.failed["member/9"] != 1 || tr.ackedPending != 0 || tr.blocks != 1 || tr.maxBlockTxs != 2 {
+		t.Errorf("after the block: committed %d ok %d failed %v pending %d blocks %d", tr.committed, tr.ok, tr.failed, tr.ackedPending, tr.blocks)
+	}
+	tr.answered(s, ids[3], "", 0, "") // its answer comes after its block
+	if tr.acked != 2 || tr.ackedPending != 0 || len(s.inflight) != 0 {
+		t.Errorf("late answer: acked %d pending %d inflight %d", tr.acked, tr.ackedPending, len(s.inflight))
+	}
+	if p50, _, _ := tr.lat.Summary(); p50 != 700*time.Millisecond {
+		t.Errorf("latency p50 %s, want 700ms", p50)
+	}
+	// A refused tx is no longer looked for in blocks.
+	if len(tr.byHash) != 0 {
+		t.Errorf("%d txs still tracked, want 0", len(tr.byHash))
+	}
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partychain/partychain/cmd/internal/loadgen"
+)
+
+func newBenchCmd() *cobra.Command {
+	var nodes, kind, from string
+	var rate float64
+	var duration, maxTail time.Duration
+	var signers, tailBlocks int
+	var parent uint64
+	cmd := &cobra.Command{
+		Use:   "bench --node URL[,URL...] --rate R --duration D [--kind registrations|kvstore] [--from KEY] [--signers S]",
+		Short: "Send txs at a given rate to running nodes and report committed tx/s and commit latency",
+		Long: `Load generator. Sends txs at --rate tx/s in all for --duration to the nodes of --node
+over websocket JSON-RPC (broadcast_tx_sync), follows the first node's blocks, and reports
+how many txs the nodes acknowledged (CheckTx code 0), how many were committed, committed
+tx/s (committed / time from the first send to the last commit) and the commit latency
+(block seen - sent) p50, p99 and max. A progress line goes to stderr every second.
+
+--kind registrations (the default) sends signed MsgRegisterApplicant txs. Setup, through
+ordinary txs of --from (a key that may create organizations and grant roles: the root
+secretary "secretary" of a dev chain), creates one branch per signer under --parent (default:
+the organization of --from's first officer role) and grants each a fresh in-memory key as
+organization officer. --signers keys per node (default 8); each sends only to its node,
+with its own connection, token bucket and sequence counter. Every applicant has a unique
+commitment, birth year 1990 and the chain's date as application date.
+
+--kind kvstore sends plain key=value txs (unique keys) to a node started with
+'partychaind start --kvstore' (CometBFT's kvstore app, same config), with no setup and the
+same tracking: the side-by-side baseline.
+
+After the last send the bench waits for the tail: until every acknowledged tx is committed,
+or --tail-blocks blocks pass with none, or --max-tail. SIGINT stops the load and the wait
+and prints what was measured. Bounds: --duration at most 10m, --rate at most 100000.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			k, err := loadgen.ParseKind(kind)
+			if err != nil {
+				return err
+			}
+			if duration <= 0 {
+				return errors.New("--duration is required (at most 10m)")
+			}
+			cfg := loadgen.Config{
+				Kind: k, Rate: rate, Duration: duration, Signers: signers, Parent: parent,
+				TailBlocks: tailBlocks, MaxTail: maxTail, Progress: cmd.ErrOrStderr(),
+			}
+			for _, n := range strings.Split(nodes, ",") {
+				if n = strings.TrimSpace(n); n != "" {
+					if !strings.Contains(n, "://") {
+						n = "tcp://" + n // host:port
+					}
+					cfg.Nodes = append(cfg.Nodes, n)
+				}
+			}
+			if k == loadgen.KindRegistrations {
+				if from == "" {
+					return errors.New("--from is required for registrations: a key that may create organizations and grant roles (the dev chain's \"secretary\")")
+				}
+				kr, err := openKeyring(cmd)
+				if err != nil {
+					return err
+				}
+				info, err := kr.Show(from)
+				if err != nil {
+					return err
+				}
+				cfg.Admin = &loadgen.Admin{PubKey: info.PubKey, Sign: func(b []byte) ([]byte, error) {
+					sig, _, err := kr.Sign(from, b)
+					return sig, err
+				}}
+			}
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			rep, err := loadgen.Run(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			if isJSON(cmd) {
+				return printJSON(cmd, rep)
+			}
+			rep.WriteText(cmd.OutOrStdout())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&nodes, "node", defaultNode(), "RPC addresses of the nodes, comma-separated (env "+envNode+")")
+	f.Float64Var(&rate, "rate", 0, fmt.Sprintf("tx/s over all signers and nodes (at most %d)", loadgen.MaxRate))
+	f.DurationVar(&duration, "duration", 0, "how long to send (required, at most 10m)")
+	f.StringVar(&kind, "kind", string(loadgen.KindRegistrations), "registrations (signed ledger txs) or kvstore (plain key=value, to 'start --kvstore')")
+	f.StringVar(&from, "from", "", "registrations: the setup key (may create organizations and grant roles)")
+	f.IntVar(&signers, "signers", loadgen.DefaultSigners, "signers (connections; keys for registrations) per node")
+	f.Uint64Var(&parent, "parent", 0, "registrations: organization to create the bench branches under (default: --from's first officer role's)")
+	f.IntVar(&tailBlocks, "tail-blocks", loadgen.DefaultTailBlocks, "after the last send, stop waiting after this many blocks with no bench tx")
+	f.DurationVar(&maxTail, "max-tail", loadgen.DefaultMaxTail, "after the last send, wait at most this long for the tail")
+	_ = cmd.MarkFlagRequired("rate")
+	_ = cmd.MarkFlagRequired("duration")
+	return cmd
+}

@@ -1,0 +1,149 @@
+//go:build unix
+
+package main
+
+// A real-process test of `partychaind bench`: registrations against a dev
+// node, then plain txs against a node started with --kvstore (helpers in
+// procs_test.go).
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// benchJSON is the part of bench's -o json report the test reads.
+type benchJSON struct {
+	Kind          string            `json:"kind"`
+	Signers       int               `json:"signers"`
+	Branches      []u64             `json:"branches"`
+	Offered       uint64            `json:"offered"`
+	Sent          uint64            `json:"sent"`
+	Acknowledged  uint64            `json:"acknowledged"`
+	Refused       map[string]uint64 `json:"refused"`
+	Errors        map[string]uint64 `json:"errors"`
+	Committed     uint64            `json:"committed"`
+	CommittedOK   uint64            `json:"committed_ok"`
+	FailedInBlock map[string]uint64 `json:"failed_in_block"`
+	NotCommitted  uint64            `json:"not_committed"`
+	CommittedTPS  float64           `json:"committed_tps"`
+	Latency       struct {
+		P50 float64 `json:"p50"`
+		P99 float64 `json:"p99"`
+		Max float64 `json:"max"`
+	} `json:"latency_ms"`
+}
+
+// runBench runs bench against n and decodes its report; stderr (the
+// progress lines) is returned too.
+func (n *testNode) runBench(args ...string) (benchJSON, string) {
+	n.t.Helper()
+	out, errOut, code := n.client(append([]string{"bench"}, append(args, "-o", "json")...)...)
+	if code != 0 {
+		n.t.Fatalf("partychaind bench %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errOut)
+	}
+	var rep benchJSON
+	decode(n.t, out, &rep)
+	return rep, errOut
+}
+
+// startArgs is start with extra arguments (start --kvstore).
+func (n *testNode) startArgs(extra ...string) {
+	n.t.Helper()
+	logPath := filepath.Join(n.home, fmt.Sprintf("node-%d.log", len(n.logs)+1))
+	f, err := os.Create(logPath)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.logs = append(n.logs, logPath)
+	cmd := exec.Command(n.bin, append([]string{"start", "--home", n.home}, extra...)...)
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		f.Close()
+		n.t.Fatal(err)
+	}
+	n.cmd, n.done = cmd, make(chan struct{})
+	go func(done chan struct{}) {
+		_ = cmd.Wait()
+		f.Close()
+		close(done)
+	}(n.done)
+	n.waitFor("the RPC to answer", func() bool {
+		var st statusResult
+		return n.rpcGet("/status", &st) == nil
+	})
+}
+
+func TestBenchEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-process test")
+	}
+	t.Parallel()
+
+	// Registrations against a dev node.
+	n := newNode(t)
+	n.start()
+	n.waitHeight(2) // the chain has a date
+	rep, progress := n.runBench("--kind", "registrations", "--rate", "100", "--duration", "4s", "--signers", "2", "--from", "secretary")
+	if rep.Kind != "registrations" || rep.Signers != 2 || len(rep.Branches) != 2 {
+		t.Fatalf("report: %+v", rep)
+	}
+	if rep.Acknowledged == 0 || rep.Committed != rep.Acknowledged || rep.CommittedOK != rep.Committed || rep.NotCommitted != 0 {
+		t.Errorf("acknowledged %d, committed %d (ok %d), not committed %d: want every acknowledged tx committed with success",
+			rep.Acknowledged, rep.Committed, rep.CommittedOK, rep.NotCommitted)
+	}
+	if rep.Sent < 300 || rep.Sent > 400 || rep.Acknowledged != rep.Sent || len(rep.Refused) != 0 || len(rep.Errors) != 0 || len(rep.FailedInBlock) != 0 {
+		t.Errorf("100 tx/s for 4 s: sent %d, acknowledged %d, refused %v, errors %v, failed %v", rep.Sent, rep.Acknowledged, rep.Refused, rep.Errors, rep.FailedInBlock)
+	}
+	if rep.CommittedTPS <= 0 || rep.Latency.P50 <= 0 || rep.Latency.P99 < rep.Latency.P50 || rep.Latency.Max < rep.Latency.P99 {
+		t.Errorf("committed tx/s %g, latency %+v", rep.CommittedTPS, rep.Latency)
+	}
+	if !strings.Contains(progress, "committed") || !strings.Contains(progress, "tx/s (10s)") {
+		t.Errorf("no progress lines on stderr:\n%s", progress)
+	}
+	// The chain holds exactly the committed applicants, at the bench branches.
+	var applicants uint64
+	for _, b := range rep.Branches {
+		var st queryJSON[statsJSON]
+		n.mustClient(&st, "query", "org", "stats", fmt.Sprint(b))
+		if st.Result.Applicants == 0 {
+			t.Errorf("bench branch %d has no applicants", b)
+		}
+		applicants += uint64(st.Result.Applicants)
+	}
+	if applicants != rep.Committed {
+		t.Errorf("the bench branches hold %d applicants, the bench committed %d", applicants, rep.Committed)
+	}
+	n.stop()
+	// This home has run partychain's app: the kvstore refuses it.
+	if out, errOut, code := n.run("start", "--kvstore"); code == 0 || !strings.Contains(errOut, "home of its own") {
+		t.Errorf("start --kvstore on a partychain home: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+
+	// Plain txs against CometBFT's kvstore, in a home of its own.
+	kv := newNode(t)
+	kv.startArgs("--kvstore")
+	kv.waitHeight(1)
+	krep, _ := kv.runBench("--kind", "kvstore", "--rate", "100", "--duration", "3s")
+	if krep.Kind != "kvstore" || krep.Committed == 0 || krep.Committed != krep.Acknowledged || krep.CommittedOK != krep.Committed || len(krep.Refused) != 0 {
+		t.Errorf("kvstore report: %+v", krep)
+	}
+	kv.stop()
+
+	// Bounds, checked before anything is sent.
+	for _, args := range [][]string{
+		{"--rate", "0", "--duration", "1s", "--kind", "kvstore"},
+		{"--rate", "100001", "--duration", "1s", "--kind", "kvstore"},
+		{"--rate", "10", "--duration", "11m", "--kind", "kvstore"},
+		{"--rate", "10", "--kind", "kvstore"},
+		{"--rate", "10", "--duration", "1s"}, // registrations need --from
+		{"--rate", "10", "--duration", "1s", "--kind", "dues"},
+	} {
+		if out, errOut, code := kv.client(append([]string{"bench"}, args...)...); code == 0 || errOut == "" {
+			t.Errorf("bench %s: exit %d, want an error\nstdout: %s", strings.Join(args, " "), code, out)
+		}
+	}
+}
