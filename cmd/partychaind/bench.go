@@ -18,10 +18,10 @@ func newBenchCmd() *cobra.Command {
 	var nodes, kind, from string
 	var rate float64
 	var duration, maxTail time.Duration
-	var signers, tailBlocks int
+	var signers, tailBlocks, members int
 	var parent uint64
 	cmd := &cobra.Command{
-		Use:   "bench --node URL[,URL...] --rate R --duration D [--kind registrations|kvstore] [--from KEY] [--signers S]",
+		Use:   "bench --node URL[,URL...] --rate R --duration D [--kind registrations|dues|kvstore] [--from KEY] [--signers S]",
 		Short: "Send txs at a given rate to running nodes and report committed tx/s and commit latency",
 		Long: `Load generator. Sends txs at --rate tx/s in all for --duration to the nodes of --node
 over websocket JSON-RPC (broadcast_tx_sync), follows the first node's blocks, and reports
@@ -36,6 +36,18 @@ the organization of --from's first officer role) and grants each a fresh in-memo
 organization officer. --signers keys per node (default 8); each sends only to its node,
 with its own connection, token bucket and sequence counter. Every applicant has a unique
 commitment, birth year 1990 and the chain's date as application date.
+
+--kind dues sends signed MsgPay txs: each pays one month of one member, recorded by the
+dues clerk of the member's branch, with exactly the month's due (the ledger's own rule for
+an employed member earning 4,000.00 yuan: 40.00 yuan by default). Setup, through ordinary
+txs of --from (which must also be an officer of the superior committee of the bench
+branches, as the dev chain's "secretary" is of the root committee), creates one branch per
+signer, grants each a fresh in-memory key as its dues clerk, imports --members members per
+branch as full members (default: just enough for --rate x --duration), and has each clerk
+assess them for last year, this year and next year; 64 messages to a tx. Each payment is a
+different member and month (January of last year up to the prepayment horizon), so every
+one is valid. A setup imports at most 4096 members per signer and 65536 in all: a run that
+would need more payments stops before anything is sent and says what to change.
 
 --kind kvstore sends plain key=value txs (unique keys) to a node started with
 'partychaind start --kvstore' (CometBFT's kvstore app, same config), with no setup and the
@@ -65,9 +77,10 @@ and prints what was measured. Bounds: --duration at most 10m, --rate at most 100
 					cfg.Nodes = append(cfg.Nodes, n)
 				}
 			}
-			if k == loadgen.KindRegistrations {
+			cfg.Members = members
+			if k == loadgen.KindRegistrations || k == loadgen.KindDues {
 				if from == "" {
-					return errors.New("--from is required for registrations: a key that may create organizations and grant roles (the dev chain's \"secretary\")")
+					return fmt.Errorf("--from is required for %s: a key that may create organizations and grant roles (the dev chain's \"secretary\")", k)
 				}
 				kr, err := openKeyring(cmd)
 				if err != nil {
@@ -102,10 +115,11 @@ and prints what was measured. Bounds: --duration at most 10m, --rate at most 100
 	f.StringVar(&nodes, "node", defaultNode(), "RPC addresses of the nodes, comma-separated (env "+envNode+")")
 	f.Float64Var(&rate, "rate", 0, fmt.Sprintf("tx/s over all signers and nodes (at most %d)", loadgen.MaxRate))
 	f.DurationVar(&duration, "duration", 0, "how long to send (required, at most 10m)")
-	f.StringVar(&kind, "kind", string(loadgen.KindRegistrations), "registrations (signed ledger txs) or kvstore (plain key=value, to 'start --kvstore')")
-	f.StringVar(&from, "from", "", "registrations: the setup key (may create organizations and grant roles)")
-	f.IntVar(&signers, "signers", loadgen.DefaultSigners, "signers (connections; keys for registrations) per node")
-	f.Uint64Var(&parent, "parent", 0, "registrations: organization to create the bench branches under (default: --from's first officer role's)")
+	f.StringVar(&kind, "kind", string(loadgen.KindRegistrations), "registrations or dues (signed ledger txs), or kvstore (plain key=value, to 'start --kvstore')")
+	f.StringVar(&from, "from", "", "registrations, dues: the setup key (may create organizations and grant roles; dues: and import members)")
+	f.IntVar(&signers, "signers", loadgen.DefaultSigners, "signers (connections; keys and branches for registrations and dues) per node")
+	f.Uint64Var(&parent, "parent", 0, "registrations, dues: organization to create the bench branches under (default: --from's first officer role's)")
+	f.IntVar(&members, "members", 0, fmt.Sprintf("dues: paying members per signer (default: enough for --rate x --duration; at most %d)", loadgen.MaxDuesMembersPerSigner))
 	f.IntVar(&tailBlocks, "tail-blocks", loadgen.DefaultTailBlocks, "after the last send, stop waiting after this many blocks with no bench tx")
 	f.DurationVar(&maxTail, "max-tail", loadgen.DefaultMaxTail, "after the last send, wait at most this long for the tail")
 	_ = cmd.MarkFlagRequired("rate")

@@ -2,9 +2,9 @@
 
 package main
 
-// A real-process test of `partychaind bench`: registrations against a dev
-// node, then plain txs against a node started with --kvstore (helpers in
-// procs_test.go).
+// Real-process tests of `partychaind bench`: registrations against a dev
+// node, then plain txs against a node started with --kvstore; dues
+// payments against another dev node (helpers in procs_test.go).
 
 import (
 	"fmt"
@@ -35,6 +35,14 @@ type benchJSON struct {
 		P99 float64 `json:"p99"`
 		Max float64 `json:"max"`
 	} `json:"latency_ms"`
+	SetupMessages int `json:"setup_messages"`
+	SetupTxs      int `json:"setup_txs"`
+	Dues          *struct {
+		Members    int      `json:"members"`
+		Years      []uint32 `json:"years_assessed"`
+		PaymentFen int64    `json:"payment_fen"`
+		Capacity   uint64   `json:"capacity"`
+	} `json:"dues"`
 }
 
 // runBench runs bench against n and decodes its report; stderr (the
@@ -139,11 +147,90 @@ func TestBenchEndToEnd(t *testing.T) {
 		{"--rate", "100001", "--duration", "1s", "--kind", "kvstore"},
 		{"--rate", "10", "--duration", "11m", "--kind", "kvstore"},
 		{"--rate", "10", "--kind", "kvstore"},
-		{"--rate", "10", "--duration", "1s"}, // registrations need --from
-		{"--rate", "10", "--duration", "1s", "--kind", "dues"},
+		{"--rate", "10", "--duration", "1s"},                   // registrations need --from
+		{"--rate", "10", "--duration", "1s", "--kind", "dues"}, // dues need --from
+		{"--rate", "10", "--duration", "1s", "--kind", "kvstore", "--members", "5"},
 	} {
 		if out, errOut, code := kv.client(append([]string{"bench"}, args...)...); code == 0 || errOut == "" {
 			t.Errorf("bench %s: exit %d, want an error\nstdout: %s", strings.Join(args, " "), code, out)
 		}
 	}
+}
+
+func TestBenchDuesEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-process test")
+	}
+	t.Parallel()
+	n := newNode(t)
+	n.start()
+	n.waitHeight(2) // the chain has a date
+	clock := func() uint32 {
+		var c queryJSON[struct {
+			Today uint32 `json:"today"`
+		}]
+		n.mustClient(&c, "query", "raw", "/chain/clock")
+		return c.Result.Today
+	}
+	before := clock()
+
+	// A run beyond what a setup enables stops before anything is sent.
+	out, errOut, code := n.client("bench", "--kind", "dues", "--rate", "100000", "--duration", "10m", "--signers", "1", "--from", "secretary")
+	if code == 0 || !strings.Contains(errOut, "raise --signers") || !strings.Contains(errOut, "lower --rate or --duration") {
+		t.Errorf("bench of 60,000,000 payments: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if subtree := n.subtree("1"); len(subtree) != 1 {
+		t.Errorf("the refused run created organizations: %+v", subtree)
+	}
+
+	rep, progress := n.runBench("--kind", "dues", "--rate", "50", "--duration", "3s", "--signers", "2", "--from", "secretary")
+	if rep.Kind != "dues" || rep.Signers != 2 || len(rep.Branches) != 2 || rep.Dues == nil {
+		t.Fatalf("report: %+v", rep)
+	}
+	// 77 payments a signer at most (75 and 2 spare), over the months of
+	// last year, this year and next up to 12 months ahead: 3 members each
+	// (4 in January, with 25 months to pay).
+	months := 24 + int(before/100%100)
+	each := (77 + months - 1) / months
+	if d := rep.Dues; d.Members != 2*each || len(d.Years) != 3 || d.PaymentFen != 4000 || d.Capacity != uint64(2*each*months) || d.Capacity < rep.Sent {
+		t.Errorf("dues plan: %+v (sent %d)", *d, rep.Sent)
+	}
+	if want := 2 + 2 + 2*each + 2*each*3; rep.SetupMessages != want || rep.SetupTxs != 4 {
+		t.Errorf("setup: %d messages in %d txs, want %d in 4 (branches, roles and imports, and one assessment tx a clerk)", rep.SetupMessages, rep.SetupTxs, want)
+	}
+	if rep.Acknowledged == 0 || rep.Committed != rep.Acknowledged || rep.CommittedOK != rep.Committed || rep.NotCommitted != 0 {
+		t.Errorf("acknowledged %d, committed %d (ok %d), not committed %d: want every acknowledged payment committed with success",
+			rep.Acknowledged, rep.Committed, rep.CommittedOK, rep.NotCommitted)
+	}
+	if rep.Sent < 100 || rep.Acknowledged != rep.Sent || len(rep.Refused) != 0 || len(rep.Errors) != 0 || len(rep.FailedInBlock) != 0 {
+		t.Errorf("50 tx/s for 3 s: sent %d, acknowledged %d, refused %v, errors %v, failed %v", rep.Sent, rep.Acknowledged, rep.Refused, rep.Errors, rep.FailedInBlock)
+	}
+	if rep.CommittedTPS <= 0 || rep.Latency.P50 <= 0 || rep.Latency.P99 < rep.Latency.P50 {
+		t.Errorf("committed tx/s %g, latency %+v", rep.CommittedTPS, rep.Latency)
+	}
+	if !strings.Contains(progress, fmt.Sprintf("members (%d each)", each)) {
+		t.Errorf("no setup line on stderr:\n%s", progress)
+	}
+
+	// The bench branches' accounts hold exactly the committed payments; so
+	// do this month's totals, if the month did not turn during the run.
+	after := clock()
+	var collected, payments uint64
+	for _, b := range rep.Branches {
+		var d queryJSON[disclosureJSON]
+		n.mustClient(&d, "query", "org", "dues", fmt.Sprint(b))
+		if d.Result.Account.Collected == 0 || d.Result.Account.Balance != d.Result.Account.Collected {
+			t.Errorf("bench branch %d: %+v", b, d.Result)
+		}
+		collected += uint64(d.Result.Account.Collected)
+		payments += uint64(d.Result.Month.Payments)
+	}
+	if want := rep.CommittedOK * uint64(rep.Dues.PaymentFen); collected != want {
+		t.Errorf("the bench branches collected %d fen, the bench committed %d payments of %d fen", collected, rep.CommittedOK, rep.Dues.PaymentFen)
+	}
+	if before/100 == after/100 && payments != rep.CommittedOK {
+		t.Errorf("this month's totals count %d payments at the bench branches, the bench committed %d", payments, rep.CommittedOK)
+	}
+	n.stop()
+	n.assertNoPanic()
 }

@@ -17,8 +17,12 @@ type Report struct {
 	Rate        float64  `json:"offered_rate"` // tx/s asked for
 	Duration    Seconds  `json:"duration_s"`   // of the load, as run
 	Interrupted bool     `json:"interrupted,omitempty"`
-	Setup       Seconds  `json:"setup_s,omitempty"`  // branches and keys (registrations)
-	Branches    []uint64 `json:"branches,omitempty"` // the bench branches (registrations), one per signer
+	Setup       Seconds  `json:"setup_s,omitempty"`  // branches and keys (registrations, dues)
+	Branches    []uint64 `json:"branches,omitempty"` // the bench branches (registrations, dues), one per signer
+
+	SetupMessages int         `json:"setup_messages,omitempty"` // messages the setup sent
+	SetupTxs      int         `json:"setup_txs,omitempty"`      // in so many txs
+	Dues          *DuesReport `json:"dues,omitempty"`           // what a dues run paid for
 
 	Offered      uint64            `json:"offered"`      // tokens the rate granted
 	Sent         uint64            `json:"sent"`         // written to a websocket
@@ -41,6 +45,17 @@ type Report struct {
 		P99 Millis `json:"p99"`
 		Max Millis `json:"max"`
 	} `json:"latency_ms"` // block seen - sent, of committed txs
+}
+
+// DuesReport is the plan of a dues run: every payment pays one month of
+// one member, PaymentFen.
+type DuesReport struct {
+	Members    int      `json:"members"`        // paying members, over all signers
+	Years      []uint32 `json:"years_assessed"` // each member assessed for each
+	FirstMonth uint32   `json:"first_month"`    // payable months, YYYYMM
+	LastMonth  uint32   `json:"last_month"`
+	PaymentFen int64    `json:"payment_fen"` // what each payment pays: the monthly due
+	Capacity   uint64   `json:"capacity"`    // payments the setup enables
 }
 
 // Seconds is a duration written as seconds in JSON.
@@ -66,7 +81,11 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "bench %s%s: %d signer connection(s) to %s\n", r.Kind, status, r.Signers, strings.Join(r.Nodes, ", "))
 	fmt.Fprintf(w, "  offered        %g tx/s for %s: %d offered, %d sent\n", r.Rate, fmtSeconds(time.Duration(r.Duration)), r.Offered, r.Sent)
 	if r.Setup > 0 {
-		fmt.Fprintf(w, "  setup          %s\n", fmtSeconds(time.Duration(r.Setup)))
+		fmt.Fprintf(w, "  setup          %s (%d messages in %d txs)\n", fmtSeconds(time.Duration(r.Setup)), r.SetupMessages, r.SetupTxs)
+	}
+	if d := r.Dues; d != nil {
+		fmt.Fprintf(w, "  dues           %d members assessed for %v; months %d-%02d to %d-%02d; %d fen a payment; %d payments possible\n",
+			d.Members, d.Years, d.FirstMonth/100, d.FirstMonth%100, d.LastMonth/100, d.LastMonth%100, d.PaymentFen, d.Capacity)
 	}
 	fmt.Fprintf(w, "  acknowledged   %d\n", r.Acknowledged)
 	fmt.Fprintf(w, "  refused        %s\n", fmtCounts(r.Refused))

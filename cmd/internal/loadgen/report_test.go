@@ -11,7 +11,7 @@ import (
 func sampleReport() *Report {
 	r := &Report{
 		Kind: KindRegistrations, Nodes: []string{"tcp://127.0.0.1:26657"}, Signers: 8, Rate: 2000,
-		Duration: Seconds(10 * time.Second), Setup: Seconds(2214 * time.Millisecond),
+		Duration: Seconds(10 * time.Second), Setup: Seconds(2214 * time.Millisecond), SetupMessages: 16, SetupTxs: 2,
 		Offered: 20000, Sent: 19992, Acknowledged: 19990,
 		Refused:   map[string]uint64{"tx/12": 1, "app/3": 1},
 		Errors:    map[string]uint64{},
@@ -27,7 +27,7 @@ func TestReportText(t *testing.T) {
 	sampleReport().WriteText(&b)
 	want := `bench registrations: 8 signer connection(s) to tcp://127.0.0.1:26657
   offered        2000 tx/s for 10.000s: 20000 offered, 19992 sent
-  setup          2.214s
+  setup          2.214s (16 messages in 2 txs)
   acknowledged   19990
   refused        app/3: 1, tx/12: 1
   errors         none
@@ -48,8 +48,17 @@ func TestReportText(t *testing.T) {
 			t.Errorf("text report lacks %q:\n%s", s, b.String())
 		}
 	}
-	if strings.Contains(b.String(), "setup") {
-		t.Errorf("a kvstore report has no setup line:\n%s", b.String())
+	if strings.Contains(b.String(), "setup") || strings.Contains(b.String(), "dues") {
+		t.Errorf("a kvstore report has no setup or dues line:\n%s", b.String())
+	}
+
+	r = sampleReport()
+	r.Kind = KindDues
+	r.Dues = &DuesReport{Members: 576, Years: []uint32{2025, 2026, 2027}, FirstMonth: 202501, LastMonth: 202711, PaymentFen: 4000, Capacity: 20160}
+	b.Reset()
+	r.WriteText(&b)
+	if s := "  dues           576 members assessed for [2025 2026 2027]; months 2025-01 to 2027-11; 4000 fen a payment; 20160 payments possible\n"; !strings.Contains(b.String(), s) {
+		t.Errorf("dues report lacks %q:\n%s", s, b.String())
 	}
 }
 
@@ -124,13 +133,16 @@ func TestConfigValidate(t *testing.T) {
 	for name, mod := range map[string]func(*Config){
 		"no node":          func(c *Config) { c.Nodes = nil },
 		"bad node":         func(c *Config) { c.Nodes = []string{"127.0.0.1:26657"} },
-		"bad kind":         func(c *Config) { c.Kind = "dues" },
+		"bad kind":         func(c *Config) { c.Kind = "spends" },
 		"zero rate":        func(c *Config) { c.Rate = 0 },
 		"rate too high":    func(c *Config) { c.Rate = MaxRate + 1 },
 		"no duration":      func(c *Config) { c.Duration = 0 },
 		"duration > 10m":   func(c *Config) { c.Duration = MaxDuration + time.Second },
 		"too many signers": func(c *Config) { c.Signers = MaxSignersPerNode + 1 },
 		"no admin":         func(c *Config) { c.Kind = KindRegistrations },
+		"dues, no admin":   func(c *Config) { c.Kind = KindDues },
+		"members, kvstore": func(c *Config) { c.Members = 10 },
+		"too many members": func(c *Config) { c.Kind, c.Admin, c.Members = KindDues, &Admin{}, MaxDuesMembersPerSigner+1 },
 	} {
 		c := ok()
 		mod(&c)
@@ -141,8 +153,11 @@ func TestConfigValidate(t *testing.T) {
 	if k, err := ParseKind(" KVStore "); err != nil || k != KindKVStore {
 		t.Errorf("ParseKind = %q, %v", k, err)
 	}
-	if _, err := ParseKind("dues"); err == nil {
-		t.Error("ParseKind accepted dues")
+	if k, err := ParseKind("dues"); err != nil || k != KindDues {
+		t.Errorf("ParseKind(dues) = %q, %v", k, err)
+	}
+	if _, err := ParseKind("spends"); err == nil {
+		t.Error("ParseKind accepted spends")
 	}
 	if b, _ := httpBase("tcp://127.0.0.1:1"); b != "http://127.0.0.1:1" {
 		t.Errorf("httpBase = %q", b)

@@ -4,8 +4,10 @@
 // watches the blocks for them, and reports acknowledged and committed
 // counts, committed tx/s and commit latency.
 //
-// A run has four parts. Setup (registrations only): one branch per signer
-// and a fresh in-memory key granted organization officer at it. Pre-signing:
+// A run has four parts. Setup (registrations and dues): one branch per
+// signer and a fresh in-memory key granted organization officer at it
+// (registrations) or its dues clerk (dues: with the members it pays for,
+// imported as full members and assessed; see DuesPlan). Pre-signing:
 // each signer's txs are built and signed before the clock starts (up to
 // MaxPresign in all; past that, a generator keeps ahead of the load). Load:
 // each signer has its own websocket connection to one node, its own token
@@ -30,7 +32,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -46,6 +47,9 @@ type Kind string
 const (
 	// KindRegistrations sends signed MsgRegisterApplicant txs to partychain.
 	KindRegistrations Kind = "registrations"
+	// KindDues sends signed MsgPay txs to partychain: one month of one
+	// member each, recorded by the dues clerk of the member's branch.
+	KindDues Kind = "dues"
 	// KindKVStore sends plain key=value txs to CometBFT's kvstore
 	// (partychaind start --kvstore): the baseline.
 	KindKVStore Kind = "kvstore"
@@ -54,10 +58,10 @@ const (
 // ParseKind reads a Kind.
 func ParseKind(s string) (Kind, error) {
 	switch k := Kind(strings.ToLower(strings.TrimSpace(s))); k {
-	case KindRegistrations, KindKVStore:
+	case KindRegistrations, KindDues, KindKVStore:
 		return k, nil
 	}
-	return "", fmt.Errorf("unknown kind %q: use registrations or kvstore", s)
+	return "", fmt.Errorf("unknown kind %q: use registrations, dues or kvstore", s)
 }
 
 // Bounds of a run.
@@ -74,13 +78,14 @@ const (
 // Config is a run's settings.
 type Config struct {
 	Nodes    []string      // RPC addresses: tcp://host:port or http://host:port
-	Kind     Kind          // registrations or kvstore
+	Kind     Kind          // registrations, dues or kvstore
 	Rate     float64       // tx/s over all signers and nodes
 	Duration time.Duration // of the load
-	Signers  int           // connections per node (and keys, for registrations); 0: DefaultSigners
+	Signers  int           // connections per node (and keys, for registrations and dues); 0: DefaultSigners
 
-	Admin  *Admin // registrations: the key that sets up branches and roles
-	Parent uint64 // registrations: where the bench branches go; 0: the admin's first officer role's organization
+	Admin   *Admin // registrations, dues: the key that sets up branches, roles (and members)
+	Parent  uint64 // registrations, dues: where the bench branches go; 0: the admin's first officer role's organization
+	Members int    // dues: paying members per signer; 0: just enough for Rate × Duration
 
 	TailBlocks int           // after the last send, give up after this many blocks with no bench tx; 0: DefaultTailBlocks
 	MaxTail    time.Duration // and after this long at most; 0: DefaultMaxTail
@@ -94,8 +99,8 @@ func (c *Config) Validate() error {
 	switch {
 	case len(c.Nodes) == 0:
 		return errors.New("no node: give --node URL[,URL...]")
-	case c.Kind != KindRegistrations && c.Kind != KindKVStore:
-		return fmt.Errorf("unknown kind %q: use registrations or kvstore", c.Kind)
+	case c.Kind != KindRegistrations && c.Kind != KindDues && c.Kind != KindKVStore:
+		return fmt.Errorf("unknown kind %q: use registrations, dues or kvstore", c.Kind)
 	case !(c.Rate > 0) || c.Rate > MaxRate:
 		return fmt.Errorf("rate %g: want more than 0 and at most %d tx/s", c.Rate, MaxRate)
 	case c.Duration <= 0 || c.Duration > MaxDuration:
@@ -104,6 +109,12 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("signers %d: want 1 to %d per node", c.Signers, MaxSignersPerNode)
 	case c.Kind == KindRegistrations && c.Admin == nil:
 		return errors.New("registrations need a setup key (--from): one that may create organizations and grant roles")
+	case c.Kind == KindDues && c.Admin == nil:
+		return errors.New("dues need a setup key (--from): one that may create organizations, grant roles and import members (an officer of a committee)")
+	case c.Members < 0 || c.Members > MaxDuesMembersPerSigner:
+		return fmt.Errorf("members %d: want 1 to %d per signer (0: enough for the run)", c.Members, MaxDuesMembersPerSigner)
+	case c.Members > 0 && c.Kind != KindDues:
+		return errors.New("members are for --kind dues")
 	}
 	for _, n := range c.Nodes {
 		if _, err := httpBase(n); err != nil {
@@ -162,7 +173,8 @@ type signer struct {
 	ws   *jsonclient.WSClient
 	rate float64
 
-	sequenced bool // registrations: txs carry sequences
+	sequenced bool   // registrations, dues: txs carry sequences
+	seq0      uint64 // the sequence of the first tx (after the signer's setup txs)
 	build     func(n, seq uint64) ([]byte, error)
 	txs       chan presigned
 	filled    chan struct{} // closed once txs is full or the generator is done
@@ -320,7 +332,7 @@ func (t *tracker) block(seen time.Time, hashes [][32]byte, codes []txCode) {
 	}
 }
 
-// Run sets up (registrations), pre-signs, sends at cfg.Rate for
+// Run sets up (registrations, dues), pre-signs, sends at cfg.Rate for
 // cfg.Duration, waits for the tail and reports. Cancelling ctx (SIGINT)
 // stops the load and the tail at once; the report then says interrupted.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
@@ -359,8 +371,35 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		rep.Setup = Seconds(time.Since(setupStart))
 		rep.Branches = rs.branches
+		rep.SetupMessages, rep.SetupTxs = rs.msgs, rs.txs
 		fmt.Fprintf(progress, "setup: branches %d..%d under organization %d, applications dated %d (took %s)\n",
 			rs.branches[0], rs.branches[len(rs.branches)-1], rs.parent, rs.today, fmtSeconds(time.Since(setupStart)))
+	case KindDues:
+		fmt.Fprintf(progress, "setup: %d bench branches, dues clerk keys, members and assessments, through %s\n", total, cfg.Nodes[0])
+		ds, err := setupDues(ctx, &cfg, runID, total)
+		if err != nil {
+			return nil, fmt.Errorf("setup: %w", err)
+		}
+		plan := ds.plan
+		for j, s := range signers {
+			key, members := ds.keys[j], ds.members[j]
+			s.sequenced, s.seq0 = true, ds.seq0[j]
+			s.build = func(n, seq uint64) ([]byte, error) {
+				m, month := plan.Payment(n)
+				return DuesPaymentTx(ds.chainID, key, seq, members[m], month, plan.DueFen)
+			}
+		}
+		rep.Setup = Seconds(time.Since(setupStart))
+		rep.Branches = ds.branches
+		rep.SetupMessages, rep.SetupTxs = ds.msgs, ds.txs
+		rep.Dues = &DuesReport{
+			Members: total * plan.MembersPerSigner, Years: plan.Years,
+			FirstMonth: plan.Months[0], LastMonth: plan.Months[len(plan.Months)-1],
+			PaymentFen: plan.DueFen, Capacity: plan.Capacity(),
+		}
+		fmt.Fprintf(progress, "setup: branches %d..%d under organization %d, %d members (%d each) assessed for %v at %d fen a month, %d payments possible; %d messages in %d txs (took %s)\n",
+			ds.branches[0], ds.branches[len(ds.branches)-1], ds.parent, rep.Dues.Members, plan.MembersPerSigner, plan.Years, plan.DueFen,
+			plan.Capacity(), ds.msgs, ds.txs, fmtSeconds(time.Since(setupStart)))
 	case KindKVStore:
 		for j, s := range signers {
 			prefix := fmt.Sprintf("%s-%d", runID, j)
@@ -394,7 +433,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	defer w.stop()
 
 	// Pre-sign.
-	perSigner := uint64(math.Ceil(cfg.Rate/float64(total)*cfg.Duration.Seconds())) + 2
+	perSigner := paymentsPerSigner(cfg.Rate, cfg.Duration, total)
 	capacity := int(min(perSigner, uint64(max(cfg.MaxPresign/total, 1))))
 	genCtx, stopGen := context.WithCancel(ctx)
 	defer stopGen()
@@ -487,14 +526,15 @@ func randomID() string {
 	return hex.EncodeToString(b)
 }
 
-// generate pre-signs the signer's txs: n from 0, sequences from 0 (a bench
-// key's account is new). filled is closed once capacity are ready.
+// generate pre-signs the signer's txs: n from 0, sequences from seq0 (a
+// bench key's account is new: 0, or the count of its setup txs). filled is
+// closed once capacity are ready.
 func (s *signer) generate(ctx context.Context, count uint64, capacity int, errs chan<- error) {
 	defer close(s.txs)
 	filledOnce := sync.OnceFunc(func() { close(s.filled) })
 	defer filledOnce()
 	for n := range count {
-		p, err := s.presign(n, n, 0)
+		p, err := s.presign(n, s.seq0+n, 0)
 		if err != nil {
 			errs <- fmt.Errorf("sign bench tx: %w", err)
 			return
@@ -517,7 +557,7 @@ func (s *signer) send(ctx context.Context, tr *tracker, start, end time.Time) {
 	sendCtx, cancel := context.WithDeadline(ctx, end)
 	defer cancel()
 	var epoch uint32
-	var nextSeq uint64
+	nextSeq := s.seq0
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {

@@ -11,7 +11,11 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/partychain/partychain/app"
+	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/dues"
 	"github.com/partychain/partychain/contracts/member"
+	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
 )
 
@@ -124,5 +128,81 @@ func TestTrackerResyncAndCommit(t *testing.T) {
 	// A refused tx is no longer looked for in blocks.
 	if len(tr.byHash) != 0 {
 		t.Errorf("%d txs still tracked, want 0", len(tr.byHash))
+	}
+}
+
+func TestDuesPaymentTx(t *testing.T) {
+	pub, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := DuesPaymentTx("partychain-dev", key, 9, 77, 202603, 4000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tx txv1.Tx
+	if err := tx.Unmarshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	var body txv1.TxBody
+	if err := body.Unmarshal(tx.Body); err != nil {
+		t.Fatal(err)
+	}
+	if !ed25519.Verify(pub, app.SignBytes(tx.Body), tx.Signature) {
+		t.Error("signature does not verify over the sign bytes")
+	}
+	if body.ChainId != "partychain-dev" || !bytes.Equal(body.Signer, pub) || body.Sequence != 9 || len(body.Messages) != 1 {
+		t.Fatalf("body = %+v", body)
+	}
+	m := body.Messages[0].GetPayDues()
+	if m == nil || m.MemberId != 77 || m.FirstMonth != 202603 || m.Months != 1 || m.PaidFen != 4000 {
+		t.Fatalf("message = %+v", body.Messages[0])
+	}
+	if err := dues.ValidatePay(m); err != nil {
+		t.Errorf("the bench payment fails the stateless checks: %v", err)
+	}
+	// The tx's own encoding is canonical (one byte form, one hash).
+	if again, err := tx.Marshal(); err != nil || !bytes.Equal(again, raw) {
+		t.Error("re-encoding the tx gives other bytes")
+	}
+	if again, err := body.Marshal(); err != nil || !bytes.Equal(again, tx.Body) {
+		t.Error("re-encoding the body gives other bytes")
+	}
+}
+
+// The setup's messages pass the ledgers' stateless checks, and the import
+// dates and the assessed due pass the checks the handlers make with the
+// default policies.
+func TestDuesSetupMessages(t *testing.T) {
+	mp := member.DefaultParams()
+	imp := ImportMsg(3, Commitment("run1/dues", 0), mp)
+	if err := member.ValidateImportMember(imp); err != nil {
+		t.Errorf("the bench import fails the stateless checks: %v", err)
+	}
+	if imp.Stage != memberv1.Stage_STAGE_FULL || contracts.DaysBetween(imp.AdmissionDate, imp.FullDate) != int64(mp.ProbationDays) {
+		t.Errorf("import %+v: want a full member, full one probation (%d days) after admission", imp, mp.ProbationDays)
+	}
+	if age := imp.AdmissionDate/10000 - imp.BirthYear; age < 30 {
+		t.Errorf("admitted at %d: the member params allow a minimum age up to 30", age)
+	}
+	// The longest probation the member params allow still ends long ago.
+	if full := contracts.AddDays(BenchAdmissionDate, 3650); full > 20200101 {
+		t.Errorf("full date %d after the longest probation", full)
+	}
+
+	dp := dues.DefaultParams()
+	plan, err := PlanDues(dp, 20261121, 50, 3*time.Second, 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range plan.Years {
+		a := AssessMsg(5, y, plan)
+		if err := dues.ValidateAssess(a); err != nil {
+			t.Errorf("the bench assessment fails the stateless checks: %v", err)
+		}
+		lo, hi := dues.DueRange(dp.Employed, int(a.Bracket), dp.MaxPaymentFen)
+		if a.Category != duesv1.Category_CATEGORY_EMPLOYED || a.MonthlyDueFen < lo || a.MonthlyDueFen > hi {
+			t.Errorf("assessment %+v: the due does not fit bracket %d (%d to %d fen)", a, a.Bracket, lo, hi)
+		}
 	}
 }
