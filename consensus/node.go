@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sync"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cfg "github.com/cometbft/cometbft/config"
@@ -21,6 +23,10 @@ import (
 	"github.com/partychain/partychain/config"
 	"github.com/partychain/partychain/state"
 )
+
+// redialPeriod is how often a missing persistent peer is dialed again
+// beside CometBFT's own redial loop (see keepPersistent).
+const redialPeriod = 10 * time.Second
 
 // StateDBDir is the app's goleveldb directory under CometBFT's data dir.
 const StateDBDir = "partychain.db"
@@ -68,6 +74,10 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	}
 	application = app.WithRetain(application, appConf.Node.RetainBlocks)
 
+	persistent, err := persistentAddrs(c.P2P.PersistentPeers)
+	if err != nil {
+		return err
+	}
 	nodeKey, err := p2p.LoadNodeKey(c.NodeKeyFile())
 	if err != nil {
 		return fmt.Errorf("node key: %w", err)
@@ -89,15 +99,18 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	}
 	logger.Info("partychaind started", "chain_id", gen.ChainID, "node_id", nodeKey.ID(), "rpc", c.RPC.ListenAddress, "height", store.LastHeight(),
 		"retain_blocks", appConf.Node.RetainBlocks, "prometheus", c.Instrumentation.Prometheus)
-	watched := make(chan struct{})
+	var watchers sync.WaitGroup
+	watchers.Add(2)
 	go func() {
-		defer close(watched)
-		if c.FilterPeers {
-			watchPeers(ctx, n.Switch(), store.LastHeight, bare.AdmitPeer, logger.With("module", "peers"))
-		}
+		defer watchers.Done()
+		watchPeers(ctx, n.Switch(), string(nodeKey.ID()), c.FilterPeers, store.LastHeight, bare.AdmitPeer, logger.With("module", "peers"))
+	}()
+	go func() {
+		defer watchers.Done()
+		keepPersistent(ctx, n.Switch(), persistent, redialPeriod, logger.With("module", "peers"))
 	}()
 	<-ctx.Done()
-	<-watched
+	watchers.Wait()
 	logger.Info("stopping partychaind")
 	if err := n.Stop(); err != nil {
 		logger.Error("stopping node", "err", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -90,7 +91,7 @@ func TestWatchPeersChecksOnNewHeight(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		watchPeers(ctx, sw, height.Load, admit, log.NewNopLogger())
+		watchPeers(ctx, sw, "self", true, height.Load, admit, log.NewNopLogger())
 	}()
 	// The registry revokes peer 0 in block 6: the watcher must drop it
 	// once it sees the new height.
@@ -108,5 +109,101 @@ func TestWatchPeersChecksOnNewHeight(t *testing.T) {
 	<-done
 	if sw.set.Size() != 1 || !sw.set.Has(peers[1].ID()) {
 		t.Fatalf("peer set: size %d, admitted peer present %v", sw.set.Size(), sw.set.Has(peers[1].ID()))
+	}
+}
+
+// recordLogger keeps the messages logged at each level.
+type recordLogger struct {
+	log.Logger
+	mu          sync.Mutex
+	infos, errs []string
+}
+
+func (l *recordLogger) Info(msg string, _ ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.infos = append(l.infos, msg)
+}
+
+func (l *recordLogger) Error(msg string, _ ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, msg)
+}
+
+func TestSelfCheckLogsOnChange(t *testing.T) {
+	l := &recordLogger{Logger: log.NewNopLogger()}
+	refused := false
+	admit := func(string) error {
+		if refused {
+			return errors.New("not in the registry")
+		}
+		return nil
+	}
+	s := selfCheck{id: "self"}
+	s.check(admit, 1, l) // admitted at start: nothing to say
+	s.check(admit, 1, l)
+	if len(l.errs)+len(l.infos) != 0 {
+		t.Fatalf("logged %v %v for an admitted node", l.errs, l.infos)
+	}
+	refused = true
+	s.check(admit, 1, l)
+	s.check(admit, 1, l)
+	if len(l.errs) != 1 || !strings.Contains(l.errs[0], "not in the consortium's registry") {
+		t.Fatalf("errors logged after revocation: %q, want one", l.errs)
+	}
+	refused = false
+	s.check(admit, 1, l)
+	if len(l.infos) != 1 || len(l.errs) != 1 {
+		t.Fatalf("after re-admission: infos %q errors %q", l.infos, l.errs)
+	}
+}
+
+// fakeDialer has some addresses connected or being dialed; dialing one
+// connects it, or fails for those listed in refuse.
+type fakeDialer struct {
+	present map[p2p.ID]bool
+	refuse  map[p2p.ID]bool
+	dialed  []p2p.ID
+}
+
+func (d *fakeDialer) IsDialingOrExistingAddress(a *p2p.NetAddress) bool { return d.present[a.ID] }
+
+func (d *fakeDialer) DialPeerWithAddress(a *p2p.NetAddress) error {
+	d.dialed = append(d.dialed, a.ID)
+	if d.refuse[a.ID] {
+		return errors.New("refused")
+	}
+	d.present[a.ID] = true
+	return nil
+}
+
+func TestRedialMissingDialsOnlyAbsentPeers(t *testing.T) {
+	addrs, err := persistentAddrs(" " + strings.Repeat("a", 40) + "@127.0.0.1:1001, " +
+		strings.Repeat("b", 40) + "@127.0.0.1:1002," + strings.Repeat("c", 40) + "@127.0.0.1:1003,")
+	if err != nil || len(addrs) != 3 {
+		t.Fatalf("persistentAddrs: %v %v", addrs, err)
+	}
+	d := &fakeDialer{
+		present: map[p2p.ID]bool{addrs[0].ID: true},
+		refuse:  map[p2p.ID]bool{addrs[2].ID: true},
+	}
+	if n := redialMissing(d, addrs, log.NewNopLogger()); n != 1 {
+		t.Fatalf("%d dials succeeded, want 1", n)
+	}
+	if len(d.dialed) != 2 || d.dialed[0] != addrs[1].ID || d.dialed[1] != addrs[2].ID {
+		t.Fatalf("dialed %v, want the absent two", d.dialed)
+	}
+	// Next round: only the refusing one is still absent.
+	d.dialed = nil
+	redialMissing(d, addrs, log.NewNopLogger())
+	if len(d.dialed) != 1 || d.dialed[0] != addrs[2].ID {
+		t.Fatalf("second round dialed %v", d.dialed)
+	}
+	if _, err := persistentAddrs("not-an-address"); err == nil {
+		t.Fatal("a malformed persistent peer was accepted")
+	}
+	if got, err := persistentAddrs(""); err != nil || len(got) != 0 {
+		t.Fatalf("empty list: %v %v", got, err)
 	}
 }
