@@ -8,9 +8,10 @@ VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/partychain/partychain/app.Version=$(VERSION)
 DEV_HOME ?= $(or $(PARTYCHAIN_HOME),$(HOME)/.partychain)
 FUZZTIME ?= 10s
+FAULT_ROUNDS ?= 5
 TOOLS    := $(BUILD)/tools
 
-.PHONY: all build install run test unit fuzz-short proto proto-check lint bench clean
+.PHONY: all build install run test unit race race-if-cgo fault fuzz-short proto proto-check lint bench clean
 
 all: build
 
@@ -29,10 +30,28 @@ run: build
 
 # Everything CI checks: formatting, vet, generated code, all tests (the
 # multi-node and crash tests run real processes on 127.0.0.1), short fuzzing.
-test: lint proto-check unit fuzz-short
+test: lint proto-check unit race-if-cgo fuzz-short
 
 unit:
 	$(GO) test -count=1 ./...
+
+# The packages where goroutines meet (CheckTx and Query beside a block,
+# Commit beside committed reads, the peer watchers) under the race detector.
+race:
+	$(GO) test -race -count=1 ./state ./app ./consensus
+
+# The race detector needs cgo and a C compiler; without one, say so.
+race-if-cgo:
+	@if [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null; then \
+		$(MAKE) --no-print-directory race; \
+	else echo "race: skipped (the race detector needs cgo and a C compiler)"; fi
+
+# Fault tests (cmd/partychaind/fault_e2e_test.go): four validators as real
+# processes on 127.0.0.1 under load, through kill -9 and restart, two of four
+# stopped, SIGSTOP/SIGCONT, full restarts, and an unknown node refused,
+# admitted and revoked. `make test` runs one round; this runs FAULT_ROUNDS.
+fault:
+	PARTYCHAIN_FAULT_ROUNDS=$(FAULT_ROUNDS) $(GO) test -count=1 -run '^TestFaults$$' -timeout 90m -v ./cmd/partychaind
 
 fuzz-short:
 	$(GO) test ./app -run '^$$' -fuzz '^FuzzDecodeTx$$' -fuzztime $(FUZZTIME)

@@ -243,17 +243,32 @@ func (n *testNode) waitExit() {
 	}
 }
 
-// assertNoPanic fails if any log of this node mentions a panic.
+// assertNoPanic fails if any log of this node mentions a panic or a
+// consensus failure. One kind of line is not a crash: CometBFT's p2p layer
+// panics on purpose on a message a reactor rejects and recovers at once
+// ("MConnection panicked ... rejected msg on chID"), which only disconnects
+// that peer (p2p/peer.go); a node restarted mid-sync sees it for a late
+// block response. Those are counted and logged, not failed.
 func (n *testNode) assertNoPanic() {
 	n.t.Helper()
+	recovered := 0
 	for _, l := range n.logs {
 		raw, err := os.ReadFile(l)
 		if err != nil {
 			n.t.Fatal(err)
 		}
-		if i := bytes.Index(bytes.ToLower(raw), []byte("panic")); i >= 0 {
-			n.t.Errorf("%s mentions a panic: %s", filepath.Base(l), raw[max(0, i-200):min(len(raw), i+400)])
+		for _, line := range bytes.Split(raw, []byte("\n")) {
+			lower := bytes.ToLower(line)
+			switch {
+			case bytes.Contains(line, []byte("MConnection panicked")) && bytes.Contains(line, []byte("rejected msg on chID")):
+				recovered++
+			case bytes.Contains(lower, []byte("panic")), bytes.Contains(line, []byte("CONSENSUS FAILURE")):
+				n.t.Errorf("%s: %s", l, line[:min(len(line), 2000)])
+			}
 		}
+	}
+	if recovered > 0 {
+		n.t.Logf("%s: %d peer messages rejected by CometBFT's reactors (peer disconnected, recovered by design)", filepath.Base(n.home), recovered)
 	}
 }
 
