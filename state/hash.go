@@ -19,7 +19,11 @@ func Leaf(key, value []byte, deleted bool) []byte {
 	if !deleted {
 		n += binary.MaxVarintLen64 + len(value)
 	}
-	leaf := make([]byte, 0, n)
+	return appendLeaf(make([]byte, 0, n), key, value, deleted)
+}
+
+// appendLeaf appends Leaf(key, value, deleted) to leaf.
+func appendLeaf(leaf, key, value []byte, deleted bool) []byte {
 	if deleted {
 		leaf = append(leaf, tagDelete)
 	} else {
@@ -34,12 +38,23 @@ func Leaf(key, value []byte, deleted bool) []byte {
 	return leaf
 }
 
-// writeSetRoot is the Merkle root of a layer's writes in key order.
-func writeSetRoot(l *layer) []byte {
-	leaves := make([][]byte, 0, l.Len())
-	l.each(func(key, value []byte, deleted bool) {
-		leaves = append(leaves, Leaf(key, value, deleted))
-	})
+// writeSetRoot is the Merkle root of a layer's writes in key order (as
+// layer.writes lists them). The leaves are Leaf's, laid out in one buffer.
+func writeSetRoot(ws []write) []byte {
+	size := 0
+	for _, w := range ws {
+		size += 1 + binary.MaxVarintLen64 + len(w.key)
+		if !w.deleted {
+			size += binary.MaxVarintLen64 + len(w.value)
+		}
+	}
+	buf := make([]byte, 0, size)
+	leaves := make([][]byte, len(ws))
+	for i, w := range ws {
+		start := len(buf)
+		buf = appendLeaf(buf, w.key, w.value, w.deleted)
+		leaves[i] = buf[start:len(buf):len(buf)]
+	}
 	return merkle.HashFromByteSlices(leaves)
 }
 

@@ -55,7 +55,8 @@ type sealedLayer struct {
 	height  int64
 	root    []byte
 	appHash []byte
-	writes  *layer
+	layer   *layer  // read by the layers above until Commit
+	writes  []write // layer's writes in key order
 }
 
 // Open opens (creating if missing) the store in dir.
@@ -162,9 +163,10 @@ func (s *Store) Seal(height int64) ([]byte, error) {
 	if !genesis && height != prevHeight+1 {
 		return nil, fmt.Errorf("seal height %d: the next height is %d", height, prevHeight+1)
 	}
-	root := writeSetRoot(s.open)
+	writes := s.open.writes()
+	root := writeSetRoot(writes)
 	appHash := NextAppHash(prevHash, root)
-	s.sealed = append(s.sealed, sealedLayer{height: height, root: root, appHash: appHash, writes: s.open})
+	s.sealed = append(s.sealed, sealedLayer{height: height, root: root, appHash: appHash, layer: s.open, writes: writes})
 	s.open = newLayer(s.open)
 	return appHash, nil
 }
@@ -179,17 +181,27 @@ func (s *Store) Commit() error {
 	if s.open.Len() > 0 {
 		return fmt.Errorf("commit: %d writes after the last seal", s.open.Len())
 	}
-	batch := new(leveldb.Batch)
-	var written [][]byte
+	// Size the batch once: a record is a kind byte, the key and the value
+	// with their varint lengths; the roots and the metadata are small.
+	size, n := 64, 0
 	for _, l := range s.sealed {
-		l.writes.each(func(key, value []byte, deleted bool) {
-			written = append(written, key)
-			if deleted {
-				batch.Delete(key)
+		n += len(l.writes)
+		size += 2*(1+2*binary.MaxVarintLen32) + len(rootPrefix) + 8 + len(l.root)
+		for _, w := range l.writes {
+			size += 1 + 2*binary.MaxVarintLen32 + len(w.key) + len(w.value)
+		}
+	}
+	batch := leveldb.MakeBatch(size)
+	written := make([][]byte, 0, n)
+	for _, l := range s.sealed {
+		for _, w := range l.writes {
+			written = append(written, w.key)
+			if w.deleted {
+				batch.Delete(w.key)
 			} else {
-				batch.Put(key, value)
+				batch.Put(w.key, w.value)
 			}
-		})
+		}
 		batch.Put(rootKey(l.height), l.root)
 	}
 	last := s.sealed[len(s.sealed)-1]

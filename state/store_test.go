@@ -7,6 +7,8 @@ import (
 	"math/rand"
 	"sort"
 	"testing"
+
+	"github.com/cometbft/cometbft/crypto/merkle"
 )
 
 func mustOpen(t *testing.T, dir string) *Store {
@@ -111,7 +113,7 @@ func TestDiscardedTxBranchLeavesNothing(t *testing.T) {
 	}
 	defer s.Close()
 	s.Working().Set([]byte("\x01keep"), []byte("k"))
-	before := writeSetRoot(s.open)
+	before := writeSetRoot(s.open.writes())
 
 	tx := NewBranch(s.Working())
 	tx.Set([]byte("\x01x"), []byte("x"))
@@ -127,7 +129,7 @@ func TestDiscardedTxBranchLeavesNothing(t *testing.T) {
 	if v := mustGet(t, s.Working(), "\x01keep"); string(v) != "k" {
 		t.Fatal("discarded delete visible")
 	}
-	if s.open.Len() != 1 || !bytes.Equal(writeSetRoot(s.open), before) {
+	if s.open.Len() != 1 || !bytes.Equal(writeSetRoot(s.open.writes()), before) {
 		t.Fatal("discarded branch changed the write set")
 	}
 
@@ -416,6 +418,51 @@ func TestCommittedReadsDuringCommit(t *testing.T) {
 	for r := 0; r < 2; r++ {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestWriteSetRootMatchesLeaves: the root Seal computes (leaves laid out in
+// one buffer) is merkle.HashFromByteSlices over Leaf of each write in key
+// order, for write sets of every size up to a few hundred, with
+// overwrites, deletions and empty values.
+func TestWriteSetRootMatchesLeaves(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	for _, n := range []int{0, 1, 2, 3, 5, 8, 13, 100, 257} {
+		l := newLayer(nil)
+		model := map[string]*string{}
+		for i := 0; i < n; i++ {
+			k := []byte{0x01, byte(rng.Intn(256)), byte(rng.Intn(256))}
+			k = append(k, bytes.Repeat([]byte{'k'}, rng.Intn(200))...)
+			switch rng.Intn(4) {
+			case 0:
+				l.Delete(k)
+				model[string(k)] = nil
+			case 1:
+				l.Set(k, nil)
+				v := ""
+				model[string(k)] = &v
+			default:
+				v := string(bytes.Repeat([]byte{byte(rng.Intn(256))}, rng.Intn(300)))
+				l.Set(k, []byte(v))
+				model[string(k)] = &v
+			}
+		}
+		keys := make([]string, 0, len(model))
+		for k := range model {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		leaves := make([][]byte, len(keys))
+		for i, k := range keys {
+			if v := model[k]; v == nil {
+				leaves[i] = Leaf([]byte(k), nil, true)
+			} else {
+				leaves[i] = Leaf([]byte(k), []byte(*v), false)
+			}
+		}
+		if got, want := writeSetRoot(l.writes()), merkle.HashFromByteSlices(leaves); !bytes.Equal(got, want) {
+			t.Fatalf("%d writes: root %x, want %x", n, got, want)
 		}
 	}
 }
