@@ -11,13 +11,17 @@ import (
 // CheckTx admits a tx to the mempool: bounds, decoding and stateless checks,
 // then the signature (new txs only: a recheck sees the same bytes), then the
 // signer's next sequence counting the txs already admitted, so a client can
-// send several in a row.
+// send several in a row. An admitted new tx is remembered decoded and
+// verified (sigCache), so its recheck and the block that holds it neither
+// decode nor verify it again.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
-	tx, err := a.decode(req.Tx)
-	if err == nil && req.Type == abci.CheckTxType_New {
-		if tx.verify() {
-			a.sigs.add(tx.hash)
-		} else {
+	recheck := req.Type == abci.CheckTxType_Recheck
+	tx, hash := a.cached(req.Tx, false)
+	fresh := tx == nil
+	var err error
+	if fresh {
+		tx, err = a.decode(req.Tx)
+		if err == nil && !recheck && !tx.verify() {
 			err = ErrInvalidSignature.Wrap("signature does not match the body and signer")
 		}
 	}
@@ -25,10 +29,16 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 		err = a.admitSequence(tx)
 	}
 	if err != nil {
+		if recheck && !fresh {
+			a.sigs.drop(hash) // the mempool drops it too
+		}
 		if _, ok := contracts.AsError(err); !ok {
 			a.logger.Error("CheckTx failed", "err", err)
 		}
 		return checkTxResponse(err), nil
+	}
+	if fresh && !recheck {
+		a.sigs.add(tx)
 	}
 	return &abci.ResponseCheckTx{GasWanted: 1}, nil
 }

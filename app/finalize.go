@@ -13,18 +13,51 @@ import (
 	"github.com/partychain/partychain/state"
 )
 
-// PrepareProposal keeps the txs that decode and pass the stateless checks,
-// in mempool order, within the block's byte limit.
+// PrepareProposal keeps, in mempool order and within the block's byte
+// limit, the txs that decode and pass the stateless checks and whose
+// sequence continues their signer's: the current sequence, then one more
+// for each of the signer's txs already kept. A tx after a gap or before its
+// signer's sequence could only fail in the block, and a failed tx is taken
+// out of every mempool, so it is left in the mempool instead: it goes into
+// a later block once the gap is filled, or a recheck drops it. Gaps happen
+// because gossip can bring a signer's txs to a node out of order (the mempool
+// refuses one that skips ahead and may never see it again). The mempool's txs
+// were decoded by CheckTx on this node, so decoding is a cache lookup for
+// nearly all.
 func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
 	txs := make([][]byte, 0, len(req.Txs))
+	next := map[string]uint64{} // by signer address: the sequence its next tx must have
+	// The state the block will run on: the last commit, or the genesis
+	// before the first (PrepareProposal is on the consensus connection).
+	w := a.store.Working()
 	var total int64
 	for _, tx := range req.Txs {
 		if total+int64(len(tx)) > req.MaxTxBytes {
 			continue
 		}
-		if _, err := a.decode(tx); err != nil {
+		d, _ := a.cached(tx, false)
+		if d == nil {
+			var err error
+			if d, err = a.decode(tx); err != nil {
+				continue
+			}
+		}
+		seq, ok := next[string(d.addr)]
+		if !ok {
+			acc, err := a.org.Account(w, d.addr)
+			if err != nil {
+				return nil, err
+			}
+			if acc == nil {
+				continue // an unknown signer's tx could only fail
+			}
+			seq = acc.Sequence
+		}
+		if d.body.Sequence != seq {
+			next[string(d.addr)] = seq
 			continue
 		}
+		next[string(d.addr)] = seq + 1
 		txs = append(txs, tx)
 		total += int64(len(tx))
 	}
@@ -34,11 +67,33 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 // ProcessProposal rejects a block that carries bytes that are not a tx.
 // Everything else (signatures, sequences, rules) is judged per tx in
 // FinalizeBlock, where a failure is a result code, not a lost block.
+// The txs CheckTx did not see on this node (a proposer's own clients' txs,
+// when the mempool does not gossip) are decoded and batch-verified here
+// once, and remembered like CheckTx's, so FinalizeBlock does neither again.
 func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+	var fresh []*decodedTx // by index; nil where cached or not decodable
 	for i, tx := range req.Txs {
-		if _, _, err := decodeEnvelope(tx); err != nil {
-			a.logger.Info("rejecting proposal", "height", req.Height, "tx", i, "err", err)
-			return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
+		if d, _ := a.cached(tx, false); d != nil {
+			continue
+		}
+		d, err := a.decode(tx)
+		if err != nil {
+			if _, _, err := decodeEnvelope(tx); err != nil {
+				a.logger.Info("rejecting proposal", "height", req.Height, "tx", i, "err", err)
+				return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
+			}
+			continue // a tx, failing a later check: its result code is FinalizeBlock's
+		}
+		if fresh == nil {
+			fresh = make([]*decodedTx, len(req.Txs))
+		}
+		fresh[i] = d
+	}
+	if fresh != nil {
+		for i, ok := range verifySignatures(fresh) {
+			if ok && fresh[i] != nil {
+				a.sigs.add(fresh[i])
+			}
 		}
 	}
 	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
@@ -62,12 +117,7 @@ func (a *App) context(blk block, store state.KV) *contracts.Context {
 // again after a crash gives the same answer. It returns an error only for a
 // storage fault or a broken invariant.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
-	decoded := make([]*decodedTx, len(req.Txs))
-	decodeErrs := make([]error, len(req.Txs))
-	for i, raw := range req.Txs {
-		decoded[i], decodeErrs[i] = a.decode(raw)
-	}
-	sigOK := a.verifyBlock(decoded)
+	decoded, decodeErrs, sigOK := a.decodeBlock(req.Txs)
 
 	w := a.store.Working()
 	orgParams, err := a.org.Params(w)
@@ -126,14 +176,15 @@ func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (
 	}
 	acc.Sequence++
 	a.org.SetAccount(w, acc)
+	signer := upperHex(tx.addr)
 	txEvent := abci.Event{Type: "tx", Attributes: []abci.EventAttribute{
-		contracts.Indexed("signer", fmt.Sprintf("%X", tx.addr)),
-		contracts.Indexed("acc_seq", fmt.Sprintf("%X/%d", tx.addr, tx.body.Sequence)),
+		contracts.Indexed("signer", signer),
+		contracts.Indexed("acc_seq", signer+"/"+strconv.FormatUint(tx.body.Sequence, 10)),
 	}}
 
 	branch := state.NewBranch(w)
 	ctx := a.context(blk, branch)
-	ctx.Signer, ctx.TxHash = tx.addr, tx.hash
+	ctx.Signer, ctx.TxHash = tx.addr, tx.hash[:]
 	for i, m := range tx.msgs {
 		ctx.Emit("message",
 			contracts.Indexed("action", m.route.Name),
@@ -147,7 +198,18 @@ func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (
 		}
 	}
 	branch.Write()
-	return &abci.ExecTxResult{Events: append([]abci.Event{txEvent}, ctx.Events()...)}, nil
+	events := make([]abci.Event, 0, 1+len(ctx.Events()))
+	return &abci.ExecTxResult{Events: append(append(events, txEvent), ctx.Events()...)}, nil
+}
+
+// upperHex is fmt's %X of b: upper-case hex digits.
+func upperHex(b []byte) string {
+	const digits = "0123456789ABCDEF"
+	buf := make([]byte, 2*len(b))
+	for i, c := range b {
+		buf[2*i], buf[2*i+1] = digits[c>>4], digits[c&0x0f]
+	}
+	return string(buf)
 }
 
 // runMsg runs one handler. A panic in a handler is a bug, but it is the same
@@ -173,25 +235,39 @@ func failed(err error, events []abci.Event) (*abci.ExecTxResult, error) {
 	return &abci.ExecTxResult{Codespace: space, Code: code, Log: log, Events: events}, nil
 }
 
-// verifyBlock answers each tx's signature: from the cache where CheckTx
-// verified it on this node, by parallel batch verification for the rest.
-func (a *App) verifyBlock(decoded []*decodedTx) []bool {
-	ok := make([]bool, len(decoded))
-	rest := make([]*decodedTx, len(decoded))
-	for i, d := range decoded {
-		if d == nil {
+// decodeBlock decodes a block's txs and answers each one's signature. A tx
+// CheckTx admitted on this node is taken from the sigCache, decoded and
+// verified; the others are decoded here and batch-verified in parallel.
+// The answers are the same either way: both are functions of the bytes.
+func (a *App) decodeBlock(txs [][]byte) (decoded []*decodedTx, decodeErrs []error, sigOK []bool) {
+	decoded = make([]*decodedTx, len(txs))
+	decodeErrs = make([]error, len(txs))
+	sigOK = make([]bool, len(txs))
+	var rest []*decodedTx // nil where cached or undecodable
+	for i, raw := range txs {
+		d, hash := a.cached(raw, true)
+		if d != nil {
+			decoded[i], sigOK[i] = d, true
 			continue
 		}
-		if a.sigs.verified(d.hash) {
-			ok[i] = true
+		if len(raw) > MaxTxBytes {
+			decoded[i], decodeErrs[i] = a.decode(raw)
 		} else {
-			rest[i] = d
+			decoded[i], decodeErrs[i] = a.decodeHashed(raw, hash)
+		}
+		if decoded[i] != nil {
+			if rest == nil {
+				rest = make([]*decodedTx, len(txs))
+			}
+			rest[i] = decoded[i]
 		}
 	}
-	for i, v := range verifySignatures(rest) {
-		if rest[i] != nil {
-			ok[i] = v
+	if rest != nil {
+		for i, ok := range verifySignatures(rest) {
+			if rest[i] != nil {
+				sigOK[i] = ok
+			}
 		}
 	}
-	return ok
+	return decoded, decodeErrs, sigOK
 }

@@ -2,38 +2,77 @@ package app
 
 import "sync"
 
-// sigCache remembers the txs whose signature CheckTx verified, by the tx's
-// hash (SHA-256 of the whole tx, signature included), so FinalizeBlock
-// verifies only the others: ed25519 is the single largest cost of a tx.
-// A signature's validity is a pure function of the bytes, so skipping a
-// second check cannot change a result. Two generations bound its size.
+// sigCache remembers the txs CheckTx admitted (and those of a proposal that
+// ProcessProposal verified), decoded and with their signature verified, by
+// the tx's hash (SHA-256 of the whole tx, signature included). Recheck,
+// PrepareProposal, ProcessProposal and FinalizeBlock then neither decode nor
+// verify them again: ed25519 is the single largest
+// cost of a tx, and decoding (with the canonical re-encoding) the next.
+// Decoding and a signature's validity are pure functions of the bytes (and
+// of the chain id and routes, fixed for the App), so a cached answer is the
+// answer a fresh check would give, and skipping the check cannot change a
+// result.
+//
+// FinalizeBlock takes its txs out (a committed tx is not needed again, and
+// its messages then belong to that one execution); a recheck that refuses a
+// tx drops it. What the mempool drops without telling the app is bounded
+// by two generations of limit entries each.
 type sigCache struct {
 	mu       sync.Mutex
-	cur, old map[[32]byte]struct{}
+	cur, old map[[32]byte]*decodedTx
 	limit    int
 }
 
 func newSigCache(limit int) *sigCache {
-	return &sigCache{cur: map[[32]byte]struct{}{}, old: map[[32]byte]struct{}{}, limit: limit}
+	return &sigCache{cur: map[[32]byte]*decodedTx{}, old: map[[32]byte]*decodedTx{}, limit: limit}
 }
 
-func (c *sigCache) add(hash []byte) {
+// add remembers tx, whose signature was verified.
+func (c *sigCache) add(tx *decodedTx) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.cur) >= c.limit {
-		c.old, c.cur = c.cur, make(map[[32]byte]struct{}, c.limit)
+		c.old, c.cur = c.cur, make(map[[32]byte]*decodedTx, c.limit)
 	}
-	c.cur[[32]byte(hash)] = struct{}{}
+	c.cur[tx.hash] = tx
 }
 
-// verified reports whether CheckTx verified hash's signature.
-func (c *sigCache) verified(hash []byte) bool {
+// get returns the verified tx with this hash, or nil.
+func (c *sigCache) get(hash [32]byte) *decodedTx {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	k := [32]byte(hash)
-	if _, ok := c.cur[k]; ok {
-		return true
+	if tx, ok := c.cur[hash]; ok {
+		return tx
 	}
-	_, ok := c.old[k]
-	return ok
+	return c.old[hash]
+}
+
+// take returns the verified tx with this hash, or nil, and forgets it.
+func (c *sigCache) take(hash [32]byte) *decodedTx {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if tx, ok := c.cur[hash]; ok {
+		delete(c.cur, hash)
+		return tx
+	}
+	if tx, ok := c.old[hash]; ok {
+		delete(c.old, hash)
+		return tx
+	}
+	return nil
+}
+
+// drop forgets the tx with this hash.
+func (c *sigCache) drop(hash [32]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.cur, hash)
+	delete(c.old, hash)
+}
+
+// len is the number of txs remembered.
+func (c *sigCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.cur) + len(c.old)
 }

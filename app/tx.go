@@ -33,7 +33,7 @@ func SignBytes(body []byte) []byte {
 
 // decodedTx is a tx that passed the envelope and stateless checks.
 type decodedTx struct {
-	hash      []byte // SHA-256 of the raw tx, as CometBFT hashes it
+	hash      [32]byte // SHA-256 of the raw tx, as CometBFT hashes it
 	body      txv1.TxBody
 	signBytes []byte
 	sig       []byte
@@ -80,8 +80,34 @@ func canonical(m interface{ Marshal() ([]byte, error) }, raw []byte) bool {
 	return err == nil && bytes.Equal(bz, raw)
 }
 
+// txHash is a tx's hash as CometBFT computes it (its key in the mempool and
+// in /tx), and its key in the sigCache.
+func txHash(raw []byte) [32]byte { return sha256.Sum256(raw) }
+
 // decode runs every check that needs neither state nor the signature.
 func (a *App) decode(raw []byte) (*decodedTx, error) {
+	if len(raw) > MaxTxBytes {
+		_, _, err := decodeEnvelope(raw) // the size error, before hashing it all
+		return nil, err
+	}
+	return a.decodeHashed(raw, txHash(raw))
+}
+
+// cached is the tx with raw's hash if CheckTx admitted it on this node
+// (decoded, signature verified), or nil; take also forgets it.
+func (a *App) cached(raw []byte, take bool) (*decodedTx, [32]byte) {
+	if len(raw) > MaxTxBytes {
+		return nil, [32]byte{}
+	}
+	hash := txHash(raw)
+	if take {
+		return a.sigs.take(hash), hash
+	}
+	return a.sigs.get(hash), hash
+}
+
+// decodeHashed is decode for a tx whose hash is known.
+func (a *App) decodeHashed(raw []byte, hash [32]byte) (*decodedTx, error) {
 	tx, body, err := decodeEnvelope(raw)
 	if err != nil {
 		return nil, err
@@ -98,7 +124,7 @@ func (a *App) decode(raw []byte) (*decodedTx, error) {
 	case len(body.Memo) > MaxMemoBytes || !utf8.ValidString(body.Memo):
 		return nil, ErrInvalidMemo.Wrapf("%d bytes (at most %d) of UTF-8", len(body.Memo), MaxMemoBytes)
 	}
-	d := &decodedTx{body: *body, signBytes: SignBytes(tx.Body), sig: tx.Signature, signer: ed25519.PubKey(body.Signer)}
+	d := &decodedTx{hash: hash, body: *body, signBytes: SignBytes(tx.Body), sig: tx.Signature, signer: ed25519.PubKey(body.Signer)}
 	d.msgs = make([]routedMsg, len(body.Messages))
 	for i := range body.Messages {
 		inner := unwrap(&body.Messages[i])
@@ -114,8 +140,6 @@ func (a *App) decode(raw []byte) (*decodedTx, error) {
 		}
 		d.msgs[i] = routedMsg{route: route, msg: inner}
 	}
-	sum := sha256.Sum256(raw)
-	d.hash = sum[:]
 	d.addr = d.signer.Address()
 	return d, nil
 }
