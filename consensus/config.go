@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	cfg "github.com/cometbft/cometbft/config"
 	"github.com/spf13/viper"
@@ -14,14 +15,39 @@ import (
 // DefaultChainID is the chain id of the single-node dev chain.
 const DefaultChainID = "partychain-dev"
 
+// Throughput defaults that differ from CometBFT's (measured in
+// docs/performance.md, whole-node figures).
+const (
+	// DefaultMempoolSize is how many txs the mempool holds. CometBFT's 5,000
+	// caps a node at 5,000 txs a block, so at 5,000 tx/s a burst fills it
+	// within a block; CheckTx remembers what it decoded and verified, so the
+	// recheck after each block costs about a microsecond of app time a tx.
+	DefaultMempoolSize = 20_000
+	// DefaultGossipSleep is how long the consensus gossip routines sleep
+	// when they have nothing to send (CometBFT: 100ms): block parts and votes
+	// move within milliseconds instead of a tenth of a second per hop.
+	DefaultGossipSleep = 10 * time.Millisecond
+	// DefaultFlushThrottle is how long a P2P connection may hold small
+	// messages before sending (CometBFT: 100ms).
+	DefaultFlushThrottle = 10 * time.Millisecond
+	// DefaultP2PRate bounds each peer connection's send and receive rate, in
+	// bytes a second (CometBFT: 5,120,000). A block of 5,000 txs is about
+	// 1 MB and is gossiped while the next block's txs are.
+	DefaultP2PRate = 20_480_000
+)
+
 // DefaultConfig is CometBFT's default configuration with partychain's
 // choices: the mempool's tx size bound matches the app's, and the RPC
-// listens on loopback only.
+// listens on loopback only; a larger mempool and faster gossip (above).
 func DefaultConfig(home, moniker string) *cfg.Config {
 	c := cfg.DefaultConfig()
 	c.SetRoot(home)
 	c.Moniker = moniker
 	c.Mempool.MaxTxBytes = app.MaxTxBytes
+	c.Mempool.Size = DefaultMempoolSize
+	c.Consensus.PeerGossipSleepDuration = DefaultGossipSleep
+	c.P2P.FlushThrottleTimeout = DefaultFlushThrottle
+	c.P2P.SendRate, c.P2P.RecvRate = DefaultP2PRate, DefaultP2PRate
 	c.RPC.ListenAddress = "tcp://127.0.0.1:26657"
 	c.TxIndex.Indexer = "kv"
 	// P2P connections are admitted only for node ids in governance's
