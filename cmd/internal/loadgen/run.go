@@ -14,10 +14,11 @@
 // bucket at rate/signers and its own sequence counter, and sends
 // broadcast_tx_sync requests without waiting for the answers; the node
 // answers a connection's requests in order, so sequences arrive in order.
-// Tracking: one websocket subscription to NewBlock on the first node
-// matches each block's tx hashes to the send times and reads each
-// committed tx's code (the NewBlock event carries the block's results; a
-// block the subscription skipped is read with /block and /block_results).
+// Tracking: one websocket subscription to NewBlockHeader on the first
+// node; each block's txs are read with /block and their hashes matched to
+// the send times when the header arrives. The committed txs' codes are read
+// with /block_results after the load (the node's JSON of every tx result is
+// costly, and not what is measured).
 // After the last send the run waits for the tail (every acknowledged tx
 // committed, or TailBlocks blocks with none of them, or MaxTail) and
 // reports. A refused tx of a signer makes its later txs skip a sequence:
@@ -214,6 +215,14 @@ type tracker struct {
 	blocksAtLastOur int // blocksSeen when a bench tx last committed
 	blocks          int // blocks with bench txs
 	maxBlockTxs     int
+	pending         []pendingResults // committed bench txs whose codes are not read yet
+}
+
+// pendingResults are the positions of bench txs in the block at height,
+// whose result codes are read after the load (resultsOf).
+type pendingResults struct {
+	height int64
+	idx    []int
 }
 
 func newTracker() *tracker {
@@ -295,13 +304,14 @@ func (t *tracker) resync(s *signer) (uint32, uint64) {
 	return s.epoch, s.resyncSeq
 }
 
-// block records a block seen at seen: its txs' hashes and, if known,
-// their result codes (nil: unknown).
-func (t *tracker) block(seen time.Time, hashes [][32]byte, codes []txCode) {
+// block records the block at height, seen at seen: its txs' hashes and,
+// if known, their result codes (nil: read after the load, by results).
+func (t *tracker) block(seen time.Time, height int64, hashes [][32]byte, codes []txCode) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.blocksSeen++
 	ours := 0
+	var later []int
 	for i, h := range hashes {
 		rec := t.byHash[h]
 		if rec == nil {
@@ -315,20 +325,46 @@ func (t *tracker) block(seen time.Time, hashes [][32]byte, codes []txCode) {
 		}
 		t.lat.Add(seen.Sub(rec.sentAt))
 		ours++
-		switch {
-		case i >= len(codes):
-			t.unknownResults++
-		case codes[i].Code == 0:
-			t.ok++
-		default:
-			t.failed[codeKey(codes[i].Codespace, codes[i].Code)]++
+		if codes == nil {
+			later = append(later, i)
+		} else {
+			t.countCode(i, codes)
 		}
+	}
+	if later != nil {
+		t.pending = append(t.pending, pendingResults{height: height, idx: later})
 	}
 	if ours > 0 {
 		t.blocks++
 		t.maxBlockTxs = max(t.maxBlockTxs, ours)
 		t.lastCommit = seen
 		t.blocksAtLastOur = t.blocksSeen
+	}
+}
+
+// countCode counts the result of tx i of a block with these codes.
+func (t *tracker) countCode(i int, codes []txCode) {
+	switch {
+	case i >= len(codes):
+		t.unknownResults++
+	case codes[i].Code == 0:
+		t.ok++
+	default:
+		t.failed[codeKey(codes[i].Codespace, codes[i].Code)]++
+	}
+}
+
+// results counts the codes of the bench txs of a pending block (codes nil:
+// the results could not be read).
+func (t *tracker) results(p pendingResults, codes []txCode) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, i := range p.idx {
+		if codes == nil {
+			t.unknownResults++
+		} else {
+			t.countCode(i, codes)
+		}
 	}
 }
 
@@ -488,6 +524,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	readers.Wait()
 	w.stop()
+	// The result codes, read now that the load is over: the node's JSON
+	// of every tx result is not the measurement's cost.
+	w.readResults(ctx, tr)
 
 	tr.mu.Lock()
 	defer tr.mu.Unlock()

@@ -114,7 +114,7 @@ func TestTrackerResyncAndCommit(t *testing.T) {
 		t.Errorf("counts: acked %d errs %v refused %v pending %d", tr.acked, tr.errs, tr.refused, tr.ackedPending)
 	}
 	// Block: tx 0 (acked) and tx 3 (not answered yet), plus a stranger.
-	tr.block(now.Add(700*time.Millisecond), [][32]byte{{9, 9}, {0}, {3}}, []txCode{{}, {}, {Codespace: "member", Code: 9}})
+	tr.block(now.Add(700*time.Millisecond), 5, [][32]byte{{9, 9}, {0}, {3}}, []txCode{{}, {}, {Codespace: "member", Code: 9}})
 	if tr.committed != 2 || tr.ok != 1 || tr.failed["member/9"] != 1 || tr.ackedPending != 0 || tr.blocks != 1 || tr.maxBlockTxs != 2 {
 		t.Errorf("after the block: committed %d ok %d failed %v pending %d blocks %d", tr.committed, tr.ok, tr.failed, tr.ackedPending, tr.blocks)
 	}
@@ -204,5 +204,31 @@ func TestDuesSetupMessages(t *testing.T) {
 		if a.Category != duesv1.Category_CATEGORY_EMPLOYED || a.MonthlyDueFen < lo || a.MonthlyDueFen > hi {
 			t.Errorf("assessment %+v: the due does not fit bracket %d (%d to %d fen)", a, a.Bracket, lo, hi)
 		}
+	}
+}
+
+// TestTrackerResultsLater: a block seen without its results counts its bench
+// txs as committed at once and their codes when results reads them; a block
+// whose results cannot be read counts them as unknown.
+func TestTrackerResultsLater(t *testing.T) {
+	tr := newTracker()
+	s := &signer{inflight: map[int]*txRec{}}
+	now := time.Now()
+	for i := range 3 {
+		tr.sending(s, presigned{hash: [32]byte{byte(i + 1)}}, now)
+	}
+	tr.block(now.Add(time.Second), 7, [][32]byte{{9}, {1}, {2}}, nil)
+	tr.block(now.Add(2*time.Second), 8, [][32]byte{{3}}, nil)
+	tr.block(now.Add(3*time.Second), 9, [][32]byte{{9}}, nil) // no bench tx
+	if tr.committed != 3 || tr.ok != 0 || tr.unknownResults != 0 || tr.blocks != 2 {
+		t.Fatalf("before the results: committed %d ok %d unknown %d blocks %d", tr.committed, tr.ok, tr.unknownResults, tr.blocks)
+	}
+	if len(tr.pending) != 2 || tr.pending[0].height != 7 || len(tr.pending[0].idx) != 2 || tr.pending[0].idx[0] != 1 || tr.pending[1].height != 8 {
+		t.Fatalf("pending %+v, want heights 7 (txs 1 and 2) and 8", tr.pending)
+	}
+	tr.results(tr.pending[0], []txCode{{}, {}, {Codespace: "member", Code: 9}})
+	tr.results(tr.pending[1], nil)
+	if tr.ok != 1 || tr.failed["member/9"] != 1 || tr.unknownResults != 1 {
+		t.Errorf("after the results: ok %d failed %v unknown %d", tr.ok, tr.failed, tr.unknownResults)
 	}
 }
