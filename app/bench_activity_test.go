@@ -30,13 +30,7 @@ func BenchmarkRecordMeetings(b *testing.B) {
 		b.Skip("one pass is the measurement: use -benchtime 1x")
 	}
 	b.StopTimer()
-	store, err := state.Open(b.TempDir(), state.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	a := New(store, testChainID, nil)
-	clerks := memberBenchGenesis(b, a)
+	a, store, clerks := benchApp(b)
 	day := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
 	saved := *benchMembers
 	*benchMembers = len(clerks) * meetingBenchAttendees

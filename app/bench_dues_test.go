@@ -29,13 +29,7 @@ func BenchmarkPayDues(b *testing.B) {
 		b.Skip("one pass is the measurement: use -benchtime 1x")
 	}
 	b.StopTimer()
-	store, err := state.Open(b.TempDir(), state.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	a := New(store, testChainID, nil)
-	clerks := memberBenchGenesis(b, a)
+	a, store, clerks := benchApp(b)
 	day := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) // 10:00 in Beijing, March
 	height := duesBenchSetup(b, a, store, clerks, day)
 	// A real chain gathers its members over months; a bulk setup leaves

@@ -58,15 +58,7 @@ func BenchmarkRegisterMembers(b *testing.B) {
 	registered := 0
 	for height := int64(1); registered < *benchMembers; height++ {
 		n := min(memberBenchBlockTxs, *benchMembers-registered)
-		txs := make([][]byte, n)
-		for i := range txs {
-			c := (registered + i) % len(clerks)
-			txs[i] = signedTx(b, clerks[c], seqs[c], &memberv1.MsgRegisterApplicant{
-				BranchId: branchOfClerk(c), ApplicationDate: 20260101, BirthYear: 1990,
-				Commitment: benchCommitment(registered + i),
-			})
-			seqs[c]++
-		}
+		txs := registrationTxs(b, clerks, seqs, registered, n)
 		b.StartTimer()
 		t0 := time.Now()
 		resp, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: height, Time: genesisDate.Add(time.Duration(height) * time.Second), Txs: txs})
@@ -99,6 +91,36 @@ func BenchmarkRegisterMembers(b *testing.B) {
 	b.ReportMetric(last.Seconds()/first.Seconds(), "last/first-10k-cost")
 	b.ReportMetric(float64(first.Microseconds())/memberBenchWindow, "first-10k-us/tx")
 	b.ReportMetric(float64(last.Microseconds())/memberBenchWindow, "last-10k-us/tx")
+}
+
+// registrationTxs signs n registrations, the ith (counting from the
+// from'th registration of the benchmark) by clerk i mod len(clerks) for that
+// clerk's branch, with a unique commitment; seqs holds each clerk's next
+// sequence.
+func registrationTxs(b *testing.B, clerks []ed25519.PrivKey, seqs []uint64, from, n int) [][]byte {
+	txs := make([][]byte, n)
+	for i := range txs {
+		c := (from + i) % len(clerks)
+		txs[i] = signedTx(b, clerks[c], seqs[c], &memberv1.MsgRegisterApplicant{
+			BranchId: branchOfClerk(c), ApplicationDate: 20260101, BirthYear: 1990,
+			Commitment: benchCommitment(from + i),
+		})
+		seqs[c]++
+	}
+	return txs
+}
+
+// benchApp opens a store on disk in a temporary directory, closed when the
+// benchmark ends, and an app on it with memberBenchGenesis's tree; it
+// returns the app, the store and the branch clerks' keys.
+func benchApp(b *testing.B) (*App, *state.Store, []ed25519.PrivKey) {
+	store, err := state.Open(b.TempDir(), state.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	a := New(store, testChainID, nil)
+	return a, store, memberBenchGenesis(b, a)
 }
 
 // memberBenchGenesis builds the tree with one clerk per branch (its

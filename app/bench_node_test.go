@@ -6,9 +6,6 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
-
-	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
-	"github.com/partychain/partychain/state"
 )
 
 // BenchmarkNodePath is everything the app does for a tx in a node, in the
@@ -22,13 +19,7 @@ import (
 //
 //	go test ./app -run '^$' -bench NodePath -benchtime 20x -count 5
 func BenchmarkNodePath(b *testing.B) {
-	store, err := state.Open(b.TempDir(), state.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	a := New(store, testChainID, nil)
-	clerks := memberBenchGenesis(b, a)
+	a, _, clerks := benchApp(b)
 	seqs := make([]uint64, len(clerks))
 	genesisDate := time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC)
 	ctx := context.Background()
@@ -43,15 +34,7 @@ func BenchmarkNodePath(b *testing.B) {
 	}
 	registered := 0
 	nextBlock := func() [][]byte {
-		txs := make([][]byte, memberBenchBlockTxs)
-		for i := range txs {
-			c := (registered + i) % len(clerks)
-			txs[i] = signedTx(b, clerks[c], seqs[c], &memberv1.MsgRegisterApplicant{
-				BranchId: branchOfClerk(c), ApplicationDate: 20260101, BirthYear: 1990,
-				Commitment: benchCommitment(registered + i),
-			})
-			seqs[c]++
-		}
+		txs := registrationTxs(b, clerks, seqs, registered, memberBenchBlockTxs)
 		registered += len(txs)
 		return txs
 	}
