@@ -309,3 +309,26 @@ func TestCrashRestart(t *testing.T) {
 	checkOrgs()
 	n.stop() // clean exit; no panic in the log of any start
 }
+
+// TestTxWithoutTxIndex: against a node that indexes no txs
+// (tx_index.indexer = "null"), a tx command still waits for its block by
+// reading the blocks and their results: a committed tx and a tx rejected in
+// its block each report their height, block time and code.
+func TestTxWithoutTxIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-process test")
+	}
+	t.Parallel()
+	n := newNode(t)
+	n.setConfig(map[string]string{"tx_index.indexer": `"null"`})
+	n.start()
+	n.waitHeight(1)
+	ok := n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", "First Branch", "--from", "secretary")
+	if ok.BlockTime == "" {
+		t.Errorf("committed tx: no block time in %+v", ok)
+	}
+	bad, code := n.tx("tx", "org", "create", "--parent", "99", "--kind", "branch", "--name", "Nowhere", "--from", "secretary")
+	if code == 0 || bad.Code == 0 || bad.Codespace != "org" || bad.Height <= ok.Height || bad.BlockTime == "" {
+		t.Fatalf("tx under a missing parent: exit %d, result %+v; want a non-zero exit and an org code at a later height", code, bad)
+	}
+}

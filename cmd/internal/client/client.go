@@ -165,6 +165,9 @@ func (c *Client) Wait(ctx context.Context, res *TxResult) error {
 			res.Events = found.TxResult.Events
 			break
 		}
+		if strings.Contains(err.Error(), "indexing is disabled") {
+			return c.waitByBlocks(ctx, res, hash)
+		}
 		if !strings.Contains(err.Error(), "not found") {
 			return c.unreachable(err)
 		}
@@ -180,6 +183,53 @@ func (c *Client) Wait(ctx context.Context, res *TxResult) error {
 	}
 	res.Time = h.Header.Time
 	return nil
+}
+
+// blocksBack is how many blocks before the latest waitByBlocks starts at:
+// the tx was broadcast just before, so it cannot be in an older block.
+const blocksBack = 10
+
+// waitByBlocks is Wait against a node that indexes no txs
+// (tx_index.indexer = "null"): it reads the blocks from a few before the
+// latest on (from the earliest one kept, if later), hashes their txs, and
+// takes the tx's result from /block_results.
+func (c *Client) waitByBlocks(ctx context.Context, res *TxResult, hash []byte) error {
+	st, err := c.rpc.Status(ctx)
+	if err != nil {
+		return c.unreachable(err)
+	}
+	h := max(st.SyncInfo.EarliestBlockHeight, st.SyncInfo.LatestBlockHeight-blocksBack, 1)
+	for {
+		b, err := c.rpc.Block(ctx, &h)
+		if err != nil {
+			if !strings.Contains(err.Error(), "current blockchain height") {
+				return c.unreachable(err)
+			}
+			select { // not committed yet
+			case <-ctx.Done():
+				return fmt.Errorf("tx %s was accepted by the mempool but is not in a block yet: %w", res.Hash, ctx.Err())
+			case <-time.After(100 * time.Millisecond):
+			}
+			continue
+		}
+		for i, tx := range b.Block.Txs {
+			if !bytes.Equal(tx.Hash(), hash) {
+				continue
+			}
+			results, err := c.rpc.BlockResults(ctx, &h)
+			if err != nil {
+				return c.unreachable(err)
+			}
+			if i >= len(results.TxsResults) {
+				return fmt.Errorf("block %d holds tx %s but its results have %d txs", h, res.Hash, len(results.TxsResults))
+			}
+			r := results.TxsResults[i]
+			res.Height, res.Time = h, b.Block.Time
+			res.Codespace, res.Code, res.Log, res.Events = r.Codespace, r.Code, r.Log, r.Events
+			return nil
+		}
+		h++
+	}
 }
 
 // EventValues returns the values of attribute key of the events of type
