@@ -15,7 +15,13 @@ import (
 // maxExpiriesPerBlock bounds the proposals EndBlock closes in one block.
 const maxExpiriesPerBlock = 100
 
-// EndBlock rejects the proposals whose deadline passed without approval.
+// EndBlock closes the proposals whose deadline has passed. A vote carries
+// a proposal when it takes yes past two thirds, but the electorate can
+// shrink after the last vote (a validator organization removed), leaving a
+// proposal past two thirds with no vote left to carry it: such a proposal
+// passes here, if it can still be carried out. The others are rejected;
+// the rejection names the reason when a proposal past two thirds could not
+// be carried out.
 func (k *Keeper) EndBlock(ctx *contracts.Context) error {
 	it := ctx.Store.Iterator(deadlinePrefix, deadlineKey(ctx.Time.Unix(), 0))
 	var ids []uint64
@@ -46,10 +52,30 @@ func (k *Keeper) EndBlock(ctx *contracts.Context) error {
 		if prop.Yes, prop.No, err = k.tally(ctx.Store, id, vals); err != nil {
 			return err
 		}
-		prop.Status, prop.DecidedHeight, prop.Electorate = governancev1.ProposalStatus_PROPOSAL_STATUS_REJECTED, ctx.Height, uint32(len(vals))
+		prop.DecidedHeight, prop.Electorate = ctx.Height, uint32(len(vals))
+		var reason string
+		if 3*prop.Yes > 2*prop.Electorate {
+			// execute checks before it writes: a refusal writes nothing.
+			err := k.execute(ctx, prop)
+			if err == nil {
+				prop.Status = governancev1.ProposalStatus_PROPOSAL_STATUS_PASSED
+				contracts.Save(ctx.Store, proposalKey(id), prop)
+				ctx.Emit("proposal_passed", contracts.Indexed("proposal_id", idString(id)), contracts.Attr("kind", prop.Kind.String()))
+				continue
+			}
+			if _, ok := contracts.AsError(err); !ok {
+				return err
+			}
+			reason = err.Error()
+		}
+		prop.Status = governancev1.ProposalStatus_PROPOSAL_STATUS_REJECTED
 		contracts.Save(ctx.Store, proposalKey(id), prop)
-		ctx.Emit("proposal_rejected", contracts.Indexed("proposal_id", idString(id)),
-			contracts.Attr("yes", fmt.Sprint(prop.Yes)), contracts.Attr("electorate", fmt.Sprint(prop.Electorate)))
+		attrs := []abci.EventAttribute{contracts.Indexed("proposal_id", idString(id)),
+			contracts.Attr("yes", fmt.Sprint(prop.Yes)), contracts.Attr("electorate", fmt.Sprint(prop.Electorate))}
+		if reason != "" {
+			attrs = append(attrs, contracts.Attr("reason", reason))
+		}
+		ctx.Emit("proposal_rejected", attrs...)
 	}
 	return nil
 }

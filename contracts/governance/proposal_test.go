@@ -321,3 +321,35 @@ func TestExpiryBound(t *testing.T) {
 		t.Errorf("third block rejected %v", got)
 	}
 }
+
+// TestPassesAtDeadlineAfterElectorateShrinks: a proposal whose yes votes
+// are past two thirds only because a validator organization was removed
+// after they were cast has no vote left to carry it; it passes at its
+// deadline. One that can no longer be carried out is rejected there, with
+// the reason.
+func TestPassesAtDeadlineAfterElectorateShrinks(t *testing.T) {
+	c := newChainWith(t, govGenesis(orgA, orgB))
+	submitted := c.height
+	admitX := c.submit(orgA, admit(nodeID("x"), orgA)) // A yes: 1 of 2
+	removeLast := c.submit(orgA, removeVal(orgA))      // A yes: 1 of 2
+	removeB := c.submit(orgA, removeVal(orgB))         // A yes: 1 of 2
+	c.must("b-secretary", vote(removeB, true))         // 2 of 2: B is removed
+	c.rejected(t, "b-secretary", vote(admitX, true), ErrNotValidatorOrg, code{"governance", 2})
+	c.wantStatus(t, admitX, voting, 1, 0)
+	if c.admitted(nodeID("x")) {
+		t.Fatal("admitted before the deadline")
+	}
+	c.advance(submitted + 9) // the first block past the deadline has run
+	c.wantStatus(t, admitX, passed, 1, 0)
+	if !c.admitted(nodeID("x")) {
+		t.Error("the proposal passed at its deadline but node x is not admitted")
+	}
+	if p := c.proposal(admitX); p.Electorate != 1 {
+		t.Errorf("electorate %d, want 1", p.Electorate)
+	}
+	// Removing A would leave no validator: past two thirds, but refused.
+	c.wantStatus(t, removeLast, rejected, 1, 0)
+	if got := c.validators(); len(got) != 1 || got[orgA] == 0 {
+		t.Errorf("validators %v, want A only", got)
+	}
+}
