@@ -97,6 +97,7 @@ func (a *App) wireLedgers() {
 	a.activity.SetIdentities(a.identity)
 	a.org.AddDissolveGuard(a.member)
 	a.org.AddDissolveGuard(a.gov)
+	a.org.AddDissolveGuard(a.dues)
 	a.org.AddOrgQuery("members", a.member.QueryOrgMembers)
 	a.org.AddOrgQuery("stats", a.member.QueryOrgStats)
 	a.org.AddOrgQuery("dues", a.dues.QueryOrgDues)

@@ -24,4 +24,5 @@ var (
 	ErrNotFlagged          = contracts.Register(Codespace, 17, "member has no arrears flag")
 	ErrInvalidGenesis      = contracts.Register(Codespace, 18, "invalid dues genesis")
 	ErrMalformed           = contracts.Register(Codespace, 19, "malformed field")
+	ErrOrgHoldsDues        = contracts.Register(Codespace, 20, "organization still holds dues")
 )

@@ -159,6 +159,7 @@ func newChainWith(t testing.TB, p duesv1.Params) *chain {
 	c.ident.SetMembers(c.mem)
 	c.act.SetMembers(c.mem)
 	c.org.AddDissolveGuard(c.mem)
+	c.org.AddDissolveGuard(c.k)
 	c.org.AddOrgQuery("dues", c.k.QueryOrgDues)
 	c.org.AddOrgQuery("arrears", c.k.QueryOrgArrears)
 	c.org.AddOrgQuery("spends", c.k.QueryOrgSpends)

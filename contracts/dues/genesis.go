@@ -69,8 +69,8 @@ func ValidateGenesis(g *duesv1.GenesisState) error {
 		return ErrInvalidGenesis.Wrap("threshold and max payment must be positive (max payment at most 10^11 fen)")
 	case p.MaxPrepayMonths > 120 || p.ArrearsMonths < 1 || p.ArrearsMonths > 120:
 		return ErrInvalidGenesis.Wrap("max_prepay_months at most 120; arrears_months from 1 to 120")
-	case p.MaxDuePerBlock < 1 || p.MaxMonthsPerPayment < 1 || p.MaxMonthsPerPayment > 120:
-		return ErrInvalidGenesis.Wrap("max_due_per_block at least 1; max_months_per_payment from 1 to 120")
+	case p.MaxDuePerBlock < 1 || p.MaxDuePerBlock > 100_000 || p.MaxMonthsPerPayment < 1 || p.MaxMonthsPerPayment > 120:
+		return ErrInvalidGenesis.Wrap("max_due_per_block from 1 to 100,000; max_months_per_payment from 1 to 120")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package dues
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/partychain/partychain/contracts"
@@ -148,18 +149,21 @@ func (k *Keeper) nextSpendID(kv state.KV) (uint64, error) {
 		if len(bz) != 8 {
 			return 0, fmt.Errorf("next spend id is corrupt: %x", bz)
 		}
-		id = beUint64(bz)
+		id = binary.BigEndian.Uint64(bz)
 	}
 	kv.Set(nextSpendKey, u64(nil, id+1))
 	return id, nil
 }
 
-func beUint64(b []byte) uint64 {
-	var v uint64
-	for _, c := range b {
-		v = v<<8 | uint64(c)
-	}
-	return v
-}
-
 func idString(id uint64) string { return fmt.Sprint(id) }
+
+// CheckDissolve refuses to dissolve an organization that holds dues: its
+// balance could never move again (a dissolved organization neither remits
+// nor spends), and its parent's subtree totals would keep counting it.
+func (k *Keeper) CheckDissolve(r state.Reader, orgID uint64) error {
+	a, err := k.Account(r, orgID)
+	if err != nil || a.Balance == 0 {
+		return err
+	}
+	return ErrOrgHoldsDues.Wrapf("organization %d holds %d fen: remit or spend it first", orgID, a.Balance)
+}

@@ -1,6 +1,7 @@
 package dues
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand"
 	"testing"
@@ -279,7 +280,7 @@ func (w *walk) spend() (id, o uint64) {
 	bz, _ := w.c.store.Working().Get(nextSpendKey)
 	next := uint64(1)
 	if len(bz) == 8 {
-		next = beUint64(bz)
+		next = binary.BigEndian.Uint64(bz)
 	}
 	var waiting []uint64
 	for i := uint64(1); i < next; i++ {

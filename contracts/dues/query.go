@@ -1,6 +1,7 @@
 package dues
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -127,7 +128,7 @@ func (k *Keeper) QueryOrgSpends(r state.Reader, o *orgv1.Organization, q url.Val
 	out := &duesv1.SpendPage{Page: pg.Page, Limit: pg.Limit}
 	out.Next, err = contracts.ScanPage(r, orgSpendPrefix(o.Id), pg, func(key, _ []byte) error {
 		var s duesv1.Spend
-		found, err := contracts.Load(r, spendKey(beUint64(key[len(key)-8:])), &s)
+		found, err := contracts.Load(r, spendKey(binary.BigEndian.Uint64(key[len(key)-8:])), &s)
 		if err == nil && !found {
 			err = fmt.Errorf("state corruption: spend index %x has no spend", key)
 		}

@@ -140,7 +140,9 @@ func OwedUpward(o *orgv1.Organization, a *duesv1.Account, p duesv1.Params) int64
 	if o.ParentId == 0 {
 		return 0
 	}
-	owed := (a.Collected+a.Received)*int64(10_000-p.RetainedShareBp)/10_000 - a.Remitted
+	// floor(in × share / 10,000), split so that the product cannot overflow.
+	in, share := a.Collected+a.Received, int64(10_000-p.RetainedShareBp)
+	owed := in/10_000*share + in%10_000*share/10_000 - a.Remitted
 	return max(owed, 0)
 }
 

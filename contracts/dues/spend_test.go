@@ -8,6 +8,7 @@ import (
 
 	"github.com/partychain/partychain/contracts"
 	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
@@ -252,4 +253,36 @@ func TestSpendSuperiorIsNotTheProposer(t *testing.T) {
 	id := c.proposeSpend("a-secretary", branchA, 600_000)
 	c.must("a-deputy", &duesv1.MsgApproveSpend{SpendId: id})
 	c.rejected(t, "a-secretary", &duesv1.MsgApproveSpend{SpendId: id}, ErrSelfApproval, code{"dues", 11})
+}
+
+// TestDissolveHoldingDues: an organization whose dues balance is not zero
+// cannot be dissolved (its money could never move again); once its
+// balance is remitted, it can.
+func TestDissolveHoldingDues(t *testing.T) {
+	c := newChain(t)
+	c.must("b-clerk", assess(c.bFull, 2026, flat, 0, 20))
+	c.must("b-clerk", pay(c.bFull, 202601, 1, 5_000))
+	c.must("b-secretary", &memberv1.MsgTransferOut{MemberId: c.bFull, ToBranchId: branchA, ReasonCode: 1, DocHash: hashOf("d")})
+	c.must("a-secretary", &memberv1.MsgAcceptTransfer{MemberId: c.bFull, ReasonCode: 1, DocHash: hashOf("d")})
+	c.rejected(t, "district-secretary", &orgv1.MsgDissolveOrg{OrgId: branchB}, ErrOrgHoldsDues, code{"dues", 20})
+	a := c.account(branchB)
+	c.must("b-clerk", &duesv1.MsgRemit{OrgId: branchB, AmountFen: a.Balance})
+	c.must("district-secretary", &orgv1.MsgDissolveOrg{OrgId: branchB})
+}
+
+// TestOwedUpwardLargeAmounts: the owed share is floor(in × share / 10,000)
+// even where in × share does not fit in an int64.
+func TestOwedUpwardLargeAmounts(t *testing.T) {
+	p := DefaultParams()
+	p.RetainedShareBp = 2_000
+	child := &orgv1.Organization{Id: 3, ParentId: 1}
+	for _, c := range []struct{ in, want int64 }{
+		{0, 0}, {1, 0}, {9_999, 7_999}, {10_000, 8_000},
+		{5_000_000_000_000_000_03, 4_000_000_000_000_000_02}, // in × 8,000 overflows
+	} {
+		a := &duesv1.Account{Collected: c.in}
+		if got := OwedUpward(child, a, p); got != c.want {
+			t.Errorf("in %d: owed %d, want %d", c.in, got, c.want)
+		}
+	}
 }
