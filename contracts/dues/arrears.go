@@ -26,7 +26,7 @@ func (k *Keeper) EndBlock(ctx *contracts.Context) error {
 	}
 	for _, d := range due {
 		ctx.Store.Delete(d.key)
-		if err := k.maybeFlag(ctx, d.member, d.month, month, p); err != nil {
+		if err := k.maybeFlag(ctx, d.member, month, p); err != nil {
 			return fmt.Errorf("arrears of member %d: %v", d.member, err)
 		}
 	}
@@ -53,10 +53,21 @@ func dueArrears(r state.Reader, month uint32, max int) ([]arrearsDue, error) {
 	return out, it.Error()
 }
 
-func (k *Keeper) maybeFlag(ctx *contracts.Context, member uint64, dueMonth, month uint32, p duesv1.Params) error {
+func (k *Keeper) maybeFlag(ctx *contracts.Context, member uint64, month uint32, p duesv1.Params) error {
 	s, found, err := k.standing(ctx.Store, member)
-	if err != nil || !found || s.Flagged || flagMonth(s, p) != dueMonth {
-		return err // settled since: a payment or a decision moved the clock
+	if err != nil || !found || s.Flagged {
+		return err
+	}
+	// Flag only if the arrears_months months before this one are all
+	// unpaid and after the clock's start. Otherwise the entry is stale: a
+	// payment or a decision moved the clock since (and filed its own
+	// entry), a month paid after a gap falls in the window, or
+	// arrears_months was changed by governance since. File it again where
+	// the clock of now says: setting an entry that exists changes nothing.
+	from := max(s.CoveredThrough, lastPaidBefore(s, month, int(p.ArrearsMonths)))
+	if due := addMonths(from, int(p.ArrearsMonths)+1); due > month {
+		ctx.Store.Set(arrearsDueKey(due, member), nil)
+		return nil
 	}
 	m, err := k.members.Member(ctx.Store, member)
 	if err != nil {
@@ -65,16 +76,30 @@ func (k *Keeper) maybeFlag(ctx *contracts.Context, member uint64, dueMonth, mont
 	if m.Status == memberv1.Status_STATUS_EXITED {
 		return nil
 	}
+	// The flag names the last month covered: the clock's, or a later paid
+	// month before the window (a month paid ahead of a gap).
+	from = max(from, lastPaidBefore(s, month, 120))
 	s.Flagged, s.FlagBranchId = true, m.BranchId
 	contracts.Save(ctx.Store, standingKey(member), s)
 	contracts.Save(ctx.Store, flagKey(m.BranchId, member), &duesv1.ArrearsFlag{
-		MemberId: member, BranchId: m.BranchId, FlaggedMonth: month, LastCoveredMonth: s.CoveredThrough,
+		MemberId: member, BranchId: m.BranchId, FlaggedMonth: month, LastCoveredMonth: from,
 	})
 	ctx.Emit("dues_arrears_flagged",
 		contracts.Indexed("member_id", idString(member)),
 		contracts.Indexed("branch_id", idString(m.BranchId)),
-		contracts.Attr("covered_through", fmt.Sprint(s.CoveredThrough)))
+		contracts.Attr("covered_through", fmt.Sprint(from)))
 	return nil
+}
+
+// lastPaidBefore is the latest paid month among the n months before month,
+// or 0 if none of them is paid.
+func lastPaidBefore(s *duesv1.DuesStanding, month uint32, n int) uint32 {
+	for i := 1; i <= n; i++ {
+		if m := addMonths(month, -i); paid(s, m) {
+			return m
+		}
+	}
+	return 0
 }
 
 // unflag drops a member's flag (the standing is saved by the caller).

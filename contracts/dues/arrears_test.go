@@ -282,3 +282,52 @@ func TestArrearsFlagClearedAfterTransfer(t *testing.T) {
 	c.wantFlags(t, branchA)
 	c.wantFlagged(t, c.aFull, false)
 }
+
+// TestArrearsAfterParamsChange: a governance change of arrears_months
+// applies to each member from their clock's next entry: a longer period
+// flags later, a shorter one at the latest at the old month. (Before, the
+// entry filed under the old period was dropped and the member never
+// flagged again until they paid.)
+func TestArrearsAfterParamsChange(t *testing.T) {
+	for _, c := range []struct {
+		months       uint32
+		before, from uint32
+	}{
+		{8, 20260831, 20260901}, // clock from December 2025: January to August unpaid
+		{4, 20260630, 20260701}, // the entry filed for July finds four and more unpaid
+	} {
+		ch := newChain(t)
+		ch.must("a-clerk", assess(ch.aFull, 2026, flat, 0, 20))
+		ch.through(20260301)
+		p := DefaultParams()
+		p.ArrearsMonths = c.months
+		if err := ch.k.SetParams(ch.blockContext().Store, p); err != nil {
+			t.Fatal(err)
+		}
+		ch.through(c.before)
+		ch.wantFlagged(t, ch.aFull, false)
+		ch.through(c.from)
+		ch.wantFlagged(t, ch.aFull, true)
+		if v := ch.arrearsIndexViolations(); len(v) != 0 {
+			t.Errorf("arrears_months %d: %v", c.months, v)
+		}
+	}
+}
+
+// TestArrearsMonthPaidAhead: a month paid far ahead does not cover the
+// unpaid months before it: paying only December in January, the member is
+// flagged on July 1 (January to June unpaid), the flag naming December
+// 2025; a payment then clears it, and the clock counts December 2026 when
+// its window comes.
+func TestArrearsMonthPaidAhead(t *testing.T) {
+	c := newChain(t)
+	c.must("a-clerk", assess(c.aFull, 2026, flat, 0, 20))
+	c.must("a-clerk", pay(c.aFull, 202612, 1, 20))
+	c.through(20260630)
+	c.wantFlagged(t, c.aFull, false)
+	c.through(20260701)
+	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202607, LastCoveredMonth: 202512})
+	if v := c.arrearsIndexViolations(); len(v) != 0 {
+		t.Error(v)
+	}
+}

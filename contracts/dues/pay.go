@@ -82,6 +82,12 @@ func yearOf(s *duesv1.DuesStanding, year uint32) *duesv1.DuesYear {
 	return nil
 }
 
+// paid reports whether month is paid (assessed, with its bit set).
+func paid(s *duesv1.DuesStanding, month uint32) bool {
+	y := yearOf(s, month/100)
+	return y != nil && y.PaidMask&(uint32(1)<<(month%100-1)) != 0
+}
+
 // flagMonth is the month whose start finds arrears_months unpaid months.
 func flagMonth(s *duesv1.DuesStanding, p duesv1.Params) uint32 {
 	return addMonths(s.CoveredThrough, int(p.ArrearsMonths)+1)
@@ -203,13 +209,21 @@ func (k *Keeper) collect(ctx *contracts.Context, branch uint64, fen int64) error
 	}})
 }
 
-// advanceClock moves the arrears clock past the months now paid, clears a
-// flag (a payment ends arrears) and saves the standing.
+// advanceClock moves the arrears clock: through the paid months that
+// follow it without a gap, and to last month at least (a payment ends
+// arrears, so the clock restarts), but not past a gap to a month paid
+// ahead: such a month does not cover the unpaid months before it, and
+// EndBlock counts it when its window comes (lastPaidBefore). It clears a
+// flag and saves the standing.
 func (k *Keeper) advanceClock(ctx *contracts.Context, s *duesv1.DuesStanding, m *memberv1.Member, lastMonth uint32, p duesv1.Params) {
 	s.LastPaidMonth = max(s.LastPaidMonth, lastMonth)
-	if lastMonth > s.CoveredThrough {
+	to := max(s.CoveredThrough, min(lastMonth, addMonths(ctx.Today/100, -1)))
+	for next := addMonths(to, 1); paid(s, next); next = addMonths(next, 1) {
+		to = next
+	}
+	if to > s.CoveredThrough {
 		ctx.Store.Delete(arrearsDueKey(flagMonth(s, p), m.Id))
-		s.CoveredThrough = lastMonth
+		s.CoveredThrough = to
 	}
 	if s.Flagged {
 		k.unflag(ctx, s, m.BranchId)
