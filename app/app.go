@@ -128,12 +128,13 @@ func (a *App) wireLedgers() {
 
 // Info reports exactly the last Commit.
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
+	height, appHash := a.store.LastCommitted()
 	return &abci.ResponseInfo{
 		Data:             "partychain",
 		Version:          Version,
 		AppVersion:       AppVersion,
-		LastBlockHeight:  a.store.LastHeight(),
-		LastBlockAppHash: a.store.LastAppHash(),
+		LastBlockHeight:  height,
+		LastBlockAppHash: appHash,
 	}, nil
 }
 

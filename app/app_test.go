@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmttypes "github.com/cometbft/cometbft/types"
 
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
@@ -213,11 +214,22 @@ func TestProposals(t *testing.T) {
 	ta := newTestApp(t)
 	good := signedTx(t, rootSecretary, 0, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "B"))
 	junk := []byte{0xff, 0xff}
-	prep, _ := ta.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{
-		MaxTxBytes: int64(len(good)), Txs: [][]byte{junk, good, good},
-	})
-	if len(prep.Txs) != 1 || !bytes.Equal(prep.Txs[0], good) {
-		t.Fatalf("prepared %d txs", len(prep.Txs))
+	// The budget counts a tx as CometBFT checks the block: with its
+	// protobuf tag and length, a few bytes more than the tx.
+	framed := cmttypes.ComputeProtoSizeForTxs([]cmttypes.Tx{good})
+	for _, c := range []struct {
+		budget int64
+		want   int
+	}{{int64(len(good)), 0}, {framed, 1}} {
+		prep, _ := ta.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{
+			MaxTxBytes: c.budget, Txs: [][]byte{junk, good, good},
+		})
+		if len(prep.Txs) != c.want || c.want == 1 && !bytes.Equal(prep.Txs[0], good) {
+			t.Fatalf("budget %d: prepared %d txs, want %d", c.budget, len(prep.Txs), c.want)
+		}
+		if err := cmttypes.ToTxs(prep.Txs).Validate(c.budget); err != nil {
+			t.Errorf("budget %d: CometBFT refuses the proposal: %v", c.budget, err)
+		}
 	}
 	for _, c := range []struct {
 		txs  [][]byte

@@ -20,7 +20,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	fresh := tx == nil
 	var err error
 	if fresh {
-		tx, err = a.decode(req.Tx)
+		tx, err = a.decodeWith(req.Tx, hash)
 		if err == nil && !recheck && !tx.verify() {
 			err = ErrInvalidSignature.Wrap("signature does not match the body and signer")
 		}

@@ -10,6 +10,8 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/crypto/ed25519"
 
+	chainv1 "github.com/partychain/partychain/proto/partychain/chain/v1"
+
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
@@ -80,5 +82,51 @@ func TestCheckTxAndQueryDuringBlocks(t *testing.T) {
 	wg.Wait()
 	if !bytes.Equal(live.store.LastAppHash(), twin.store.LastAppHash()) {
 		t.Fatal("concurrent CheckTx and Query changed the chain")
+	}
+}
+
+// TestInfoAndQueryAreNotTorn: while blocks commit, every Info answer pairs
+// a height with that height's app hash, and every query answer states the
+// height its data was read at (the chain clock names its own height).
+// Before, each read its parts at different moments and mixed two heights.
+func TestInfoAndQueryAreNotTorn(t *testing.T) {
+	ta := newTestApp(t)
+	var hashes sync.Map // height -> app hash
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := 0; g < 2; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				info, _ := ta.Info(context.Background(), &abci.RequestInfo{})
+				if want, ok := hashes.Load(info.LastBlockHeight); ok && !bytes.Equal(want.([]byte), info.LastBlockAppHash) {
+					errs <- fmt.Errorf("Info: height %d with the app hash of another height", info.LastBlockHeight)
+					return
+				}
+				q, _ := ta.Query(context.Background(), &abci.RequestQuery{Path: "/chain/clock"})
+				var c chainv1.Clock
+				if q.Code == 0 && jsonUnmarshal(q.Value, &c) == nil && c.Height != q.Height {
+					errs <- fmt.Errorf("query: stated height %d, data of height %d", q.Height, c.Height)
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < 1000 && len(errs) == 0; i++ {
+		ta.block()
+		hashes.Store(ta.height, ta.store.LastAppHash())
+	}
+	close(done)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/state"
@@ -32,13 +33,16 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	w := a.store.Working()
 	var total int64
 	for _, tx := range req.Txs {
-		if total+int64(len(tx)) > req.MaxTxBytes {
+		// The limit counts each tx as CometBFT checks the block: with its
+		// protobuf field tag and length.
+		size := cmttypes.ComputeProtoSizeForTxs([]cmttypes.Tx{tx})
+		if total+size > req.MaxTxBytes {
 			continue
 		}
-		d, _ := a.cached(tx, false)
+		d, hash := a.cached(tx, false)
 		if d == nil {
 			var err error
-			if d, err = a.decode(tx); err != nil {
+			if d, err = a.decodeWith(tx, hash); err != nil {
 				continue
 			}
 		}
@@ -59,7 +63,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 		}
 		next[string(d.addr)] = seq + 1
 		txs = append(txs, tx)
-		total += int64(len(tx))
+		total += size
 	}
 	return &abci.ResponsePrepareProposal{Txs: txs}, nil
 }
@@ -73,12 +77,13 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
 	var fresh []*decodedTx // by index; nil where cached or not decodable
 	for i, tx := range req.Txs {
-		if d, _ := a.cached(tx, false); d != nil {
+		d, hash := a.cached(tx, false)
+		if d != nil {
 			continue
 		}
-		d, err := a.decode(tx)
+		d, err := a.decodeWith(tx, hash)
 		if err != nil {
-			if _, _, err := decodeEnvelope(tx); err != nil {
+			if envelopeError(err) {
 				a.logger.Info("rejecting proposal", "height", req.Height, "tx", i, "err", err)
 				return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
 			}
@@ -250,11 +255,7 @@ func (a *App) decodeBlock(txs [][]byte) (decoded []*decodedTx, decodeErrs []erro
 			decoded[i], sigOK[i] = d, true
 			continue
 		}
-		if len(raw) > MaxTxBytes {
-			decoded[i], decodeErrs[i] = a.decode(raw)
-		} else {
-			decoded[i], decodeErrs[i] = a.decodeHashed(raw, hash)
-		}
+		decoded[i], decodeErrs[i] = a.decodeWith(raw, hash)
 		if decoded[i] != nil {
 			if rest == nil {
 				rest = make([]*decodedTx, len(txs))

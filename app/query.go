@@ -22,9 +22,15 @@ var jsonMarshaler = jsonpb.Marshaler{OrigName: true, EmitDefaults: true}
 // Query answers paths like /org/{id} or /account/{address} from the last
 // committed state, as proto3 JSON, with the height it was read at.
 func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
-	height := a.store.LastHeight()
+	// One snapshot: the answer is read at exactly the height it states,
+	// whatever Commits happen meanwhile.
+	r, height, release, err := a.store.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	resp := &abci.ResponseQuery{Key: []byte(req.Path), Height: height}
-	value, err := a.query(req, height)
+	value, err := a.query(req, r, height)
 	if err != nil {
 		if _, ok := contracts.AsError(err); !ok {
 			a.logger.Error("query failed", "path", req.Path, "err", err)
@@ -36,7 +42,7 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 	return resp, nil
 }
 
-func (a *App) query(req *abci.RequestQuery, height int64) ([]byte, error) {
+func (a *App) query(req *abci.RequestQuery, r state.Reader, height int64) ([]byte, error) {
 	if strings.HasPrefix(req.Path, "/p2p/filter/") {
 		return nil, a.filterPeer(strings.TrimPrefix(req.Path, "/p2p/filter/"), height)
 	}
@@ -55,7 +61,7 @@ func (a *App) query(req *abci.RequestQuery, height int64) ([]byte, error) {
 	if !ok {
 		return nil, contracts.ErrUnknownQuery.Wrapf("%q", u.Path)
 	}
-	msg, err := handler(a.store.Committed(), segs[1:], u.Query())
+	msg, err := handler(r, segs[1:], u.Query())
 	if err != nil {
 		return nil, err
 	}

@@ -16,25 +16,34 @@ import "sync"
 // FinalizeBlock takes its txs out (a committed tx is not needed again, and
 // its messages then belong to that one execution); a recheck that refuses a
 // tx drops it. What the mempool drops without telling the app is bounded
-// by two generations of limit entries each.
+// by two generations of at most limit entries and maxBytes bytes of tx
+// bodies each (what the txs of a proposal that was never decided leave, or
+// txs the mempool dropped after CheckTx admitted them).
 type sigCache struct {
 	mu       sync.Mutex
 	cur, old map[[32]byte]*decodedTx
+	curBytes int
 	limit    int
+	maxBytes int
 }
 
+// sigCacheBytes bounds each generation's tx bodies: about 250,000
+// registrations, and 512 txs of the largest size.
+const sigCacheBytes = 64 << 20
+
 func newSigCache(limit int) *sigCache {
-	return &sigCache{cur: map[[32]byte]*decodedTx{}, old: map[[32]byte]*decodedTx{}, limit: limit}
+	return &sigCache{cur: map[[32]byte]*decodedTx{}, old: map[[32]byte]*decodedTx{}, limit: limit, maxBytes: sigCacheBytes}
 }
 
 // add remembers tx, whose signature was verified.
 func (c *sigCache) add(tx *decodedTx) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.cur) >= c.limit {
-		c.old, c.cur = c.cur, make(map[[32]byte]*decodedTx, c.limit)
+	if len(c.cur) >= c.limit || c.curBytes >= c.maxBytes {
+		c.old, c.cur, c.curBytes = c.cur, make(map[[32]byte]*decodedTx), 0
 	}
 	c.cur[tx.hash] = tx
+	c.curBytes += len(tx.signBytes)
 }
 
 // get returns the verified tx with this hash, or nil.

@@ -106,6 +106,23 @@ func (a *App) cached(raw []byte, take bool) (*decodedTx, [32]byte) {
 	return a.sigs.get(hash), hash
 }
 
+// decodeWith is decode for a tx whose hash cached computed (zero for a tx
+// over the size bound, which is refused before it is hashed).
+func (a *App) decodeWith(raw []byte, hash [32]byte) (*decodedTx, error) {
+	if len(raw) > MaxTxBytes {
+		return a.decode(raw)
+	}
+	return a.decodeHashed(raw, hash)
+}
+
+// envelopeError reports whether err, from decode, is about the bytes
+// themselves (size, protobuf, message count, canonical form): a proposal
+// that holds such bytes is not a block of txs.
+func envelopeError(err error) bool {
+	e, ok := contracts.AsError(err)
+	return ok && (e == ErrTxTooLarge || e == ErrTxDecode || e == ErrTooManyMessages || e == ErrNonCanonical)
+}
+
 // decodeHashed is decode for a tx whose hash is known.
 func (a *App) decodeHashed(raw []byte, hash [32]byte) (*decodedTx, error) {
 	tx, body, err := decodeEnvelope(raw)

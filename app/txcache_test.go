@@ -162,3 +162,21 @@ func TestPrepareProposalKeepsSequences(t *testing.T) {
 		t.Fatalf("after the gap filled: prepared %d txs, want 2", len(got))
 	}
 }
+
+// TestSigCacheBoundedByBytes: a generation also ends when its tx bodies
+// reach maxBytes, so the cache holds at most two generations' bytes.
+func TestSigCacheBoundedByBytes(t *testing.T) {
+	c := newSigCache(1_000)
+	c.maxBytes = 10
+	txs := make([]*decodedTx, 5)
+	for i := range txs {
+		txs[i] = &decodedTx{hash: [32]byte{byte(i + 1)}, signBytes: make([]byte, 8)}
+		c.add(txs[i])
+	}
+	// a, b | c, d | e: a and b were in the generation that fell out.
+	for i, want := range []bool{false, false, true, true, true} {
+		if got := c.get(txs[i].hash) != nil; got != want {
+			t.Errorf("tx %d remembered %v, want %v", i, got, want)
+		}
+	}
+}

@@ -135,15 +135,32 @@ func (s *Store) LastAppHash() []byte {
 	return s.appHash
 }
 
-// lastCommitted is the height and app hash a new height chains from.
-func (s *Store) lastCommitted() (int64, []byte) {
+// LastCommitted is the height and app hash of the last Commit, read
+// together: the height a new height chains from, and what Info reports.
+func (s *Store) LastCommitted() (int64, []byte) {
 	s.meta.RLock()
 	defer s.meta.RUnlock()
 	return s.height, s.appHash
 }
 
-// Committed reads the last committed state only.
+// Committed reads the last committed state only. Its reads follow the
+// Commits that happen while it is used; Snapshot does not.
 func (s *Store) Committed() Reader { return dbReader{s.db, s.cache} }
+
+// Snapshot is the last committed state held still: its height, and a
+// reader of exactly that height's state however many Commits follow (a
+// goleveldb snapshot; Commit writes its batch and sets the height under the
+// same lock). It does not use the read cache, which follows the latest
+// Commit. Call release when done.
+func (s *Store) Snapshot() (r Reader, height int64, release func(), err error) {
+	s.meta.RLock()
+	defer s.meta.RUnlock()
+	snap, err := s.db.GetSnapshot()
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return snapReader{snap}, s.height, snap.Release, nil
+}
 
 // Working is the open layer: the state as of every sealed height plus the
 // writes made since. Transactions run on branches of it (NewBranch).
@@ -154,8 +171,8 @@ func (s *Store) Working() KV { return s.open }
 // is allowed only before the first Commit; every other height must follow
 // the last sealed or committed one.
 func (s *Store) Seal(height int64) ([]byte, error) {
-	committed, _ := s.lastCommitted()
-	prevHeight, prevHash := s.lastCommitted()
+	prevHeight, prevHash := s.LastCommitted()
+	committed := prevHeight
 	if n := len(s.sealed); n > 0 {
 		prevHeight, prevHash = s.sealed[n-1].height, s.sealed[n-1].appHash
 	}
@@ -206,13 +223,18 @@ func (s *Store) Commit() error {
 	}
 	last := s.sealed[len(s.sealed)-1]
 	batch.Put(metaKey, append(binary.BigEndian.AppendUint64(nil, uint64(last.height)), last.appHash...))
-	if err := s.db.Write(batch, &opt.WriteOptions{Sync: true}); err != nil {
+	// The write and the new height under one lock: a Snapshot sees both or
+	// neither.
+	s.meta.Lock()
+	err := s.db.Write(batch, &opt.WriteOptions{Sync: true})
+	if err == nil {
+		s.cache.committed(written) // after the write: see readCache
+		s.height, s.appHash = last.height, last.appHash
+	}
+	s.meta.Unlock()
+	if err != nil {
 		return fmt.Errorf("commit height %d: %w", last.height, err)
 	}
-	s.cache.committed(written) // after the write: see readCache
-	s.meta.Lock()
-	s.height, s.appHash = last.height, last.appHash
-	s.meta.Unlock()
 	s.Rollback()
 	return nil
 }
@@ -269,4 +291,25 @@ func (r dbReader) Iterator(start, end []byte) Iterator {
 		start = firstDataKey
 	}
 	return newLDBIterator(r.db.NewIterator(&util.Range{Start: start, Limit: end}, nil))
+}
+
+// snapReader reads committed ledger keys from a goleveldb snapshot.
+type snapReader struct{ snap *leveldb.Snapshot }
+
+func (r snapReader) Get(key []byte) ([]byte, error) {
+	if len(key) == 0 || key[0] == reservedPrefix {
+		return nil, nil
+	}
+	v, err := r.snap.Get(key, nil)
+	if errors.Is(err, leveldb.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}
+
+func (r snapReader) Iterator(start, end []byte) Iterator {
+	if bytes.Compare(start, firstDataKey) < 0 {
+		start = firstDataKey
+	}
+	return newLDBIterator(r.snap.NewIterator(&util.Range{Start: start, Limit: end}, nil))
 }
