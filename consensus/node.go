@@ -99,6 +99,10 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	}
 	logger.Info("partychaind started", "chain_id", gen.ChainID, "node_id", nodeKey.ID(), "rpc", c.RPC.ListenAddress, "height", store.LastHeight(),
 		"retain_blocks", appConf.Node.RetainBlocks, "prometheus", c.Instrumentation.Prometheus)
+	if !c.FilterPeers {
+		logger.Error("filter_peers is false in config.toml: node admission is off; any node id may connect and revoked peers are not dropped " +
+			"(set it to true once the node has synced)")
+	}
 	var watchers sync.WaitGroup
 	watchers.Add(2)
 	go func() {

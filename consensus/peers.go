@@ -3,6 +3,7 @@ package consensus
 import (
 	"context"
 	"fmt"
+	"github.com/partychain/partychain/contracts"
 	"strings"
 	"time"
 
@@ -28,7 +29,13 @@ type admitFunc func(id string) error
 func dropRevoked(sw peerSwitch, admit admitFunc, logger log.Logger) int {
 	dropped := 0
 	for _, p := range sw.Peers().List() {
-		if err := admit(string(p.ID())); err != nil {
+		err := admit(string(p.ID()))
+		if _, refused := contracts.AsError(err); err != nil && !refused {
+			// Not an answer about the peer (a storage fault): keep it.
+			logger.Error("cannot check peer against the registry", "peer", p.ID(), "err", err)
+			continue
+		}
+		if err != nil {
 			logger.Info("disconnecting peer: node not admitted", "peer", p.ID(), "reason", err)
 			sw.StopPeerForError(p, err)
 			dropped++

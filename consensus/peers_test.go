@@ -3,6 +3,7 @@ package consensus
 import (
 	"context"
 	"errors"
+	"github.com/partychain/partychain/contracts/governance"
 	"net"
 	"strings"
 	"sync"
@@ -49,8 +50,11 @@ func TestDropRevokedStopsOnlyRefusedPeers(t *testing.T) {
 	sw, peers := newFakeSwitch(t, 3)
 	revoked := map[string]bool{string(peers[1].ID()): true}
 	admit := func(id string) error {
-		if revoked[id] {
-			return errors.New("not in the registry")
+		switch {
+		case revoked[id]:
+			return governance.ErrNodeNotAdmitted.Wrap("not in the registry")
+		case id == string(peers[2].ID()):
+			return errors.New("storage fault") // not an answer about the peer: kept
 		}
 		return nil
 	}
@@ -83,7 +87,7 @@ func TestWatchPeersChecksOnNewHeight(t *testing.T) {
 			}
 		}()
 		if id == revokedID.Load().(string) {
-			return errors.New("revoked")
+			return governance.ErrNodeNotAdmitted.Wrap("revoked")
 		}
 		return nil
 	}
