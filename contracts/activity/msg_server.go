@@ -56,7 +56,7 @@ func (k *Keeper) RecordMeeting(ctx *contracts.Context, m *activityv1.MsgRecordMe
 	if err != nil {
 		return err
 	}
-	resolutions, err := k.checkResolutions(ctx, o, m, hc.voters)
+	resolutions, err := k.checkResolutions(ctx, o, m, hc)
 	if err != nil {
 		return err
 	}

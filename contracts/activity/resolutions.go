@@ -23,15 +23,20 @@ var subjectStage = map[activityv1.ResolutionKind]memberv1.Stage{
 // checkResolutions checks each resolution against the records and returns
 // copies with passed computed. The stateless checks have already held the
 // membership resolutions to a branch general meeting and majority of the
-// entitled.
-func (k *Keeper) checkResolutions(ctx *contracts.Context, o *orgv1.Organization, m *activityv1.MsgRecordMeeting, voters uint32) ([]activityv1.Resolution, error) {
+// entitled. Votes cast never exceed those present who may vote: the voting
+// full members for a membership resolution, anyone present for another.
+func (k *Keeper) checkResolutions(ctx *contracts.Context, o *orgv1.Organization, m *activityv1.MsgRecordMeeting, hc headcount) ([]activityv1.Resolution, error) {
 	out := make([]activityv1.Resolution, len(m.Resolutions))
 	entitled := int64(-1) // the branch's voting full members, read once
 	for i, r := range m.Resolutions {
 		if err := checkTally(i, &r); err != nil {
 			return nil, err
 		}
-		if r.Kind != activityv1.ResolutionKind_RESOLUTION_KIND_OTHER {
+		if r.Kind == activityv1.ResolutionKind_RESOLUTION_KIND_OTHER {
+			if cast := uint64(r.Yes) + uint64(r.No) + uint64(r.Abstain); cast > uint64(hc.present) {
+				return nil, ErrVotesExceedPresent.Wrapf("resolution %d: %d cast, %d present", i, cast, hc.present)
+			}
+		} else {
 			if err := k.checkSubject(ctx.Store, o, i, &r); err != nil {
 				return nil, err
 			}
@@ -45,8 +50,8 @@ func (k *Keeper) checkResolutions(ctx *contracts.Context, o *orgv1.Organization,
 			if int64(r.Entitled) != entitled {
 				return nil, ErrEntitledMismatch.Wrapf("resolution %d: entitled %d, branch %d has %d full members with a vote", i, r.Entitled, o.Id, entitled)
 			}
-			if cast := uint64(r.Yes) + uint64(r.No) + uint64(r.Abstain); cast > uint64(voters) {
-				return nil, ErrVotesExceedPresent.Wrapf("resolution %d: %d cast, %d voting members present", i, cast, voters)
+			if cast := uint64(r.Yes) + uint64(r.No) + uint64(r.Abstain); cast > uint64(hc.voters) {
+				return nil, ErrVotesExceedPresent.Wrapf("resolution %d: %d cast, %d voting members present", i, cast, hc.voters)
 			}
 		}
 		r.Passed = passes(r.Quorum, r.Entitled, r.Yes, r.No, r.Abstain)

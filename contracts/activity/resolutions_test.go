@@ -138,22 +138,24 @@ func TestPassed(t *testing.T) {
 		{ofCast, 4294967295, 2147483648, 2147483647, 0, true},
 	}
 	for _, tc := range cases {
-		r := resolution(other, 0, tc.q, tc.entitled, tc.yes, tc.no, tc.abstain)
-		m := meeting(branchID, themeDay, present(full1))
-		m.Resolutions = []activityv1.Resolution{r}
-		b, _, err := l.try("branch-secretary", m)
-		if err != nil {
-			t.Fatalf("%+v: %v", r, err)
-		}
-		mt, err := l.keeper.Meeting(b, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := mt.Resolutions[0].Passed; got != tc.passed {
+		if got := activity.Passes(tc.q, tc.entitled, tc.yes, tc.no, tc.abstain); got != tc.passed {
 			t.Errorf("%s entitled %d, %d/%d/%d: passed %v, want %v",
 				activity.QuorumName(tc.q), tc.entitled, tc.yes, tc.no, tc.abstain, got, tc.passed)
 		}
 	}
+	// Through the handler: the result is stored on the record; votes cast
+	// may not exceed those present (one here).
+	m := meeting(branchID, themeDay, present(full1))
+	m.Resolutions = []activityv1.Resolution{resolution(other, 0, ofEntitled, 4, 1, 0, 0)}
+	b, _, err := l.try("branch-secretary", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mt, err := l.keeper.Meeting(b, 1); err != nil || len(mt.Resolutions) != 1 || mt.Resolutions[0].Passed {
+		t.Fatalf("stored resolutions %+v (%v): want one, not passed (1 of 4)", mt.GetResolutions(), err)
+	}
+	m.Resolutions = []activityv1.Resolution{resolution(other, 0, ofEntitled, 4, 2, 0, 0)}
+	l.rejected(t, "branch-secretary", m, activity.ErrVotesExceedPresent, code{"activity", 10})
 }
 
 // Counts the member ledger cannot have (more suspended than full) are a
