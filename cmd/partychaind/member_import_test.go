@@ -275,6 +275,11 @@ func TestMemberImportFlags(t *testing.T) {
 		{base("--stage", "full", "--admission-date", "1995-07-01", "--full-date", "1996-07-01", "--legacy-doc", "x"), "--legacy-doc \"x\": want 64 hex digits"},
 		{base("--stage", "full", "--admission-date", "1995-07-01", "--full-date", "1996-07-01", "--legacy-doc", doc, "--doc-hash", strings.Repeat("cd", 32)), "the same flag: give one"},
 		{[]string{"tx", "member", "import", "--branch", "2", "--stage", "full", "--admission-date", "1995-07-01", "--birth-year", "1970", "--field", "name=A"}, `"card-out" not set`},
+		// An empty --card-out is refused before anything is signed or sent.
+		{[]string{"tx", "member", "import", "--branch", "2", "--stage", "probationary", "--admission-date", "2026-01-02", "--birth-year", "1970",
+			"--field", "name=A", "--legacy-doc", doc, "--card-out", "", "--from", "registrar"}, "--card-out is empty"},
+		{[]string{"tx", "member", "register", "--branch", "2", "--application-date", "2026-01-02", "--birth-year", "1970",
+			"--field", "name=A", "--card-out", "", "--from", "clerk"}, "--card-out is empty"},
 	} {
 		_, err := runCLI(t, tc.args...)
 		wantErr(t, strings.Join(tc.args[3:], " "), err, tc.err)

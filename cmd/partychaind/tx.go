@@ -9,10 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/cmd/internal/keyring"
-	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
 )
 
 const envNode = "PARTYCHAIN_NODE"
@@ -65,53 +63,7 @@ non-zero if the chain rejects it.`,
 // sendTx signs msgs as one tx from --from, broadcasts it and prints the
 // outcome.
 func sendTx(cmd *cobra.Command, msgs ...any) error {
-	from, _ := cmd.Flags().GetString("from")
-	if from == "" {
-		return fmt.Errorf("--from is required: the name of the signing key")
-	}
-	timeout, _ := cmd.Flags().GetDuration("timeout")
-	kr, err := openKeyring(cmd)
-	if err != nil {
-		return err
-	}
-	info, err := kr.Show(from)
-	if err != nil {
-		return err
-	}
-	c, err := rpcClient(cmd)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
-	defer cancel()
-
-	body := &txv1.TxBody{Signer: info.PubKey}
-	body.Memo, _ = cmd.Flags().GetString("memo")
-	if body.ChainId, _ = cmd.Flags().GetString("chain-id"); body.ChainId == "" {
-		if body.ChainId, err = c.ChainID(ctx); err != nil {
-			return err
-		}
-	}
-	if seq, _ := cmd.Flags().GetInt64("sequence"); seq >= 0 {
-		body.Sequence = uint64(seq)
-	} else if body.Sequence, err = c.NextSequence(ctx, info.Address); err != nil {
-		return err
-	}
-	for _, m := range msgs {
-		w, err := app.WrapMsg(m)
-		if err != nil {
-			return err
-		}
-		body.Messages = append(body.Messages, w)
-	}
-	tx, err := app.EncodeTx(body, func(signBytes []byte) ([]byte, error) {
-		sig, _, err := kr.Sign(from, signBytes)
-		return sig, err
-	})
-	if err != nil {
-		return err
-	}
-	res, err := c.BroadcastAndWait(ctx, tx)
+	res, err := signAndWait(cmd, msgs...)
 	if err != nil {
 		return err
 	}
@@ -122,6 +74,22 @@ func sendTx(cmd *cobra.Command, msgs ...any) error {
 		return &rejectedError{res}
 	}
 	return nil
+}
+
+// signAndWait signs msgs as one tx from --from, broadcasts it and waits up
+// to --timeout for its block.
+func signAndWait(cmd *cobra.Command, msgs ...any) (*client.TxResult, error) {
+	s, err := openTxSession(cmd)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.sign(msgs...)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
+	defer cancel()
+	return s.c.BroadcastAndWait(ctx, tx)
 }
 
 func printTxResult(cmd *cobra.Command, res *client.TxResult) error {

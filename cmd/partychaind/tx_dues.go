@@ -262,17 +262,7 @@ func assessNote(a assessFlags, bracket uint32, dueFen int64) string {
 // duesSend signs msg from --from, broadcasts it and waits for its block.
 // Tests replace it to see the message without a node.
 var duesSend = func(cmd *cobra.Command, msg any) (*client.TxResult, error) {
-	s, err := openTxSession(cmd)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.sign(msg)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-	defer cancel()
-	return s.c.BroadcastAndWait(ctx, tx)
+	return signAndWait(cmd, msg)
 }
 
 // duesParamsOf asks the node for the dues policy. Tests replace it.

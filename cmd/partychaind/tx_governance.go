@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -249,17 +248,7 @@ func parseVoteChoice(s string) (bool, error) {
 // govSend signs msg from --from, broadcasts it and waits for its block.
 // Tests replace it to see the message without a node.
 var govSend = func(cmd *cobra.Command, msg any) (*client.TxResult, error) {
-	s, err := openTxSession(cmd)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.sign(msg)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-	defer cancel()
-	return s.c.BroadcastAndWait(ctx, tx)
+	return signAndWait(cmd, msg)
 }
 
 // govTxOutput is the output of a tx governance command with -o json: the

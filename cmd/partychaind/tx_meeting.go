@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -89,17 +88,7 @@ the correction (activity/15).`,
 // activitySend signs msg from --from, broadcasts it and waits for its
 // block. Tests replace it to see the message without a node.
 var activitySend = func(cmd *cobra.Command, msg any) (*client.TxResult, error) {
-	s, err := openTxSession(cmd)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.sign(msg)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-	defer cancel()
-	return s.c.BroadcastAndWait(ctx, tx)
+	return signAndWait(cmd, msg)
 }
 
 // recordMeetingFlags are the record's flags that --file replaces.

@@ -555,7 +555,9 @@ func readCardInputs(cmd *cobra.Command) (*cardInputs, error) {
 			return nil, fmt.Errorf("--member-key: %w", err)
 		}
 	}
-	in.cardPath, _ = f.GetString("card-out")
+	if in.cardPath, _ = f.GetString("card-out"); in.cardPath == "" {
+		return nil, errors.New("--card-out is empty: give the path of the new member card (a file that does not exist yet)")
+	}
 	if _, err := os.Lstat(in.cardPath); err == nil {
 		return nil, fmt.Errorf("--card-out %s already exists: a card is never overwritten; choose another file", in.cardPath)
 	}
@@ -627,21 +629,10 @@ func runRegister(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := readCardInputs(cmd)
-	if err != nil {
-		return err
-	}
-	s, err := openTxSession(cmd)
-	if err != nil {
-		return err
-	}
-	c, err := card.New(s.chainID, branch, birthYear, in.fields, nil)
-	if err != nil {
-		return err
-	}
-	msg := &memberv1.MsgRegisterApplicant{BranchId: branch, ApplicationDate: appDate, BirthYear: birthYear,
-		Commitment: c.Commitment(), MemberPubKey: in.memberKey, ReasonCode: flagUint32(cmd, "reason"), DocHash: doc}
-	return sendWithCard(cmd, s, c, in.cardPath, msg)
+	return sendWithCard(cmd, branch, birthYear, func(commitment, memberKey []byte) any {
+		return &memberv1.MsgRegisterApplicant{BranchId: branch, ApplicationDate: appDate, BirthYear: birthYear,
+			Commitment: commitment, MemberPubKey: memberKey, ReasonCode: flagUint32(cmd, "reason"), DocHash: doc}
+	})
 }
 
 // importStages are the stages tx member import records.
@@ -761,6 +752,20 @@ func runImport(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	return sendWithCard(cmd, branch, birthYear, func(commitment, memberKey []byte) any {
+		return &memberv1.MsgImportMember{BranchId: branch, Stage: stage, AdmissionDate: admission, FullDate: full,
+			BirthYear: birthYear, Commitment: commitment, MemberPubKey: memberKey, DocHash: doc,
+			ReasonCode: flagUint32(cmd, "reason")}
+	})
+}
+
+// sendWithCard reads the card flags (readCardInputs), makes the new
+// member's card and signs the message newMsg builds from the card's
+// commitment and the member's own key (a registration or an import). It
+// writes the card, sends the tx and waits for it; then completes the card
+// with the member id, or removes it if the chain rejected the tx, or keeps
+// it without an id if no answer came.
+func sendWithCard(cmd *cobra.Command, branch uint64, birthYear uint32, newMsg func(commitment, memberKey []byte) any) error {
 	in, err := readCardInputs(cmd)
 	if err != nil {
 		return err
@@ -773,18 +778,8 @@ func runImport(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	msg := &memberv1.MsgImportMember{BranchId: branch, Stage: stage, AdmissionDate: admission, FullDate: full,
-		BirthYear: birthYear, Commitment: c.Commitment(), MemberPubKey: in.memberKey, DocHash: doc,
-		ReasonCode: flagUint32(cmd, "reason")}
-	return sendWithCard(cmd, s, c, in.cardPath, msg)
-}
-
-// sendWithCard signs msg (a registration or an import that commits to the
-// card c), writes the card, sends the tx and waits for it; then completes
-// the card with the member id, or removes it if the chain rejected the tx,
-// or keeps it without an id if no answer came.
-func sendWithCard(cmd *cobra.Command, s *txSession, c *card.Card, cardPath string, msg any) error {
-	tx, err := s.sign(msg)
+	cardPath := in.cardPath
+	tx, err := s.sign(newMsg(c.Commitment(), in.memberKey))
 	if err != nil {
 		return err
 	}
