@@ -67,7 +67,9 @@ func (k *Keeper) RecordOath(ctx *contracts.Context, msg *memberv1.MsgRecordOath)
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "date", msg.Date, m.AdmissionDate); err != nil {
+	// The oath follows the admission: the meeting, and the superior
+	// committee's approval, the member's last act.
+	if err := actDate(ctx, p, "date", msg.Date, max(m.AdmissionDate, lastActDate(m))); err != nil {
 		return err
 	}
 	m.OathDate = msg.Date
@@ -162,8 +164,17 @@ func (k *Keeper) beginDecision(ctx *contracts.Context, id uint64, stage memberv1
 		return nil, p, err
 	}
 	if d := c.m.Pending; d != nil && withinDeadline(ctx.Today, d.MeetingDate, p) == nil {
-		return nil, p, ErrPendingDecision.Wrapf("member %d: meeting %d's decision awaits approval until %d",
-			id, d.MeetingId, contracts.AddDays(d.MeetingDate, int64(p.ApprovalDeadlineDays)))
+		// A decision whose meeting record was corrected since can never be
+		// approved (the approval rests on the meeting's latest record): the
+		// branch proposes again, naming the correction.
+		by, err := k.meetings.CorrectedBy(ctx.Store, d.MeetingId)
+		if err != nil {
+			return nil, p, err
+		}
+		if by == 0 {
+			return nil, p, ErrPendingDecision.Wrapf("member %d: meeting %d's decision awaits approval until %d",
+				id, d.MeetingId, contracts.AddDays(d.MeetingDate, int64(p.ApprovalDeadlineDays)))
+		}
 	}
 	return c, p, nil
 }

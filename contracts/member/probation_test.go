@@ -325,3 +325,41 @@ func TestCancellationCannotPredateTheRecord(t *testing.T) {
 	l.rejected(t, "district-officer", approveFull(p, contracts.AddDays(met, 1)), ErrDateOrder, cOrder)
 	l.must("district-officer", approveFull(p, l.today))
 }
+
+// TestDecisionOnCorrectedMeeting: once the meeting a pending decision
+// rests on is corrected, the approval names the correction (refused), and
+// the branch proposes again on the corrected record, which the superior
+// committee then approves. (Before, the pending decision blocked the new
+// proposal, and the admission could only start over with a new meeting.)
+func TestDecisionOnCorrectedMeeting(t *testing.T) {
+	l := newLedger(t)
+	tgt := l.one(branchA, targetSt)
+	msg := l.generalMeetingMsg(branchA, vote(admissionRes, tgt, allYes))
+	mt := l.meeting(msg)
+	l.must("a-secretary", proposeAdmission(tgt, mt, 0))
+	corr := l.generalMeetingMsg(branchA, vote(admissionRes, tgt, allYes))
+	corr.Corrects = mt
+	fixed := l.meeting(corr)
+	l.rejected(t, "district-officer", approveAdmission(tgt, l.today), ErrInvalidMeeting, code{"member", ErrInvalidMeeting.Code})
+	l.must("a-secretary", proposeAdmission(tgt, fixed, 0))
+	l.rejected(t, "a-secretary", proposeAdmission(tgt, fixed, 0), ErrPendingDecision, code{"member", ErrPendingDecision.Code})
+	l.must("district-officer", approveAdmission(tgt, l.today))
+	if m := l.member(tgt); m.Stage != probationary {
+		t.Fatalf("stage %v after approving the corrected decision", m.Stage)
+	}
+}
+
+// TestOathNotBeforeApproval: the oath cannot be dated before the superior
+// committee's approval (the admission comes first).
+func TestOathNotBeforeApproval(t *testing.T) {
+	l := newLedger(t)
+	tgt := l.one(branchA, targetSt)
+	met := l.today
+	mt := l.generalMeeting(branchA, vote(admissionRes, tgt, allYes))
+	l.must("a-secretary", proposeAdmission(tgt, mt, 0))
+	l.advance(30)
+	l.must("district-officer", approveAdmission(tgt, l.today))
+	l.rejected(t, "a-secretary", &memberv1.MsgRecordOath{MemberId: tgt, Date: contracts.AddDays(met, 1), ReasonCode: 1},
+		ErrDateOrder, code{"member", 11})
+	l.must("a-secretary", &memberv1.MsgRecordOath{MemberId: tgt, Date: l.today, ReasonCode: 1})
+}
