@@ -51,7 +51,7 @@ func RunKVStore(ctx context.Context, home string, logOut io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("genesis: %w", err)
 	}
-	db, err := cfg.DefaultDBProvider(&cfg.DBContext{ID: KVStoreDBName, Config: c})
+	db, err := DBProvider(&cfg.DBContext{ID: KVStoreDBName, Config: c})
 	if err != nil {
 		return fmt.Errorf("kvstore database: %w", err)
 	}
@@ -71,7 +71,7 @@ func RunKVStore(ctx context.Context, home string, logOut io.Writer) error {
 	n, err := node.NewNode(c, pv, nodeKey,
 		proxy.NewConnSyncLocalClientCreator(application),
 		func() (*types.GenesisDoc, error) { return gen, nil },
-		cfg.DefaultDBProvider,
+		DBProvider,
 		node.DefaultMetricsProvider(c.Instrumentation),
 		logger)
 	if err != nil {

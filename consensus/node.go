@@ -88,7 +88,7 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	n, err := node.NewNode(c, pv, nodeKey,
 		proxy.NewConnSyncLocalClientCreator(application),
 		func() (*types.GenesisDoc, error) { return gen, nil },
-		cfg.DefaultDBProvider,
+		DBProvider,
 		node.DefaultMetricsProvider(c.Instrumentation),
 		logger)
 	if err != nil {
