@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -15,7 +16,7 @@ import (
 )
 
 func newBenchCmd() *cobra.Command {
-	var nodes, kind, from string
+	var nodes, kind, from, cpuProfile string
 	var rate float64
 	var duration, maxTail time.Duration
 	var signers, tailBlocks, members int
@@ -98,6 +99,17 @@ and prints what was measured. Bounds: --duration at most 10m, --rate at most 100
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return fmt.Errorf("--cpuprofile: %w", err)
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return fmt.Errorf("--cpuprofile: %w", err)
+				}
+				defer pprof.StopCPUProfile()
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			rep, err := loadgen.Run(ctx, cfg)
@@ -122,6 +134,7 @@ and prints what was measured. Bounds: --duration at most 10m, --rate at most 100
 	f.IntVar(&members, "members", 0, fmt.Sprintf("dues: paying members per signer (default: enough for --rate x --duration; at most %d)", loadgen.MaxDuesMembersPerSigner))
 	f.IntVar(&tailBlocks, "tail-blocks", loadgen.DefaultTailBlocks, "after the last send, stop waiting after this many blocks with no bench tx")
 	f.DurationVar(&maxTail, "max-tail", loadgen.DefaultMaxTail, "after the last send, wait at most this long for the tail")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write the bench's own CPU profile (go tool pprof) to this file")
 	_ = cmd.MarkFlagRequired("rate")
 	_ = cmd.MarkFlagRequired("duration")
 	return cmd

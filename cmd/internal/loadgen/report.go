@@ -122,14 +122,18 @@ type Progress struct {
 	Sent         uint64
 	Acknowledged uint64
 	Committed    uint64
-	RecentTPS    float64 // committed tx/s over the last 10 s (or since the start)
-	P50, P99     time.Duration
+	RecentTPS    float64       // committed tx/s over the last 10 s (or since the start)
+	P50, P99     time.Duration // 0: no latency known yet (the blocks are read after the load)
 }
 
 // String is the progress line.
 func (p Progress) String() string {
-	return fmt.Sprintf("%5.0fs  offered %d  sent %d  acked %d  committed %d  %.0f tx/s (10s)  p50 %s  p99 %s",
-		p.Elapsed.Seconds(), p.Offered, p.Sent, p.Acknowledged, p.Committed, p.RecentTPS, fmtSeconds(p.P50), fmtSeconds(p.P99))
+	lat := "latency after the load"
+	if p.P50 > 0 || p.P99 > 0 {
+		lat = fmt.Sprintf("p50 %s  p99 %s", fmtSeconds(p.P50), fmtSeconds(p.P99))
+	}
+	return fmt.Sprintf("%5.0fs  offered %d  sent %d  acked %d  committed %d  %.0f tx/s (10s)  %s",
+		p.Elapsed.Seconds(), p.Offered, p.Sent, p.Acknowledged, p.Committed, p.RecentTPS, lat)
 }
 
 // codeKey names a result code: "codespace/code", or "code N" without a

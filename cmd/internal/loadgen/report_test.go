@@ -99,6 +99,11 @@ func TestProgressLine(t *testing.T) {
 	if p.String() != want {
 		t.Errorf("progress line\n%q\nwant\n%q", p.String(), want)
 	}
+	p.P50, p.P99 = 0, 0 // during the load: the blocks are read after it
+	want = "    3s  offered 6000  sent 5990  acked 5980  committed 4000  1333 tx/s (10s)  latency after the load"
+	if p.String() != want {
+		t.Errorf("progress line\n%q\nwant\n%q", p.String(), want)
+	}
 }
 
 func TestCodeAndErrorKeys(t *testing.T) {

@@ -29,17 +29,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	jsonclient "github.com/cometbft/cometbft/rpc/jsonrpc/client"
-	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
 )
 
 // Kind is what a run sends.
@@ -150,11 +147,11 @@ func httpBase(node string) (string, error) {
 
 // presigned is one tx ready to send.
 type presigned struct {
-	n      uint64 // the signer's counter (commitment or key)
-	seq    uint64
-	epoch  uint32
-	hash   [32]byte
-	params json.RawMessage
+	n     uint64 // the signer's counter (commitment or key)
+	seq   uint64
+	epoch uint32
+	hash  [32]byte
+	req   []byte // the whole JSON-RPC request, id n
 }
 
 // txRec is a sent tx being tracked.
@@ -171,7 +168,7 @@ type txRec struct {
 type signer struct {
 	idx  int
 	node string
-	ws   *jsonclient.WSClient
+	conn *txConn
 	rate float64
 
 	sequenced bool   // registrations, dues: txs carry sequences
@@ -181,10 +178,9 @@ type signer struct {
 	filled    chan struct{} // closed once txs is full or the generator is done
 
 	// Guarded by tracker.mu.
-	inflight  map[int]*txRec
-	nextID    int
-	epoch     uint32 // raised when a tx of the current epoch is refused
-	resyncSeq uint64 // the sequence to resume at in the new epoch
+	inflight  map[uint64]*txRec // by request id: the tx's n
+	epoch     uint32            // raised when a tx of the current epoch is refused
+	resyncSeq uint64            // the sequence to resume at in the new epoch
 
 	offered uint64 // tokens granted (set when the sender stops)
 }
@@ -194,7 +190,7 @@ func (s *signer) presign(n, seq uint64, epoch uint32) (presigned, error) {
 	if err != nil {
 		return presigned{}, err
 	}
-	return presigned{n: n, seq: seq, epoch: epoch, hash: TxHash(tx), params: broadcastParams(tx)}, nil
+	return presigned{n: n, seq: seq, epoch: epoch, hash: TxHash(tx), req: broadcastRequest(n, tx)}, nil
 }
 
 // tracker holds every count and the txs in flight.
@@ -211,9 +207,10 @@ type tracker struct {
 	lat             Latencies
 	firstSend       time.Time
 	lastCommit      time.Time
-	blocksSeen      int // every block the watcher saw
-	blocksAtLastOur int // blocksSeen when a bench tx last committed
-	blocks          int // blocks with bench txs
+	blocksSeen      int   // every block the watcher saw
+	blocksAtLastOur int   // blocksSeen when a bench tx last committed
+	blocks          int   // blocks with bench txs
+	unreadTxs       int64 // txs in blocks not read yet (from their metas), for the progress line
 	maxBlockTxs     int
 	pending         []pendingResults // committed bench txs whose codes are not read yet
 }
@@ -232,25 +229,23 @@ func newTracker() *tracker {
 	}
 }
 
-// sending records a tx about to be written and returns its request id.
-func (t *tracker) sending(s *signer, p presigned, now time.Time) int {
+// sending records a tx about to be written. Its request id is p.n: each n
+// is sent once.
+func (t *tracker) sending(s *signer, p presigned, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	rec := &txRec{hash: p.hash, sentAt: now, seq: p.seq, epoch: p.epoch}
-	id := s.nextID
-	s.nextID++
-	s.inflight[id] = rec
+	s.inflight[p.n] = rec
 	t.byHash[p.hash] = rec
 	if t.sent == 0 {
 		t.firstSend = now
 	}
 	t.sent++
-	return id
 }
 
 // unsent undoes sending for a request that could not be written. One cut
 // off by the end of the load (or SIGINT) is only offered, not an error.
-func (t *tracker) unsent(s *signer, id int, err error) {
+func (t *tracker) unsent(s *signer, id uint64, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if rec := s.inflight[id]; rec != nil {
@@ -265,7 +260,7 @@ func (t *tracker) unsent(s *signer, id int, err error) {
 
 // answered records the node's answer to request id: code 0, a CheckTx
 // refusal, or an RPC error (errKey set).
-func (t *tracker) answered(s *signer, id int, codespace string, code uint32, errKey string) {
+func (t *tracker) answered(s *signer, id uint64, codespace string, code uint32, errKey string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	rec := s.inflight[id]
@@ -304,12 +299,20 @@ func (t *tracker) resync(s *signer) (uint32, uint64) {
 	return s.epoch, s.resyncSeq
 }
 
+// inBlocks counts n txs in blocks not read yet.
+func (t *tracker) inBlocks(n int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.unreadTxs += n
+}
+
 // block records the block at height, seen at seen: its txs' hashes and,
 // if known, their result codes (nil: read after the load, by results).
 func (t *tracker) block(seen time.Time, height int64, hashes [][32]byte, codes []txCode) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.blocksSeen++
+	t.unreadTxs = max(t.unreadTxs-int64(len(hashes)), 0)
 	ours := 0
 	var later []int
 	for i, h := range hashes {
@@ -385,7 +388,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for j := range signers {
 		signers[j] = &signer{
 			idx: j, node: cfg.Nodes[j%len(cfg.Nodes)], rate: cfg.Rate / float64(total),
-			inflight: map[int]*txRec{},
+			inflight: map[uint64]*txRec{},
 		}
 	}
 
@@ -446,20 +449,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// Connections: one websocket per signer, and the block watcher.
 	defer func() {
 		for _, s := range signers {
-			if s.ws != nil && s.ws.IsRunning() {
-				_ = s.ws.Stop()
+			if s.conn != nil {
+				_ = s.conn.close()
 			}
 		}
 	}()
 	for _, s := range signers {
-		ws, err := jsonclient.NewWS(s.node, "/websocket")
+		conn, err := dialTx(ctx, s.node)
 		if err != nil {
-			return nil, fmt.Errorf("node %s: %w", s.node, err)
+			return nil, err
 		}
-		if err := ws.Start(); err != nil {
-			return nil, fmt.Errorf("websocket to %s: %w", s.node, err)
-		}
-		s.ws = ws
+		s.conn = conn
 	}
 	tr := newTracker()
 	w, err := startWatcher(ctx, cfg.Nodes[0], tr, progress)
@@ -514,13 +514,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	senders.Wait()
 	stopGen()
 	loadEnd := time.Now()
+	w.readAll()
 
 	// Tail: wait for the answers and the blocks.
 	waitTail(ctx, tr, w, signers, cfg.TailBlocks, cfg.MaxTail)
 	close(stopProgress)
 	<-progressDone
 	for _, s := range signers {
-		_ = s.ws.Stop()
+		_ = s.conn.close()
 	}
 	readers.Wait()
 	w.stop()
@@ -599,6 +600,22 @@ func (s *signer) send(ctx context.Context, tr *tracker, start, end time.Time) {
 	nextSeq := s.seq0
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var burst [][]byte
+	var ids []uint64
+	// flush writes the burst; on failure its txs count as not sent.
+	flush := func() bool {
+		if len(burst) == 0 {
+			return true
+		}
+		err := s.conn.sendBurst(burst, time.Now().Add(burstWriteTimeout))
+		if err != nil {
+			for _, id := range ids {
+				tr.unsent(s, id, err)
+			}
+		}
+		burst, ids = burst[:0], ids[:0]
+		return err == nil
+	}
 	for {
 		now := time.Now()
 		if !now.Before(end) || ctx.Err() != nil {
@@ -612,10 +629,19 @@ func (s *signer) send(ctx context.Context, tr *tracker, start, end time.Time) {
 			var ok bool
 			select {
 			case p, ok = <-s.txs:
-			case <-sendCtx.Done():
-				return
+			default:
+				// Wait for the generator with the burst written.
+				if !flush() {
+					return
+				}
+				select {
+				case p, ok = <-s.txs:
+				case <-sendCtx.Done():
+					return
+				}
 			}
 			if !ok {
+				flush()
 				return // the generator stopped
 			}
 			if s.sequenced {
@@ -630,12 +656,14 @@ func (s *signer) send(ctx context.Context, tr *tracker, start, end time.Time) {
 				}
 				nextSeq = p.seq + 1
 			}
-			id := tr.sending(s, p, time.Now())
-			req := rpctypes.RPCRequest{JSONRPC: "2.0", ID: rpctypes.JSONRPCIntID(id), Method: "broadcast_tx_sync", Params: p.params}
-			if err := s.ws.Send(sendCtx, req); err != nil {
-				tr.unsent(s, id, err)
+			tr.sending(s, p, time.Now())
+			burst, ids = append(burst, p.req), append(ids, p.n)
+			if len(burst) == maxBurst && !flush() {
 				return
 			}
+		}
+		if !flush() {
+			return
 		}
 		wait := max(b.Next(), time.Millisecond)
 		if rest := time.Until(end); wait > rest {
@@ -651,31 +679,26 @@ func (s *signer) send(ctx context.Context, tr *tracker, start, end time.Time) {
 }
 
 // read records the node's answers on the signer's connection until it is
-// stopped.
+// closed.
 func (s *signer) read(tr *tracker) {
-	for resp := range s.ws.ResponsesCh {
-		id, ok := resp.ID.(rpctypes.JSONRPCIntID)
-		if !ok {
-			continue
-		}
-		if resp.Error != nil {
-			msg := resp.Error.Data
+	s.conn.read(func(a *answer, err error) {
+		id, idErr := strconv.ParseUint(string(a.ID), 10, 64)
+		switch {
+		case idErr != nil:
+			// Without an id the answer belongs to no tx: it stays in
+			// flight and is counted as "no answer".
+		case err != nil:
+			tr.answered(s, id, "", 0, "undecodable answer")
+		case a.Error != nil:
+			msg := a.Error.Data
 			if msg == "" {
-				msg = resp.Error.Message
+				msg = a.Error.Message
 			}
-			tr.answered(s, int(id), "", 0, errorKey(msg))
-			continue
+			tr.answered(s, id, "", 0, errorKey(msg))
+		default:
+			tr.answered(s, id, a.Result.Codespace, a.Result.Code, "")
 		}
-		var r struct {
-			Code      uint32 `json:"code"`
-			Codespace string `json:"codespace"`
-		}
-		if err := json.Unmarshal(resp.Result, &r); err != nil {
-			tr.answered(s, int(id), "", 0, "undecodable answer")
-			continue
-		}
-		tr.answered(s, int(id), r.Codespace, r.Code, "")
-	}
+	})
 }
 
 // waitTail waits until every sent tx is answered and every acknowledged
@@ -727,7 +750,7 @@ func printProgress(out io.Writer, tr *tracker, start, end time.Time, rate float6
 		case now := <-tick.C:
 			tr.mu.Lock()
 			p := Progress{
-				Elapsed: now.Sub(start), Sent: tr.sent, Acknowledged: tr.acked, Committed: tr.committed,
+				Elapsed: now.Sub(start), Sent: tr.sent, Acknowledged: tr.acked, Committed: tr.committed + uint64(tr.unreadTxs),
 				P50: tr.lat.Approx(50), P99: tr.lat.Approx(99),
 			}
 			tr.mu.Unlock()
@@ -747,6 +770,15 @@ func printProgress(out io.Writer, tr *tracker, start, end time.Time, rate float6
 		}
 	}
 }
+
+const (
+	// maxBurst bounds the requests written at once (a burst is the
+	// tokens of one tick of the signer's bucket).
+	maxBurst = 256
+	// burstWriteTimeout bounds one burst's write: a node that stops
+	// reading ends the signer's load with its txs counted as not sent.
+	burstWriteTimeout = 10 * time.Second
+)
 
 // httpClient reads blocks and block results.
 var httpClient = &http.Client{Timeout: 30 * time.Second}

@@ -3,8 +3,6 @@ package loadgen
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -98,13 +96,3 @@ func KVTx(runID string, n uint64) []byte {
 
 // TxHash is the tx's hash as CometBFT computes it (SHA-256 of the bytes).
 func TxHash(tx []byte) [32]byte { return sha256.Sum256(tx) }
-
-// broadcastParams is the JSON-RPC params of broadcast_tx_sync for tx:
-// {"tx":"<base64>"}, as CometBFT's JSON encodes bytes.
-func broadcastParams(tx []byte) json.RawMessage {
-	b := make([]byte, 0, base64.StdEncoding.EncodedLen(len(tx))+9)
-	b = append(b, `{"tx":"`...)
-	b = base64.StdEncoding.AppendEncode(b, tx)
-	b = append(b, `"}`...)
-	return b
-}

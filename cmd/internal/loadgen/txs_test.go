@@ -81,16 +81,24 @@ func TestKVTx(t *testing.T) {
 	}
 }
 
-func TestBroadcastParams(t *testing.T) {
+func TestBroadcastRequest(t *testing.T) {
 	tx := []byte{0, 1, 2, 0xfe, 0xff, '"'}
-	var p struct {
-		Tx string `json:"tx"`
+	var req struct {
+		JSONRPC string `json:"jsonrpc"`
+		ID      uint64 `json:"id"`
+		Method  string `json:"method"`
+		Params  struct {
+			Tx string `json:"tx"`
+		} `json:"params"`
 	}
-	if err := json.Unmarshal(broadcastParams(tx), &p); err != nil {
+	if err := json.Unmarshal(broadcastRequest(1<<40+7, tx), &req); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := base64.StdEncoding.DecodeString(p.Tx); err != nil || !bytes.Equal(got, tx) {
-		t.Errorf("params carry %q (%v), want the tx in base64", p.Tx, err)
+	if req.JSONRPC != "2.0" || req.ID != 1<<40+7 || req.Method != "broadcast_tx_sync" {
+		t.Errorf("request %+v", req)
+	}
+	if got, err := base64.StdEncoding.DecodeString(req.Params.Tx); err != nil || !bytes.Equal(got, tx) {
+		t.Errorf("params carry %q (%v), want the tx in base64", req.Params.Tx, err)
 	}
 }
 
@@ -98,11 +106,12 @@ func TestBroadcastParams(t *testing.T) {
 // its sequence; later refusals of the old epoch change nothing.
 func TestTrackerResyncAndCommit(t *testing.T) {
 	tr := newTracker()
-	s := &signer{sequenced: true, inflight: map[int]*txRec{}}
+	s := &signer{sequenced: true, inflight: map[uint64]*txRec{}}
 	now := time.Now()
-	var ids []int
+	var ids []uint64
 	for seq := range uint64(4) {
-		ids = append(ids, tr.sending(s, presigned{seq: seq, hash: [32]byte{byte(seq)}}, now))
+		tr.sending(s, presigned{n: seq, seq: seq, hash: [32]byte{byte(seq)}}, now)
+		ids = append(ids, seq)
 	}
 	tr.answered(s, ids[0], "", 0, "")
 	tr.answered(s, ids[1], "", 0, "mempool is full")
@@ -212,10 +221,10 @@ func TestDuesSetupMessages(t *testing.T) {
 // whose results cannot be read counts them as unknown.
 func TestTrackerResultsLater(t *testing.T) {
 	tr := newTracker()
-	s := &signer{inflight: map[int]*txRec{}}
+	s := &signer{inflight: map[uint64]*txRec{}}
 	now := time.Now()
 	for i := range 3 {
-		tr.sending(s, presigned{hash: [32]byte{byte(i + 1)}}, now)
+		tr.sending(s, presigned{n: uint64(i), hash: [32]byte{byte(i + 1)}}, now)
 	}
 	tr.block(now.Add(time.Second), 7, [][32]byte{{9}, {1}, {2}}, nil)
 	tr.block(now.Add(2*time.Second), 8, [][32]byte{{3}}, nil)
