@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -607,7 +608,13 @@ func (s *signer) send(ctx context.Context, tr *tracker, start, end time.Time) {
 		if len(burst) == 0 {
 			return true
 		}
-		err := s.conn.sendBurst(burst, time.Now().Add(burstWriteTimeout))
+		// A node that falls behind stops reading, and the write waits for
+		// it, at most until the load ends: then what was not written was
+		// only offered, as with a token not taken.
+		err := s.conn.sendBurst(burst, end)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			err = context.DeadlineExceeded
+		}
 		if err != nil {
 			for _, id := range ids {
 				tr.unsent(s, id, err)
@@ -616,6 +623,13 @@ func (s *signer) send(ctx context.Context, tr *tracker, start, end time.Time) {
 		burst, ids = burst[:0], ids[:0]
 		return err == nil
 	}
+	// A burst cut off by the end of the load (or SIGINT) was never
+	// written: its txs were only offered.
+	defer func() {
+		for _, id := range ids {
+			tr.unsent(s, id, context.Canceled)
+		}
+	}()
 	for {
 		now := time.Now()
 		if !now.Before(end) || ctx.Err() != nil {
@@ -775,9 +789,6 @@ const (
 	// maxBurst bounds the requests written at once (a burst is the
 	// tokens of one tick of the signer's bucket).
 	maxBurst = 256
-	// burstWriteTimeout bounds one burst's write: a node that stops
-	// reading ends the signer's load with its txs counted as not sent.
-	burstWriteTimeout = 10 * time.Second
 )
 
 // httpClient reads blocks and block results.
