@@ -114,6 +114,14 @@ func dialTx(ctx context.Context, node string) (*txConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("websocket to %s: %w", node, err)
 	}
+	// The node pings about every 27 s. gorilla's own ping handler ends
+	// the read with the pong's write error, and a burst cut off by the end
+	// of the load leaves the write side failed: the answers still on
+	// their way would then be lost. The reader answers and reads on.
+	ws.SetPingHandler(func(data string) error {
+		_ = ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+		return nil
+	})
 	return &txConn{ws: ws, buf: bc}, nil
 }
 
