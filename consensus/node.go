@@ -40,25 +40,75 @@ func NewLogger(c *cfg.Config, w io.Writer) (log.Logger, error) {
 	return flags.ParseLogLevel(c.LogLevel, logger, cfg.DefaultLogLevel)
 }
 
-// Run starts the node in home and blocks until ctx is done (a signal), then
-// stops CometBFT and closes the state database.
-func Run(ctx context.Context, home string, logOut io.Writer) error {
+// homeSetup is what a run reads from a home before it builds its app.
+type homeSetup struct {
+	c       *cfg.Config
+	appConf config.Config
+	logger  log.Logger
+	gen     *types.GenesisDoc
+}
+
+func loadHome(home string, logOut io.Writer) (*homeSetup, error) {
 	c, err := LoadConfig(home)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	appConf, err := config.Load(home)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	logger, err := NewLogger(c, logOut)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	gen, err := types.GenesisDocFromFile(c.GenesisFile())
 	if err != nil {
-		return fmt.Errorf("genesis: %w", err)
+		return nil, fmt.Errorf("genesis: %w", err)
 	}
+	return &homeSetup{c: c, appConf: appConf, logger: logger, gen: gen}, nil
+}
+
+// startNode builds and starts CometBFT around application, with the home's
+// keys and genesis and CometBFT's databases opened by DBProvider. Each ABCI
+// connection has its own mutex: CheckTx and Query answer while a block
+// executes (app.App is safe for it; the kvstore's CheckTx reads no state).
+func startNode(h *homeSetup, application abci.Application) (*node.Node, p2p.ID, error) {
+	nodeKey, err := p2p.LoadNodeKey(h.c.NodeKeyFile())
+	if err != nil {
+		return nil, "", fmt.Errorf("node key: %w", err)
+	}
+	pv := privval.LoadFilePV(h.c.PrivValidatorKeyFile(), h.c.PrivValidatorStateFile())
+	n, err := node.NewNode(h.c, pv, nodeKey,
+		proxy.NewConnSyncLocalClientCreator(application),
+		func() (*types.GenesisDoc, error) { return h.gen, nil },
+		DBProvider,
+		node.DefaultMetricsProvider(h.c.Instrumentation),
+		h.logger)
+	if err != nil {
+		return nil, "", fmt.Errorf("build node: %w", err)
+	}
+	if err := n.Start(); err != nil {
+		return nil, "", fmt.Errorf("start node: %w", err)
+	}
+	return n, nodeKey.ID(), nil
+}
+
+// stopNode stops CometBFT and waits for it.
+func stopNode(n *node.Node, logger log.Logger) {
+	if err := n.Stop(); err != nil {
+		logger.Error("stopping node", "err", err)
+	}
+	n.Wait()
+}
+
+// Run starts the node in home and blocks until ctx is done (a signal), then
+// stops CometBFT and closes the state database.
+func Run(ctx context.Context, home string, logOut io.Writer) error {
+	h, err := loadHome(home, logOut)
+	if err != nil {
+		return err
+	}
+	c, appConf, logger, gen := h.c, h.appConf, h.logger, h.gen
 	store, err := state.Open(filepath.Join(c.DBDir(), StateDBDir), state.Options{
 		BlockCacheBytes:  appConf.State.BlockCacheMB << 20,
 		WriteBufferBytes: appConf.State.WriteBufferMB << 20,
@@ -78,26 +128,11 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	nodeKey, err := p2p.LoadNodeKey(c.NodeKeyFile())
+	n, nodeID, err := startNode(h, application)
 	if err != nil {
-		return fmt.Errorf("node key: %w", err)
+		return err
 	}
-	pv := privval.LoadFilePV(c.PrivValidatorKeyFile(), c.PrivValidatorStateFile())
-	// One mutex per ABCI connection: CheckTx and Query answer from the
-	// last committed state while a block executes (app.App is safe for it).
-	n, err := node.NewNode(c, pv, nodeKey,
-		proxy.NewConnSyncLocalClientCreator(application),
-		func() (*types.GenesisDoc, error) { return gen, nil },
-		DBProvider,
-		node.DefaultMetricsProvider(c.Instrumentation),
-		logger)
-	if err != nil {
-		return fmt.Errorf("build node: %w", err)
-	}
-	if err := n.Start(); err != nil {
-		return fmt.Errorf("start node: %w", err)
-	}
-	logger.Info("partychaind started", "chain_id", gen.ChainID, "node_id", nodeKey.ID(), "rpc", c.RPC.ListenAddress, "height", store.LastHeight(),
+	logger.Info("partychaind started", "chain_id", gen.ChainID, "node_id", nodeID, "rpc", c.RPC.ListenAddress, "height", store.LastHeight(),
 		"retain_blocks", appConf.Node.RetainBlocks, "prometheus", c.Instrumentation.Prometheus)
 	if !c.FilterPeers {
 		logger.Error("filter_peers is false in config.toml: node admission is off; any node id may connect and revoked peers are not dropped " +
@@ -107,7 +142,7 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	watchers.Add(2)
 	go func() {
 		defer watchers.Done()
-		watchPeers(ctx, n.Switch(), string(nodeKey.ID()), c.FilterPeers, store.LastHeight, bare.AdmitPeer, logger.With("module", "peers"))
+		watchPeers(ctx, n.Switch(), string(nodeID), c.FilterPeers, store.LastHeight, bare.AdmitPeer, logger.With("module", "peers"))
 	}()
 	go func() {
 		defer watchers.Done()
@@ -116,9 +151,6 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	<-ctx.Done()
 	watchers.Wait()
 	logger.Info("stopping partychaind")
-	if err := n.Stop(); err != nil {
-		logger.Error("stopping node", "err", err)
-	}
-	n.Wait()
+	stopNode(n, logger)
 	return nil
 }
