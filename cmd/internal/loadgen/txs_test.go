@@ -29,20 +29,7 @@ func TestRegistrationTx(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tx txv1.Tx
-	if err := tx.Unmarshal(raw); err != nil {
-		t.Fatal(err)
-	}
-	var body txv1.TxBody
-	if err := body.Unmarshal(tx.Body); err != nil {
-		t.Fatal(err)
-	}
-	if !ed25519.Verify(pub, app.SignBytes(tx.Body), tx.Signature) {
-		t.Error("signature does not verify over the sign bytes")
-	}
-	if body.ChainId != "partychain-dev" || !bytes.Equal(body.Signer, pub) || body.Sequence != 42 || len(body.Messages) != 1 {
-		t.Fatalf("body = %+v", body)
-	}
+	body := decodeSigned(t, raw, pub, 42)
 	m := body.Messages[0].GetRegisterApplicant()
 	if m == nil || m.BranchId != 5 || m.ApplicationDate != 20261122 || m.BirthYear != BenchBirthYear || !bytes.Equal(m.Commitment, c) {
 		t.Fatalf("message = %+v", body.Messages[0])
@@ -149,33 +136,13 @@ func TestDuesPaymentTx(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tx txv1.Tx
-	if err := tx.Unmarshal(raw); err != nil {
-		t.Fatal(err)
-	}
-	var body txv1.TxBody
-	if err := body.Unmarshal(tx.Body); err != nil {
-		t.Fatal(err)
-	}
-	if !ed25519.Verify(pub, app.SignBytes(tx.Body), tx.Signature) {
-		t.Error("signature does not verify over the sign bytes")
-	}
-	if body.ChainId != "partychain-dev" || !bytes.Equal(body.Signer, pub) || body.Sequence != 9 || len(body.Messages) != 1 {
-		t.Fatalf("body = %+v", body)
-	}
+	body := decodeSigned(t, raw, pub, 9)
 	m := body.Messages[0].GetPayDues()
 	if m == nil || m.MemberId != 77 || m.FirstMonth != 202603 || m.Months != 1 || m.PaidFen != 4000 {
 		t.Fatalf("message = %+v", body.Messages[0])
 	}
 	if err := dues.ValidatePay(m); err != nil {
 		t.Errorf("the bench payment fails the stateless checks: %v", err)
-	}
-	// The tx's own encoding is canonical (one byte form, one hash).
-	if again, err := tx.Marshal(); err != nil || !bytes.Equal(again, raw) {
-		t.Error("re-encoding the tx gives other bytes")
-	}
-	if again, err := body.Marshal(); err != nil || !bytes.Equal(again, tx.Body) {
-		t.Error("re-encoding the body gives other bytes")
 	}
 }
 
@@ -240,4 +207,33 @@ func TestTrackerResultsLater(t *testing.T) {
 	if tr.ok != 1 || tr.failed["member/9"] != 1 || tr.unknownResults != 1 {
 		t.Errorf("after the results: ok %d failed %v unknown %d", tr.ok, tr.failed, tr.unknownResults)
 	}
+}
+
+// decodeSigned decodes a bench tx and checks what every signed one carries:
+// a signature by pub over the sign bytes, the dev chain id, pub as signer,
+// sequence seq and one message, in a canonical encoding (one byte form,
+// one hash).
+func decodeSigned(t *testing.T, raw []byte, pub ed25519.PublicKey, seq uint64) *txv1.TxBody {
+	t.Helper()
+	var tx txv1.Tx
+	if err := tx.Unmarshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	var body txv1.TxBody
+	if err := body.Unmarshal(tx.Body); err != nil {
+		t.Fatal(err)
+	}
+	if !ed25519.Verify(pub, app.SignBytes(tx.Body), tx.Signature) {
+		t.Error("signature does not verify over the sign bytes")
+	}
+	if body.ChainId != "partychain-dev" || !bytes.Equal(body.Signer, pub) || body.Sequence != seq || len(body.Messages) != 1 {
+		t.Fatalf("body = %+v", body)
+	}
+	if again, err := tx.Marshal(); err != nil || !bytes.Equal(again, raw) {
+		t.Error("re-encoding the tx gives other bytes")
+	}
+	if again, err := body.Marshal(); err != nil || !bytes.Equal(again, tx.Body) {
+		t.Error("re-encoding the body gives other bytes")
+	}
+	return &body
 }
