@@ -16,7 +16,7 @@ import (
 )
 
 func newBenchCmd() *cobra.Command {
-	var nodes, kind, from, cpuProfile string
+	var nodes, kind, from, cpuProfile, metrics string
 	var rate float64
 	var duration, maxTail time.Duration
 	var signers, tailBlocks, members int
@@ -54,6 +54,12 @@ would need more payments stops before anything is sent and says what to change.
 'partychaind start --kvstore' (CometBFT's kvstore app, same config), with no setup and the
 same tracking: the side-by-side baseline.
 
+--metrics reads process_cpu_seconds_total from each node's Prometheus endpoint (CometBFT's
+prometheus_listen_addr, with instrumentation.prometheus on) when the load starts and ends,
+and reports each node's CPU in cores, the bench's own, and the nodes' CPU per committed tx
+(their cores ÷ committed tx/s). An endpoint that cannot be read at the start stops the run
+before anything is sent.
+
 After the last send the bench waits for the tail: until every acknowledged tx is committed,
 or --tail-blocks blocks pass with none, or --max-tail. SIGINT stops the load and the wait
 and prints what was measured. Bounds: --duration at most 10m, --rate at most 100000.`,
@@ -79,6 +85,11 @@ and prints what was measured. Bounds: --duration at most 10m, --rate at most 100
 				}
 			}
 			cfg.Members = members
+			for _, m := range strings.Split(metrics, ",") {
+				if m = strings.TrimSpace(m); m != "" {
+					cfg.Metrics = append(cfg.Metrics, m)
+				}
+			}
 			if k == loadgen.KindRegistrations || k == loadgen.KindDues {
 				if from == "" {
 					return fmt.Errorf("--from is required for %s: a key that may create organizations and grant roles (the dev chain's \"secretary\")", k)
@@ -135,6 +146,7 @@ and prints what was measured. Bounds: --duration at most 10m, --rate at most 100
 	f.IntVar(&tailBlocks, "tail-blocks", loadgen.DefaultTailBlocks, "after the last send, stop waiting after this many blocks with no bench tx")
 	f.DurationVar(&maxTail, "max-tail", loadgen.DefaultMaxTail, "after the last send, wait at most this long for the tail")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write the bench's own CPU profile (go tool pprof) to this file")
+	f.StringVar(&metrics, "metrics", "", "Prometheus addresses of the nodes (host:port, comma-separated): report their CPU during the load")
 	_ = cmd.MarkFlagRequired("rate")
 	_ = cmd.MarkFlagRequired("duration")
 	return cmd

@@ -37,7 +37,17 @@ type benchJSON struct {
 	} `json:"latency_ms"`
 	SetupMessages int `json:"setup_messages"`
 	SetupTxs      int `json:"setup_txs"`
-	Dues          *struct {
+	CPU           *struct {
+		Nodes []struct {
+			Metrics string  `json:"metrics"`
+			Cores   float64 `json:"cores"`
+			Err     string  `json:"error"`
+		} `json:"nodes"`
+		Total float64 `json:"nodes_cores"`
+		Bench float64 `json:"bench_cores"`
+		PerTx float64 `json:"nodes_us_per_tx"`
+	} `json:"cpu"`
+	Dues *struct {
 		Members    int      `json:"members"`
 		Years      []uint32 `json:"years_assessed"`
 		PaymentFen int64    `json:"payment_fen"`
@@ -131,13 +141,32 @@ func TestBenchEndToEnd(t *testing.T) {
 		t.Errorf("start --kvstore on a partychain home: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 
-	// Plain txs against CometBFT's kvstore, in a home of its own.
+	if rep.CPU != nil {
+		t.Errorf("a run without --metrics reports CPU: %+v", rep.CPU)
+	}
+
+	// Plain txs against CometBFT's kvstore, in a home of its own, with the
+	// node's CPU read from its Prometheus endpoint.
 	kv := newNode(t)
+	metrics := fmt.Sprintf("127.0.0.1:%d", freePorts(t, 1)[0])
+	kv.setConfig(map[string]string{
+		"instrumentation.prometheus":             "true",
+		"instrumentation.prometheus_listen_addr": `"` + metrics + `"`,
+	})
 	kv.startArgs("--kvstore")
 	kv.waitHeight(1)
-	krep, _ := kv.runBench("--kind", "kvstore", "--rate", "100", "--duration", "3s")
+	krep, _ := kv.runBench("--kind", "kvstore", "--rate", "100", "--duration", "3s", "--metrics", metrics)
 	if krep.Kind != "kvstore" || krep.Committed == 0 || krep.Committed != krep.Acknowledged || krep.CommittedOK != krep.Committed || len(krep.Refused) != 0 {
 		t.Errorf("kvstore report: %+v", krep)
+	}
+	if c := krep.CPU; c == nil || len(c.Nodes) != 1 || c.Nodes[0].Err != "" || c.Nodes[0].Metrics != "http://"+metrics+"/metrics" ||
+		c.Nodes[0].Cores <= 0 || c.Total != c.Nodes[0].Cores || c.Bench <= 0 || c.PerTx <= 0 {
+		t.Errorf("--metrics %s: cpu %+v; want the node's cores, the bench's and the node's CPU per tx, all above 0", metrics, c)
+	}
+	// A metrics address that does not answer stops the run before the load.
+	if out, errOut, code := kv.client("bench", "--kind", "kvstore", "--rate", "10", "--duration", "1s", "--metrics", "127.0.0.1:1"); code == 0 ||
+		!strings.Contains(errOut, "metrics:") || strings.Contains(errOut, "sending") {
+		t.Errorf("bench --metrics 127.0.0.1:1: exit %d, want an error before the load\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 	kv.stop()
 
@@ -150,6 +179,7 @@ func TestBenchEndToEnd(t *testing.T) {
 		{"--rate", "10", "--duration", "1s"},                   // registrations need --from
 		{"--rate", "10", "--duration", "1s", "--kind", "dues"}, // dues need --from
 		{"--rate", "10", "--duration", "1s", "--kind", "kvstore", "--members", "5"},
+		{"--rate", "10", "--duration", "1s", "--kind", "kvstore", "--metrics", "ftp://127.0.0.1:9"},
 	} {
 		if out, errOut, code := kv.client(append([]string{"bench"}, args...)...); code == 0 || errOut == "" {
 			t.Errorf("bench %s: exit %d, want an error\nstdout: %s", strings.Join(args, " "), code, out)

@@ -45,6 +45,8 @@ type Report struct {
 		P99 Millis `json:"p99"`
 		Max Millis `json:"max"`
 	} `json:"latency_ms"` // block seen - sent, of committed txs
+
+	CPU *CPUReport `json:"cpu,omitempty"` // during the load, if Config.Metrics
 }
 
 // DuesReport is the plan of a dues run: every payment pays one month of
@@ -98,6 +100,26 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "  committed tx/s %.1f (%d over %s, first send to last commit)\n", r.CommittedTPS, r.Committed, fmtSeconds(time.Duration(r.Span)))
 	fmt.Fprintf(w, "  latency        p50 %s  p99 %s  max %s (block seen - sent)\n",
 		fmtSeconds(time.Duration(r.Latency.P50)), fmtSeconds(time.Duration(r.Latency.P99)), fmtSeconds(time.Duration(r.Latency.Max)))
+	if c := r.CPU; c != nil {
+		var each []string
+		for _, n := range c.Nodes {
+			if n.Err != "" {
+				each = append(each, "unknown")
+			} else {
+				each = append(each, fmt.Sprintf("%.2f", n.Cores))
+			}
+		}
+		fmt.Fprintf(w, "  cpu            nodes %.2f cores (%s), bench %.2f, during the load", c.Total, strings.Join(each, " "), c.Bench)
+		if c.PerTx > 0 {
+			fmt.Fprintf(w, "; %.0f µs of node CPU per committed tx", c.PerTx)
+		}
+		fmt.Fprintln(w)
+		for _, n := range c.Nodes {
+			if n.Err != "" {
+				fmt.Fprintf(w, "  cpu unknown    %s: %s\n", n.Metrics, n.Err)
+			}
+		}
+	}
 }
 
 // fmtCounts writes counts as "key n, key n" in key order, or "none".

@@ -67,6 +67,7 @@ func ParseKind(s string) (Kind, error) {
 const (
 	MaxRate           = 100_000
 	MaxDuration       = 10 * time.Minute
+	MaxMetrics        = 64 // Prometheus endpoints read for CPU
 	MaxSignersPerNode = 256
 	DefaultSigners    = 8
 	DefaultTailBlocks = 5
@@ -89,6 +90,10 @@ type Config struct {
 	TailBlocks int           // after the last send, give up after this many blocks with no bench tx; 0: DefaultTailBlocks
 	MaxTail    time.Duration // and after this long at most; 0: DefaultMaxTail
 	MaxPresign int           // txs signed before the clock starts; 0: DefaultMaxPresign
+
+	// Prometheus addresses (host:port or http://host:port) of the nodes'
+	// processes, for their CPU during the load; may be empty.
+	Metrics []string
 
 	Progress io.Writer // a line a second, and notes; nil for none
 }
@@ -117,6 +122,14 @@ func (c *Config) Validate() error {
 	}
 	for _, n := range c.Nodes {
 		if _, err := httpBase(n); err != nil {
+			return err
+		}
+	}
+	if len(c.Metrics) > MaxMetrics {
+		return fmt.Errorf("%d metrics addresses: at most %d", len(c.Metrics), MaxMetrics)
+	}
+	for _, m := range c.Metrics {
+		if _, err := metricsURL(m); err != nil {
 			return err
 		}
 	}
@@ -383,6 +396,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
+	// The metrics endpoints answer before anything is sent.
+	var metrics []string
+	for _, m := range cfg.Metrics {
+		u, _ := metricsURL(m) // Validate checked it
+		metrics = append(metrics, u)
+	}
+	if err := sampleCPU(ctx, metrics).firstErr(); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
 	runID := randomID()
 	total := cfg.Signers * len(cfg.Nodes)
 	signers := make([]*signer, total)
@@ -493,6 +515,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	fmt.Fprintf(progress, "pre-signed %d txs in %s; sending %g tx/s for %s over %d connection(s) to %d node(s)\n",
 		capacity*total, fmtSeconds(time.Since(presignStart)), cfg.Rate, cfg.Duration, total, len(cfg.Nodes))
 
+	// CPU at the start of the load.
+	var cpuStart cpuSample
+	if len(metrics) > 0 {
+		cpuStart = sampleCPU(ctx, metrics)
+	}
+
 	// Load.
 	start := time.Now()
 	end := start.Add(cfg.Duration)
@@ -515,6 +543,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	senders.Wait()
 	stopGen()
 	loadEnd := time.Now()
+	var cpuEnd cpuSample
+	if len(metrics) > 0 {
+		cpuEnd = sampleCPU(context.WithoutCancel(ctx), metrics)
+	}
 	w.readAll()
 
 	// Tail: wait for the answers and the blocks.
@@ -555,6 +587,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if span > 0 {
 			rep.CommittedTPS = float64(tr.committed) / span.Seconds()
 		}
+	}
+	if len(metrics) > 0 {
+		rep.CPU = cpuReport(metrics, cpuStart, cpuEnd, rep.CommittedTPS)
 	}
 	p50, p99, mx := tr.lat.Summary()
 	rep.Latency.P50, rep.Latency.P99, rep.Latency.Max = Millis(p50), Millis(p99), Millis(mx)
