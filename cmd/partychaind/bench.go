@@ -76,20 +76,14 @@ and prints what was measured. Bounds: --duration at most 10m, --rate at most 100
 				Kind: k, Rate: rate, Duration: duration, Signers: signers, Parent: parent,
 				TailBlocks: tailBlocks, MaxTail: maxTail, Progress: cmd.ErrOrStderr(),
 			}
-			for _, n := range strings.Split(nodes, ",") {
-				if n = strings.TrimSpace(n); n != "" {
-					if !strings.Contains(n, "://") {
-						n = "tcp://" + n // host:port
-					}
-					cfg.Nodes = append(cfg.Nodes, n)
+			for _, n := range commaList(nodes) {
+				if !strings.Contains(n, "://") {
+					n = "tcp://" + n // host:port
 				}
+				cfg.Nodes = append(cfg.Nodes, n)
 			}
 			cfg.Members = members
-			for _, m := range strings.Split(metrics, ",") {
-				if m = strings.TrimSpace(m); m != "" {
-					cfg.Metrics = append(cfg.Metrics, m)
-				}
-			}
+			cfg.Metrics = commaList(metrics)
 			if k == loadgen.KindRegistrations || k == loadgen.KindDues {
 				if from == "" {
 					return fmt.Errorf("--from is required for %s: a key that may create organizations and grant roles (the dev chain's \"secretary\")", k)
@@ -150,4 +144,15 @@ and prints what was measured. Bounds: --duration at most 10m, --rate at most 100
 	_ = cmd.MarkFlagRequired("rate")
 	_ = cmd.MarkFlagRequired("duration")
 	return cmd
+}
+
+// commaList is a flag's comma-separated values, trimmed, without empty ones.
+func commaList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -116,11 +116,11 @@ func readCPUSeconds(ctx context.Context, url string) (float64, error) {
 // cpuSample is the CPU seconds of every endpoint and of the bench at one
 // moment.
 type cpuSample struct {
-	at     time.Time
-	nodes  []float64
-	errs   []error
-	bench  float64
-	benchK bool
+	at      time.Time
+	nodes   []float64
+	errs    []error
+	bench   float64
+	benchOK bool
 }
 
 func sampleCPU(ctx context.Context, urls []string) cpuSample {
@@ -128,7 +128,7 @@ func sampleCPU(ctx context.Context, urls []string) cpuSample {
 	for i, u := range urls {
 		s.nodes[i], s.errs[i] = readCPUSeconds(ctx, u)
 	}
-	s.bench, s.benchK = selfCPUSeconds()
+	s.bench, s.benchOK = selfCPUSeconds()
 	s.at = time.Now()
 	return s
 }
@@ -165,7 +165,7 @@ func cpuReport(urls []string, from, to cpuSample, committedTPS float64) *CPURepo
 		}
 		r.Nodes = append(r.Nodes, n)
 	}
-	if from.benchK && to.benchK {
+	if from.benchOK && to.benchOK {
 		r.Bench = (to.bench - from.bench) / secs
 	}
 	if committedTPS > 0 && r.Failed == 0 {

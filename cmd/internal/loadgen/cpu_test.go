@@ -89,8 +89,8 @@ func TestReadCPUSeconds(t *testing.T) {
 func TestCPUReport(t *testing.T) {
 	t0 := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	urls := []string{"http://a/metrics", "http://b/metrics"}
-	from := cpuSample{at: t0, nodes: []float64{10, 20}, errs: make([]error, 2), bench: 1, benchK: true}
-	to := cpuSample{at: t0.Add(20 * time.Second), nodes: []float64{30, 50}, errs: make([]error, 2), bench: 5, benchK: true}
+	from := cpuSample{at: t0, nodes: []float64{10, 20}, errs: make([]error, 2), bench: 1, benchOK: true}
+	to := cpuSample{at: t0.Add(20 * time.Second), nodes: []float64{30, 50}, errs: make([]error, 2), bench: 5, benchOK: true}
 	r := cpuReport(urls, from, to, 5000)
 	// a: 20 s of CPU in 20 s, b: 30 s; 2.5 cores for 5,000 tx/s = 500 µs a tx.
 	if r == nil || len(r.Nodes) != 2 || r.Nodes[0].Cores != 1 || r.Nodes[1].Cores != 1.5 || r.Total != 2.5 ||

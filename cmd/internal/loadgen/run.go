@@ -91,8 +91,9 @@ type Config struct {
 	MaxTail    time.Duration // and after this long at most; 0: DefaultMaxTail
 	MaxPresign int           // txs signed before the clock starts; 0: DefaultMaxPresign
 
-	// Prometheus addresses (host:port or http://host:port) of the nodes'
-	// processes, for their CPU during the load; may be empty.
+	// Prometheus addresses (host:port or http://host:port; Validate makes
+	// them /metrics URLs) of the nodes' processes, for their CPU during the
+	// load; may be empty.
 	Metrics []string
 
 	Progress io.Writer // a line a second, and notes; nil for none
@@ -128,10 +129,12 @@ func (c *Config) Validate() error {
 	if len(c.Metrics) > MaxMetrics {
 		return fmt.Errorf("%d metrics addresses: at most %d", len(c.Metrics), MaxMetrics)
 	}
-	for _, m := range c.Metrics {
-		if _, err := metricsURL(m); err != nil {
+	for i, m := range c.Metrics {
+		u, err := metricsURL(m)
+		if err != nil {
 			return err
 		}
+		c.Metrics[i] = u
 	}
 	if c.Signers == 0 {
 		c.Signers = DefaultSigners
@@ -397,11 +400,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		progress = io.Discard
 	}
 	// The metrics endpoints answer before anything is sent.
-	var metrics []string
-	for _, m := range cfg.Metrics {
-		u, _ := metricsURL(m) // Validate checked it
-		metrics = append(metrics, u)
-	}
+	metrics := cfg.Metrics // /metrics URLs, since Validate
 	if err := sampleCPU(ctx, metrics).firstErr(); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
