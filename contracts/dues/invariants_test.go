@@ -205,6 +205,14 @@ func (c *chain) cacheViolations(paidMonths map[uint64][]uint32) []string {
 	return out
 }
 
+// assertArrearsIndex fails t with arrearsIndexViolations, if any.
+func (c *chain) assertArrearsIndex(t *testing.T) {
+	t.Helper()
+	if v := c.arrearsIndexViolations(); len(v) != 0 {
+		t.Errorf("arrears index: %v", v)
+	}
+}
+
 // arrearsIndexViolations: every live member who is not flagged has an
 // arrears entry after their clock's start and none later than the first
 // month they could be flagged (otherwise the month boundary would look at
