@@ -209,12 +209,13 @@ func (k *Keeper) collect(ctx *contracts.Context, branch uint64, fen int64) error
 	}})
 }
 
-// advanceClock moves the arrears clock: through the paid months that
-// follow it without a gap, and to last month at least (a payment ends
-// arrears, so the clock restarts), but not past a gap to a month paid
-// ahead: such a month does not cover the unpaid months before it, and
-// EndBlock counts it when its window comes (lastPaidBefore). It clears a
-// flag and saves the standing.
+// advanceClock moves the arrears clock forward, never back: to the
+// payment's last month (last month if the payment reaches past it), then
+// through the paid months that follow without a gap, but not past a gap to
+// a month paid ahead: such a month does not cover the unpaid months before
+// it, and EndBlock counts it when its window comes (lastPaidBefore). It
+// clears a flag (a back payment that leaves arrears_months unpaid months
+// is flagged again by the same block's EndBlock) and saves the standing.
 func (k *Keeper) advanceClock(ctx *contracts.Context, s *duesv1.DuesStanding, m *memberv1.Member, lastMonth uint32, p duesv1.Params) {
 	s.LastPaidMonth = max(s.LastPaidMonth, lastMonth)
 	to := max(s.CoveredThrough, min(lastMonth, addMonths(ctx.Today/100, -1)))
