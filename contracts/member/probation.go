@@ -163,20 +163,31 @@ func (k *Keeper) beginDecision(ctx *contracts.Context, id uint64, stage memberv1
 	if p, err = k.Params(ctx.Store); err != nil {
 		return nil, p, err
 	}
-	if d := c.m.Pending; d != nil && withinDeadline(ctx.Today, d.MeetingDate, p) == nil {
-		// A decision whose meeting record was corrected since can never be
-		// approved (the approval rests on the meeting's latest record): the
-		// branch proposes again, naming the correction.
-		by, err := k.meetings.CorrectedBy(ctx.Store, d.MeetingId)
-		if err != nil {
-			return nil, p, err
-		}
-		if by == 0 {
-			return nil, p, ErrPendingDecision.Wrapf("member %d: meeting %d's decision awaits approval until %d",
-				id, d.MeetingId, contracts.AddDays(d.MeetingDate, int64(p.ApprovalDeadlineDays)))
-		}
+	open, err := k.decisionOpen(ctx, c.m, p)
+	if err != nil {
+		return nil, p, err
+	}
+	if open {
+		d := c.m.Pending
+		return nil, p, ErrPendingDecision.Wrapf("member %d: meeting %d's decision awaits approval until %d",
+			id, d.MeetingId, contracts.AddDays(d.MeetingDate, int64(p.ApprovalDeadlineDays)))
 	}
 	return c, p, nil
+}
+
+// decisionOpen reports whether m's pending decision can still be approved:
+// it is within its approval deadline and its meeting record was not
+// corrected since (the approval rests on the meeting's latest record, so
+// after a correction the branch proposes again, naming it). An open
+// decision blocks a new proposal and a transfer-out; one that is not open
+// is replaced or cleared by them.
+func (k *Keeper) decisionOpen(ctx *contracts.Context, m *memberv1.Member, p memberv1.Params) (bool, error) {
+	d := m.Pending
+	if d == nil || withinDeadline(ctx.Today, d.MeetingDate, p) != nil {
+		return false, nil
+	}
+	by, err := k.meetings.CorrectedBy(ctx.Store, d.MeetingId)
+	return by == 0, err
 }
 
 // beginApproval loads a member for the superior committee's approval of

@@ -363,3 +363,24 @@ func TestOathNotBeforeApproval(t *testing.T) {
 		ErrDateOrder, code{"member", 11})
 	l.must("a-secretary", &memberv1.MsgRecordOath{MemberId: tgt, Date: l.today, ReasonCode: 1})
 }
+
+// TestTransferAfterCorrectedMeeting: a pending decision blocks a
+// transfer-out until its meeting record is corrected; after that it can
+// never be approved, so the transfer goes ahead and the decision does not
+// travel (the same rule as a new proposal's).
+func TestTransferAfterCorrectedMeeting(t *testing.T) {
+	l := newLedger(t)
+	p := l.importProb(branchA, 20240101)
+	l.oath(p)
+	msg := l.generalMeetingMsg(branchA, vote(fullRes, p, allYes))
+	mt := l.meeting(msg)
+	l.must("a-secretary", proposeFull(p, mt, 0, onTime, 0))
+	l.rejected(t, "a-secretary", transferOut(p, branchB), ErrPendingDecision, code{"member", ErrPendingDecision.Code})
+	corr := l.generalMeetingMsg(branchA, vote(fullRes, p, allYes))
+	corr.Corrects = mt
+	l.meeting(corr)
+	l.must("a-secretary", transferOut(p, branchB))
+	if m := l.member(p); m.Pending != nil || m.Transfer == nil || m.Transfer.ToBranchId != branchB {
+		t.Fatalf("after the transfer-out: pending %v, transfer %v", m.Pending, m.Transfer)
+	}
+}

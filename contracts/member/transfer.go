@@ -29,8 +29,12 @@ func (k *Keeper) TransferOut(ctx *contracts.Context, msg *memberv1.MsgTransferOu
 	if err != nil {
 		return err
 	}
-	if d := m.Pending; d != nil && withinDeadline(ctx.Today, d.MeetingDate, p) == nil {
-		return ErrPendingDecision.Wrapf("member %d has meeting %d's decision pending", m.Id, d.MeetingId)
+	open, err := k.decisionOpen(ctx, m, p)
+	if err != nil {
+		return err
+	}
+	if open {
+		return ErrPendingDecision.Wrapf("member %d has meeting %d's decision pending", m.Id, m.Pending.MeetingId)
 	}
 	if _, err := k.activeBranch(ctx.Store, msg.ToBranchId); err != nil {
 		return err
@@ -38,7 +42,7 @@ func (k *Keeper) TransferOut(ctx *contracts.Context, msg *memberv1.MsgTransferOu
 	if msg.ToBranchId == m.BranchId {
 		return ErrSameBranch.Wrapf("branch %d", m.BranchId)
 	}
-	m.Pending = nil // a lapsed decision does not travel
+	m.Pending = nil // a lapsed or superseded decision does not travel
 	t := &memberv1.Transfer{FromBranchId: m.BranchId, ToBranchId: msg.ToBranchId, IssuedDate: ctx.Today,
 		ExpiresDate: contracts.AddDays(ctx.Today, int64(p.TransferExpiryDays))}
 	m.Status, m.Transfer = memberv1.Status_STATUS_IN_TRANSFER, t
