@@ -7,12 +7,16 @@ package main
 // payments against another dev node (helpers in procs_test.go).
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchJSON is the part of bench's -o json report the test reads.
@@ -35,8 +39,9 @@ type benchJSON struct {
 		P99 float64 `json:"p99"`
 		Max float64 `json:"max"`
 	} `json:"latency_ms"`
-	SetupMessages int `json:"setup_messages"`
-	SetupTxs      int `json:"setup_txs"`
+	Interrupted   bool `json:"interrupted"`
+	SetupMessages int  `json:"setup_messages"`
+	SetupTxs      int  `json:"setup_txs"`
 	CPU           *struct {
 		Nodes []struct {
 			Metrics string  `json:"metrics"`
@@ -163,6 +168,12 @@ func TestBenchEndToEnd(t *testing.T) {
 		c.Nodes[0].Cores <= 0 || c.Total != c.Nodes[0].Cores || c.Bench <= 0 || c.PerTx <= 0 {
 		t.Errorf("--metrics %s: cpu %+v; want the node's cores, the bench's and the node's CPU per tx, all above 0", metrics, c)
 	}
+	// SIGINT once txs are committed: the load stops, and the report still
+	// holds what was committed (its blocks are read after the signal).
+	if rep := kv.interruptedBench(t); !rep.Interrupted || rep.Committed == 0 || rep.Committed > rep.Acknowledged {
+		t.Errorf("bench stopped by SIGINT: interrupted %v, acknowledged %d, committed %d; want interrupted with txs committed",
+			rep.Interrupted, rep.Acknowledged, rep.Committed)
+	}
 	// A metrics address that does not answer stops the run before the load.
 	if out, errOut, code := kv.client("bench", "--kind", "kvstore", "--rate", "10", "--duration", "1s", "--metrics", "127.0.0.1:1"); code == 0 ||
 		!strings.Contains(errOut, "metrics:") || strings.Contains(errOut, "sending") {
@@ -263,4 +274,46 @@ func TestBenchDuesEndToEnd(t *testing.T) {
 	}
 	n.stop()
 	n.assertNoPanic()
+}
+
+// interruptedBench runs a long kvstore bench against n and sends it SIGINT
+// once a progress line counts a committed tx; it returns the report.
+func (n *testNode) interruptedBench(t *testing.T) benchJSON {
+	t.Helper()
+	cmd := exec.Command(n.bin, "bench", "--kind", "kvstore", "--rate", "100", "--duration", "5m", "-o", "json",
+		"--node", fmt.Sprintf("tcp://127.0.0.1:%d", n.rpcPort), "--home", n.home)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() {
+		committed := regexp.MustCompile(`committed [1-9][0-9]*`)
+		sc := bufio.NewScanner(stderr)
+		signalled := false
+		for sc.Scan() {
+			if !signalled && committed.MatchString(sc.Text()) {
+				_ = cmd.Process.Signal(os.Interrupt)
+				signalled = true
+			}
+		}
+		exited <- cmd.Wait()
+	}()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("bench after SIGINT: %v\nstdout: %s", err, out.String())
+		}
+	case <-time.After(2 * waitTimeout):
+		_ = cmd.Process.Kill()
+		t.Fatalf("bench did not stop within %v of starting (SIGINT once a tx is committed)", 2*waitTimeout)
+	}
+	var rep benchJSON
+	decode(t, out.String(), &rep)
+	return rep
 }

@@ -216,9 +216,9 @@ func (c *Client) waitByBlocks(ctx context.Context, res *TxResult, hash []byte) e
 			if !bytes.Equal(tx.Hash(), hash) {
 				continue
 			}
-			results, err := c.rpc.BlockResults(ctx, &h)
+			results, err := c.blockResults(ctx, h)
 			if err != nil {
-				return c.unreachable(err)
+				return err
 			}
 			if i >= len(results.TxsResults) {
 				return fmt.Errorf("block %d holds tx %s but its results have %d txs", h, res.Hash, len(results.TxsResults))
@@ -229,6 +229,27 @@ func (c *Client) waitByBlocks(ctx context.Context, res *TxResult, hash []byte) e
 			return nil
 		}
 		h++
+	}
+}
+
+// blockResults reads height h's results. CometBFT saves a block before it
+// executes it and saves the results after, so for a moment /block answers
+// and /block_results does not: that is waited out like a block not yet
+// committed.
+func (c *Client) blockResults(ctx context.Context, h int64) (*coretypes.ResultBlockResults, error) {
+	for {
+		r, err := c.rpc.BlockResults(ctx, &h)
+		if err == nil {
+			return r, nil
+		}
+		if !strings.Contains(err.Error(), "could not find results") && !strings.Contains(err.Error(), "current blockchain height") {
+			return nil, c.unreachable(err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("block %d's results are not saved yet: %w", h, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 }
 

@@ -484,7 +484,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		s.conn = conn
 	}
 	tr := newTracker()
-	w, err := startWatcher(ctx, cfg.Nodes[0], tr, progress)
+	// The watcher reads the load's blocks when it ends, also after SIGINT:
+	// its context is not the signal's (its reads are bounded by the HTTP
+	// client's timeout, and it stops with w.stop).
+	w, err := startWatcher(context.WithoutCancel(ctx), cfg.Nodes[0], tr, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -559,7 +562,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	w.stop()
 	// The result codes, read now that the load is over: the node's JSON
 	// of every tx result is not the measurement's cost.
-	w.readResults(ctx, tr)
+	w.readResults(context.WithoutCancel(ctx), tr) // within a minute, also after SIGINT
 
 	tr.mu.Lock()
 	defer tr.mu.Unlock()

@@ -241,7 +241,7 @@ func (w *watcher) fetch(ctx context.Context, h int64) (*blockData, error) {
 }
 
 // readResults reads the result codes of the blocks with bench txs, after
-// the load, within a minute (or until ctx ends: SIGINT). A block whose
+// the load, within a minute (or until ctx ends). A block whose
 // results cannot be read counts its bench txs as results unknown.
 func (w *watcher) readResults(ctx context.Context, tr *tracker) {
 	tr.mu.Lock()
