@@ -116,7 +116,8 @@ func readCPUSeconds(ctx context.Context, url string) (float64, error) {
 // cpuSample is the CPU seconds of every endpoint and of the bench at one
 // moment.
 type cpuSample struct {
-	at      time.Time
+	at      time.Time   // of the bench's figure
+	nodeAt  []time.Time // of each endpoint's answer
 	nodes   []float64
 	errs    []error
 	bench   float64
@@ -124,9 +125,10 @@ type cpuSample struct {
 }
 
 func sampleCPU(ctx context.Context, urls []string) cpuSample {
-	s := cpuSample{nodes: make([]float64, len(urls)), errs: make([]error, len(urls))}
+	s := cpuSample{nodeAt: make([]time.Time, len(urls)), nodes: make([]float64, len(urls)), errs: make([]error, len(urls))}
 	for i, u := range urls {
 		s.nodes[i], s.errs[i] = readCPUSeconds(ctx, u)
+		s.nodeAt[i] = time.Now() // each node over its own interval: a slow endpoint skews no other
 	}
 	s.bench, s.benchOK = selfCPUSeconds()
 	s.at = time.Now()
@@ -156,8 +158,10 @@ func cpuReport(urls []string, from, to cpuSample, committedTPS float64) *CPURepo
 			n.Err = to.errs[i].Error()
 		case to.nodes[i] < from.nodes[i]:
 			n.Err = "CPU time went down: the process restarted during the load"
+		case !to.nodeAt[i].After(from.nodeAt[i]):
+			n.Err = "no time between the two readings"
 		default:
-			n.Cores = (to.nodes[i] - from.nodes[i]) / secs
+			n.Cores = (to.nodes[i] - from.nodes[i]) / to.nodeAt[i].Sub(from.nodeAt[i]).Seconds()
 			r.Total += n.Cores
 		}
 		if n.Err != "" {

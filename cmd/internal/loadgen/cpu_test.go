@@ -89,8 +89,11 @@ func TestReadCPUSeconds(t *testing.T) {
 func TestCPUReport(t *testing.T) {
 	t0 := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	urls := []string{"http://a/metrics", "http://b/metrics"}
-	from := cpuSample{at: t0, nodes: []float64{10, 20}, errs: make([]error, 2), bench: 1, benchOK: true}
-	to := cpuSample{at: t0.Add(20 * time.Second), nodes: []float64{30, 50}, errs: make([]error, 2), bench: 5, benchOK: true}
+	from := cpuSample{at: t0, nodeAt: []time.Time{t0, t0.Add(5 * time.Second)}, nodes: []float64{10, 20}, errs: make([]error, 2), bench: 1, benchOK: true}
+	// b's first reading came 5 s late (a slow endpoint): it is measured
+	// over its own 20 s, and a's figure is not skewed by it.
+	to := cpuSample{at: t0.Add(20 * time.Second), nodeAt: []time.Time{t0.Add(20 * time.Second), t0.Add(25 * time.Second)},
+		nodes: []float64{30, 50}, errs: make([]error, 2), bench: 5, benchOK: true}
 	r := cpuReport(urls, from, to, 5000)
 	// a: 20 s of CPU in 20 s, b: 30 s; 2.5 cores for 5,000 tx/s = 500 µs a tx.
 	if r == nil || len(r.Nodes) != 2 || r.Nodes[0].Cores != 1 || r.Nodes[1].Cores != 1.5 || r.Total != 2.5 ||
