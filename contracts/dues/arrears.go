@@ -10,9 +10,10 @@ import (
 	"github.com/partychain/partychain/state"
 )
 
-// EndBlock raises arrears flags: from the index of flag months, the members
-// whose arrears_months unpaid months have run by this month, oldest first,
-// at most max_due_per_block a block. A flag is for the branch to review;
+// EndBlock raises arrears flags: from the arrears index, the members whose
+// first run of arrears_months unpaid months has ended by this month, oldest
+// entry first, at most max_due_per_block a block (a backlog waits for the
+// next blocks). A flag is for the branch to review;
 // it never ends a membership.
 func (k *Keeper) EndBlock(ctx *contracts.Context) error {
 	p, err := k.Params(ctx.Store)
@@ -26,7 +27,7 @@ func (k *Keeper) EndBlock(ctx *contracts.Context) error {
 	}
 	for _, d := range due {
 		ctx.Store.Delete(d.key)
-		if err := k.maybeFlag(ctx, d.member, month, p); err != nil {
+		if err := k.maybeFlag(ctx, d, month, p); err != nil {
 			return fmt.Errorf("arrears of member %d: %v", d.member, err)
 		}
 	}
@@ -53,66 +54,57 @@ func dueArrears(r state.Reader, month uint32, max int) ([]arrearsDue, error) {
 	return out, it.Error()
 }
 
-func (k *Keeper) maybeFlag(ctx *contracts.Context, member uint64, month uint32, p duesv1.Params) error {
+// maybeFlag takes a member's entry due by month: it raises the flag for the
+// first run of unpaid months if that run has ended, or files the entry
+// again at the month the clock gives (it is later only if arrears_months was
+// lengthened by governance since the entry was filed).
+func (k *Keeper) maybeFlag(ctx *contracts.Context, d arrearsDue, month uint32, p duesv1.Params) error {
+	member := d.member
 	s, found, err := k.standing(ctx.Store, member)
-	if err != nil || !found || s.Flagged {
+	if err != nil {
 		return err
 	}
-	// Flag only if the arrears_months months before this one are all
-	// unpaid and after the clock's start. Otherwise the entry is stale: a
-	// payment or a decision moved the clock since (and filed its own
-	// entry), a month paid after a gap falls in the window, or
-	// arrears_months was changed by governance since. File it again where
-	// the clock of now says: setting an entry that exists changes nothing.
-	from := max(s.CoveredThrough, lastPaidBefore(s, month, int(p.ArrearsMonths)))
-	if due := addMonths(from, int(p.ArrearsMonths)+1); due > month {
-		ctx.Store.Set(arrearsDueKey(due, member), nil)
+	if !found || s.Flagged || s.CheckMonth != d.month {
+		return contracts.Corrupt(fmt.Errorf("entry at %d", d.month), "arrears index disagrees with the standing of member %d (%v)", member, s)
+	}
+	s.CheckMonth = 0 // EndBlock deleted the entry
+	from, to := firstRun(s, int(p.ArrearsMonths))
+	if addMonths(to, 1) > month {
+		fileCheck(ctx, s, p)
+		contracts.Save(ctx.Store, standingKey(member), s)
 		return nil
 	}
 	m, err := k.members.Member(ctx.Store, member)
 	if err != nil {
 		return contracts.Corrupt(err, "arrears index names member %d", member)
 	}
-	if m.Status == memberv1.Status_STATUS_EXITED {
-		return nil
+	if m.Status != memberv1.Status_STATUS_EXITED {
+		s.Flagged, s.FlagBranchId, s.ArrearsFrom, s.ArrearsTo = true, m.BranchId, from, to
+		last := addMonths(from, -1)
+		contracts.Save(ctx.Store, flagKey(m.BranchId, member), &duesv1.ArrearsFlag{
+			MemberId: member, BranchId: m.BranchId, FlaggedMonth: month, LastCoveredMonth: last,
+		})
+		ctx.Emit("dues_arrears_flagged",
+			contracts.Indexed("member_id", idString(member)),
+			contracts.Indexed("branch_id", idString(m.BranchId)),
+			contracts.Attr("covered_through", fmt.Sprint(last)))
 	}
-	// The flag names the last month covered: the clock's, or a later paid
-	// month before the window (a month paid ahead of a gap).
-	from = max(from, lastPaidBefore(s, month, 120))
-	s.Flagged, s.FlagBranchId = true, m.BranchId
 	contracts.Save(ctx.Store, standingKey(member), s)
-	contracts.Save(ctx.Store, flagKey(m.BranchId, member), &duesv1.ArrearsFlag{
-		MemberId: member, BranchId: m.BranchId, FlaggedMonth: month, LastCoveredMonth: from,
-	})
-	ctx.Emit("dues_arrears_flagged",
-		contracts.Indexed("member_id", idString(member)),
-		contracts.Indexed("branch_id", idString(m.BranchId)),
-		contracts.Attr("covered_through", fmt.Sprint(from)))
 	return nil
-}
-
-// lastPaidBefore is the latest paid month among the n months before month,
-// or 0 if none of them is paid.
-func lastPaidBefore(s *duesv1.DuesStanding, month uint32, n int) uint32 {
-	for i := 1; i <= n; i++ {
-		if m := addMonths(month, -i); paid(s, m) {
-			return m
-		}
-	}
-	return 0
 }
 
 // unflag drops a member's flag (the standing is saved by the caller).
 func (k *Keeper) unflag(ctx *contracts.Context, s *duesv1.DuesStanding, branch uint64) {
 	ctx.Store.Delete(flagKey(s.FlagBranchId, s.MemberId))
-	s.Flagged, s.FlagBranchId = false, 0
+	s.Flagged, s.FlagBranchId, s.ArrearsFrom, s.ArrearsTo = false, 0, 0, 0
 	ctx.Emit("dues_arrears_cleared",
 		contracts.Indexed("member_id", idString(s.MemberId)),
 		contracts.Indexed("branch_id", idString(branch)))
 }
 
 // ClearArrears records the branch's decision on a flag: the flag goes and
-// the clock restarts from this month.
+// the clock restarts from this month (covered_through becomes last month,
+// if that is later).
 func (k *Keeper) ClearArrears(ctx *contracts.Context, msg *duesv1.MsgClearArrears) error {
 	m, err := k.members.Member(ctx.Store, msg.MemberId)
 	if err != nil {
@@ -140,9 +132,12 @@ func (k *Keeper) ClearArrears(ctx *contracts.Context, msg *duesv1.MsgClearArrear
 	ctx.Emit("dues_arrears_decided",
 		contracts.Indexed("member_id", idString(m.Id)),
 		contracts.Attr("reason_code", fmt.Sprint(msg.ReasonCode)))
-	ctx.Store.Delete(arrearsDueKey(flagMonth(s, p), m.Id))
+	// The months up to last month are passed over (they stay unpaid and
+	// can still be paid); the clock counts again from this month, on
+	// through any months paid ahead that follow without a gap.
 	s.CoveredThrough = max(s.CoveredThrough, addMonths(ctx.Today/100, -1))
-	ctx.Store.Set(arrearsDueKey(flagMonth(s, p), m.Id), nil)
+	coverPaid(s)
+	fileCheck(ctx, s, p)
 	contracts.Save(ctx.Store, standingKey(m.Id), s)
 	return nil
 }

@@ -2,6 +2,7 @@ package dues
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/cosmos/gogoproto/proto"
@@ -86,21 +87,29 @@ func TestArrearsFlagPaymentAndDecision(t *testing.T) {
 	c.wantFlags(t, branchA, first)
 	c.wantFlags(t, branchB)
 
-	// A payment clears the flag and restarts the clock from the months paid.
+	// A payment of part of the run that raised the flag leaves it; paying
+	// the rest of the run clears it, and the clock runs through the run.
 	ctx := c.must("a-clerk", pay(c.aFull, 202601, 3, 60))
+	for _, e := range ctx.Events() {
+		if e.Type == "dues_arrears_cleared" {
+			t.Error("January to March cleared the flag raised for January to June")
+		}
+	}
+	c.wantFlags(t, branchA, first)
+	ctx = c.must("a-clerk", pay(c.aFull, 202604, 3, 60))
 	if eventID(t, ctx, "dues_arrears_cleared", "member_id") != c.aFull {
 		t.Error("no dues_arrears_cleared event")
 	}
 	c.wantFlagged(t, c.aFull, false)
 	c.wantFlags(t, branchA)
-	c.through(20260930)
+	c.through(20261231)
 	c.wantFlagged(t, c.aFull, false)
-	c.through(20261001)
-	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202610, LastCoveredMonth: 202603})
+	c.through(20270101) // July to December unpaid
+	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202701, LastCoveredMonth: 202606})
 
 	// A branch decision: only on a flag, only by an officer of the branch;
-	// it restarts the clock from this month (October): flagged again on
-	// April 1.
+	// it passes over the months up to last month and restarts the clock
+	// from this month (January 2027): flagged again on July 1.
 	c.must("b-clerk", assess(c.bFull, 2026, flat, 0, 20))
 	c.must("b-clerk", pay(c.bFull, 202601, 12, 240))
 	clear := func(id uint64) *duesv1.MsgClearArrears { return &duesv1.MsgClearArrears{MemberId: id, ReasonCode: 1} }
@@ -112,23 +121,25 @@ func TestArrearsFlagPaymentAndDecision(t *testing.T) {
 	c.rejected(t, "district-secretary", clear(c.aFull), ErrUnauthorized, code{"dues", 6})
 	c.must("a-deputy", clear(c.aFull))
 	c.wantFlags(t, branchA)
-	c.wantClock(t, &duesv1.DuesStanding{MemberId: c.aFull, FirstDueMonth: 202601, LastPaidMonth: 202603, CoveredThrough: 202609})
+	c.wantClock(t, &duesv1.DuesStanding{MemberId: c.aFull, FirstDueMonth: 202601, LastPaidMonth: 202606, CoveredThrough: 202612})
+	c.assertArrearsIndex(t)
+	// The months passed over can still be paid; the clock stays.
+	c.must("a-clerk", pay(c.aFull, 202607, 2, 40))
+	c.wantClock(t, &duesv1.DuesStanding{MemberId: c.aFull, FirstDueMonth: 202601, LastPaidMonth: 202608, CoveredThrough: 202612})
 	c.rejected(t, "a-deputy", clear(c.aFull), ErrNotFlagged, code{"dues", 17})
-	c.through(20270331)
-	c.wantFlagged(t, c.aFull, false)
-	c.through(20270401)
-	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202704, LastCoveredMonth: 202609})
-	// bFull paid all of 2026: flagged on July 1, 2027.
-	c.wantFlagged(t, c.bFull, false)
 	c.through(20270630)
+	c.wantFlagged(t, c.aFull, false)
+	// bFull paid all of 2026: flagged on July 1, 2027 too.
 	c.wantFlagged(t, c.bFull, false)
 	c.through(20270701)
+	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202707, LastCoveredMonth: 202612})
 	c.wantFlags(t, branchB, duesv1.ArrearsFlag{MemberId: c.bFull, BranchId: branchB, FlaggedMonth: 202707, LastCoveredMonth: 202612})
 	c.assertArrearsIndex(t)
 }
 
-// Paying a later month moves the clock to it; a member who left is never
-// flagged; a clock that started mid-year counts from then.
+// Paying months that follow the clock moves it; a month paid ahead of a gap
+// (bFull's May) does not, but breaks the run of unpaid months; a member who
+// left is never flagged; a clock that started mid-year counts from then.
 func TestArrearsLaterMonthExitAndMidYear(t *testing.T) {
 	c := newChain(t)
 	c.assessAll(2026)
@@ -192,27 +203,31 @@ func TestArrearsBoundedPerBlock(t *testing.T) {
 }
 
 // A flagged member pays a month from before the clock started (assessed,
-// never paid). The payment clears the flag and leaves the clock where it
-// was; the flag had used up the member's arrears index entry, so the
-// payment must re-arm it, or the month boundary would never look at them
-// again, however long they then pay nothing.
+// never paid): not the run that raised the flag, which stays. Paying the
+// run clears it; the flag had used up the member's arrears index entry, so
+// the payment must file it again, or the month boundary would never look
+// at them again, however long they then pay nothing.
 func TestArrearsBackPaymentKeepsWatching(t *testing.T) {
 	c := newChain(t)
 	c.advanceTo(20260315)
 	c.must("a-clerk", assess(c.aFull, 2026, flat, 0, 20)) // the clock starts in March
 	c.through(20260901)
-	c.wantFlagged(t, c.aFull, true)
+	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202609, LastCoveredMonth: 202602})
 	c.must("a-clerk", pay(c.aFull, 202601, 1, 20)) // January: before the clock
+	c.wantFlagged(t, c.aFull, true)
+	c.assertArrearsIndex(t)
+	c.must("a-clerk", pay(c.aFull, 202603, 6, 120)) // March to August: the run
 	c.wantFlagged(t, c.aFull, false)
 	c.assertArrearsIndex(t)
-	// Nothing paid from September 2026 to March 2027, nor March to August
-	// 2026 before it: a flag must come back by April 2027 at the latest.
-	c.through(20270401)
-	c.wantFlagged(t, c.aFull, true)
+	// Nothing paid from September 2026 to February 2027: flagged on 1 March.
+	c.through(20270228)
+	c.wantFlagged(t, c.aFull, false)
+	c.through(20270301)
+	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202703, LastCoveredMonth: 202608})
 }
 
-// The index of the arrears clock is keyed by month then member; an entry
-// the clock has left (a payment moved it) is dropped, not flagged.
+// The index of the arrears clock is keyed by month then member; a payment
+// that moves the clock moves the entry (the one it left is deleted).
 func TestArrearsIndexFollowsTheClock(t *testing.T) {
 	c := newChain(t)
 	c.assessAll(2026)
@@ -229,29 +244,38 @@ func TestArrearsIndexFollowsTheClock(t *testing.T) {
 	if has, _ := contracts.Has(c.store.Working(), arrearsDueKey(202607, c.aFull)); has {
 		t.Error("the entry the payment moved from is still there")
 	}
-	if flagMonth(c.standing(c.aFull), p) != 202707 {
-		t.Error("flag month")
+	if s := c.standing(c.aFull); s.CheckMonth != 202707 || checkMonth(s, p) != 202707 {
+		t.Errorf("check month %d", s.CheckMonth)
 	}
 	c.assertArrearsIndex(t)
 }
 
-// A payment clears a flag; if six unpaid months still lie behind the new
-// covered month, the same block's month boundary raises it again.
-func TestArrearsPartPaymentFlagsAgain(t *testing.T) {
+// Paying the run that raised a flag clears it; if another run of six
+// unpaid months lies behind it, the same block's month boundary raises the
+// flag again, for that run. Part of that run leaves the flag; the rest of it
+// clears it.
+func TestArrearsPaidRunFlagsAgain(t *testing.T) {
 	c := newChain(t)
 	c.must("a-clerk", assess(c.aFull, 2026, flat, 0, 20))
-	c.through(20260801) // flagged on July 1
-	c.wantFlagged(t, c.aFull, true)
-	c.day(tx{"a-clerk", pay(c.aFull, 202601, 1, 20)}) // February to July still unpaid
-	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202608, LastCoveredMonth: 202601})
-	errs := c.day(tx{"a-clerk", pay(c.aFull, 202602, 2, 40)}) // covered through March: April to July, four
+	c.through(20270114) // flagged on July 1 for January to June
+	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202607, LastCoveredMonth: 202512})
+	errs := c.day(tx{"a-clerk", pay(c.aFull, 202601, 6, 120)}) // July to December still unpaid
 	if errs[0] != nil {
 		t.Fatal(errs[0])
 	}
+	if n := c.hookEvents("dues_arrears_flagged"); n != 1 {
+		t.Errorf("%d flag events in the block of the payment", n)
+	}
+	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202701, LastCoveredMonth: 202606})
+	c.assertArrearsIndex(t)
+	c.must("a-clerk", pay(c.aFull, 202607, 3, 60))
+	c.wantFlagged(t, c.aFull, true)
+	c.must("a-clerk", pay(c.aFull, 202610, 3, 60))
+	c.wantClock(t, &duesv1.DuesStanding{MemberId: c.aFull, FirstDueMonth: 202601, LastPaidMonth: 202612, CoveredThrough: 202612})
+	c.assertArrearsIndex(t)
+	c.through(20270630)
 	c.wantFlagged(t, c.aFull, false)
-	c.through(20260930)
-	c.wantFlagged(t, c.aFull, false)
-	c.through(20261001)
+	c.through(20270701)
 	c.wantFlagged(t, c.aFull, true)
 }
 
@@ -279,14 +303,18 @@ func TestArrearsFlagClearedAfterTransfer(t *testing.T) {
 // applies to each member from their clock's next entry: a longer period
 // flags later, a shorter one at the latest at the old month. (Before, the
 // entry filed under the old period was dropped and the member never
-// flagged again until they paid.)
+// flagged again until they paid.) The index is checked at each stage: the
+// entry filed under the old period stays until its month, is filed again
+// at the later month the longer period gives, and is gone once flagged.
 func TestArrearsAfterParamsChange(t *testing.T) {
 	for _, c := range []struct {
 		months       uint32
 		before, from uint32
+		refiled      uint32 // where EndBlock files the July entry again (0: it flags in July)
+		run          [2]uint32
 	}{
-		{8, 20260831, 20260901}, // clock from December 2025: January to August unpaid
-		{4, 20260630, 20260701}, // the entry filed for July finds four and more unpaid
+		{8, 20260831, 20260901, 202609, [2]uint32{202601, 202608}}, // clock from December 2025: January to August unpaid
+		{4, 20260630, 20260701, 0, [2]uint32{202601, 202604}},      // the entry filed for July finds four and more unpaid
 	} {
 		ch := newChain(t)
 		ch.must("a-clerk", assess(ch.aFull, 2026, flat, 0, 20))
@@ -296,21 +324,41 @@ func TestArrearsAfterParamsChange(t *testing.T) {
 		if err := ch.k.SetParams(ch.blockContext().Store, p); err != nil {
 			t.Fatal(err)
 		}
+		ch.paramsChanged = true
+		ch.wantEntries(t, ch.aFull, 202607)
 		ch.through(c.before)
 		ch.wantFlagged(t, ch.aFull, false)
+		if c.refiled != 0 {
+			ch.wantEntries(t, ch.aFull, c.refiled)
+		} else {
+			ch.wantEntries(t, ch.aFull, 202607)
+		}
 		ch.through(c.from)
 		ch.wantFlagged(t, ch.aFull, true)
-		if v := ch.arrearsIndexViolations(); len(v) != 0 {
-			t.Errorf("arrears_months %d: %v", c.months, v)
+		ch.wantEntries(t, ch.aFull)
+		if s := ch.standing(ch.aFull); s.ArrearsFrom != c.run[0] || s.ArrearsTo != c.run[1] {
+			t.Errorf("arrears_months %d: flagged for %d to %d, want %v", c.months, s.ArrearsFrom, s.ArrearsTo, c.run)
 		}
+		ch.assertArrearsIndex(t)
+	}
+}
+
+// wantEntries asserts the months of a member's arrears index entries.
+func (c *chain) wantEntries(t testing.TB, id uint64, months ...uint32) {
+	t.Helper()
+	got := c.arrearsEntries()[id]
+	if !slices.Equal(got, months) {
+		t.Errorf("on %d member %d: arrears entries %v, want %v", c.today, id, got, months)
 	}
 }
 
 // TestArrearsMonthPaidAhead: a month paid far ahead does not cover the
 // unpaid months before it: paying only December in January, the member is
 // flagged on July 1 (January to June unpaid), the flag naming December
-// 2025; a payment then clears it, and the clock counts December 2026 when
-// its window comes.
+// 2025. Paying January to June then clears it, and the clock stops at June:
+// July to November are unpaid, but the December paid ahead breaks the run,
+// so no flag comes on 1 December or 1 January; it comes when January to
+// June 2027 are unpaid, on 1 July 2027.
 func TestArrearsMonthPaidAhead(t *testing.T) {
 	c := newChain(t)
 	c.must("a-clerk", assess(c.aFull, 2026, flat, 0, 20))
@@ -319,5 +367,13 @@ func TestArrearsMonthPaidAhead(t *testing.T) {
 	c.wantFlagged(t, c.aFull, false)
 	c.through(20260701)
 	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202607, LastCoveredMonth: 202512})
+	c.assertArrearsIndex(t)
+	c.must("a-clerk", pay(c.aFull, 202601, 6, 120))
+	c.wantClock(t, &duesv1.DuesStanding{MemberId: c.aFull, FirstDueMonth: 202601, LastPaidMonth: 202612, CoveredThrough: 202606})
+	c.wantEntries(t, c.aFull, 202707)
+	c.through(20270630)
+	c.wantFlagged(t, c.aFull, false)
+	c.through(20270701)
+	c.wantFlags(t, branchA, duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA, FlaggedMonth: 202707, LastCoveredMonth: 202612})
 	c.assertArrearsIndex(t)
 }

@@ -132,6 +132,9 @@ type chain struct {
 	people int
 	// corrupted: the test broke the state on purpose; skip the final check.
 	corrupted bool
+	// paramsChanged: the test changed the dues params after genesis (the
+	// arrears index may then hold entries filed under the old ones).
+	paramsChanged bool
 	// hook is the context the last block hooks ran with (their events).
 	hook *contracts.Context
 

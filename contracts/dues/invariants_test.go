@@ -146,9 +146,19 @@ func (c *chain) violations() []string {
 			bad("member %d is flagged at %d but not listed there (%v)", s.MemberId, s.FlagBranchId, err)
 		}
 		// The clock may lag the last paid month (a month paid ahead of a
-		// gap), never the assessment's start.
+		// gap), never the assessment's start; it stops at a gap.
 		if s.CoveredThrough < addMonths(s.FirstDueMonth, -1) || !validMonth(s.FirstDueMonth) {
 			bad("standing of member %d: %v", s.MemberId, s)
+		}
+		if next := addMonths(s.CoveredThrough, 1); paid(s, next) {
+			bad("member %d: covered through %d, but %d is paid", s.MemberId, s.CoveredThrough, next)
+		}
+		// A flag names the run that raised it, not yet all paid.
+		switch {
+		case s.Flagged && (s.ArrearsFrom == 0 || s.ArrearsTo < s.ArrearsFrom || runPaid(s)):
+			bad("member %d is flagged for %d to %d (all paid: %v)", s.MemberId, s.ArrearsFrom, s.ArrearsTo, runPaid(s))
+		case !s.Flagged && (s.ArrearsFrom != 0 || s.ArrearsTo != 0):
+			bad("member %d is not flagged but names a run %d to %d", s.MemberId, s.ArrearsFrom, s.ArrearsTo)
 		}
 	})
 	return append(out, c.cacheViolations(paidMonths)...)
@@ -206,54 +216,81 @@ func (c *chain) cacheViolations(paidMonths map[uint64][]uint32) []string {
 }
 
 // assertArrearsIndex fails t with arrearsIndexViolations, if any.
-func (c *chain) assertArrearsIndex(t *testing.T) {
+func (c *chain) assertArrearsIndex(t testing.TB) {
 	t.Helper()
 	if v := c.arrearsIndexViolations(); len(v) != 0 {
-		t.Errorf("arrears index: %v", v)
+		t.Errorf("arrears index on %d: %v", c.today, v)
 	}
 }
 
-// arrearsIndexViolations: every live member who is not flagged has an
-// arrears entry after their clock's start and none later than the first
-// month they could be flagged (otherwise the month boundary would look at
-// them too late). Entries can be stale (a clock moved since, a month paid
-// after a gap, a changed arrears_months): EndBlock files them again or
-// drops them, so a flagged member or one who left may have any.
+// arrearsEntries are the months of each member's arrears index entries.
+func (c *chain) arrearsEntries() map[uint64][]uint32 {
+	entries := map[uint64][]uint32{}
+	it := c.store.Working().Iterator(arrearsDuePrefix, state.PrefixEnd(arrearsDuePrefix))
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		k := it.Key()
+		member := binary.BigEndian.Uint64(k[6:])
+		entries[member] = append(entries[member], binary.BigEndian.Uint32(k[2:6]))
+	}
+	return entries
+}
+
+// arrearsIndexViolations: the index and the clock agree. Each member's
+// entries are exactly the one their standing's check_month names, after
+// the clock; a member who is not flagged and has not left has one; a
+// flagged member none. The month is the one a plain recount of the paid
+// months gives (unpaidRunEnd) unless arrears_months was changed since
+// (then an entry waits at the month filed under the old period, and
+// EndBlock files it again). Every entry belongs to a standing.
 func (c *chain) arrearsIndexViolations() []string {
 	r := c.store.Working()
 	p, err := c.k.Params(r)
 	if err != nil {
 		return []string{err.Error()}
 	}
-	entries := map[uint64][]uint32{}
-	it := r.Iterator(arrearsDuePrefix, state.PrefixEnd(arrearsDuePrefix))
-	for ; it.Valid(); it.Next() {
-		k := it.Key()
-		entries[binary.BigEndian.Uint64(k[6:])] = append(entries[binary.BigEndian.Uint64(k[6:])], binary.BigEndian.Uint32(k[2:6]))
-	}
-	it.Close()
+	entries := c.arrearsEntries()
 	var out []string
+	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
 	scan(r, []byte{Ledger, kindStanding}, &duesv1.DuesStanding{}, &out, func(_ []byte, s *duesv1.DuesStanding) {
+		got := entries[s.MemberId]
+		delete(entries, s.MemberId)
 		m, err := c.mem.Member(r, s.MemberId)
 		if err != nil {
-			out = append(out, err.Error())
+			bad("%v", err)
 			return
 		}
-		if m.Status == memberv1.Status_STATUS_EXITED || s.Flagged {
-			return
-		}
-		// The first month the member could be flagged: the clock's, or
-		// later while a paid month falls in the window before it.
-		first := flagMonth(s, p)
-		for paid := lastPaidBefore(s, first, int(p.ArrearsMonths)); paid > s.CoveredThrough; paid = lastPaidBefore(s, first, int(p.ArrearsMonths)) {
-			first = addMonths(paid, int(p.ArrearsMonths)+1)
-		}
-		got := entries[s.MemberId]
-		if len(got) == 0 || slices.Min(got) <= s.CoveredThrough || slices.Min(got) > first {
-			out = append(out, fmt.Sprintf("member %d (covered through %d): arrears entries %v, want the first after %d and at most %d (%v; status %v)", s.MemberId, s.CoveredThrough, got, s.CoveredThrough, first, s, m.Status))
+		exited := m.Status == memberv1.Status_STATUS_EXITED
+		switch {
+		case s.CheckMonth == 0 && len(got) == 0 && (s.Flagged || exited):
+		case s.CheckMonth == 0:
+			bad("member %d (flagged %v, %v): no check month, entries %v", s.MemberId, s.Flagged, m.Status, got)
+		case s.Flagged || !slices.Equal(got, []uint32{s.CheckMonth}) || s.CheckMonth <= s.CoveredThrough:
+			bad("member %d (flagged %v, covered through %d): check month %d, entries %v", s.MemberId, s.Flagged, s.CoveredThrough, s.CheckMonth, got)
+		case !c.paramsChanged:
+			if want := addMonths(unpaidRunEnd(s, int(p.ArrearsMonths)), 1); s.CheckMonth != want {
+				bad("member %d: check month %d, the paid months give %d (%v)", s.MemberId, s.CheckMonth, want, s)
+			}
 		}
 	})
+	for id, months := range entries {
+		bad("arrears entries %v of member %d, who has no standing", months, id)
+	}
 	return out
+}
+
+// unpaidRunEnd recounts, from the paid months alone, the last month of the
+// first run of n unpaid months after covered_through: month by month, with
+// no shortcut (the ledger's firstRun stops at the last paid month).
+func unpaidRunEnd(s *duesv1.DuesStanding, n int) uint32 {
+	run, m := 0, s.CoveredThrough
+	for run < n {
+		m = addMonths(m, 1)
+		if run++; paid(s, m) {
+			run = 0
+		}
+	}
+	return m
 }
 
 // scan decodes every record under prefix into a fresh copy of m.
@@ -316,6 +353,11 @@ func TestInvariantCheckerCatchesBrokenLedger(t *testing.T) {
 			s := c.standing(c.aOwn)
 			s.Years[0].PaidMask |= 1 << 5
 			contracts.Save(c.store.Working(), standingKey(c.aOwn), s)
+		}},
+		{"a clock left behind a paid month", func(c *chain) {
+			s := c.standing(c.aFull)
+			s.CoveredThrough = 202512
+			contracts.Save(c.store.Working(), standingKey(c.aFull), s)
 		}},
 		{"a flag without its standing", func(c *chain) {
 			contracts.Save(c.store.Working(), flagKey(branchA, c.aFull), &duesv1.ArrearsFlag{MemberId: c.aFull, BranchId: branchA})

@@ -48,7 +48,7 @@ func (k *Keeper) Assess(ctx *contracts.Context, msg *duesv1.MsgAssess) error {
 
 // startClock returns a member's standing, starting the arrears clock at
 // the first assessment: the first due month is January of the year, or this
-// month if later.
+// month if later. The standing is saved by the caller.
 func (k *Keeper) startClock(ctx *contracts.Context, m *memberv1.Member, year uint32, p duesv1.Params) (*duesv1.DuesStanding, error) {
 	s, found, err := k.standing(ctx.Store, m.Id)
 	if err != nil || found {
@@ -56,7 +56,7 @@ func (k *Keeper) startClock(ctx *contracts.Context, m *memberv1.Member, year uin
 	}
 	first := max(year*100+1, ctx.Today/100)
 	s.FirstDueMonth, s.CoveredThrough = first, addMonths(first, -1)
-	ctx.Store.Set(arrearsDueKey(flagMonth(s, p), m.Id), nil)
+	fileCheck(ctx, s, p)
 	return s, nil
 }
 
@@ -86,11 +86,6 @@ func yearOf(s *duesv1.DuesStanding, year uint32) *duesv1.DuesYear {
 func paid(s *duesv1.DuesStanding, month uint32) bool {
 	y := yearOf(s, month/100)
 	return y != nil && y.PaidMask&(uint32(1)<<(month%100-1)) != 0
-}
-
-// flagMonth is the month whose start finds arrears_months unpaid months.
-func flagMonth(s *duesv1.DuesStanding, p duesv1.Params) uint32 {
-	return addMonths(s.CoveredThrough, int(p.ArrearsMonths)+1)
 }
 
 // Pay records a payment of one or more consecutive months, by the branch's
@@ -132,6 +127,7 @@ func (k *Keeper) Pay(ctx *contracts.Context, msg *duesv1.MsgPay) error {
 		return err
 	}
 	k.advanceClock(ctx, s, m, addMonths(msg.FirstMonth, int(msg.Months)-1), p)
+	contracts.Save(ctx.Store, standingKey(m.Id), s)
 	ctx.Emit("dues_paid",
 		contracts.Indexed("member_id", idString(m.Id)),
 		contracts.Indexed("branch_id", idString(m.BranchId)),
@@ -209,28 +205,21 @@ func (k *Keeper) collect(ctx *contracts.Context, branch uint64, fen int64) error
 	}})
 }
 
-// advanceClock moves the arrears clock forward, never back: to the
-// payment's last month (last month if the payment reaches past it), then
-// through the paid months that follow without a gap, but not past a gap to
-// a month paid ahead: such a month does not cover the unpaid months before
-// it, and EndBlock counts it when its window comes (lastPaidBefore). It
-// clears a flag (a back payment that leaves arrears_months unpaid months
-// is flagged again by the same block's EndBlock) and saves the standing.
+// advanceClock records a payment in the arrears clock (duesOf has marked
+// its months paid): covered_through moves on through the paid months that
+// follow it without a gap (a month paid ahead of a gap does not move it);
+// a flag goes once every month of the run that raised it is paid; a member
+// not flagged has their index entry at the month the clock now gives (a
+// payment that clears a flag with another run of unpaid months behind it
+// files an entry EndBlock takes in the same block). The caller saves the
+// standing.
 func (k *Keeper) advanceClock(ctx *contracts.Context, s *duesv1.DuesStanding, m *memberv1.Member, lastMonth uint32, p duesv1.Params) {
 	s.LastPaidMonth = max(s.LastPaidMonth, lastMonth)
-	to := max(s.CoveredThrough, min(lastMonth, addMonths(ctx.Today/100, -1)))
-	for next := addMonths(to, 1); paid(s, next); next = addMonths(next, 1) {
-		to = next
-	}
-	if to > s.CoveredThrough {
-		ctx.Store.Delete(arrearsDueKey(flagMonth(s, p), m.Id))
-		s.CoveredThrough = to
-	}
-	if s.Flagged {
+	coverPaid(s)
+	if s.Flagged && runPaid(s) {
 		k.unflag(ctx, s, m.BranchId)
 	}
-	// The clock always has its entry: raising a flag used the old one up,
-	// so a back payment that clears a flag must re-arm it.
-	ctx.Store.Set(arrearsDueKey(flagMonth(s, p), m.Id), nil)
-	contracts.Save(ctx.Store, standingKey(m.Id), s)
+	if !s.Flagged {
+		fileCheck(ctx, s, p)
+	}
 }
