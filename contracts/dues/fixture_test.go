@@ -137,6 +137,9 @@ type chain struct {
 	paramsChanged bool
 	// hook is the context the last block hooks ran with (their events).
 	hook *contracts.Context
+	// afterBlock, if set, runs after each block's commit (today is still
+	// the block's date).
+	afterBlock func()
 
 	// The members every test starts with, imported in block 1: full
 	// members of A, B and C, a full member of A with their own key
@@ -269,6 +272,9 @@ func (c *chain) endBlock() {
 	}
 	if err := c.store.Commit(); err != nil {
 		c.t.Fatal(err)
+	}
+	if c.afterBlock != nil {
+		c.afterBlock()
 	}
 }
 
