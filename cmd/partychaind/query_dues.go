@@ -69,7 +69,8 @@ func newQueryDuesCmd() *cobra.Command {
 				fmt.Fprintf(w, "covered through\t%s\n", formatMonth(s.CoveredThrough))
 				flag := "no"
 				if s.Flagged {
-					flag = fmt.Sprintf("yes: listed for review at branch %d", s.FlagBranchId)
+					flag = fmt.Sprintf("yes: listed for review at branch %d, for the unpaid months %s to %s",
+						s.FlagBranchId, formatMonth(s.ArrearsFrom), formatMonth(s.ArrearsTo))
 				}
 				fmt.Fprintf(w, "arrears flag\t%s\n", flag)
 			})
