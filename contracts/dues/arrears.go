@@ -13,8 +13,8 @@ import (
 // EndBlock raises arrears flags: from the arrears index, the members whose
 // first run of arrears_months unpaid months has ended by this month, oldest
 // entry first, at most max_due_per_block a block (a backlog waits for the
-// next blocks). A flag is for the branch to review;
-// it never ends a membership.
+// next blocks). A flag is for the branch to review; it never ends a
+// membership.
 func (k *Keeper) EndBlock(ctx *contracts.Context) error {
 	p, err := k.Params(ctx.Store)
 	if err != nil {
