@@ -203,7 +203,8 @@ func TestRecordExit(t *testing.T) {
 		{"removal without a document", "a-secretary", noDoc, ErrMalformed, cMalformed},
 		{"by another branch", "b-secretary", exit(f1, removal, today), ErrUnauthorized, cUnauth},
 		{"by the committee", "district-secretary", exit(f1, removal, today), ErrUnauthorized, cUnauth},
-		// When: not before the latest step on the record.
+		// When: not before the latest act the record dates (a pending
+		// decision's meeting is not one: the exit drops the decision).
 		{"dated before the application", "a-secretary", exit(apps[0], deceased, contracts.AddDays(l.member(apps[0]).ApplicationDate, -1)), ErrDateOrder, cOrder},
 		{"dated after the application, before the talk", "a-secretary", exit(talked, applicationEnds, yesterday), ErrDateOrder, cOrder},
 		{"dated after the talk, before the activist date", "a-secretary", exit(act, applicationEnds, dayAfter), ErrDateOrder, cOrder},
