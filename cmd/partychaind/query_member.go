@@ -178,6 +178,7 @@ func printMember(w io.Writer, m *memberv1.Member) {
 		fmt.Fprintf(w, "awaiting approval\t-\n")
 	}
 	fmt.Fprintf(w, "admission date (political birthday)\t%s\n", formatDate(m.AdmissionDate))
+	fmt.Fprintf(w, "admission approved\t%s\n", formatDate(m.AdmissionApprovalDate))
 	fmt.Fprintf(w, "oath\t%s\n", formatDate(m.OathDate))
 	probation := formatDate(m.ProbationEndDate)
 	if m.ProbationExtended {
@@ -185,6 +186,7 @@ func printMember(w io.Writer, m *memberv1.Member) {
 	}
 	fmt.Fprintf(w, "probation ends\t%s\n", probation)
 	fmt.Fprintf(w, "full member since\t%s\n", formatDate(m.FullDate))
+	fmt.Fprintf(w, "full membership approved\t%s\n", formatDate(m.FullApprovalDate))
 	if t := m.Transfer; t != nil {
 		fmt.Fprintf(w, "transfer\tfrom branch %d to branch %d, issued %s, expires %s\n",
 			t.FromBranchId, t.ToBranchId, formatDate(t.IssuedDate), formatDate(t.ExpiresDate))

@@ -20,7 +20,7 @@ func (k *Keeper) RegisterApplicant(ctx *contracts.Context, msg *memberv1.MsgRegi
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "application_date", msg.ApplicationDate, 0); err != nil {
+	if err := actDate(ctx, p, "application_date", msg.ApplicationDate, noBound); err != nil {
 		return err
 	}
 	if age := msg.ApplicationDate/10000 - msg.BirthYear; msg.BirthYear > msg.ApplicationDate/10000 || age < p.MinAgeYears {
@@ -72,7 +72,7 @@ func (k *Keeper) RecordTalk(ctx *contracts.Context, msg *memberv1.MsgRecordTalk)
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "date", msg.Date, m.ApplicationDate); err != nil {
+	if err := actDate(ctx, p, "date", msg.Date, bound{m.ApplicationDate, "the application"}); err != nil {
 		return err
 	}
 	m.TalkDate = msg.Date
@@ -103,7 +103,7 @@ func (k *Keeper) AppointActivist(ctx *contracts.Context, msg *memberv1.MsgAppoin
 	if m.TalkDate == 0 {
 		return ErrWrongStage.Wrapf("member %d: record the talk with the applicant before choosing them as an activist", m.Id)
 	}
-	if err := actDate(ctx, p, "date", msg.Date, m.TalkDate); err != nil {
+	if err := actDate(ctx, p, "date", msg.Date, bound{m.TalkDate, "the talk"}); err != nil {
 		return err
 	}
 	if err := k.requireFullMembers(ctx.Store, m.Id, msg.ContactIds); err != nil {
@@ -133,7 +133,7 @@ func (k *Keeper) AdvanceToTarget(ctx *contracts.Context, msg *memberv1.MsgAdvanc
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "date", msg.Date, m.ActivistDate); err != nil {
+	if err := actDate(ctx, p, "date", msg.Date, bound{m.ActivistDate, "the appointment as activist"}); err != nil {
 		return err
 	}
 	if days := contracts.DaysBetween(m.ActivistDate, msg.Date); days < int64(p.ActivistMinDays) {

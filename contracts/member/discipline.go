@@ -30,7 +30,14 @@ func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline)
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "date", msg.Date, lastActDate(m)); err != nil {
+	// Discipline follows the member's admission, not a later transfer or
+	// flowing step; an expulsion is a way out, so like an exit it follows
+	// every dated act on the record.
+	after := admitted(m)
+	if msg.Kind == memberv1.DisciplineKind_DISCIPLINE_KIND_EXPULSION {
+		after = later(after, lastAct(m))
+	}
+	if err := actDate(ctx, p, "date", msg.Date, after); err != nil {
 		return err
 	}
 	detail := fmt.Sprintf("%s on %d", msg.Kind, msg.Date)
@@ -38,6 +45,9 @@ func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline)
 	case memberv1.DisciplineKind_DISCIPLINE_KIND_PARTY_PROBATION:
 		if m.Stage != memberv1.Stage_STAGE_FULL {
 			return ErrInvalidDiscipline.Wrapf("party probation applies to full members; member %d is %s", m.Id, m.Stage)
+		}
+		if f := madeFull(m); msg.Date < f.date {
+			return ErrDateOrder.Wrapf("party probation on %d is before %s (%d)", msg.Date, f.act, f.date)
 		}
 		if m.PartyProbationUntil != 0 {
 			return ErrInvalidDiscipline.Wrapf("member %d is already under party probation until %d", m.Id, m.PartyProbationUntil)
@@ -103,7 +113,9 @@ func (k *Keeper) RecordExit(ctx *contracts.Context, msg *memberv1.MsgRecordExit)
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "date", msg.Date, lastActDate(m)); err != nil {
+	// An exit follows every act the record dates, not a transfer or
+	// flowing step (a death before them is recorded on its day).
+	if err := actDate(ctx, p, "date", msg.Date, lastAct(m)); err != nil {
 		return err
 	}
 	k.exit(ctx, m, msg.Kind, msg.Date)

@@ -79,11 +79,13 @@ func TestDiscipline(t *testing.T) {
 		{"no kind", "district-discipline", discipline(f2, 0, 0, today), ErrInvalidDiscipline, cDiscipline},
 		{"kind 6", "district-discipline", discipline(f2, 6, 0, today), ErrInvalidDiscipline, cDiscipline},
 		{"no decision hash", "district-discipline", noDoc, ErrMalformed, cMalformed},
-		// When: not before the latest step on the member's record.
+		// When: discipline follows the member's admission, not a later step
+		// such as the oath or a pending decision's meeting; an expulsion, a
+		// way out, follows every dated act on the record (the oath).
 		{"dated before the admission", "district-discipline", discipline(prob, warning, 0, yesterday), ErrDateOrder, cOrder},
-		{"dated before the oath", "district-discipline", discipline(sworn, warning, 0, yesterday), ErrDateOrder, cOrder},
-		{"dated before the meeting of a pending decision", "district-discipline", discipline(pending, seriousWarning, 0, yesterday), ErrDateOrder, cOrder},
-		{"an expulsion on the day of the oath, before the pending meeting", "district-discipline", discipline(pending, expulsion, 0, contracts.AddDays(today, -7)), ErrDateOrder, cOrder},
+		{"dated after the admission, before the oath", "district-discipline", discipline(sworn, warning, 0, yesterday), nil, code{}},
+		{"dated before the meeting of a pending decision", "district-discipline", discipline(pending, seriousWarning, 0, yesterday), nil, code{}},
+		{"an expulsion the day before the oath", "district-discipline", discipline(pending, expulsion, 0, contracts.AddDays(today, -8)), ErrDateOrder, cOrder},
 		{"dated on the day of the oath", "district-discipline", discipline(sworn, warning, 0, today), nil, code{}},
 		{"dated on the day of the pending meeting", "district-discipline", discipline(pending, warning, 0, today), nil, code{}},
 		{"dated tomorrow", "district-discipline", discipline(f2, warning, 0, contracts.AddDays(today, 1)), contracts.ErrInvalidDate, cDate},
@@ -201,11 +203,12 @@ func TestRecordExit(t *testing.T) {
 		{"removal without a document", "a-secretary", noDoc, ErrMalformed, cMalformed},
 		{"by another branch", "b-secretary", exit(f1, removal, today), ErrUnauthorized, cUnauth},
 		{"by the committee", "district-secretary", exit(f1, removal, today), ErrUnauthorized, cUnauth},
-		// When: not before the latest step on the record.
+		// When: not before the latest act the record dates (a pending
+		// decision's meeting is not one: the exit drops the decision).
 		{"dated before the application", "a-secretary", exit(apps[0], deceased, contracts.AddDays(l.member(apps[0]).ApplicationDate, -1)), ErrDateOrder, cOrder},
 		{"dated after the application, before the talk", "a-secretary", exit(talked, applicationEnds, yesterday), ErrDateOrder, cOrder},
 		{"dated after the talk, before the activist date", "a-secretary", exit(act, applicationEnds, dayAfter), ErrDateOrder, cOrder},
-		{"dated after the target date, before a pending meeting", "a-secretary", exit(tgt, applicationEnds, dayAfter), ErrDateOrder, cOrder},
+		{"dated the day before the target date", "a-secretary", exit(tgt, applicationEnds, contracts.AddDays(targeted, -1)), ErrDateOrder, cOrder},
 		{"dated after the admission, before the oath", "a-secretary", exit(prob, withdrawal, yesterday), ErrDateOrder, cOrder},
 		{"dated tomorrow", "a-secretary", exit(f1, removal, contracts.AddDays(today, 1)), contracts.ErrInvalidDate, cDate},
 		{"lapse of a full member", "a-deputy", exit(f2, lapse, today), nil, code{}},
@@ -215,7 +218,7 @@ func TestRecordExit(t *testing.T) {
 		{"application ended, no document", "a-secretary", endedNoDoc, nil, code{}},
 		{"application ended on the day of the talk", "a-secretary", exit(talked, applicationEnds, today), nil, code{}},
 		{"application ended for an activist", "a-secretary", exit(act, applicationEnds, yesterday), nil, code{}},
-		{"application ended with a decision pending", "a-secretary", exit(tgt, applicationEnds, yesterday), nil, code{}},
+		{"application ended with a decision pending, before its meeting", "a-secretary", exit(tgt, applicationEnds, dayAfter), nil, code{}},
 		{"removal of a member in transfer, by the source", "a-secretary", exit(inTrans, removal, today), nil, code{}},
 	})
 	// Recording an exit emits member_exited, and nothing else.

@@ -65,7 +65,7 @@ func (k *Keeper) handleDue(ctx *contracts.Context, d dueEntry) error {
 			return nil
 		}
 		m.TalkOverdue = true
-		return k.saveAndEmit(ctx, c, note{action: "member/talk-overdue", date: m.LastActDate, // a flag is not an act
+		return k.saveAndEmit(ctx, c, note{action: "member/talk-overdue",
 			detail: fmt.Sprintf("no talk recorded by %d", m.TalkDueDate)}, "member_flagged")
 	case dueTransfer:
 		t := m.Transfer
@@ -84,7 +84,7 @@ func (k *Keeper) handleDue(ctx *contracts.Context, d dueEntry) error {
 			return nil
 		}
 		m.PartyProbationUntil = 0
-		return k.saveAndEmit(ctx, c, note{action: "member/party-probation-ended", date: max(m.LastActDate, d.date),
+		return k.saveAndEmit(ctx, c, note{action: "member/party-probation-ended",
 			detail: fmt.Sprintf("party probation ended %d", d.date)}, "member_party_probation_ended")
 	}
 	return fmt.Errorf("unknown due kind %d", d.kind)

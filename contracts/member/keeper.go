@@ -84,9 +84,10 @@ func (k *Keeper) begin(r state.Reader, id uint64) (*change, error) {
 	return &change{m: m, before: countingOf(m)}, nil
 }
 
-// note is the history entry of a change. date is the act's own date (an
-// application, a meeting, an approval); 0 means the block's date (transfers,
-// flowing registration, block hooks).
+// note is the history entry of a change. date is the act's own date, as
+// its message gives it (an application, an approval, an exit); it raises
+// the record's last_act_date. 0: a step without a date of its own (a
+// proposal, a transfer or flowing step, a block hook), which moves no bound.
 type note struct {
 	action string
 	reason uint32
@@ -112,9 +113,6 @@ func (k *Keeper) save(ctx *contracts.Context, c *change, n note) error {
 		}
 	}
 	k.appendHistory(ctx, c.m, n)
-	if n.date == 0 {
-		n.date = ctx.Today
-	}
 	c.m.LastActDate = max(c.m.LastActDate, n.date)
 	c.m.UpdatedHeight = ctx.Height
 	contracts.Save(ctx.Store, memberKey(c.m.Id), c.m)
@@ -325,21 +323,5 @@ func (k *Keeper) requireFullMembers(r state.Reader, subject uint64, ids []uint64
 	}
 	return nil
 }
-
-// actDate checks an act's date against today and the member's previous
-// step.
-func actDate(ctx *contracts.Context, p memberv1.Params, field string, d, notBefore uint32) error {
-	if err := contracts.CheckActDate(field, d, ctx.Today, p.MaxBackdateDays); err != nil {
-		return err
-	}
-	if d < notBefore {
-		return ErrDateOrder.Wrapf("%s %d is before %d", field, d, notBefore)
-	}
-	return nil
-}
-
-// lastActDate is the latest date of any act on a member's record (kept by
-// save): approvals, discipline and exits may not predate it.
-func lastActDate(m *memberv1.Member) uint32 { return m.LastActDate }
 
 func idString(id uint64) string { return fmt.Sprint(id) }

@@ -297,6 +297,19 @@ func illegal(m *memberv1.Member, p memberv1.Params) []string {
 		if m.Stage == fullSt && (m.OathDate == 0 || m.OathDate < m.AdmissionDate) {
 			bad("full through the lifecycle without an oath")
 		}
+		// Each approval is kept, dated on or after its meeting; the oath
+		// follows the approval of the admission.
+		if after(probationary) != (m.AdmissionApprovalDate != 0) || (m.Stage == fullSt) != (m.FullApprovalDate != 0) {
+			bad("approval date disagrees with the stage")
+		}
+		if after(probationary) && m.AdmissionApprovalDate < m.AdmissionDate {
+			bad("admission approved before its meeting")
+		}
+		if m.OathDate != 0 && m.OathDate < m.AdmissionApprovalDate {
+			bad("oath before the approval of the admission")
+		}
+	} else if m.AdmissionApprovalDate != 0 {
+		bad("imported with an approval of its admission on chain")
 	} else if m.ApplicationDate != 0 || m.TalkDate != 0 || m.ActivistDate != 0 || m.TargetDate != 0 {
 		bad("imported with dates from before the admission")
 	}
@@ -305,6 +318,9 @@ func illegal(m *memberv1.Member, p memberv1.Params) []string {
 	}
 	if m.Stage == fullSt && m.FullDate != m.ProbationEndDate {
 		bad("full date is not the end of the probation")
+	}
+	if m.FullApprovalDate != 0 && (m.Stage != fullSt || m.FullApprovalDate < m.FullDate) {
+		bad("full membership approved before its date, or of a member who is not full")
 	}
 	if after(probationary) != (m.AdmissionDate != 0) || (m.Stage == fullSt) != (m.FullDate != 0) {
 		bad("admission or full date disagrees with the stage")
@@ -335,7 +351,7 @@ func illegal(m *memberv1.Member, p memberv1.Params) []string {
 // the ledger's lastActDate): nothing may be dated after the member left.
 func latestDate(m *memberv1.Member) uint32 {
 	return slices.Max([]uint32{m.ApplicationDate, m.TalkDate, m.ActivistDate, m.TargetDate, m.AdmissionDate, m.OathDate,
-		m.FullDate, m.Pending.GetMeetingDate()})
+		m.FullDate, m.Pending.GetMeetingDate(), m.AdmissionApprovalDate, m.FullApprovalDate})
 }
 
 // daysBetween is b - a in days, or a large negative number if either is

@@ -28,7 +28,7 @@ func (k *Keeper) ProposeAdmission(ctx *contracts.Context, msg *memberv1.MsgPropo
 		return err
 	}
 	m.Pending = &memberv1.PendingDecision{MeetingId: mt.Id, ResolutionIndex: msg.ResolutionIndex, MeetingDate: mt.Date}
-	return k.saveAndEmit(ctx, c, note{action: "member/propose-admission", reason: msg.ReasonCode, doc: msg.DocHash, date: mt.Date,
+	return k.saveAndEmit(ctx, c, note{action: "member/propose-admission", reason: msg.ReasonCode, doc: msg.DocHash,
 		detail: fmt.Sprintf("branch general meeting %d on %d voted to admit", mt.Id, mt.Date)}, "member_decision_proposed")
 }
 
@@ -40,7 +40,7 @@ func (k *Keeper) ApproveAdmission(ctx *contracts.Context, msg *memberv1.MsgAppro
 		return err
 	}
 	m := c.m
-	m.Stage, m.AdmissionDate = memberv1.Stage_STAGE_PROBATIONARY, m.Pending.MeetingDate
+	m.Stage, m.AdmissionDate, m.AdmissionApprovalDate = memberv1.Stage_STAGE_PROBATIONARY, m.Pending.MeetingDate, msg.Date
 	m.ProbationEndDate = contracts.AddDays(m.AdmissionDate, int64(p.ProbationDays))
 	m.Pending = nil
 	return k.saveAndEmit(ctx, c, note{action: "member/approve-admission", reason: msg.ReasonCode, doc: msg.DocHash, date: msg.Date,
@@ -67,9 +67,9 @@ func (k *Keeper) RecordOath(ctx *contracts.Context, msg *memberv1.MsgRecordOath)
 	if err != nil {
 		return err
 	}
-	// The oath follows the admission: the meeting, and the superior
-	// committee's approval, the member's last act.
-	if err := actDate(ctx, p, "date", msg.Date, max(m.AdmissionDate, lastActDate(m))); err != nil {
+	// The oath follows the admission: the superior committee's approval
+	// (on or after the meeting), not a later transfer or flowing step.
+	if err := actDate(ctx, p, "date", msg.Date, admitted(m)); err != nil {
 		return err
 	}
 	m.OathDate = msg.Date
@@ -106,15 +106,16 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 			return ErrMalformed.Wrapf("extension of %d days, at most %d", msg.ExtensionDays, p.MaxExtensionDays)
 		}
 	}
-	if mt.Date < m.AdmissionDate {
-		return ErrDateOrder.Wrapf("meeting %d on %d is before the admission (%d)", mt.Id, mt.Date, m.AdmissionDate)
+	// The decision on a probation follows the approval that began it.
+	if a := admitted(m); mt.Date < a.date {
+		return ErrDateOrder.Wrapf("meeting %d on %d is before %s (%d)", mt.Id, mt.Date, a.act, a.date)
 	}
 	if err := withinDeadline(ctx.Today, mt.Date, p); err != nil {
 		return err
 	}
 	m.Pending = &memberv1.PendingDecision{MeetingId: mt.Id, ResolutionIndex: msg.ResolutionIndex, MeetingDate: mt.Date,
 		Outcome: msg.Outcome, ExtensionDays: msg.ExtensionDays}
-	return k.saveAndEmit(ctx, c, note{action: "member/propose-full-membership", reason: msg.ReasonCode, doc: msg.DocHash, date: mt.Date,
+	return k.saveAndEmit(ctx, c, note{action: "member/propose-full-membership", reason: msg.ReasonCode, doc: msg.DocHash,
 		detail: fmt.Sprintf("branch general meeting %d on %d decided %s", mt.Id, mt.Date, msg.Outcome)}, "member_decision_proposed")
 }
 
@@ -129,7 +130,7 @@ func (k *Keeper) ApproveFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 	detail := ""
 	switch d.Outcome {
 	case memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME:
-		m.Stage, m.FullDate = memberv1.Stage_STAGE_FULL, m.ProbationEndDate
+		m.Stage, m.FullDate, m.FullApprovalDate = memberv1.Stage_STAGE_FULL, m.ProbationEndDate, msg.Date
 		detail = fmt.Sprintf("full member from %d", m.FullDate)
 	case memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND:
 		m.ProbationEndDate = contracts.AddDays(m.ProbationEndDate, int64(d.ExtensionDays))
@@ -215,7 +216,13 @@ func (k *Keeper) beginApproval(ctx *contracts.Context, id uint64, date uint32, s
 	if p, err = k.Params(ctx.Store); err != nil {
 		return nil, p, err
 	}
-	if err := actDate(ctx, p, "date", date, max(d.MeetingDate, lastActDate(c.m))); err != nil {
+	// An approval follows the meeting it approves; a cancellation is a way
+	// out, so like an exit it also follows every dated act on the record.
+	after := bound{d.MeetingDate, fmt.Sprintf("meeting %d", d.MeetingId)}
+	if d.Outcome == memberv1.ProbationOutcome_PROBATION_OUTCOME_CANCEL {
+		after = later(after, lastAct(c.m))
+	}
+	if err := actDate(ctx, p, "date", date, after); err != nil {
 		return nil, p, err
 	}
 	if err := withinDeadline(date, d.MeetingDate, p); err != nil {

@@ -203,7 +203,7 @@ func TestFullMembership(t *testing.T) {
 		{"the oath, on the last day", "a-secretary", oath(p4, l.today), nil, code{}},
 		{"on time, approved late", "a-secretary", proposeFull(p4, mt, 2, onTime, 0), nil, code{}},
 	})
-	l.wantMember(t, &memberv1.Member{LastActDate: 20280105, Id: p1, BranchId: branchA, Stage: fullSt, Status: active, ApplicationDate: genesisDate,
+	l.wantMember(t, &memberv1.Member{LastActDate: 20280105, AdmissionApprovalDate: 20270105, FullApprovalDate: 20280105, Id: p1, BranchId: branchA, Stage: fullSt, Status: active, ApplicationDate: genesisDate,
 		TalkDueDate: contracts.AddDays(genesisDate, 30), TalkDate: genesisDate, ActivistDate: genesisDate,
 		ContactIds: []uint64{l.seeds[branchA][0]}, TargetDate: admitted, IntroducerIds: l.seeds[branchA][:2],
 		PoliticalReviewDoc: hashOf("review"), TrainingMeetingId: 1, AdmissionDate: admitted, OathDate: admitted,
