@@ -59,9 +59,10 @@ type sealedLayer struct {
 	writes  []write // layer's writes in key order
 }
 
-// Open opens (creating if missing) the store in dir.
+// Open opens (creating if missing) the store in dir. Damage to its journal
+// or tables is an error wrapping ErrDamaged (see OpenLevelDB).
 func Open(dir string, o Options) (*Store, error) {
-	db, err := leveldb.OpenFile(dir, o.leveldb())
+	db, err := OpenLevelDB(dir, o.leveldb())
 	if err != nil {
 		return nil, fmt.Errorf("open state database %s: %w", dir, err)
 	}
