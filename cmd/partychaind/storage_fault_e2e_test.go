@@ -347,3 +347,55 @@ func base64Hex(s string) (string, error) {
 	raw, err := base64.StdEncoding.DecodeString(s)
 	return strings.ToUpper(hex.EncodeToString(raw)), err
 }
+
+// TestFaultConsensusFailureStops: CometBFT's consensus fails while the node
+// runs (here its double-sign state cannot be saved: the file's name is
+// taken by a directory, so the atomic rename over it fails and CometBFT
+// panics inside its consensus routine). The node stops with a non-zero exit
+// and a last line saying why, where it used to serve on without blocks;
+// with the file back it starts at a committed height. Needs no root, unlike
+// TestFaultDiskFull.
+func TestFaultConsensusFailureStops(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-process test")
+	}
+	t.Parallel()
+	n := newNode(t)
+	n.start()
+	n.waitHeight(3)
+	rec := recordChain(n, 1)
+	state := filepath.Join(n.home, "data", "priv_validator_state.json")
+	saved := state + ".saved"
+	for { // the node may write the file again between the rename and the mkdir
+		if err := os.Rename(state, saved); err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		if err := os.Mkdir(state, 0o700); err == nil {
+			break
+		} else if !errors.Is(err, os.ErrExist) {
+			t.Fatal(err)
+		}
+	}
+	n.waitExit()
+	code := n.cmd.ProcessState.ExitCode()
+	out := logsOf(n)
+	if code == 0 || code == -1 {
+		t.Fatalf("the node exited with %v after its consensus failed; want a non-zero exit status. Its log ends:\n%s", n.cmd.ProcessState, lastLines(out, 20))
+	}
+	if !strings.Contains(out, "CONSENSUS FAILURE") {
+		t.Fatalf("no CONSENSUS FAILURE in the log:\n%s", lastLines(out, 20))
+	}
+	assertLastLine(t, out, "consensus failed after height", "priv_validator_state.json")
+	t.Logf("stopped with exit code %d: %s", code, lastLines(out, 1))
+	n.logs = nil
+
+	if err := os.Remove(state); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(saved, state); err != nil {
+		t.Fatal(err)
+	}
+	n.start()
+	checkRestarted(n, rec)
+	n.stop()
+}
