@@ -42,7 +42,7 @@ func openStateStore(dir string, o state.Options) (*state.Store, error) {
 // is dropped here, as goleveldb would drop it.
 func checkCometDB(id, dbDir string, o *opt.Options) error {
 	dir := filepath.Join(dbDir, id+".db")
-	db, err := state.OpenLevelDB(dir, o)
+	db, _, err := state.OpenLevelDB(dir, o)
 	if errors.Is(err, state.ErrDamaged) {
 		return fmt.Errorf("CometBFT's %s database %s: %w; "+cometDBRecovery, id, dir, err)
 	}

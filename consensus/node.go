@@ -117,6 +117,9 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	store, err := openStateStore(filepath.Join(c.DBDir(), StateDBDir), state.Options{
 		BlockCacheBytes:  appConf.State.BlockCacheMB << 20,
 		WriteBufferBytes: appConf.State.WriteBufferMB << 20,
+		OnTornTail: func(what string) {
+			logger.Error("state database: "+what+"; CometBFT replays the height it held", "module", "app")
+		},
 	})
 	if err != nil {
 		return err

@@ -47,29 +47,34 @@ const (
 
 // OpenLevelDB opens (creating if missing) the goleveldb database in dir
 // with o, refusing damage as the comment at the top of this file says:
-// the error wraps ErrDamaged and names the file.
-func OpenLevelDB(dir string, o *opt.Options) (*leveldb.DB, error) {
+// the error wraps ErrDamaged and names the file. If a torn journal tail was
+// dropped, tornTailDropped says so (for the log); otherwise it is empty.
+func OpenLevelDB(dir string, o *opt.Options) (db *leveldb.DB, tornTailDropped string, err error) {
 	if err := CheckTables(dir); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	strict := *o
 	strict.Strict = opt.DefaultStrict | opt.StrictJournal
-	db, err := leveldb.OpenFile(dir, &strict)
+	db, err = leveldb.OpenFile(dir, &strict)
 	if err == nil {
-		return db, nil
+		return db, "", nil
 	}
 	var corrupt *lerrors.ErrCorrupted
 	if !errors.As(err, &corrupt) || corrupt.Fd.Type != storage.TypeJournal {
-		return nil, err
+		return nil, "", err
 	}
 	name := journalName(corrupt.Fd.Num)
 	torn, why := tornTail(dir, corrupt.Fd.Num)
 	if !torn {
-		return nil, fmt.Errorf("%w: journal %s: %v: %s", ErrDamaged, name, corrupt.Err, why)
+		return nil, "", fmt.Errorf("%w: journal %s: %v: %s", ErrDamaged, name, corrupt.Err, why)
 	}
 	// A torn tail: replay leniently, which drops it (goleveldb then writes
 	// the replayed records to a table and starts a new journal).
-	return leveldb.OpenFile(dir, o)
+	db, err = leveldb.OpenFile(dir, o)
+	if err != nil {
+		return nil, "", err
+	}
+	return db, fmt.Sprintf("journal %s ended in a write cut short (%v); dropped it", name, corrupt.Err), nil
 }
 
 func journalName(num int64) string { return fmt.Sprintf("%06d.log", num) }

@@ -32,6 +32,9 @@ type Options struct {
 	BlockCacheBytes  int // default 64 MiB
 	WriteBufferBytes int // default 32 MiB
 	ReadCacheEntries int // hot committed keys cached in memory; default 100,000 per generation
+	// OnTornTail, if set, hears that Open dropped a journal tail a crash
+	// cut short (the last Commit's write, which never returned).
+	OnTornTail func(what string)
 }
 
 // Store is the committed state in goleveldb plus the uncommitted layers of
@@ -60,11 +63,15 @@ type sealedLayer struct {
 }
 
 // Open opens (creating if missing) the store in dir. Damage to its journal
-// or tables is an error wrapping ErrDamaged (see OpenLevelDB).
+// or tables is an error wrapping ErrDamaged (see OpenLevelDB); a torn
+// journal tail is dropped and reported to o.OnTornTail.
 func Open(dir string, o Options) (*Store, error) {
-	db, err := OpenLevelDB(dir, o.leveldb())
+	db, torn, err := OpenLevelDB(dir, o.leveldb())
 	if err != nil {
 		return nil, fmt.Errorf("open state database %s: %w", dir, err)
+	}
+	if torn != "" && o.OnTornTail != nil {
+		o.OnTornTail(torn)
 	}
 	return load(db, o)
 }
