@@ -300,3 +300,27 @@ func TestCheckTablesPassesWholeAndCutTables(t *testing.T) {
 		t.Fatalf("a cut table: %v", err)
 	}
 }
+
+// A damaged data block holding the store's metadata fails its checksum:
+// ErrDamaged naming the table, like a damaged footer.
+func TestTableBlockDamageRefused(t *testing.T) {
+	dir := t.TempDir()
+	path := tableFile(t, dir)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[10] ^= 0x01 // the first data block: the metadata key sorts first
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := openNoPanic(t, dir)
+	if err == nil {
+		s.Close()
+		t.Fatal("opened a store whose metadata block is damaged")
+	}
+	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), filepath.Base(path)) {
+		t.Fatalf("error %q: want ErrDamaged naming %s", err, filepath.Base(path))
+	}
+	t.Logf("refused: %v", err)
+}

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/syndtr/goleveldb/leveldb"
+	lerrors "github.com/syndtr/goleveldb/leveldb/errors"
 	"github.com/syndtr/goleveldb/leveldb/filter"
 	"github.com/syndtr/goleveldb/leveldb/opt"
 	"github.com/syndtr/goleveldb/leveldb/storage"
@@ -73,7 +74,11 @@ func Open(dir string, o Options) (*Store, error) {
 	if torn != "" && o.OnTornTail != nil {
 		o.OnTornTail(torn)
 	}
-	return load(db, o)
+	s, err := load(db, o)
+	if err != nil {
+		return nil, fmt.Errorf("open state database %s: %w", dir, err)
+	}
+	return s, nil
 }
 
 // OpenInMemory opens a store on goleveldb's in-memory storage, for tests.
@@ -107,12 +112,15 @@ func load(db *leveldb.DB, o Options) (*Store, error) {
 	meta, err := db.Get(metaKey, nil)
 	switch {
 	case errors.Is(err, leveldb.ErrNotFound):
+	case lerrors.IsCorrupted(err):
+		db.Close()
+		return nil, fmt.Errorf("%w: read state metadata: %v", ErrDamaged, err)
 	case err != nil:
 		db.Close()
 		return nil, fmt.Errorf("read state metadata: %w", err)
 	case len(meta) < 8:
 		db.Close()
-		return nil, fmt.Errorf("state metadata is corrupt: %d bytes", len(meta))
+		return nil, fmt.Errorf("%w: state metadata is %d bytes, want at least 8", ErrDamaged, len(meta))
 	default:
 		s.height = int64(binary.BigEndian.Uint64(meta))
 		s.appHash = bytes.Clone(meta[8:])
