@@ -32,12 +32,16 @@ var cometDBOptions = opt.Options{
 }
 
 // DBProvider opens CometBFT's databases. goleveldb (init's db_backend) gets
-// cometDBOptions; other backends are opened as CometBFT opens them.
+// cometDBOptions, after checkCometDB; other backends are opened as CometBFT
+// opens them.
 func DBProvider(ctx *cfg.DBContext) (dbm.DB, error) {
 	if dbm.BackendType(ctx.Config.DBBackend) != dbm.GoLevelDBBackend {
 		return cfg.DefaultDBProvider(ctx)
 	}
 	o := cometDBOptions
+	if err := checkCometDB(ctx.ID, ctx.Config.DBDir(), &o); err != nil {
+		return nil, err
+	}
 	db, err := dbm.NewGoLevelDBWithOpts(ctx.ID, ctx.Config.DBDir(), &o)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", ctx.ID, err)

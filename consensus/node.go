@@ -102,16 +102,24 @@ func stopNode(n *node.Node, logger log.Logger) {
 }
 
 // Run starts the node in home and blocks until ctx is done (a signal), then
-// stops CometBFT and closes the state database.
+// stops CometBFT and closes the state database. If CometBFT's consensus
+// fails first (see consensusFailure), Run stops the node too and returns an
+// error saying why: a node that can make no more blocks must not go on
+// serving RPC and admitting txs as if it could.
 func Run(ctx context.Context, home string, logOut io.Writer) error {
 	h, err := loadHome(home, logOut)
 	if err != nil {
 		return err
 	}
+	halt := newHaltLogger(h.logger)
+	h.logger = halt
 	c, appConf, logger, gen := h.c, h.appConf, h.logger, h.gen
-	store, err := state.Open(filepath.Join(c.DBDir(), StateDBDir), state.Options{
+	store, err := openStateStore(filepath.Join(c.DBDir(), StateDBDir), state.Options{
 		BlockCacheBytes:  appConf.State.BlockCacheMB << 20,
 		WriteBufferBytes: appConf.State.WriteBufferMB << 20,
+		OnTornTail: func(what string) {
+			logger.Error("state database: "+what+"; CometBFT replays the height it held", "module", "app")
+		},
 	})
 	if err != nil {
 		return err
@@ -132,25 +140,49 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	if err != nil {
 		return err
 	}
+	done, err := consensusDone(n)
+	if err != nil {
+		stopNode(n, logger)
+		return err
+	}
 	logger.Info("partychaind started", "chain_id", gen.ChainID, "node_id", nodeID, "rpc", c.RPC.ListenAddress, "height", store.LastHeight(),
 		"retain_blocks", appConf.Node.RetainBlocks, "prometheus", c.Instrumentation.Prometheus)
 	if !c.FilterPeers {
 		logger.Error("filter_peers is false in config.toml: node admission is off; any node id may connect and revoked peers are not dropped " +
 			"(set it to true once the node has synced)")
 	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var watchers sync.WaitGroup
 	watchers.Add(2)
 	go func() {
 		defer watchers.Done()
-		watchPeers(ctx, n.Switch(), string(nodeID), c.FilterPeers, store.LastHeight, bare.AdmitPeer, logger.With("module", "peers"))
+		watchPeers(runCtx, n.Switch(), string(nodeID), c.FilterPeers, store.LastHeight, bare.AdmitPeer, logger.With("module", "peers"))
 	}()
 	go func() {
 		defer watchers.Done()
-		keepPersistent(ctx, n.Switch(), persistent, redialPeriod, logger.With("module", "peers"))
+		keepPersistent(runCtx, n.Switch(), persistent, redialPeriod, logger.With("module", "peers"))
 	}()
-	<-ctx.Done()
+	failed := false
+	select {
+	case <-ctx.Done():
+	case <-done:
+		failed = ctx.Err() == nil
+	}
+	cancel()
 	watchers.Wait()
-	logger.Info("stopping partychaind")
+	if !failed {
+		logger.Info("stopping partychaind")
+		stopNode(n, logger)
+		return nil
+	}
+	why := halt.failure()
+	if why == "" {
+		why = "the consensus routine ended"
+	}
+	height := store.LastHeight()
+	logger.Error("partychaind stopping: consensus failed and the node can make no more blocks", "last_committed_height", height, "err", why)
 	stopNode(n, logger)
-	return nil
+	return fmt.Errorf("consensus failed after height %d: %s (the log's CONSENSUS FAILURE line has the stack; "+
+		"fix the cause, such as a full disk or damaged data (docs/operator.md, \"Damaged data\"), and start again)", height, why)
 }

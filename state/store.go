@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/syndtr/goleveldb/leveldb"
+	lerrors "github.com/syndtr/goleveldb/leveldb/errors"
 	"github.com/syndtr/goleveldb/leveldb/filter"
 	"github.com/syndtr/goleveldb/leveldb/opt"
 	"github.com/syndtr/goleveldb/leveldb/storage"
@@ -32,6 +33,9 @@ type Options struct {
 	BlockCacheBytes  int // default 64 MiB
 	WriteBufferBytes int // default 32 MiB
 	ReadCacheEntries int // hot committed keys cached in memory; default 100,000 per generation
+	// OnTornTail, if set, hears that Open dropped a journal tail a crash
+	// cut short (the last Commit's write, which never returned).
+	OnTornTail func(what string)
 }
 
 // Store is the committed state in goleveldb plus the uncommitted layers of
@@ -59,13 +63,22 @@ type sealedLayer struct {
 	writes  []write // layer's writes in key order
 }
 
-// Open opens (creating if missing) the store in dir.
+// Open opens (creating if missing) the store in dir. Damage to its journal
+// or tables is an error wrapping ErrDamaged (see OpenLevelDB); a torn
+// journal tail is dropped and reported to o.OnTornTail.
 func Open(dir string, o Options) (*Store, error) {
-	db, err := leveldb.OpenFile(dir, o.leveldb())
+	db, torn, err := OpenLevelDB(dir, o.leveldb())
 	if err != nil {
 		return nil, fmt.Errorf("open state database %s: %w", dir, err)
 	}
-	return load(db, o)
+	if torn != "" && o.OnTornTail != nil {
+		o.OnTornTail(torn)
+	}
+	s, err := load(db, o)
+	if err != nil {
+		return nil, fmt.Errorf("open state database %s: %w", dir, err)
+	}
+	return s, nil
 }
 
 // OpenInMemory opens a store on goleveldb's in-memory storage, for tests.
@@ -99,12 +112,15 @@ func load(db *leveldb.DB, o Options) (*Store, error) {
 	meta, err := db.Get(metaKey, nil)
 	switch {
 	case errors.Is(err, leveldb.ErrNotFound):
+	case lerrors.IsCorrupted(err):
+		db.Close()
+		return nil, fmt.Errorf("%w: read state metadata: %v", ErrDamaged, err)
 	case err != nil:
 		db.Close()
 		return nil, fmt.Errorf("read state metadata: %w", err)
 	case len(meta) < 8:
 		db.Close()
-		return nil, fmt.Errorf("state metadata is corrupt: %d bytes", len(meta))
+		return nil, fmt.Errorf("%w: state metadata is %d bytes, want at least 8", ErrDamaged, len(meta))
 	default:
 		s.height = int64(binary.BigEndian.Uint64(meta))
 		s.appHash = bytes.Clone(meta[8:])
