@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -178,5 +179,31 @@ func TestSigCacheBoundedByBytes(t *testing.T) {
 		if got := c.get(txs[i].hash) != nil; got != want {
 			t.Errorf("tx %d remembered %v, want %v", i, got, want)
 		}
+	}
+}
+
+// TestProcessProposalCachesOnlyExecutable: a proposal's txs that cannot
+// execute in its block (a signer without an account, a sequence that does
+// not continue the signer's) are not verified and not remembered, so a
+// byzantine proposer whose proposals are never decided cannot fill the
+// cache with txs of made-up keys; the tx that can execute is remembered.
+func TestProcessProposalCachesOnlyExecutable(t *testing.T) {
+	ta := newTestApp(t)
+	ta.mustDeliver()
+	mk := func(k ed25519.PrivKey, seq uint64, name string) []byte {
+		return signedTx(t, k, seq, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, name))
+	}
+	var txs [][]byte
+	for i := range 100 {
+		txs = append(txs, mk(key(fmt.Sprintf("made-up %d", i)), 0, "X"))
+	}
+	good := mk(rootSecretary, 0, "G")
+	txs = append(txs, mk(rootSecretary, 5, "ahead"), good, mk(rootSecretary, 0, "used by good"))
+	r, err := ta.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: txs, Height: ta.height + 1})
+	if err != nil || r.Status != abci.ResponseProcessProposal_ACCEPT {
+		t.Fatalf("proposal: %v %v", r.GetStatus(), err)
+	}
+	if n := ta.sigs.len(); n != 1 || ta.sigs.get(txHash(good)) == nil {
+		t.Fatalf("%d txs remembered, want only the one that can execute", n)
 	}
 }
