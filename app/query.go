@@ -44,7 +44,7 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 
 func (a *App) query(req *abci.RequestQuery, r state.Reader, height int64) ([]byte, error) {
 	if strings.HasPrefix(req.Path, "/p2p/filter/") {
-		return nil, a.filterPeer(strings.TrimPrefix(req.Path, "/p2p/filter/"), height)
+		return nil, a.filterPeer(strings.TrimPrefix(req.Path, "/p2p/filter/"), r, height)
 	}
 	if height == 0 {
 		return nil, contracts.ErrHeightUnavailable.Wrap("no block is committed yet: genesis state is readable from height 1")
@@ -75,8 +75,9 @@ func (a *App) query(req *abci.RequestQuery, r state.Reader, height int64) ([]byt
 // filterPeer answers CometBFT's peer filter (config filter_peers = true):
 // a node id is admitted only if governance's registry holds it; addresses
 // are not filtered. Before the first commit the registry is the staged
-// genesis, so a new network can connect to make its first block.
-func (a *App) filterPeer(what string, height int64) error {
+// genesis, so a new network can connect to make its first block. The
+// registry is read from r, the state at height.
+func (a *App) filterPeer(what string, r state.Reader, height int64) error {
 	kind, value, _ := strings.Cut(what, "/")
 	switch kind {
 	case "addr":
@@ -91,7 +92,7 @@ func (a *App) filterPeer(what string, height int64) error {
 			}
 		} else {
 			var err error
-			if ok, err = a.gov.Admitted(a.store.Committed(), value); err != nil {
+			if ok, err = a.gov.Admitted(r, value); err != nil {
 				return err
 			}
 		}
@@ -106,7 +107,12 @@ func (a *App) filterPeer(what string, height int64) error {
 // AdmitPeer answers the peer filter for a node id against the last
 // committed registry: nil if the node is admitted.
 func (a *App) AdmitPeer(id string) error {
-	return a.filterPeer("id/"+id, a.store.LastHeight())
+	r, height, release, err := a.store.Snapshot()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return a.filterPeer("id/"+id, r, height)
 }
 
 // queryChain answers /chain/clock: the last block's height, time and date.
