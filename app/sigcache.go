@@ -61,13 +61,14 @@ func (a *App) SizeSigCache(txs int, bytes int64) {
 
 // add remembers tx, whose signature was verified.
 func (c *sigCache) add(tx *decodedTx) {
+	held := heldBytes(tx) // outside the lock: it walks the messages
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.cur) >= c.limit || c.curBytes >= c.maxBytes {
 		c.old, c.cur, c.curBytes = c.cur, make(map[[32]byte]*decodedTx), 0
 	}
 	c.cur[tx.hash] = tx
-	c.curBytes += heldBytes(tx)
+	c.curBytes += held
 }
 
 // get returns the verified tx with this hash, or nil.

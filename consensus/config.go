@@ -58,9 +58,11 @@ func DefaultConfig(home, moniker string) *cfg.Config {
 	c.P2P.FlushThrottleTimeout = DefaultFlushThrottle
 	c.P2P.SendRate, c.P2P.RecvRate = DefaultP2PRate, DefaultP2PRate
 	c.RPC.ListenAddress = "tcp://127.0.0.1:26657"
-	// A subscriber that does not read would otherwise keep every event
-	// CometBFT publishes for it: 95 such websocket clients took a node from
-	// 270 MB to 1.68 GB and stretched blocks 8 to 14 s apart.
+	// A websocket subscriber that does not read loses its subscription at
+	// the first event CometBFT cannot hand it within 10 s; otherwise
+	// CometBFT holds and retries every later event for it: 95 such clients
+	// took a node from 270 MB to 1.68 GB and stretched blocks 8 to 14 s
+	// apart.
 	c.RPC.CloseOnSlowClient = true
 	c.TxIndex.Indexer = "kv"
 	// P2P connections are admitted only for node ids in governance's
