@@ -81,7 +81,8 @@ func liveHeap() int64 {
 
 // TestHeldBytesBoundsMemory: for each hostile shape, the memory the
 // cache really holds for a tx (decoded messages, sign bytes, map entry),
-// measured after a collection, is at most what heldBytes counts, and not
+// measured after a collection, is at most what heldBytes counts (within
+// 1% of measuring noise), and not
 // far below it (the count is not so generous that the cache holds far
 // fewer txs than it could).
 func TestHeldBytesBoundsMemory(t *testing.T) {
@@ -108,8 +109,10 @@ func TestHeldBytesBoundsMemory(t *testing.T) {
 		runtime.KeepAlive(c)
 		t.Logf("%s: %d bytes a tx; holds %d bytes decoded (%.1f× its size), counted %d (%.2f× what it holds)",
 			shape.name, len(raws[0]), held/n, float64(held)/float64(n*len(raws[0])), counted/n, float64(counted)/float64(held))
-		if held > int64(counted) || int64(counted) > 2*held {
-			t.Errorf("%s: holds %d bytes, counted %d: want held ≤ counted ≤ 2 × held", shape.name, held, counted)
+		// 1% for what else the heap gains meanwhile: the count of the
+		// 5,000-line shape is exact (its slices take whole pages).
+		if held > int64(counted)*101/100 || int64(counted) > 2*held {
+			t.Errorf("%s: holds %d bytes, counted %d: want held ≤ counted (+1%%) ≤ 2 × held", shape.name, held, counted)
 		}
 	}
 }
