@@ -72,7 +72,7 @@ func New(store *state.Store, chainID string, logger log.Logger) *App {
 		logger:  logger,
 		routes:  contracts.Routes{},
 		pending: map[string]uint64{},
-		sigs:    newSigCache(200_000),
+		sigs:    newSigCache(sigCacheDefaultTxs, sigCacheDefaultBytes),
 	}
 	a.wireLedgers()
 	return a

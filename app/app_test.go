@@ -10,6 +10,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 
+	"github.com/partychain/partychain/contracts"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
 	"github.com/partychain/partychain/state"
@@ -207,6 +208,56 @@ func TestQueryErrors(t *testing.T) {
 	r, _ := ta.Query(context.Background(), &abci.RequestQuery{Path: "/org/1", Height: 7})
 	if r.Codespace != "query" || r.Code != 5 {
 		t.Errorf("historical query: %s/%d", r.Codespace, r.Code)
+	}
+}
+
+// TestQueryPathShape: a path with an empty segment (a trailing or doubled
+// slash) is refused, not read as another path; an over-long path is
+// refused up front, and no error answer repeats more than a short prefix
+// of what the client sent, so an answer's size does not grow with the
+// path's.
+func TestQueryPathShape(t *testing.T) {
+	ta := newTestApp(t)
+	ta.mustDeliver()
+	for _, path := range []string{"/org/1/", "//org/1", "/org//1", "/", "/org/1/children/?page=1", "/org/1//children"} {
+		if r := ta.query(path); r.Codespace != "query" || r.Code != 3 || !strings.Contains(r.Log, "empty segment") {
+			t.Errorf("%s: %s/%d %q, want query/3 for an empty segment", path, r.Codespace, r.Code, r.Log)
+		}
+	}
+	if r := ta.query("http://x/org/1"); r.Codespace != "query" || r.Code != 3 {
+		t.Errorf("a URL with a scheme: %s/%d %q", r.Codespace, r.Code, r.Log)
+	}
+	if r := ta.query("/org/1"); r.Code != 0 {
+		t.Fatalf("/org/1: %d %s", r.Code, r.Log)
+	}
+	long := strings.Repeat("9", 700_000)
+	for _, c := range []struct {
+		path string
+		code uint32
+	}{
+		{"/org/" + long, 3},
+		{"/" + long, 3},
+		{"/org/1/children?page=" + long, 3},
+		{"/org/" + strings.Repeat("x", MaxQueryPathBytes-10), 3},
+		{"/" + strings.Repeat("x", MaxQueryPathBytes-10), 2},
+		{"/org/1/children?page=" + strings.Repeat("9", MaxQueryPathBytes-30), 3},
+		{"/account/" + strings.Repeat("z", 900), 3},
+		{"/identity/commitment/" + strings.Repeat("z", 900), 3},
+		{"/dues/1/" + strings.Repeat("z", 900), 3},
+		{"/org/1/dues?month=" + strings.Repeat("z", 900), 3},
+		{"/org/1/compliance?year=" + strings.Repeat("z", 900), 3},
+		{"/org/1/members?stage=" + strings.Repeat("z", 900), 3},
+		{"/p2p/filter/id/" + long, 3},
+		{"/p2p/filter/id/" + strings.Repeat("a", MaxQueryPathBytes-20), 13},
+		{"/p2p/filter/" + strings.Repeat("a", MaxQueryPathBytes-20), 2},
+	} {
+		r := ta.query(c.path)
+		if r.Code != c.code {
+			t.Errorf("path of %d bytes: %s/%d %q, want code %d", len(c.path), r.Codespace, r.Code, contracts.Echo(r.Log), c.code)
+		}
+		if len(r.Key) > MaxQueryPathBytes || len(r.Log) > 300 {
+			t.Errorf("path of %d bytes: key of %d bytes and log of %d, want at most %d and 300", len(c.path), len(r.Key), len(r.Log), MaxQueryPathBytes)
+		}
 	}
 }
 

@@ -74,8 +74,13 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 // The txs CheckTx did not see on this node (a proposer's own clients' txs,
 // when the mempool does not gossip) are decoded and batch-verified here
 // once, and remembered like CheckTx's, so FinalizeBlock does neither again.
+// Only a tx that can execute in this block is verified and remembered: its
+// signer has an account and its sequence continues the signer's. Otherwise
+// a byzantine proposer whose proposals are never decided could fill every
+// validator's cache with txs of made-up keys.
 func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
 	var fresh []*decodedTx // by index; nil where cached or not decodable
+	next := map[string]uint64{}
 	for i, tx := range req.Txs {
 		d, hash := a.cached(tx, false)
 		if d != nil {
@@ -88,6 +93,11 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 				return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
 			}
 			continue // a tx, failing a later check: its result code is FinalizeBlock's
+		}
+		if ok, err := a.continuesSequence(next, d); err != nil {
+			return nil, err
+		} else if !ok {
+			continue // it can only fail in the block: not worth a verification
 		}
 		if fresh == nil {
 			fresh = make([]*decodedTx, len(req.Txs))
@@ -102,6 +112,26 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 		}
 	}
 	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
+}
+
+// continuesSequence reports whether tx's signer has an account in the
+// working state (the state the block runs on) and tx's sequence is the
+// signer's next, counting the signer's earlier txs in next (by address).
+func (a *App) continuesSequence(next map[string]uint64, tx *decodedTx) (bool, error) {
+	seq, ok := next[string(tx.addr)]
+	if !ok {
+		acc, err := a.org.Account(a.store.Working(), tx.addr)
+		if err != nil || acc == nil {
+			return false, err
+		}
+		seq = acc.Sequence
+	}
+	if tx.body.Sequence != seq {
+		next[string(tx.addr)] = seq
+		return false, nil
+	}
+	next[string(tx.addr)] = seq + 1
+	return true, nil
 }
 
 // block is what every tx of a block shares.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -299,7 +300,16 @@ func TestPeerFilter(t *testing.T) {
 	ga.deliver(ga.propose(2, admit), ga.vote(3, 1, true))
 	wantQueryCode(t, ga.query("/p2p/filter/id/"+a), "", 0)
 	wantQueryCode(t, ga.query("/p2p/filter/id/"+x), "governance", 13)
+	// A query answers from its snapshot, whatever Commits follow it.
+	snap, snapHeight, release, err := ga.store.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
 	resp := ga.deliver(ga.vote(4, 1, true))
+	if _, err := ga.App.query(&abci.RequestQuery{Path: "/p2p/filter/id/" + x}, snap, snapHeight); !errors.Is(err, governance.ErrNodeNotAdmitted) {
+		t.Fatalf("/p2p/filter/id/ on the snapshot of height %d, before x was admitted: %v, want not admitted", snapHeight, err)
+	}
 	if got := txEvent(resp.TxResults[0], "proposal_passed", "proposal_id"); len(got) != 1 {
 		t.Fatalf("admit-node did not pass: %v", resp.TxResults[0].Events)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -19,8 +20,16 @@ import (
 // and zero values shown, so explorers see every field.
 var jsonMarshaler = jsonpb.Marshaler{OrigName: true, EmitDefaults: true}
 
+// MaxQueryPathBytes bounds a query's path, query string included: the
+// longest path a handler answers (a cursor of a deep list) is a few hundred
+// bytes.
+const MaxQueryPathBytes = 1024
+
 // Query answers paths like /org/{id} or /account/{address} from the last
-// committed state, as proto3 JSON, with the height it was read at.
+// committed state, as proto3 JSON, with the height it was read at. A path
+// is echoed in key (cut to contracts.MaxEchoBytes if it is over
+// MaxQueryPathBytes) and in an error's log at most that much at a time, so
+// an answer's size does not grow with the path's.
 func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
 	// One snapshot: the answer is read at exactly the height it states,
 	// whatever Commits happen meanwhile.
@@ -30,10 +39,13 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 	}
 	defer release()
 	resp := &abci.ResponseQuery{Key: []byte(req.Path), Height: height}
+	if len(req.Path) > MaxQueryPathBytes {
+		resp.Key = []byte(contracts.Echo(req.Path))
+	}
 	value, err := a.query(req, r, height)
 	if err != nil {
 		if _, ok := contracts.AsError(err); !ok {
-			a.logger.Error("query failed", "path", req.Path, "err", err)
+			a.logger.Error("query failed", "path", contracts.Echo(req.Path), "err", err)
 		}
 		resp.Codespace, resp.Code, resp.Log = abciError(err)
 		return resp, nil
@@ -43,8 +55,11 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 }
 
 func (a *App) query(req *abci.RequestQuery, r state.Reader, height int64) ([]byte, error) {
+	if n := len(req.Path); n > MaxQueryPathBytes {
+		return nil, contracts.ErrBadQuery.Wrapf("path %q is %d bytes, at most %d", contracts.Echo(req.Path), n, MaxQueryPathBytes)
+	}
 	if strings.HasPrefix(req.Path, "/p2p/filter/") {
-		return nil, a.filterPeer(strings.TrimPrefix(req.Path, "/p2p/filter/"), height)
+		return nil, a.filterPeer(strings.TrimPrefix(req.Path, "/p2p/filter/"), r, height)
 	}
 	if height == 0 {
 		return nil, contracts.ErrHeightUnavailable.Wrap("no block is committed yet: genesis state is readable from height 1")
@@ -53,13 +68,19 @@ func (a *App) query(req *abci.RequestQuery, r state.Reader, height int64) ([]byt
 		return nil, contracts.ErrHeightUnavailable.Wrapf("asked for %d; only the latest height %d is served", req.Height, height)
 	}
 	u, err := url.Parse(req.Path)
-	if err != nil || !strings.HasPrefix(u.Path, "/") {
-		return nil, contracts.ErrBadQuery.Wrapf("path %q", req.Path)
+	if err == nil && u.Host != "" { // "//org/1" parses as a host
+		u.Path = "//" + u.Host + u.Path
 	}
-	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if err != nil || u.Scheme != "" || !strings.HasPrefix(u.Path, "/") {
+		return nil, contracts.ErrBadQuery.Wrapf("path %q: want /ledger/... like /org/1", contracts.Echo(req.Path))
+	}
+	segs := strings.Split(u.Path[1:], "/")
+	if slices.Contains(segs, "") {
+		return nil, contracts.ErrBadQuery.Wrapf("path %q has an empty segment (a trailing or doubled slash): write it like /org/1", contracts.Echo(u.Path))
+	}
 	handler, ok := a.queries[segs[0]]
 	if !ok {
-		return nil, contracts.ErrUnknownQuery.Wrapf("%q", u.Path)
+		return nil, contracts.ErrUnknownQuery.Wrapf("%q", contracts.Echo(u.Path))
 	}
 	msg, err := handler(r, segs[1:], u.Query())
 	if err != nil {
@@ -75,8 +96,9 @@ func (a *App) query(req *abci.RequestQuery, r state.Reader, height int64) ([]byt
 // filterPeer answers CometBFT's peer filter (config filter_peers = true):
 // a node id is admitted only if governance's registry holds it; addresses
 // are not filtered. Before the first commit the registry is the staged
-// genesis, so a new network can connect to make its first block.
-func (a *App) filterPeer(what string, height int64) error {
+// genesis, so a new network can connect to make its first block. The
+// registry is read from r, the state at height.
+func (a *App) filterPeer(what string, r state.Reader, height int64) error {
 	kind, value, _ := strings.Cut(what, "/")
 	switch kind {
 	case "addr":
@@ -91,22 +113,27 @@ func (a *App) filterPeer(what string, height int64) error {
 			}
 		} else {
 			var err error
-			if ok, err = a.gov.Admitted(a.store.Committed(), value); err != nil {
+			if ok, err = a.gov.Admitted(r, value); err != nil {
 				return err
 			}
 		}
 		if !ok {
-			return governance.ErrNodeNotAdmitted.Wrapf("node %s is not in the consortium's registry", value)
+			return governance.ErrNodeNotAdmitted.Wrapf("node %s is not in the consortium's registry", contracts.Echo(value))
 		}
 		return nil
 	}
-	return contracts.ErrUnknownQuery.Wrapf("/p2p/filter/%s", what)
+	return contracts.ErrUnknownQuery.Wrapf("/p2p/filter/%s", contracts.Echo(what))
 }
 
 // AdmitPeer answers the peer filter for a node id against the last
 // committed registry: nil if the node is admitted.
 func (a *App) AdmitPeer(id string) error {
-	return a.filterPeer("id/"+id, a.store.LastHeight())
+	r, height, release, err := a.store.Snapshot()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return a.filterPeer("id/"+id, r, height)
 }
 
 // queryChain answers /chain/clock: the last block's height, time and date.

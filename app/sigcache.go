@@ -16,9 +16,11 @@ import "sync"
 // FinalizeBlock takes its txs out (a committed tx is not needed again, and
 // its messages then belong to that one execution); a recheck that refuses a
 // tx drops it. What the mempool drops without telling the app is bounded
-// by two generations of at most limit entries and maxBytes bytes of tx
-// bodies each (what the txs of a proposal that was never decided leave, or
-// txs the mempool dropped after CheckTx admitted them).
+// by two generations of at most limit txs and maxBytes bytes of memory
+// each (what the txs of a proposal that was never decided leave, or txs
+// the mempool dropped after CheckTx admitted them). The bytes are the
+// memory a tx holds decoded (heldBytes), not its size: decoded messages
+// are 5 to 14 times larger than their wire form.
 type sigCache struct {
 	mu       sync.Mutex
 	cur, old map[[32]byte]*decodedTx
@@ -27,23 +29,46 @@ type sigCache struct {
 	maxBytes int
 }
 
-// sigCacheBytes bounds each generation's tx bodies: about 250,000
-// registrations, and 512 txs of the largest size.
-const sigCacheBytes = 64 << 20
+// The sigCache's bound follows the mempool's (SizeSigCache): a generation
+// holds at most mempool.size txs and mempool.max_txs_bytes bytes of
+// memory, and never more than sigCacheMaxBytes (a home written before
+// init set max_txs_bytes has CometBFT's 1 GB there).
+const (
+	sigCacheDefaultTxs   = 20_000   // consensus.DefaultMempoolSize
+	sigCacheDefaultBytes = 64 << 20 // consensus.DefaultMempoolTxsBytes
+	sigCacheMaxBytes     = 256 << 20
+)
 
-func newSigCache(limit int) *sigCache {
-	return &sigCache{cur: map[[32]byte]*decodedTx{}, old: map[[32]byte]*decodedTx{}, limit: limit, maxBytes: sigCacheBytes}
+func newSigCache(limit, maxBytes int) *sigCache {
+	return &sigCache{cur: map[[32]byte]*decodedTx{}, old: map[[32]byte]*decodedTx{}, limit: limit, maxBytes: maxBytes}
+}
+
+// SizeSigCache bounds the signature cache by the mempool's bounds
+// (config.toml mempool.size and mempool.max_txs_bytes): each of its two
+// generations holds at most txs txs and bytes bytes of memory, capped at
+// 256 MiB. A value of 0 or less keeps the default (20,000 txs, 64 MiB).
+// Call it before the node starts.
+func (a *App) SizeSigCache(txs int, bytes int64) {
+	limit, maxBytes := sigCacheDefaultTxs, sigCacheDefaultBytes
+	if txs > 0 {
+		limit = txs
+	}
+	if bytes > 0 {
+		maxBytes = int(min(bytes, sigCacheMaxBytes))
+	}
+	a.sigs = newSigCache(limit, maxBytes)
 }
 
 // add remembers tx, whose signature was verified.
 func (c *sigCache) add(tx *decodedTx) {
+	held := heldBytes(tx) // outside the lock: it walks the messages
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.cur) >= c.limit || c.curBytes >= c.maxBytes {
 		c.old, c.cur, c.curBytes = c.cur, make(map[[32]byte]*decodedTx), 0
 	}
 	c.cur[tx.hash] = tx
-	c.curBytes += len(tx.signBytes)
+	c.curBytes += held
 }
 
 // get returns the verified tx with this hash, or nil.

@@ -141,6 +141,9 @@ func (a *App) decodeHashed(raw []byte, hash [32]byte) (*decodedTx, error) {
 	case len(body.Memo) > MaxMemoBytes || !utf8.ValidString(body.Memo):
 		return nil, ErrInvalidMemo.Wrapf("%d bytes (at most %d) of UTF-8", len(body.Memo), MaxMemoBytes)
 	}
+	if err := contracts.CheckFreeText("memo", body.Memo); err != nil {
+		return nil, err
+	}
 	d := &decodedTx{hash: hash, body: *body, signBytes: SignBytes(tx.Body), sig: tx.Signature, signer: ed25519.PubKey(body.Signer)}
 	d.msgs = make([]routedMsg, len(body.Messages))
 	for i := range body.Messages {

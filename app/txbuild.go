@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
+
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
 )
 
@@ -22,6 +24,21 @@ func EncodeTx(body *txv1.TxBody, sign Signer) ([]byte, error) {
 	}
 	tx := txv1.Tx{Body: bodyBytes, Signature: sig}
 	return tx.Marshal()
+}
+
+// CheckBody runs on body the checks every node runs on a tx before it
+// reads any state (memo, message count, each message's stateless checks,
+// personal data in free text), so a client refuses before it signs and
+// sends what every node would refuse. The error is the one CheckTx would
+// answer, with its codespace and code.
+func CheckBody(body *txv1.TxBody) error {
+	raw, err := EncodeTx(body, func([]byte) ([]byte, error) { return make([]byte, ed25519.SignatureSize), nil })
+	if err != nil {
+		return err
+	}
+	// An App without a store: decode reads no state.
+	_, err = New(nil, body.ChainId, nil).decode(raw)
+	return err
 }
 
 // msgWrappers maps a ledger message type to its oneof wrapper type in Msg.

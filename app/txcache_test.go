@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -163,20 +164,67 @@ func TestPrepareProposalKeepsSequences(t *testing.T) {
 	}
 }
 
-// TestSigCacheBoundedByBytes: a generation also ends when its tx bodies
-// reach maxBytes, so the cache holds at most two generations' bytes.
+// TestSigCacheBoundedByBytes: a generation also ends when the memory its
+// txs hold reaches maxBytes, so the cache holds at most two generations'.
 func TestSigCacheBoundedByBytes(t *testing.T) {
-	c := newSigCache(1_000)
-	c.maxBytes = 10
 	txs := make([]*decodedTx, 5)
 	for i := range txs {
 		txs[i] = &decodedTx{hash: [32]byte{byte(i + 1)}, signBytes: make([]byte, 8)}
-		c.add(txs[i])
+	}
+	c := newSigCache(1_000, 2*heldBytes(txs[0])-1) // two txs fill a generation
+	for _, tx := range txs {
+		c.add(tx)
 	}
 	// a, b | c, d | e: a and b were in the generation that fell out.
 	for i, want := range []bool{false, false, true, true, true} {
 		if got := c.get(txs[i].hash) != nil; got != want {
 			t.Errorf("tx %d remembered %v, want %v", i, got, want)
+		}
+	}
+}
+
+// TestProcessProposalCachesOnlyExecutable: a proposal's txs that cannot
+// execute in its block (a signer without an account, a sequence that does
+// not continue the signer's) are not verified and not remembered, so a
+// byzantine proposer whose proposals are never decided cannot fill the
+// cache with txs of made-up keys; the tx that can execute is remembered.
+func TestProcessProposalCachesOnlyExecutable(t *testing.T) {
+	ta := newTestApp(t)
+	ta.mustDeliver()
+	mk := func(k ed25519.PrivKey, seq uint64, name string) []byte {
+		return signedTx(t, k, seq, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, name))
+	}
+	var txs [][]byte
+	for i := range 100 {
+		txs = append(txs, mk(key(fmt.Sprintf("made-up %d", i)), 0, "X"))
+	}
+	good := mk(rootSecretary, 0, "G")
+	txs = append(txs, mk(rootSecretary, 5, "ahead"), good, mk(rootSecretary, 0, "used by good"))
+	r, err := ta.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: txs, Height: ta.height + 1})
+	if err != nil || r.Status != abci.ResponseProcessProposal_ACCEPT {
+		t.Fatalf("proposal: %v %v", r.GetStatus(), err)
+	}
+	if n := ta.sigs.len(); n != 1 || ta.sigs.get(txHash(good)) == nil {
+		t.Fatalf("%d txs remembered, want only the one that can execute", n)
+	}
+}
+
+// TestSizeSigCache: the cache takes the mempool's bounds, capped at
+// sigCacheMaxBytes; zero keeps the defaults.
+func TestSizeSigCache(t *testing.T) {
+	ta := newTestApp(t)
+	for _, c := range []struct {
+		txs, wantTxs int
+		bytes        int64
+		wantBytes    int
+	}{
+		{0, sigCacheDefaultTxs, 0, sigCacheDefaultBytes},
+		{5_000, 5_000, 32 << 20, 32 << 20},
+		{5_000, 5_000, 1 << 30, sigCacheMaxBytes},
+	} {
+		ta.SizeSigCache(c.txs, c.bytes)
+		if ta.sigs.limit != c.wantTxs || ta.sigs.maxBytes != c.wantBytes {
+			t.Errorf("SizeSigCache(%d, %d): %d txs, %d bytes; want %d, %d", c.txs, c.bytes, ta.sigs.limit, ta.sigs.maxBytes, c.wantTxs, c.wantBytes)
 		}
 	}
 }

@@ -39,6 +39,32 @@ func TestInitWritesAHomeThatLoads(t *testing.T) {
 	}
 }
 
+// TestInitBoundsMemory: init writes a mempool bounded in bytes (the
+// signature cache is sized from it) and an RPC that closes a websocket
+// subscriber that does not read, in config.toml itself.
+func TestInitBoundsMemory(t *testing.T) {
+	home := t.TempDir()
+	if _, err := Init(initOpts(home)); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(ConfigPath(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"experimental_close_on_slow_client = true", "max_txs_bytes = 67108864"} {
+		if !strings.Contains(string(raw), "\n"+line+"\n") {
+			t.Errorf("config.toml has no line %q", line)
+		}
+	}
+	c, err := LoadConfig(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.RPC.CloseOnSlowClient || c.Mempool.MaxTxsBytes != DefaultMempoolTxsBytes {
+		t.Errorf("loaded: close_on_slow_client %v, max_txs_bytes %d", c.RPC.CloseOnSlowClient, c.Mempool.MaxTxsBytes)
+	}
+}
+
 func TestInitRefusals(t *testing.T) {
 	home := t.TempDir()
 	if _, err := Init(initOpts(home)); err != nil {

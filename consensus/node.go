@@ -126,6 +126,7 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	}
 	defer store.Close()
 	bare := app.New(store, gen.ChainID, logger.With("module", "app"))
+	bare.SizeSigCache(c.Mempool.Size, c.Mempool.MaxTxsBytes)
 	var application abci.Application = bare
 	if c.Instrumentation.Prometheus { // CometBFT serves the default gatherer at prometheus_listen_addr
 		application = app.Instrument(bare, app.NewMetrics(prometheus.DefaultRegisterer))

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/cosmos/gogoproto/proto"
 
@@ -18,6 +19,23 @@ var (
 	ErrNotFound          = Register("query", 4, "not found")
 	ErrHeightUnavailable = Register("query", 5, "height not available")
 )
+
+// MaxEchoBytes is how much of a client's input an error message repeats:
+// an answer's size must not grow with the request's.
+const MaxEchoBytes = 64
+
+// Echo is s for an error message: whole if it is at most MaxEchoBytes,
+// else its first MaxEchoBytes (cut at a character boundary) and "…".
+func Echo(s string) string {
+	if len(s) <= MaxEchoBytes {
+		return s
+	}
+	n := MaxEchoBytes
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
 
 // QueryHandler answers the paths under one first segment ("org" for
 // /org/...). path holds the remaining segments. It reads committed state
@@ -50,21 +68,21 @@ func ParsePage(q url.Values) (Page, error) {
 	if s := q.Get("page"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 32)
 		if err != nil || n == 0 {
-			return p, ErrBadQuery.Wrapf("page %q must be a whole number from 1", s)
+			return p, ErrBadQuery.Wrapf("page %q must be a whole number from 1", Echo(s))
 		}
 		p.Page = uint32(n)
 	}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 32)
 		if err != nil || n == 0 || n > MaxPageLimit {
-			return p, ErrBadQuery.Wrapf("limit %q must be from 1 to %d", s, MaxPageLimit)
+			return p, ErrBadQuery.Wrapf("limit %q must be from 1 to %d", Echo(s), MaxPageLimit)
 		}
 		p.Limit = uint32(n)
 	}
 	if s := q.Get("after"); s != "" {
 		after, err := hex.DecodeString(s)
 		if err != nil || len(after) == 0 || len(after) > 256 {
-			return p, ErrBadQuery.Wrapf("after %q must be the next cursor of a previous page", s)
+			return p, ErrBadQuery.Wrapf("after %q must be the next cursor of a previous page", Echo(s))
 		}
 		if p.Page > 1 {
 			return p, ErrBadQuery.Wrap("use page or after, not both")
@@ -110,7 +128,7 @@ func ScanPage(r state.Reader, prefix []byte, pg Page, fn func(key, value []byte)
 func ParseID(s string) (uint64, error) {
 	id, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || id == 0 {
-		return 0, ErrBadQuery.Wrapf("id %q must be a whole number from 1", s)
+		return 0, ErrBadQuery.Wrapf("id %q must be a whole number from 1", Echo(s))
 	}
 	return id, nil
 }

@@ -42,9 +42,10 @@ type Options struct {
 // heights finalized since the last Commit.
 //
 // Concurrency: the layers (Working, Seal, Commit, Rollback) belong to one
-// caller at a time, the consensus connection. Committed reads, LastHeight
-// and LastAppHash are safe from other goroutines (CheckTx, Query) at any
-// time, Commit included.
+// caller at a time, the consensus connection. Committed reads, Snapshot,
+// LastHeight and LastAppHash are safe from other goroutines (CheckTx,
+// Query) at any time, Commit included, and none of them waits for
+// Commit's synced write: until it is done they answer the previous height.
 type Store struct {
 	db      *leveldb.DB
 	cache   *readCache
@@ -165,17 +166,28 @@ func (s *Store) Committed() Reader { return dbReader{s.db, s.cache} }
 
 // Snapshot is the last committed state held still: its height, and a
 // reader of exactly that height's state however many Commits follow (a
-// goleveldb snapshot; Commit writes its batch and sets the height under the
-// same lock). It does not use the read cache, which follows the latest
-// Commit. Call release when done.
+// goleveldb snapshot). The height is read from the snapshot itself (the
+// metadata Commit writes in the same batch as the state), so the two always
+// belong together and Snapshot never waits for a Commit's write. It does
+// not use the read cache, which follows the latest Commit. Call release
+// when done.
 func (s *Store) Snapshot() (r Reader, height int64, release func(), err error) {
-	s.meta.RLock()
-	defer s.meta.RUnlock()
 	snap, err := s.db.GetSnapshot()
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	return snapReader{snap}, s.height, snap.Release, nil
+	meta, err := snap.Get(metaKey, nil)
+	if errors.Is(err, leveldb.ErrNotFound) {
+		return snapReader{snap}, 0, snap.Release, nil
+	}
+	if err == nil && len(meta) < 8 {
+		err = fmt.Errorf("state metadata is corrupt: %d bytes", len(meta))
+	}
+	if err != nil {
+		snap.Release()
+		return nil, 0, nil, fmt.Errorf("read state metadata: %w", err)
+	}
+	return snapReader{snap}, int64(binary.BigEndian.Uint64(meta)), snap.Release, nil
 }
 
 // Working is the open layer: the state as of every sealed height plus the
@@ -239,18 +251,17 @@ func (s *Store) Commit() error {
 	}
 	last := s.sealed[len(s.sealed)-1]
 	batch.Put(metaKey, append(binary.BigEndian.AppendUint64(nil, uint64(last.height)), last.appHash...))
-	// The write and the new height under one lock: a Snapshot sees both or
-	// neither.
-	s.meta.Lock()
-	err := s.db.Write(batch, &opt.WriteOptions{Sync: true})
-	if err == nil {
-		s.cache.committed(written) // after the write: see readCache
-		s.height, s.appHash = last.height, last.appHash
-	}
-	s.meta.Unlock()
-	if err != nil {
+	// The synced write holds no lock: readers (Query, CheckTx, metrics,
+	// the peer filter) do not wait for the disk. A Snapshot reads its height
+	// from the batch's own metadata, and LastHeight moves on only once the
+	// write is done, so a reader never sees a height before its state.
+	if err := s.db.Write(batch, &opt.WriteOptions{Sync: true}); err != nil {
 		return fmt.Errorf("commit height %d: %w", last.height, err)
 	}
+	s.cache.committed(written) // after the write: see readCache
+	s.meta.Lock()
+	s.height, s.appHash = last.height, last.appHash
+	s.meta.Unlock()
 	s.Rollback()
 	return nil
 }

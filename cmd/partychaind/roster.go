@@ -119,6 +119,9 @@ func (s *txSession) sign(msgs ...any) ([]byte, error) {
 		}
 		body.Messages = append(body.Messages, w)
 	}
+	if err := app.CheckBody(body); err != nil {
+		return nil, refusedBeforeSending(err)
+	}
 	return app.EncodeTx(body, func(signBytes []byte) ([]byte, error) {
 		sig, _, err := s.kr.Sign(s.from, signBytes)
 		return sig, err

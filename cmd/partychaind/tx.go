@@ -11,6 +11,7 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/cmd/internal/keyring"
+	"github.com/partychain/partychain/contracts"
 )
 
 const envNode = "PARTYCHAIN_NODE"
@@ -58,6 +59,16 @@ non-zero if the chain rejects it.`,
 	cmd.AddCommand(newTxDuesCmd())
 	cmd.AddCommand(newTxGovernanceCmd())
 	return cmd
+}
+
+// refusedBeforeSending says that a tx was not signed nor sent because
+// every node would refuse it without reading state (app.CheckBody), with
+// the code they would answer.
+func refusedBeforeSending(err error) error {
+	if e, ok := contracts.AsError(err); ok {
+		return fmt.Errorf("not sent: every node would refuse it with %s/%d: %w", e.Codespace, e.Code, err)
+	}
+	return fmt.Errorf("not sent: %w", err)
 }
 
 // sendTx signs msgs as one tx from --from, broadcasts it and prints the

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/partychain/partychain/contracts"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
@@ -117,7 +118,7 @@ func validTopic(topic string, max uint32) error {
 	case strings.IndexFunc(topic, invisible) >= 0:
 		return ErrInvalidMeeting.Wrap("topic has control, format or separator characters")
 	}
-	return nil
+	return contracts.CheckFreeText("topic", topic)
 }
 
 func invisible(r rune) bool {

@@ -150,7 +150,7 @@ func yearParam(r state.Reader, q url.Values) (uint32, error) {
 	if s := q.Get("year"); s != "" {
 		y, err := strconv.ParseUint(s, 10, 32)
 		if err != nil || y < 1900 || y > 2999 {
-			return 0, contracts.ErrBadQuery.Wrapf("year %q", s)
+			return 0, contracts.ErrBadQuery.Wrapf("year %q", contracts.Echo(s))
 		}
 		return uint32(y), nil
 	}

@@ -57,7 +57,7 @@ func (k *Keeper) QueryDues(r state.Reader, path []string, q url.Values) (proto.M
 	}
 	year, err := strconv.ParseUint(path[1], 10, 32)
 	if err != nil {
-		return nil, contracts.ErrBadQuery.Wrapf("%q is not a year, payments or standing", path[1])
+		return nil, contracts.ErrBadQuery.Wrapf("%q is not a year, payments or standing", contracts.Echo(path[1]))
 	}
 	var a duesv1.Assessment
 	found, err := contracts.Load(r, assessmentKey(member, uint32(year)), &a)
@@ -93,7 +93,7 @@ func (k *Keeper) QueryOrgDues(r state.Reader, o *orgv1.Organization, q url.Value
 	if s := q.Get("month"); s != "" {
 		m, err := strconv.ParseUint(s, 10, 32)
 		if err != nil || !validMonth(uint32(m)) {
-			return nil, contracts.ErrBadQuery.Wrapf("month %q: want YYYYMM", s)
+			return nil, contracts.ErrBadQuery.Wrapf("month %q: want YYYYMM", contracts.Echo(s))
 		}
 		month = uint32(m)
 	} else {

@@ -3,6 +3,7 @@ package governance
 import (
 	"unicode/utf8"
 
+	"github.com/partychain/partychain/contracts"
 	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
 )
 
@@ -21,6 +22,9 @@ func ValidateSubmitProposal(m *governancev1.MsgSubmitProposal) error {
 	}
 	if len(p.Title) == 0 || len(p.Title) > MaxTitleBytes || !utf8.ValidString(p.Title) {
 		return ErrInvalidProposal.Wrapf("title: 1 to %d bytes of UTF-8", MaxTitleBytes)
+	}
+	if err := contracts.CheckFreeText("title", p.Title); err != nil {
+		return err
 	}
 	if p.Id != 0 || p.ProposerOrgId != 0 || len(p.Proposer) != 0 || p.SubmitHeight != 0 || p.DeadlineUnix != 0 ||
 		p.Status != 0 || p.Yes != 0 || p.No != 0 || p.Electorate != 0 || p.DecidedHeight != 0 {

@@ -75,7 +75,7 @@ func (k *Keeper) keyOwner(r state.Reader, addr []byte) (*identityv1.CommitmentOw
 func parseHex(s string, n int, what string) ([]byte, error) {
 	b, err := hex.DecodeString(s)
 	if err != nil || len(b) != n {
-		return nil, contracts.ErrBadQuery.Wrapf("%s %q must be %d bytes of hex", what, s, n)
+		return nil, contracts.ErrBadQuery.Wrapf("%s %q must be %d bytes of hex", what, contracts.Echo(s), n)
 	}
 	return b, nil
 }

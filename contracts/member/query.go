@@ -160,5 +160,5 @@ func ParseStage(s string) (memberv1.Stage, error) {
 	if st, ok := stageNames[s]; ok {
 		return st, nil
 	}
-	return 0, fmt.Errorf("stage %q: want applicant, activist, development-target, probationary or full", s)
+	return 0, fmt.Errorf("stage %q: want applicant, activist, development-target, probationary or full", contracts.Echo(s))
 }

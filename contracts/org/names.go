@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/partychain/partychain/contracts"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
@@ -28,7 +29,7 @@ func validName(name string) error {
 	case strings.IndexFunc(name, invisible) >= 0:
 		return ErrInvalidName.Wrap("control, format or separator characters")
 	}
-	return nil
+	return contracts.CheckFreeText("name", name)
 }
 
 func invisible(r rune) bool {

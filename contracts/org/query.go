@@ -121,7 +121,7 @@ func (k *Keeper) QueryAccount(r state.Reader, path []string, q url.Values) (prot
 	}
 	addr, err := hex.DecodeString(path[0])
 	if err != nil || len(addr) != AddressLen {
-		return nil, contracts.ErrBadQuery.Wrapf("address %q must be %d bytes of hex", path[0], AddressLen)
+		return nil, contracts.ErrBadQuery.Wrapf("address %q must be %d bytes of hex", contracts.Echo(path[0]), AddressLen)
 	}
 	pg, err := contracts.ParsePage(q)
 	if err != nil {
