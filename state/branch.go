@@ -3,22 +3,46 @@ package state
 import (
 	"bytes"
 	"sort"
+
+	"github.com/google/btree"
 )
 
 // Branch buffers one transaction's writes over a parent KV: reads see the
 // branch's own writes first, then the parent's. Write replays the writes
-// into the parent; Discard drops them. A tx writes a handful of keys, so
-// they are kept in a sorted slice: no allocation until the first write.
-// Not safe for concurrent use; do not write to a branch while iterating it.
+// into the parent; Discard drops them.
+//
+// Most txs write a handful of keys, and for them a sorted slice is the
+// cheapest home (no allocation until the first write, a binary search per
+// read). An insert into a slice moves the entries after it, so a slice is
+// kept only up to smallBranch keys; past that the writes move into a
+// B-tree, where a read or write of a branch of n keys costs O(log n)
+// comparisons and moves at most a node's worth of entries. A tx that
+// writes tens of thousands of keys (a meeting's attendance lines) costs
+// n log n, not n².
+//
+// Not safe for concurrent use. Do not write to a branch while iterating it.
 type Branch struct {
 	parent  KV
-	entries []entry // sorted by key, one per key
+	entries []entry              // sorted by key, one per key; while tree is nil
+	tree    *btree.BTreeG[entry] // the writes, once there are more than smallBranch
+	// work counts entries moved by inserts into the slice and key
+	// comparisons in the tree, for the test that writes scale.
+	work int
 }
 
 type entry struct {
 	key, value []byte
 	deleted    bool
 }
+
+const (
+	// smallBranch is the most keys kept in the sorted slice: an insert
+	// then moves at most this many entries.
+	smallBranch = 32
+	// branchDegree is the B-tree's degree: a node holds up to
+	// 2*branchDegree-1 entries, so an insert moves at most that many.
+	branchDegree = 16
+)
 
 var _ KV = (*Branch)(nil)
 
@@ -30,26 +54,57 @@ func (b *Branch) find(key []byte) (int, bool) {
 	return i, i < len(b.entries) && bytes.Equal(b.entries[i].key, key)
 }
 
-// Get implements Reader.
-func (b *Branch) Get(key []byte) ([]byte, error) {
-	if i, ok := b.find(key); ok {
-		if b.entries[i].deleted {
-			return nil, nil
-		}
-		return b.entries[i].value, nil
-	}
-	return b.parent.Get(key)
+func (b *Branch) less(x, y entry) bool {
+	b.work++
+	return bytes.Compare(x.key, y.key) < 0
 }
 
-// Iterator implements Reader.
-func (b *Branch) Iterator(start, end []byte) Iterator {
-	lo, _ := b.find(start)
-	hi := len(b.entries)
-	if end != nil {
-		hi, _ = b.find(end)
+// Get implements Reader.
+func (b *Branch) Get(key []byte) ([]byte, error) {
+	e, ok := b.lookup(key)
+	switch {
+	case !ok:
+		return b.parent.Get(key)
+	case e.deleted:
+		return nil, nil
 	}
-	hi = max(hi, lo) // an inverted range is empty, as in goleveldb
-	return newMergeIterator(b.parent.Iterator(start, end), &sliceOverlay{entries: b.entries[lo:hi]})
+	return e.value, nil
+}
+
+func (b *Branch) lookup(key []byte) (entry, bool) {
+	if b.tree != nil {
+		return b.tree.Get(entry{key: key})
+	}
+	if i, ok := b.find(key); ok {
+		return b.entries[i], true
+	}
+	return entry{}, false
+}
+
+// Iterator implements Reader. A branch held in the tree copies the entries
+// of the range when the iterator is made.
+func (b *Branch) Iterator(start, end []byte) Iterator {
+	if b.tree == nil {
+		lo, _ := b.find(start)
+		hi := len(b.entries)
+		if end != nil {
+			hi, _ = b.find(end)
+		}
+		hi = max(hi, lo) // an inverted range is empty, as in goleveldb
+		return newMergeIterator(b.parent.Iterator(start, end), &sliceOverlay{entries: b.entries[lo:hi]})
+	}
+	own := &sliceOverlay{}
+	collect := func(e entry) bool {
+		own.entries = append(own.entries, e)
+		return true
+	}
+	switch {
+	case end == nil:
+		b.tree.AscendGreaterOrEqual(entry{key: start}, collect)
+	case bytes.Compare(start, end) < 0:
+		b.tree.AscendRange(entry{key: start}, entry{key: end}, collect)
+	}
+	return newMergeIterator(b.parent.Iterator(start, end), own)
 }
 
 // Set implements KV.
@@ -65,34 +120,67 @@ func (b *Branch) Delete(key []byte) {
 }
 
 func (b *Branch) put(e entry) {
+	if b.tree != nil {
+		b.tree.ReplaceOrInsert(e)
+		return
+	}
 	i, ok := b.find(e.key)
 	if ok {
 		b.entries[i] = e
 		return
 	}
+	if len(b.entries) == smallBranch {
+		b.toTree()
+		b.tree.ReplaceOrInsert(e)
+		return
+	}
 	b.entries = append(b.entries, entry{})
-	copy(b.entries[i+1:], b.entries[i:])
+	b.work += copy(b.entries[i+1:], b.entries[i:])
 	b.entries[i] = e
 }
 
+// toTree moves the slice's entries into a new tree.
+func (b *Branch) toTree() {
+	b.tree = btree.NewWithFreeListG(branchDegree, b.less, btree.NewFreeListG[entry](0))
+	for _, e := range b.entries {
+		b.tree.ReplaceOrInsert(e)
+	}
+	b.entries = nil
+}
+
 // Len is the number of distinct keys written in this branch.
-func (b *Branch) Len() int { return len(b.entries) }
+func (b *Branch) Len() int {
+	if b.tree != nil {
+		return b.tree.Len()
+	}
+	return len(b.entries)
+}
 
 // Write replays this branch's writes into its parent, in key order, and
 // empties the branch.
 func (b *Branch) Write() {
-	for _, e := range b.entries {
+	b.each(func(e entry) {
 		if e.deleted {
 			b.parent.Delete(e.key)
 		} else {
 			b.parent.Set(e.key, e.value)
 		}
+	})
+	b.Discard()
+}
+
+func (b *Branch) each(f func(entry)) {
+	if b.tree != nil {
+		b.tree.Ascend(func(e entry) bool { f(e); return true })
+		return
 	}
-	b.entries = b.entries[:0]
+	for _, e := range b.entries {
+		f(e)
+	}
 }
 
 // Discard drops every write of this branch.
-func (b *Branch) Discard() { b.entries = b.entries[:0] }
+func (b *Branch) Discard() { b.entries, b.tree = b.entries[:0], nil }
 
 // sliceOverlay reads a branch's entries as an overlay.
 type sliceOverlay struct {

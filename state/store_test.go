@@ -211,8 +211,8 @@ func TestAppHashVector(t *testing.T) {
 
 // TestBranchMatchesModel runs random writes through stacked layers (the
 // committed database, up to three sealed heights not yet committed, the open
-// layer) and tx branches, checking Get and every iteration against a plain
-// map.
+// layer) and tx branches (small ones in the slice, large ones in the tree),
+// checking Get and every iteration against a plain map.
 func TestBranchMatchesModel(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
 	s, err := OpenInMemory()
@@ -239,7 +239,10 @@ func TestBranchMatchesModel(t *testing.T) {
 		apply(s.Working(), model, 30)
 		txModel := clone(model)
 		tx := NewBranch(s.Working())
-		apply(tx, txModel, 10)
+		apply(tx, txModel, []int{10, 90}[height%2]) // 90 writes cross smallBranch: the tree
+		if height%2 == 1 && tx.tree == nil {
+			t.Fatalf("height %d: %d keys in the branch and no tree", height, tx.Len())
+		}
 		checkAgainst(t, tx, txModel)
 		if rng.Intn(2) == 0 {
 			tx.Write()
