@@ -109,6 +109,9 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 		return err
 	}
 	c, appConf, logger, gen := h.c, h.appConf, h.logger, h.gen
+	if err := checkBlockGas(gen); err != nil {
+		return err
+	}
 	store, err := state.Open(filepath.Join(c.DBDir(), StateDBDir), state.Options{
 		BlockCacheBytes:  appConf.State.BlockCacheMB << 20,
 		WriteBufferBytes: appConf.State.WriteBufferMB << 20,
@@ -118,6 +121,7 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	}
 	defer store.Close()
 	bare := app.New(store, gen.ChainID, logger.With("module", "app"))
+	bare.SetBlockMaxGas(gen.ConsensusParams.Block.MaxGas)
 	var application abci.Application = bare
 	if c.Instrumentation.Prometheus { // CometBFT serves the default gatherer at prometheus_listen_addr
 		application = app.Instrument(bare, app.NewMetrics(prometheus.DefaultRegisterer))
