@@ -11,6 +11,7 @@ import (
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
+	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	"github.com/partychain/partychain/state"
 )
@@ -64,6 +65,11 @@ func TestCheckTxReturnsGas(t *testing.T) {
 	t.Logf("gas: %d for one message (%d bytes), %d for two (%d bytes)", r1.GasWanted, len(one), r2.GasWanted, len(two))
 	if r1.GasWanted < 20 || r2.GasWanted <= r1.GasWanted {
 		t.Fatalf("CheckTx gas %d for one message, %d for two: want tens of gas (microseconds), and more for a second message", r1.GasWanted, r2.GasWanted)
+	}
+	// A vote tallies every validator organization's vote: it is charged
+	// for the most there may be.
+	if r := ta.checkTx(signedTx(t, rootSecretary, 2, &governancev1.MsgVote{ProposalId: 1, Yes: true})); r.Code != 0 || r.GasWanted < 3000 {
+		t.Fatalf("CheckTx of a vote: code %d, gas %d: want at least 3,000", r.Code, r.GasWanted)
 	}
 	res := ta.block(one, two).TxResults
 	for i, want := range []int64{r1.GasWanted, r2.GasWanted} {
