@@ -14,8 +14,8 @@ import (
 // Most txs write a handful of keys, and for them a sorted slice is the
 // cheapest home (no allocation until the first write, a binary search per
 // read). An insert into a slice moves the entries after it, so a slice is
-// kept only up to smallBranch keys; past that the writes move into a
-// B-tree, where a read or write of a branch of n keys costs O(log n)
+// kept only up to smallBranch keys (below that it beats the tree); past
+// that the writes move into a B-tree, where a read or write of a branch of n keys costs O(log n)
 // comparisons and moves at most a node's worth of entries. A tx that
 // writes tens of thousands of keys (a meeting's attendance lines) costs
 // n log n, not n².
@@ -25,9 +25,11 @@ type Branch struct {
 	parent  KV
 	entries []entry              // sorted by key, one per key; while tree is nil
 	tree    *btree.BTreeG[entry] // the writes, once there are more than smallBranch
-	// work counts entries moved by inserts into the slice and key
-	// comparisons in the tree, for the test that writes scale.
-	work int
+	// moves counts entries moved by inserts into the slice, and compares
+	// (made with the tree) key comparisons in the tree: the work the test
+	// of scaling counts.
+	moves    int
+	compares *int
 }
 
 type entry struct {
@@ -35,10 +37,12 @@ type entry struct {
 	deleted    bool
 }
 
+// smallBranch is the most keys kept in the sorted slice: an insert then
+// moves at most this many entries. A variable so tests can reach the tree
+// with fewer keys.
+var smallBranch = 128
+
 const (
-	// smallBranch is the most keys kept in the sorted slice: an insert
-	// then moves at most this many entries.
-	smallBranch = 32
 	// branchDegree is the B-tree's degree: a node holds up to
 	// 2*branchDegree-1 entries, so an insert moves at most that many.
 	branchDegree = 16
@@ -54,31 +58,32 @@ func (b *Branch) find(key []byte) (int, bool) {
 	return i, i < len(b.entries) && bytes.Equal(b.entries[i].key, key)
 }
 
-func (b *Branch) less(x, y entry) bool {
-	b.work++
-	return bytes.Compare(x.key, y.key) < 0
+// work is the moves and comparisons the branch's writes and reads made.
+func (b *Branch) work() int {
+	if b.compares == nil {
+		return b.moves
+	}
+	return b.moves + *b.compares
 }
 
 // Get implements Reader.
 func (b *Branch) Get(key []byte) ([]byte, error) {
-	e, ok := b.lookup(key)
-	switch {
-	case !ok:
-		return b.parent.Get(key)
-	case e.deleted:
-		return nil, nil
+	if b.tree == nil {
+		if i, ok := b.find(key); ok {
+			return b.entries[i].live(), nil
+		}
+	} else if e, ok := b.tree.Get(entry{key: key}); ok {
+		return e.live(), nil
 	}
-	return e.value, nil
+	return b.parent.Get(key)
 }
 
-func (b *Branch) lookup(key []byte) (entry, bool) {
-	if b.tree != nil {
-		return b.tree.Get(entry{key: key})
+// live is the entry's value as a read sees it: nil if deleted.
+func (e *entry) live() []byte {
+	if e.deleted {
+		return nil
 	}
-	if i, ok := b.find(key); ok {
-		return b.entries[i], true
-	}
-	return entry{}, false
+	return e.value
 }
 
 // Iterator implements Reader. A branch held in the tree copies the entries
@@ -135,13 +140,19 @@ func (b *Branch) put(e entry) {
 		return
 	}
 	b.entries = append(b.entries, entry{})
-	b.work += copy(b.entries[i+1:], b.entries[i:])
+	b.moves += copy(b.entries[i+1:], b.entries[i:])
 	b.entries[i] = e
 }
 
 // toTree moves the slice's entries into a new tree.
 func (b *Branch) toTree() {
-	b.tree = btree.NewWithFreeListG(branchDegree, b.less, btree.NewFreeListG[entry](0))
+	compares := new(int) // not b: a small branch stays off the heap
+	less := func(x, y entry) bool {
+		*compares++
+		return bytes.Compare(x.key, y.key) < 0
+	}
+	b.compares = compares
+	b.tree = btree.NewWithFreeListG(branchDegree, less, btree.NewFreeListG[entry](0))
 	for _, e := range b.entries {
 		b.tree.ReplaceOrInsert(e)
 	}
@@ -159,23 +170,23 @@ func (b *Branch) Len() int {
 // Write replays this branch's writes into its parent, in key order, and
 // empties the branch.
 func (b *Branch) Write() {
-	b.each(func(e entry) {
-		if e.deleted {
-			b.parent.Delete(e.key)
-		} else {
-			b.parent.Set(e.key, e.value)
-		}
-	})
+	if b.tree != nil {
+		b.tree.Ascend(func(e entry) bool {
+			b.replay(&e)
+			return true
+		})
+	}
+	for i := range b.entries {
+		b.replay(&b.entries[i])
+	}
 	b.Discard()
 }
 
-func (b *Branch) each(f func(entry)) {
-	if b.tree != nil {
-		b.tree.Ascend(func(e entry) bool { f(e); return true })
-		return
-	}
-	for _, e := range b.entries {
-		f(e)
+func (b *Branch) replay(e *entry) {
+	if e.deleted {
+		b.parent.Delete(e.key)
+	} else {
+		b.parent.Set(e.key, e.value)
 	}
 }
 

@@ -14,7 +14,7 @@ func branchWork(n int) int {
 	for i := n; i > 0; i-- {
 		b.Set(binary.BigEndian.AppendUint64([]byte{5, 3}, uint64(i)), []byte("v"))
 	}
-	return b.work
+	return b.work()
 }
 
 // TestBranchWritesScale checks that a write costs O(log n), not O(n): the
@@ -41,19 +41,19 @@ func TestLargeBranchIteration(t *testing.T) {
 	}
 	defer s.Close()
 	key := func(i int) []byte { return []byte(fmt.Sprintf("\x01k%04d", i)) }
-	for i := 0; i < 100; i += 2 { // the parent holds the even keys
+	for i := 0; i < 400; i += 2 { // the parent holds the even keys
 		s.Working().Set(key(i), []byte("parent"))
 	}
 	b := NewBranch(s.Working())
 	model := map[string]string{}
-	for i := 0; i < 100; i += 2 {
+	for i := 0; i < 400; i += 2 {
 		model[string(key(i))] = "parent"
 	}
-	for i := 99; i >= 0; i -= 3 { // overwrite or add every third key
+	for i := 399; i >= 0; i -= 3 { // overwrite or add every third key
 		b.Set(key(i), []byte(fmt.Sprint(i)))
 		model[string(key(i))] = fmt.Sprint(i)
 	}
-	for i := 0; i < 100; i += 10 { // delete some of each
+	for i := 0; i < 400; i += 10 { // delete some of each
 		b.Delete(key(i))
 		delete(model, string(key(i)))
 	}
@@ -63,7 +63,7 @@ func TestLargeBranchIteration(t *testing.T) {
 	checkRange := func(r Reader, start, end []byte) {
 		t.Helper()
 		var want, got []string
-		for i := 0; i < 100; i++ {
+		for i := 0; i < 400; i++ {
 			k := string(key(i))
 			if v, ok := model[k]; ok && k >= string(start) && (end == nil || k < string(end)) {
 				want = append(want, k+"="+v)
@@ -78,7 +78,7 @@ func TestLargeBranchIteration(t *testing.T) {
 			t.Fatalf("[%q, %q):\n got %q\nwant %q", start, end, got, want)
 		}
 	}
-	for _, r := range [][2][]byte{{key(0), nil}, {key(17), key(61)}, {key(50), key(50)}, {key(70), key(20)}, {[]byte{0x01}, key(99)}} {
+	for _, r := range [][2][]byte{{key(0), nil}, {key(17), key(261)}, {key(50), key(50)}, {key(70), key(20)}, {[]byte{0x01}, key(399)}} {
 		checkRange(b, r[0], r[1])
 	}
 	b.Write()

@@ -214,6 +214,8 @@ func TestAppHashVector(t *testing.T) {
 // layer) and tx branches (small ones in the slice, large ones in the tree),
 // checking Get and every iteration against a plain map.
 func TestBranchMatchesModel(t *testing.T) {
+	defer func(n int) { smallBranch = n }(smallBranch)
+	smallBranch = 16 // the model's 64 keys reach the tree
 	rng := rand.New(rand.NewSource(7))
 	s, err := OpenInMemory()
 	if err != nil {
