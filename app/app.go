@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
@@ -57,6 +58,8 @@ type App struct {
 	// genesisNodes answers the peer filter before the first commit.
 	genesisMu    sync.RWMutex
 	genesisNodes map[string]bool
+	// maxGas is the consensus parameter block.max_gas (gas.go).
+	maxGas atomic.Int64
 }
 
 var _ abci.Application = (*App)(nil)
@@ -153,6 +156,9 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	g, err := ParseGenesis(req.AppStateBytes)
 	if err != nil {
 		return nil, err
+	}
+	if p := req.ConsensusParams; p != nil && p.Block != nil {
+		a.SetBlockMaxGas(p.Block.MaxGas)
 	}
 	a.store.Rollback()
 	ctx := &contracts.Context{Store: a.store.Working(), ChainID: a.chainID, Time: req.Time.UTC(),

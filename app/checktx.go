@@ -9,11 +9,13 @@ import (
 )
 
 // CheckTx admits a tx to the mempool: bounds, decoding and stateless checks,
-// then the signature (new txs only: a recheck sees the same bytes), then the
+// its gas against block.max_gas (a tx no block can hold is refused with
+// tx/15, not left to CometBFT's mempool to drop), then the signature (new txs only: a recheck sees the same bytes), then the
 // signer's next sequence counting the txs already admitted, so a client can
 // send several in a row. An admitted new tx is remembered decoded and
 // verified (sigCache), so its recheck and the block that holds it neither
-// decode nor verify it again.
+// decode nor verify it again. GasWanted is the tx's gas (gas.go), which
+// CometBFT's mempool counts against block.max_gas when it reaps a block.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	recheck := req.Type == abci.CheckTxType_Recheck
 	tx, hash := a.cached(req.Tx, false)
@@ -21,6 +23,9 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	var err error
 	if fresh {
 		tx, err = a.decodeWith(req.Tx, hash)
+		if err == nil {
+			err = a.checkTxGas(tx)
+		}
 		if err == nil && !recheck && !tx.verify() {
 			err = ErrInvalidSignature.Wrap("signature does not match the body and signer")
 		}
@@ -40,7 +45,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	if fresh && !recheck {
 		a.sigs.add(tx)
 	}
-	return &abci.ResponseCheckTx{GasWanted: 1}, nil
+	return &abci.ResponseCheckTx{GasWanted: tx.gas}, nil
 }
 
 func (a *App) admitSequence(tx *decodedTx) error {

@@ -24,6 +24,7 @@ var (
 	ErrWrongSequence    = contracts.Register(Codespace, 12, "wrong sequence")
 	ErrUnknownMessage   = contracts.Register(Codespace, 13, "unknown message type")
 	ErrHandlerPanic     = contracts.Register(Codespace, 14, "message handler failed")
+	ErrTxGasTooHigh     = contracts.Register(Codespace, 15, "tx costs too much gas")
 )
 
 // abciError splits a registered error into what a client sees. Anything else

@@ -15,9 +15,9 @@ import (
 )
 
 // PrepareProposal keeps, in mempool order and within the block's byte
-// limit, the txs that decode and pass the stateless checks and whose
-// sequence continues their signer's: the current sequence, then one more
-// for each of the signer's txs already kept. A tx after a gap or before its
+// limit and gas limit (block.max_gas, gas.go), the txs that decode and pass
+// the stateless checks and whose sequence continues their signer's: the
+// current sequence, then one more for each of the signer's txs already kept. A tx after a gap or before its
 // signer's sequence could only fail in the block, and a failed tx is taken
 // out of every mempool, so it is left in the mempool instead: it goes into
 // a later block once the gap is filled, or a recheck drops it. Gaps happen
@@ -32,6 +32,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	// before the first (PrepareProposal is on the consensus connection).
 	w := a.store.Working()
 	var total int64
+	gas := a.gasBudget()
 	for _, tx := range req.Txs {
 		// The limit counts each tx as CometBFT checks the block: with its
 		// protobuf field tag and length.
@@ -57,20 +58,23 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 			}
 			seq = acc.Sequence
 		}
-		if d.body.Sequence != seq {
+		if d.body.Sequence != seq || !gas.fits(d.gas) {
+			// Past the budget, the signer's later txs wait too.
 			next[string(d.addr)] = seq
 			continue
 		}
 		next[string(d.addr)] = seq + 1
 		txs = append(txs, tx)
 		total += size
+		gas.add(d.gas)
 	}
 	return &abci.ResponsePrepareProposal{Txs: txs}, nil
 }
 
-// ProcessProposal rejects a block that carries bytes that are not a tx.
-// Everything else (signatures, sequences, rules) is judged per tx in
-// FinalizeBlock, where a failure is a result code, not a lost block.
+// ProcessProposal rejects a block that carries bytes that are not a tx, or
+// whose txs' gas sums past block.max_gas (gas.go; a tx that does not decode
+// costs its bytes). Everything else (signatures, sequences, rules) is judged
+// per tx in FinalizeBlock, where a failure is a result code, not a lost block.
 // The txs CheckTx did not see on this node (a proposer's own clients' txs,
 // when the mempool does not gossip) are decoded and batch-verified here
 // once, and remembered like CheckTx's, so FinalizeBlock does neither again.
@@ -81,12 +85,19 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
 	var fresh []*decodedTx // by index; nil where cached or not decodable
 	next := map[string]uint64{}
+	gas := a.gasBudget()
 	for i, tx := range req.Txs {
 		d, hash := a.cached(tx, false)
 		if d != nil {
+			if !gas.add(d.gas) {
+				return a.rejectOverGas(req.Height, i, gas), nil
+			}
 			continue
 		}
 		d, err := a.decodeWith(tx, hash)
+		if !gas.add(gasOf(tx, d)) {
+			return a.rejectOverGas(req.Height, i, gas), nil
+		}
 		if err != nil {
 			if envelopeError(err) {
 				a.logger.Info("rejecting proposal", "height", req.Height, "tx", i, "err", err)
@@ -134,6 +145,12 @@ func (a *App) continuesSequence(next map[string]uint64, tx *decodedTx) (bool, er
 	return true, nil
 }
 
+// rejectOverGas rejects a proposal whose gas passed block.max_gas at tx i.
+func (a *App) rejectOverGas(height int64, i int, gas *gasBudget) *abci.ResponseProcessProposal {
+	a.logger.Info("rejecting proposal", "height", height, "tx", i, "err", "over block.max_gas", "gas", gas.used, "max_gas", gas.max)
+	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}
+}
+
 // block is what every tx of a block shares.
 type block struct {
 	height int64
@@ -167,6 +184,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		if err != nil {
 			return nil, fmt.Errorf("height %d tx %d: %w", req.Height, i, err)
 		}
+		// The gas declared is the gas charged: both are in the results hash.
+		res.GasWanted = gasOf(req.Txs[i], decoded[i])
+		res.GasUsed = res.GasWanted
 		results[i] = res
 	}
 	// Block hooks run on the working state; they have no signer, so any

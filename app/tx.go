@@ -40,6 +40,7 @@ type decodedTx struct {
 	signer    ed25519.PubKey
 	addr      []byte
 	msgs      []routedMsg
+	gas       int64 // gas.go: from the bytes and messages alone
 }
 
 type routedMsg struct {
@@ -116,11 +117,11 @@ func (a *App) decodeWith(raw []byte, hash [32]byte) (*decodedTx, error) {
 }
 
 // envelopeError reports whether err, from decode, is about the bytes
-// themselves (size, protobuf, message count, canonical form): a proposal
-// that holds such bytes is not a block of txs.
+// themselves (size, protobuf, message count, canonical form, gas over
+// MaxTxGas): a proposal that holds such bytes is not a block of txs.
 func envelopeError(err error) bool {
 	e, ok := contracts.AsError(err)
-	return ok && (e == ErrTxTooLarge || e == ErrTxDecode || e == ErrTooManyMessages || e == ErrNonCanonical)
+	return ok && (e == ErrTxTooLarge || e == ErrTxDecode || e == ErrTooManyMessages || e == ErrNonCanonical || e == ErrTxGasTooHigh)
 }
 
 // decodeHashed is decode for a tx whose hash is known.
@@ -161,6 +162,10 @@ func (a *App) decodeHashed(raw []byte, hash [32]byte) (*decodedTx, error) {
 		d.msgs[i] = routedMsg{route: route, msg: inner}
 	}
 	d.addr = d.signer.Address()
+	d.gas = txGas(raw, d.msgs)
+	if d.gas > MaxTxGas {
+		return nil, ErrTxGasTooHigh.Wrapf("the tx costs %d gas, a tx at most %d: split it into smaller txs", d.gas, MaxTxGas)
+	}
 	return d, nil
 }
 

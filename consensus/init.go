@@ -96,7 +96,7 @@ func Init(o InitOptions) (res *InitResult, err error) {
 		GenesisTime:     o.GenesisTime,
 		ChainID:         o.ChainID,
 		InitialHeight:   1,
-		ConsensusParams: types.DefaultConsensusParams(),
+		ConsensusParams: ConsensusParams(),
 		Validators:      []types.GenesisValidator{{Address: pub.Address(), PubKey: pub, Power: 10, Name: o.Moniker}},
 		AppState:        appState,
 	}

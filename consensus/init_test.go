@@ -8,6 +8,8 @@ import (
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/cometbft/cometbft/types"
+
+	"github.com/partychain/partychain/app"
 )
 
 func initOpts(home string) InitOptions {
@@ -33,6 +35,9 @@ func TestInitWritesAHomeThatLoads(t *testing.T) {
 	}
 	if gen.ChainID != "test-chain" || len(gen.Validators) != 1 || gen.Validators[0].Address.String() != res.ValidatorAddress {
 		t.Fatalf("genesis %+v, result %+v", gen, res)
+	}
+	if gen.ConsensusParams.Block.MaxGas != app.DefaultBlockMaxGas {
+		t.Fatalf("genesis block.max_gas %d, want %d", gen.ConsensusParams.Block.MaxGas, app.DefaultBlockMaxGas)
 	}
 	if c.Mempool.MaxTxBytes != 128<<10 || c.RPC.ListenAddress != "tcp://127.0.0.1:26657" {
 		t.Fatalf("config: mempool max_tx_bytes %d, rpc %s", c.Mempool.MaxTxBytes, c.RPC.ListenAddress)

@@ -114,6 +114,9 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	halt := newHaltLogger(h.logger)
 	h.logger = halt
 	c, appConf, logger, gen := h.c, h.appConf, h.logger, h.gen
+	if err := checkBlockGas(gen); err != nil {
+		return err
+	}
 	store, err := openStateStore(filepath.Join(c.DBDir(), StateDBDir), state.Options{
 		BlockCacheBytes:  appConf.State.BlockCacheMB << 20,
 		WriteBufferBytes: appConf.State.WriteBufferMB << 20,
@@ -127,6 +130,7 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	defer store.Close()
 	bare := app.New(store, gen.ChainID, logger.With("module", "app"))
 	bare.SizeSigCache(c.Mempool.Size, c.Mempool.MaxTxsBytes)
+	bare.SetBlockMaxGas(gen.ConsensusParams.Block.MaxGas)
 	var application abci.Application = bare
 	if c.Instrumentation.Prometheus { // CometBFT serves the default gatherer at prometheus_listen_addr
 		application = app.Instrument(bare, app.NewMetrics(prometheus.DefaultRegisterer))

@@ -346,7 +346,7 @@ func testnetGenesis(o TestnetOptions, nodes []testnetNode, rootPub []byte) ([]by
 		GenesisTime:     o.GenesisTime,
 		ChainID:         o.ChainID,
 		InitialHeight:   1,
-		ConsensusParams: types.DefaultConsensusParams(),
+		ConsensusParams: ConsensusParams(),
 	}
 	for i, n := range nodes {
 		pub, err := n.pv.GetPubKey()

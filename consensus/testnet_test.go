@@ -154,6 +154,9 @@ func TestTestnetWritesHomesThatLoad(t *testing.T) {
 	if gen.ChainID != DefaultTestnetChainID || !gen.GenesisTime.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) || len(gen.Validators) != n {
 		t.Fatalf("genesis: chain %q time %v, %d validators", gen.ChainID, gen.GenesisTime, len(gen.Validators))
 	}
+	if gen.ConsensusParams.Block.MaxGas != app.DefaultBlockMaxGas {
+		t.Fatalf("genesis block.max_gas %d, want %d", gen.ConsensusParams.Block.MaxGas, app.DefaultBlockMaxGas)
+	}
 	for i, v := range gen.Validators {
 		if !bytes.Equal(v.PubKey.Bytes(), pubs[i]) || v.Power != 10 || v.Name != fmt.Sprintf("node%d", i) {
 			t.Fatalf("genesis validator %d: %+v", i, v)

@@ -13,6 +13,8 @@ type Route struct {
 	Type     reflect.Type
 	Validate func(msg any) error
 	Run      func(ctx *Context, msg any) error
+	// Gas is the message's gas (gas.go); nil means GasPerMsg.
+	Gas func(msg any) uint64
 }
 
 // NewRoute builds a Route for messages of type M.

@@ -211,9 +211,11 @@ func TestAppHashVector(t *testing.T) {
 
 // TestBranchMatchesModel runs random writes through stacked layers (the
 // committed database, up to three sealed heights not yet committed, the open
-// layer) and tx branches, checking Get and every iteration against a plain
-// map.
+// layer) and tx branches (small ones in the slice, large ones in the tree),
+// checking Get and every iteration against a plain map.
 func TestBranchMatchesModel(t *testing.T) {
+	defer func(n int) { smallBranch = n }(smallBranch)
+	smallBranch = 16 // the model's 64 keys reach the tree
 	rng := rand.New(rand.NewSource(7))
 	s, err := OpenInMemory()
 	if err != nil {
@@ -239,7 +241,10 @@ func TestBranchMatchesModel(t *testing.T) {
 		apply(s.Working(), model, 30)
 		txModel := clone(model)
 		tx := NewBranch(s.Working())
-		apply(tx, txModel, 10)
+		apply(tx, txModel, []int{10, 90}[height%2]) // 90 writes cross smallBranch: the tree
+		if height%2 == 1 && tx.tree == nil {
+			t.Fatalf("height %d: %d keys in the branch and no tree", height, tx.Len())
+		}
 		checkAgainst(t, tx, txModel)
 		if rng.Intn(2) == 0 {
 			tx.Write()

@@ -14,7 +14,7 @@ import (
 // state is read, and the policy parameters may not exceed them. The
 // parameters (checked in the handler) are the working limits.
 const (
-	HardMaxAttendees    = 5000 // also bounded by the tx size
+	HardMaxAttendees    = 2000 // a correction is charged for withdrawing this many lines (gas.go)
 	HardMaxResolutions  = 64
 	HardMaxTopicBytes   = 1024
 	HardMaxBackdateDays = 3660

@@ -17,7 +17,7 @@ import (
 // Routes binds the ledger's messages to their checks and handlers.
 func (k *Keeper) Routes() []contracts.Route {
 	return []contracts.Route{
-		contracts.NewRoute("activity/record-meeting", ValidateRecordMeeting, k.RecordMeeting),
+		contracts.WithGas(contracts.NewRoute("activity/record-meeting", ValidateRecordMeeting, k.RecordMeeting), MeetingGas),
 		contracts.NewRoute("activity/confirm-attendance", ValidateConfirmAttendance, k.ConfirmAttendance),
 	}
 }

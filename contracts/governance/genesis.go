@@ -23,7 +23,7 @@ func ValidateParams(p governancev1.Params) error {
 		return ErrInvalidParams.Wrap("voting_period_seconds from 60 to a year")
 	case p.MaxPower < 1 || p.MaxPower > 1_000_000:
 		return ErrInvalidParams.Wrap("max_power from 1 to 1,000,000")
-	case p.MaxValidators < 1 || p.MaxValidators > 1_000:
+	case p.MaxValidators < 1 || p.MaxValidators > HardMaxValidators:
 		return ErrInvalidParams.Wrap("max_validators from 1 to 1,000")
 	case p.MaxNodes < 1 || p.MaxNodes > 100_000:
 		return ErrInvalidParams.Wrap("max_nodes from 1 to 100,000")

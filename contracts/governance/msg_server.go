@@ -13,8 +13,8 @@ import (
 // Routes binds the ledger's messages to their checks and handlers.
 func (k *Keeper) Routes() []contracts.Route {
 	return []contracts.Route{
-		contracts.NewRoute("governance/submit-proposal", ValidateSubmitProposal, k.SubmitProposal),
-		contracts.NewRoute("governance/vote", ValidateVote, k.Vote),
+		contracts.WithGas(contracts.NewRoute("governance/submit-proposal", ValidateSubmitProposal, k.SubmitProposal), voteGas[*governancev1.MsgSubmitProposal]),
+		contracts.WithGas(contracts.NewRoute("governance/vote", ValidateVote, k.Vote), voteGas[*governancev1.MsgVote]),
 	}
 }
 
