@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/activity"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
@@ -34,9 +36,11 @@ func hostileMeeting(base uint64, n, resolutions int) *activityv1.MsgRecordMeetin
 // hostileShapes: many tiny repeated fields (with slices decoded to twice
 // their length: 2^k+1 elements), many tiny messages, one tiny message.
 var hostileShapes = []hostileShape{
-	{"5000 attendance lines a message", func(j int) any { return hostileMeeting(uint64(j)*5000, 5000, 0) }, MaxMsgsPerTx},
-	{"257 attendance lines, 64 messages", func(j int) any { return hostileMeeting(0, 257, 0) }, MaxMsgsPerTx},
-	{"33 resolutions, 64 messages", func(j int) any { return hostileMeeting(0, 1, 33) }, MaxMsgsPerTx},
+	{"2000 attendance lines a message", func(j int) any {
+		return hostileMeeting(uint64(j)*activity.HardMaxAttendees, activity.HardMaxAttendees, 0)
+	}, MaxMsgsPerTx},
+	{"257 attendance lines a message", func(j int) any { return hostileMeeting(0, 257, 0) }, MaxMsgsPerTx},
+	{"33 resolutions a message", func(j int) any { return hostileMeeting(0, 1, 33) }, MaxMsgsPerTx},
 	{"64 tiny messages", func(j int) any { return &activityv1.MsgConfirmAttendance{MeetingId: 1} }, MaxMsgsPerTx},
 	{"one tiny message", func(j int) any { return createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "x") }, 1},
 }
@@ -52,13 +56,32 @@ func (s hostileShape) txs(t testing.TB, n int) [][]byte {
 	return out
 }
 
-// fit is how many messages of the shape fit in MaxTxBytes.
+// fit is how many messages of the shape fit in MaxTxBytes and MaxTxGas:
+// a tx over either never decodes, so never reaches the cache.
 func (s hostileShape) fit(t testing.TB) int {
 	msgs := s.msgs
-	for msgs > 1 && len(s.tx(t, 0, msgs)) > MaxTxBytes {
+	for msgs > 1 {
+		raw := s.tx(t, 0, msgs)
+		if len(raw) <= MaxTxBytes && rawGas(raw)+shapeMsgGas(s, msgs) <= MaxTxGas {
+			break
+		}
 		msgs--
 	}
 	return msgs
+}
+
+// shapeMsgGas is the gas of the shape's first msgs messages, as decode
+// charges it (txGas).
+func shapeMsgGas(s hostileShape, msgs int) int64 {
+	var g uint64
+	for j := range msgs {
+		if m, ok := s.msg(j).(*activityv1.MsgRecordMeeting); ok {
+			g += activity.MeetingGas(m)
+		} else {
+			g += contracts.GasPerMsg
+		}
+	}
+	return int64(g)
 }
 
 // tx is signer i's tx of the shape with msgs messages.
