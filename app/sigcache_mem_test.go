@@ -15,7 +15,7 @@ import (
 type hostileShape struct {
 	name string
 	msg  func(j int) any // message j of the tx
-	msgs int             // how many: as many as fit in MaxTxBytes, at most MaxMsgsPerTx
+	msgs int             // how many: as many as fit in MaxTxBytes and MaxTxGas, at most MaxMsgsPerTx
 }
 
 // hostileMeeting is a meeting record with n attendance lines and
