@@ -54,10 +54,20 @@ func TestActivityYearScenario(t *testing.T) {
 type yearStory struct {
 	*testApp
 	trace bytes.Buffer
+	ids   map[string]uint64 // the officers' member ids, by actor name
 }
 
+// yearOfficers are the story's officers: genesis members 2 to 5 of the
+// office branch (the root secretary is member 1).
+var yearOfficers = []string{"district-off", "clerk-A", "clerk-B", "group-lead"}
+
 func newYearStory(t *testing.T) *yearStory {
-	return &yearStory{testApp: newTestAppWith(t, DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes()))}
+	g := testGenesis("Test Committee")
+	ids := map[string]uint64{}
+	for _, n := range yearOfficers {
+		ids[n] = memberOf(g, key(n))
+	}
+	return &yearStory{testApp: newTestAppWith(t, g), ids: ids}
 }
 
 // on runs one block dated date (10:00 in Beijing) and traces each tx's
@@ -156,7 +166,7 @@ func (y *yearStory) run() {
 	li := newActor("Li") // member 2's own key
 	committee, branch, group := orgv1.OrgKind_ORG_KIND_COMMITTEE, orgv1.OrgKind_ORG_KIND_BRANCH, orgv1.OrgKind_ORG_KIND_GROUP
 	grant := func(org uint64, role orgv1.Role, a *actor) *orgv1.MsgGrantRole {
-		return &orgv1.MsgGrantRole{OrgId: org, Role: role, PubKey: a.pub()}
+		return &orgv1.MsgGrantRole{OrgId: org, Role: role, MemberId: y.ids[a.name]}
 	}
 	officer := orgv1.Role_ROLE_ORGANIZATION_OFFICER
 

@@ -38,8 +38,9 @@ func (a *actor) pub() []byte { return a.key.PubKey().Bytes() }
 type story struct {
 	*testApp
 	trace bytes.Buffer
-	start uint32          // day 0's date
-	quiet map[string]bool // block events left out of the trace
+	start uint32            // day 0's date
+	quiet map[string]bool   // block events left out of the trace
+	ids   map[string]uint64 // the officers' member ids, by own key
 }
 
 // step is one tx of a block: who signs what, and a line for the trace.
@@ -147,9 +148,14 @@ func TestMemberLifeScenario(t *testing.T) {
 // newStory is the members' story: its chain owes no meeting duties, so the
 // trace is the members' (the duties have their own year, activity_year.golden).
 func newStory(t *testing.T) *story {
-	g := DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes())
+	g := testGenesis("Test Committee")
 	g.Activity.Params.Duties = nil
-	return &story{testApp: newTestAppWith(t, g), start: 20260105, quiet: map[string]bool{"compliance_period_closed": true}}
+	// The officers are genesis members 2 to 5 of the office branch.
+	ids := map[string]uint64{}
+	for _, n := range []string{"clerk-A", "clerk-B", "district-off", "inspector"} {
+		ids[string(key(n).PubKey().Bytes())] = memberOf(g, key(n))
+	}
+	return &story{testApp: newTestAppWith(t, g), start: 20260105, quiet: map[string]bool{"compliance_period_closed": true}, ids: ids}
 }
 
 // Organizations: 1 root committee, 2 district committee, 3 branch A,
@@ -161,7 +167,7 @@ func (s *story) run() {
 	pubA, pubB := clerkA.pub(), clerkB.pub()
 	committee, branch := orgv1.OrgKind_ORG_KIND_COMMITTEE, orgv1.OrgKind_ORG_KIND_BRANCH
 	grant := func(org uint64, role orgv1.Role, pub []byte) *orgv1.MsgGrantRole {
-		return &orgv1.MsgGrantRole{OrgId: org, Role: role, PubKey: pub}
+		return &orgv1.MsgGrantRole{OrgId: org, Role: role, MemberId: s.ids[string(pub)]}
 	}
 	officer := orgv1.Role_ROLE_ORGANIZATION_OFFICER
 	s.day(0,
