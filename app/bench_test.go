@@ -39,7 +39,7 @@ func newBenchChain(b *testing.B) *benchChain {
 		k := key(fmt.Sprintf("officer-%d", i))
 		c.signers = append(c.signers, k)
 		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: uint64(i + 2), ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprintf("Branch %d", i)})
-		addOfficer(g, uint64(i + 2), orgv1.Role_ROLE_ORGANIZATION_OFFICER, k)
+		addOfficer(g, uint64(i+2), orgv1.Role_ROLE_ORGANIZATION_OFFICER, k)
 	}
 	ta := &testApp{App: c.app, t: b}
 	ta.initChain(g)

@@ -26,7 +26,7 @@ func TestCheckTxAndQueryDuringBlocks(t *testing.T) {
 	for i := range signers {
 		signers[i] = key(fmt.Sprint("concurrent-", i))
 		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: uint64(i + 2), ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprint("B", i)})
-		addOfficer(g, uint64(i + 2), orgv1.Role_ROLE_ORGANIZATION_OFFICER, signers[i])
+		addOfficer(g, uint64(i+2), orgv1.Role_ROLE_ORGANIZATION_OFFICER, signers[i])
 	}
 	txs := make([][][]byte, blocks)
 	for b := range txs {

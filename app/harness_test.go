@@ -38,7 +38,9 @@ func genesisMember(k ed25519.PrivKey) *memberv1.GenesisMember {
 }
 
 // testGenesis is the default genesis with rootSecretary as member 1.
-func testGenesis(rootName string) *Genesis { return DefaultGenesis(rootName, genesisMember(rootSecretary)) }
+func testGenesis(rootName string) *Genesis {
+	return DefaultGenesis(rootName, genesisMember(rootSecretary))
+}
 
 // officeLast moves the office branch of a test genesis after the
 // organizations a test appended, which are written with the ids 2, 3, ...
