@@ -54,10 +54,20 @@ func TestActivityYearScenario(t *testing.T) {
 type yearStory struct {
 	*testApp
 	trace bytes.Buffer
+	ids   map[string]uint64 // the officers' member ids, by actor name
 }
 
+// yearOfficers are the story's officers: genesis members 2 to 5 of the
+// office branch (the root secretary is member 1).
+var yearOfficers = []string{"district-off", "clerk-A", "clerk-B", "group-lead"}
+
 func newYearStory(t *testing.T) *yearStory {
-	return &yearStory{testApp: newTestAppWith(t, DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes()))}
+	g := testGenesis("Test Committee")
+	ids := map[string]uint64{}
+	for _, n := range yearOfficers {
+		ids[n] = memberOf(g, key(n))
+	}
+	return &yearStory{testApp: newTestAppWith(t, g), ids: ids}
 }
 
 // on runs one block dated date (10:00 in Beijing) and traces each tx's
@@ -137,7 +147,7 @@ func (y *yearStory) compliance(label string, year uint32, orgs ...uint64) {
 	}
 }
 
-var orgNames = map[uint64]string{1: "root committee (1)", 2: "district (2)", 3: "branch A (3)", 4: "branch B (4)", 5: "group A1 (5)"}
+var orgNames = map[uint64]string{1: "root committee (1)", 2: "office branch (2)", 3: "district (3)", 4: "branch A (4)", 5: "branch B (5)", 6: "group A1 (6)"}
 
 // yearPeriodName names a flag's period as the events do.
 func yearPeriodName(f activityv1.ComplianceFlag) string {
@@ -156,20 +166,20 @@ func (y *yearStory) run() {
 	li := newActor("Li") // member 2's own key
 	committee, branch, group := orgv1.OrgKind_ORG_KIND_COMMITTEE, orgv1.OrgKind_ORG_KIND_BRANCH, orgv1.OrgKind_ORG_KIND_GROUP
 	grant := func(org uint64, role orgv1.Role, a *actor) *orgv1.MsgGrantRole {
-		return &orgv1.MsgGrantRole{OrgId: org, Role: role, PubKey: a.pub()}
+		return &orgv1.MsgGrantRole{OrgId: org, Role: role, MemberId: y.ids[a.name]}
 	}
 	officer := orgv1.Role_ROLE_ORGANIZATION_OFFICER
 
 	fmt.Fprintln(&y.trace, "# December 2025: the tree is set up; it owes nothing for the month it was created in.")
 	y.on(20251201,
-		step{root, createOrg(1, committee, "District Committee"), "create district committee 2"},
-		step{root, createOrg(2, branch, "Branch A"), "create branch A (3)"},
-		step{root, createOrg(2, branch, "Branch B"), "create branch B (4)"},
-		step{root, createOrg(3, group, "Group A1"), "create group A1 (5) under branch A"},
-		step{root, grant(2, officer, district), "grant district-off organization officer of the district"},
-		step{root, grant(3, officer, clerkA), "grant clerk-A organization officer of A"},
-		step{root, grant(4, officer, clerkB), "grant clerk-B organization officer of B"},
-		step{root, grant(5, orgv1.Role_ROLE_SECRETARY, groupLead), "grant group-lead secretary of A1"},
+		step{root, createOrg(1, committee, "District Committee"), "create district committee 3"},
+		step{root, createOrg(3, branch, "Branch A"), "create branch A (4)"},
+		step{root, createOrg(3, branch, "Branch B"), "create branch B (5)"},
+		step{root, createOrg(4, group, "Group A1"), "create group A1 (6) under branch A"},
+		step{root, grant(3, officer, district), "grant district-off (member 2) organization officer of the district"},
+		step{root, grant(4, officer, clerkA), "grant clerk-A (member 3) organization officer of A"},
+		step{root, grant(5, officer, clerkB), "grant clerk-B (member 4) organization officer of B"},
+		step{root, grant(6, orgv1.Role_ROLE_SECRETARY, groupLead), "grant group-lead (member 5) secretary of A1"},
 	)
 	imp := func(branch uint64, who string, own *actor) step {
 		m := &memberv1.MsgImportMember{BranchId: branch, Stage: memberv1.Stage_STAGE_FULL, AdmissionDate: 20000701, FullDate: 20010701,
@@ -182,8 +192,8 @@ func (y *yearStory) run() {
 		return step{district, m, what}
 	}
 	y.on(20251202,
-		imp(3, "Ma", nil), imp(3, "Li", li), imp(3, "Wang", nil), // members 1, 2, 3 at A
-		imp(4, "Chen", nil), imp(4, "Liu", nil), // members 4, 5 at B
+		imp(4, "Ma", nil), imp(4, "Li", li), imp(4, "Wang", nil), // members 6, 7, 8 at A
+		imp(5, "Chen", nil), imp(5, "Liu", nil), // members 9, 10 at B
 	)
 
 	const (
@@ -194,17 +204,17 @@ func (y *yearStory) run() {
 		themeDay  = activityv1.MeetingKind_MEETING_KIND_THEME_DAY
 		orgLife   = activityv1.MeetingKind_MEETING_KIND_ORGANIZATIONAL_LIFE
 		training  = activityv1.MeetingKind_MEETING_KIND_TRAINING
-		a, b, a1  = uint64(3), uint64(4), uint64(5)
-		ma, liID  = uint64(1), uint64(2)
-		wang      = uint64(3)
-		chen, liu = uint64(4), uint64(5)
+		a, b, a1  = uint64(4), uint64(5), uint64(6)
+		ma, liID  = uint64(6), uint64(7)
+		wang      = uint64(8)
+		chen, liu = uint64(9), uint64(10)
 	)
 	held := func(by *actor, org uint64, kind activityv1.MeetingKind, date uint32, present []uint64, absent ...uint64) step {
 		m := meeting(org, kind, date, present)
 		for _, id := range absent {
 			m.Attendance = append(m.Attendance, activityv1.Attendee{MemberId: id, AbsenceReason: 1})
 		}
-		what := fmt.Sprintf("%-8s %s, %d present", map[uint64]string{a: "A", b: "B", a1: "A1", 2: "district"}[org], activity.KindName(kind), len(present))
+		what := fmt.Sprintf("%-8s %s, %d present", map[uint64]string{a: "A", b: "B", a1: "A1", 3: "district"}[org], activity.KindName(kind), len(present))
 		if len(absent) > 0 {
 			what += fmt.Sprintf(", %d absent", len(absent))
 		}
@@ -230,11 +240,11 @@ func (y *yearStory) run() {
 		y.on(month + 1) // the month turns: last month's duties are evaluated
 		switch m {
 		case 4:
-			y.compliance("the first quarter closed", 2026, 2, 3, 5, 4)
+			y.compliance("the first quarter closed", 2026, 3, 4, 6, 5)
 		case 7:
-			y.compliance("the second quarter closed", 2026, 2, 3, 5, 4)
+			y.compliance("the second quarter closed", 2026, 3, 4, 6, 5)
 		case 10:
-			y.compliance("the third quarter closed", 2026, 2, 3, 5, 4)
+			y.compliance("the third quarter closed", 2026, 3, 4, 6, 5)
 		}
 		if s, ok := story[m]; ok {
 			fmt.Fprintf(&y.trace, "# %s\n", s)
@@ -256,7 +266,7 @@ func (y *yearStory) run() {
 		mid := y.on(month+12, steps...)
 
 		if m == 9 {
-			y.on(20260915, held(district, 2, training, 20260915, []uint64{ma, liID, liu}, wang))
+			y.on(20260915, held(district, 3, training, 20260915, []uint64{ma, liID, liu}, wang))
 		}
 
 		steps = []step{held(clerkA, a, themeDay, month+20, allA)}
@@ -301,14 +311,14 @@ func (y *yearStory) run() {
 
 	fmt.Fprintln(&y.trace, "# January 2027: December, the fourth quarter and the year close.")
 	y.on(20270101)
-	y.compliance("the year closed", 2026, 1, 2, 3, 5, 4)
+	y.compliance("the year closed", 2026, 1, 2, 3, 4, 6, 5)
 	var flags activityv1.FlagPage
-	y.answer("/org/2/flags", &flags)
-	fmt.Fprintf(&y.trace, "        the district's subtree flags (/org/2/flags): %d\n", len(flags.Flags))
+	y.answer("/org/3/flags", &flags)
+	fmt.Fprintf(&y.trace, "        the district's subtree flags (/org/3/flags): %d\n", len(flags.Flags))
 	for _, f := range flags.Flags {
 		fmt.Fprintf(&y.trace, "          %-20s %-16s %-8s done %d of %d\n", orgNames[f.OrgId], activity.KindName(f.Kind), yearPeriodName(f), f.Done, f.Required)
 	}
-	for _, br := range []uint64{3, 4} {
+	for _, br := range []uint64{4, 5} {
 		var rk activityv1.RankingPage
 		y.answer(fmt.Sprintf("/org/%d/ranking?year=2026", br), &rk)
 		fmt.Fprintf(&y.trace, "        ranking of %s in 2026:", orgNames[br])
@@ -318,8 +328,8 @@ func (y *yearStory) run() {
 		fmt.Fprintln(&y.trace)
 	}
 	var pts activityv1.MemberPoints
-	y.answer("/meeting/points/2?year=2026", &pts)
-	fmt.Fprintf(&y.trace, "        Li's points (/meeting/points/2?year=2026): %d at branch %d\n", pts.Points, pts.BranchId)
+	y.answer("/meeting/points/7?year=2026", &pts)
+	fmt.Fprintf(&y.trace, "        Li's points (/meeting/points/7?year=2026): %d at branch %d\n", pts.Points, pts.BranchId)
 	y.checkRollUp()
 }
 
@@ -350,9 +360,9 @@ func (y *yearStory) note(label, path string, member uint64) {
 // the tree; due, done and flags of the district and the root are their
 // branches' (they owe no duty themselves).
 func (y *yearStory) checkRollUp() {
-	parent := map[uint64]uint64{2: 1, 3: 2, 4: 2, 5: 3}
+	parent := map[uint64]uint64{2: 1, 3: 1, 4: 3, 5: 3, 6: 4}
 	want := map[uint64]*activityv1.Compliance{}
-	for id := uint64(1); id <= 5; id++ {
+	for id := uint64(1); id <= 6; id++ {
 		want[id] = &activityv1.Compliance{OrgId: id, Year: 2026}
 	}
 	for id := uint64(1); y.query(fmt.Sprintf("/meeting/%d", id)).Code == 0; id++ {
@@ -367,18 +377,17 @@ func (y *yearStory) checkRollUp() {
 		}
 	}
 	got := map[uint64]*activityv1.Compliance{}
-	for id := uint64(1); id <= 5; id++ {
+	for id := uint64(1); id <= 6; id++ {
 		got[id] = &activityv1.Compliance{}
 		y.answer(fmt.Sprintf("/org/%d/compliance?year=2026", id), got[id])
 	}
-	for _, id := range []uint64{5, 4, 3} {
+	for _, id := range []uint64{6, 5, 4, 2} { // the group, the branches (the office branch too)
 		want[id].Due, want[id].Done, want[id].Flags = got[id].Due, got[id].Done, got[id].Flags
 	}
-	for _, id := range []uint64{2, 1} {
-		w := want[id]
-		w.Due, w.Done, w.Flags = got[3].Due+got[4].Due, got[3].Done+got[4].Done, got[3].Flags+got[4].Flags
-	}
-	for id := uint64(1); id <= 5; id++ {
+	district, root := want[3], want[1]
+	district.Due, district.Done, district.Flags = got[4].Due+got[5].Due, got[4].Done+got[5].Done, got[4].Flags+got[5].Flags
+	root.Due, root.Done, root.Flags = district.Due+got[2].Due, district.Done+got[2].Done, district.Flags+got[2].Flags
+	for id := uint64(1); id <= 6; id++ {
 		if !proto.Equal(got[id], want[id]) {
 			y.t.Errorf("compliance of %d: %v, recount %v", id, got[id], want[id])
 		}

@@ -96,6 +96,7 @@ func (a *App) wireLedgers() {
 	a.gov.AddParamSetter("dues", paramSetter(a.dues.SetParams))
 	a.gov.AddParamSetter("governance", paramSetter(a.gov.SetParams))
 	a.identity.SetMembers(a.member)
+	a.org.SetMembers(a.member, a.identity)
 	a.activity.SetMembers(a.member)
 	a.activity.SetIdentities(a.identity)
 	a.org.AddDissolveGuard(a.member)

@@ -18,14 +18,16 @@ import (
 
 // TestLifecycle: InitChain -> FinalizeBlock -> Commit -> Query.
 func TestLifecycle(t *testing.T) {
-	ta := newTestApp(t)
+	g := testGenesis("Test Committee")
+	clerk := memberOf(g, key("clerk")) // member 2 of the office branch (organization 2)
+	ta := newTestAppWith(t, g)
 	ta.mustDeliver(
 		signedTx(t, rootSecretary, 0, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "First Branch")),
-		signedTx(t, rootSecretary, 1, &orgv1.MsgGrantRole{OrgId: 2, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: key("clerk").PubKey().Bytes()}),
+		signedTx(t, rootSecretary, 1, &orgv1.MsgGrantRole{OrgId: 3, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, MemberId: clerk}),
 	)
-	ta.mustDeliver(signedTx(t, key("clerk"), 0, createOrg(2, orgv1.OrgKind_ORG_KIND_GROUP, "Group One")))
+	ta.mustDeliver(signedTx(t, key("clerk"), 0, createOrg(3, orgv1.OrgKind_ORG_KIND_GROUP, "Group One")))
 
-	resp := ta.query("/org/3")
+	resp := ta.query("/org/4")
 	if resp.Code != 0 || resp.Height != 2 {
 		t.Fatalf("query: code %d log %q height %d", resp.Code, resp.Log, resp.Height)
 	}
@@ -39,8 +41,8 @@ func TestLifecycle(t *testing.T) {
 	if err := json.Unmarshal(resp.Value, &o); err != nil {
 		t.Fatalf("%v in %s", err, resp.Value)
 	}
-	if o.ID != "3" || o.ParentID != "2" || o.Kind != "ORG_KIND_GROUP" || o.Name != "Group One" || o.Depth != 2 {
-		t.Fatalf("org 3 = %+v", o)
+	if o.ID != "4" || o.ParentID != "3" || o.Kind != "ORG_KIND_GROUP" || o.Name != "Group One" || o.Depth != 2 {
+		t.Fatalf("org 4 = %+v", o)
 	}
 	acc := ta.query("/account/" + strings.ToUpper(hexOf(key("clerk").PubKey().Address())))
 	if acc.Code != 0 || !bytes.Contains(acc.Value, []byte(`"sequence": "1"`)) && !bytes.Contains(acc.Value, []byte(`"sequence":"1"`)) {
@@ -126,7 +128,7 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
-	if q := ta.query("/org/3"); q.Code == 0 {
+	if q := ta.query("/org/4"); q.Code == 0 { // 2 is the office branch, 3 the tx that passed
 		t.Fatal("a rejected tx created an organization")
 	}
 }
@@ -143,7 +145,7 @@ func TestFailedMessageConsumesSequence(t *testing.T) {
 	if res.Codespace != "org" || res.Code != 2 || !strings.Contains(res.Log, "message 1 (org/create)") {
 		t.Fatalf("result %s/%d %q", res.Codespace, res.Code, res.Log)
 	}
-	if q := ta.query("/org/2"); q.Code == 0 {
+	if q := ta.query("/org/3"); q.Code == 0 { // 2 is the office branch
 		t.Fatal("the first message of a failed tx left its organization")
 	}
 	if res := ta.block(tx).TxResults[0]; res.Code != 12 {

@@ -129,7 +129,7 @@ func sweepBenchChain(b *testing.B, budget uint32) (*App, *state.Store) {
 		b.Fatal(err)
 	}
 	a := New(store, testChainID, nil)
-	g := DefaultGenesis("Sweep Committee", rootSecretary.PubKey().Bytes())
+	g := testGenesis("Sweep Committee")
 	g.Activity.Params.MaxEvaluationsPerBlock = budget
 	id := uint64(2)
 	for d := 0; d < 100; d++ {

@@ -82,7 +82,7 @@ func newCostChain(b *testing.B) *costChain {
 }
 
 // memberOf is the jth member of the ith meeting branch.
-func memberOf(i, j int) uint64 { return uint64(i*costMeetingMembers + j + 1) }
+func costMemberID(i, j int) uint64 { return uint64(i*costMeetingMembers + j + 1) }
 
 func (c *costChain) sign(k ed25519.PrivKey, msgs ...any) []byte {
 	addr := string(k.PubKey().Address())
@@ -155,7 +155,7 @@ func (c *costChain) meetings(corrects bool) []byte {
 				m.Corrects = c.last[i]
 			}
 			for j := 0; j < costMeetingMembers; j++ {
-				m.Attendance = append(m.Attendance, activityv1.Attendee{MemberId: memberOf(i, j), Present: true})
+				m.Attendance = append(m.Attendance, activityv1.Attendee{MemberId: costMemberID(i, j), Present: true})
 			}
 			msgs[i] = m
 		}
@@ -223,7 +223,7 @@ var worstTxs = []struct {
 		br, k, round := i%costMeetingBranches, (i/costMeetingBranches)%7, i/(costMeetingBranches*7)
 		msgs := make([]any, MaxMsgsPerTx)
 		for j := range msgs {
-			msgs[j] = &duesv1.MsgPay{MemberId: memberOf(br, k*MaxMsgsPerTx+j), FirstMonth: uint32(202601 + 4*round), Months: 4, PaidFen: 16_000}
+			msgs[j] = &duesv1.MsgPay{MemberId: costMemberID(br, k*MaxMsgsPerTx+j), FirstMonth: uint32(202601 + 4*round), Months: 4, PaidFen: 16_000}
 		}
 		return c.sign(c.clerks[br], msgs...)
 	}},

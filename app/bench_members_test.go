@@ -126,21 +126,20 @@ func benchApp(b *testing.B) (*App, *state.Store, []ed25519.PrivKey) {
 // memberBenchGenesis builds the tree with one clerk per branch (its
 // organization officer and dues clerk) and one officer per district.
 func memberBenchGenesis(b *testing.B, a *App) []ed25519.PrivKey {
-	g := DefaultGenesis("Bench Committee", rootSecretary.PubKey().Bytes())
+	g := testGenesis("Bench Committee")
 	var clerks []ed25519.PrivKey
 	id := uint64(2)
 	for d := 0; d < memberBenchDistricts; d++ {
 		district := id
 		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: district, ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_COMMITTEE, Name: fmt.Sprintf("District %d", d)})
-		g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: district, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: districtOfficer(d).PubKey().Bytes()})
+		addOfficer(g, district, orgv1.Role_ROLE_ORGANIZATION_OFFICER, districtOfficer(d))
 		id++
 		for i := 0; i < memberBenchBranches; i++ {
 			k := key(fmt.Sprintf("bench-clerk-%d-%d", d, i))
 			clerks = append(clerks, k)
 			g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: id, ParentId: district, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprintf("Branch %d-%d", d, i)})
-			g.Org.Officers = append(g.Org.Officers,
-				orgv1.GenesisOfficer{OrgId: id, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: k.PubKey().Bytes()},
-				orgv1.GenesisOfficer{OrgId: id, Role: orgv1.Role_ROLE_DUES_CLERK, PubKey: k.PubKey().Bytes()})
+			addOfficer(g, id, orgv1.Role_ROLE_ORGANIZATION_OFFICER, k)
+			addOfficer(g, id, orgv1.Role_ROLE_DUES_CLERK, k)
 			id++
 		}
 	}

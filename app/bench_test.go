@@ -33,13 +33,13 @@ func newBenchChain(b *testing.B) *benchChain {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
-	g := DefaultGenesis("Bench Committee", rootSecretary.PubKey().Bytes())
+	g := testGenesis("Bench Committee")
 	c := &benchChain{app: New(store, testChainID, nil), seqs: make([]uint64, benchSigners)}
 	for i := 0; i < benchSigners; i++ {
 		k := key(fmt.Sprintf("officer-%d", i))
 		c.signers = append(c.signers, k)
 		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: uint64(i + 2), ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprintf("Branch %d", i)})
-		g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: uint64(i + 2), Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: k.PubKey().Bytes()})
+		addOfficer(g, uint64(i+2), orgv1.Role_ROLE_ORGANIZATION_OFFICER, k)
 	}
 	ta := &testApp{App: c.app, t: b}
 	ta.initChain(g)

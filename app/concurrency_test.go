@@ -22,11 +22,11 @@ import (
 func TestCheckTxAndQueryDuringBlocks(t *testing.T) {
 	const blocks, perBlock = 30, 20
 	signers := make([]ed25519.PrivKey, perBlock)
-	g := DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes())
+	g := testGenesis("Test Committee")
 	for i := range signers {
 		signers[i] = key(fmt.Sprint("concurrent-", i))
 		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: uint64(i + 2), ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprint("B", i)})
-		g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: uint64(i + 2), Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: signers[i].PubKey().Bytes()})
+		addOfficer(g, uint64(i+2), orgv1.Role_ROLE_ORGANIZATION_OFFICER, signers[i])
 	}
 	txs := make([][][]byte, blocks)
 	for b := range txs {

@@ -13,41 +13,52 @@ import (
 	"github.com/partychain/partychain/state"
 )
 
+// determinismGenesis is the test genesis with the script's officers as
+// members of the office branch (2): the root secretary 1, clerk 2, dues 3.
+func determinismGenesis() *Genesis {
+	g := testGenesis("Test Committee")
+	memberOf(g, key("clerk"))
+	memberOf(g, key("dues"))
+	return g
+}
+
 // scriptedBlocks is a fixed block sequence touching every org message,
-// with failures mixed in.
+// with failures mixed in, over determinismGenesis: the district is
+// organization 3, branches A and B 4 and 5, groups A1 and A2 6 and 7.
 func scriptedBlocks(t testing.TB) [][][]byte {
 	clerk, dues := key("clerk"), key("dues")
+	const clerkID, duesID = 2, 3
 	branch, group := orgv1.OrgKind_ORG_KIND_BRANCH, orgv1.OrgKind_ORG_KIND_GROUP
 	return [][][]byte{
 		{ // height 1
 			signedTx(t, rootSecretary, 0, createOrg(1, orgv1.OrgKind_ORG_KIND_COMMITTEE, "District Committee")),
-			signedTx(t, rootSecretary, 1, createOrg(2, branch, "Branch A"), createOrg(2, branch, "Branch B")),
-			signedTx(t, rootSecretary, 2, &orgv1.MsgGrantRole{OrgId: 2, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: clerk.PubKey().Bytes()}),
+			signedTx(t, rootSecretary, 1, createOrg(3, branch, "Branch A"), createOrg(3, branch, "Branch B")),
+			signedTx(t, rootSecretary, 2, &orgv1.MsgGrantRole{OrgId: 3, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, MemberId: clerkID}),
 		},
 		{ // height 2
-			signedTx(t, clerk, 0, createOrg(3, group, "Group A1")),
-			signedTx(t, clerk, 1, createOrg(3, group, "Group A2")),
-			signedTx(t, clerk, 2, createOrg(5, branch, "a branch under a group: fails")),
-			signedTx(t, clerk, 3, &orgv1.MsgGrantRole{OrgId: 4, Role: orgv1.Role_ROLE_DUES_CLERK, PubKey: dues.PubKey().Bytes()}),
+			signedTx(t, clerk, 0, createOrg(4, group, "Group A1")),
+			signedTx(t, clerk, 1, createOrg(4, group, "Group A2")),
+			signedTx(t, clerk, 2, createOrg(6, branch, "a branch under a group: fails")),
+			signedTx(t, clerk, 3, &orgv1.MsgGrantRole{OrgId: 5, Role: orgv1.Role_ROLE_DUES_CLERK, MemberId: duesID}),
 		},
 		{}, // height 3: empty
 		{ // height 4
-			signedTx(t, dues, 0, createOrg(4, group, "not an organizer: fails")),
-			signedTx(t, clerk, 4, &orgv1.MsgRenameOrg{OrgId: 4, Name: "Branch B (renamed)"}),
-			signedTx(t, clerk, 5, &orgv1.MsgDissolveOrg{OrgId: 6}),
-			signedTx(t, rootSecretary, 3, &orgv1.MsgRevokeRole{OrgId: 1, Role: orgv1.Role_ROLE_SECRETARY, Address: rootSecretary.PubKey().Address()}),
-			signedTx(t, rootSecretary, 4, &orgv1.MsgRevokeRole{OrgId: 4, Role: orgv1.Role_ROLE_DUES_CLERK, Address: dues.PubKey().Address()}),
+			signedTx(t, dues, 0, createOrg(5, group, "not an organizer: fails")),
+			signedTx(t, clerk, 4, &orgv1.MsgRenameOrg{OrgId: 5, Name: "Branch B (renamed)"}),
+			signedTx(t, clerk, 5, &orgv1.MsgDissolveOrg{OrgId: 7}),
+			signedTx(t, rootSecretary, 3, &orgv1.MsgRevokeRole{OrgId: 1, Role: orgv1.Role_ROLE_SECRETARY, MemberId: 1}),
+			signedTx(t, rootSecretary, 4, &orgv1.MsgRevokeRole{OrgId: 5, Role: orgv1.Role_ROLE_DUES_CLERK, MemberId: duesID}),
 		},
 	}
 }
 
 // goldenAppHash is the app hash after scriptedBlocks. It changes only when
 // the state machine changes on purpose (bump AppVersion then).
-const goldenAppHash = "0cf87f82b14b863830699ca52aa62f57b2c227644e92e633c060e73ef243c37d"
+const goldenAppHash = "e6e191f3af3c027ae2224affdb91809a0270f7f9e51b14182066ff89fa1ce161"
 
 func TestDeterminismAndGoldenAppHash(t *testing.T) {
 	blocks := scriptedBlocks(t)
-	a, b := newTestApp(t), newTestApp(t)
+	a, b := newTestAppWith(t, determinismGenesis()), newTestAppWith(t, determinismGenesis())
 	for i, txs := range blocks {
 		ra, rb := a.block(txs...), b.block(txs...)
 		if !bytes.Equal(ra.AppHash, rb.AppHash) {
@@ -69,7 +80,7 @@ func TestDeterminismAndGoldenAppHash(t *testing.T) {
 }
 
 func resultCodes(ta *testApp, blocks [][][]byte) [][]uint32 {
-	fresh := newTestApp(ta.t)
+	fresh := newTestAppWith(ta.t, determinismGenesis())
 	out := make([][]uint32, len(blocks))
 	for i, txs := range blocks {
 		out[i] = []uint32{}
@@ -90,7 +101,7 @@ func TestRestartKeepsHeightAndAppHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	ta := &testApp{App: New(store, testChainID, nil), t: t}
-	ta.initChain(DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes()))
+	ta.initChain(determinismGenesis())
 	for _, txs := range blocks[:2] {
 		ta.block(txs...)
 	}
@@ -111,7 +122,7 @@ func TestRestartKeepsHeightAndAppHash(t *testing.T) {
 	if info.LastBlockHeight != 2 || !bytes.Equal(info.LastBlockAppHash, wantHash) {
 		t.Fatalf("after restart: height %d hash %X, want 2 %X", info.LastBlockHeight, info.LastBlockAppHash, wantHash)
 	}
-	ref := newTestApp(t)
+	ref := newTestAppWith(t, determinismGenesis())
 	for _, txs := range blocks {
 		ref.block(txs...)
 	}

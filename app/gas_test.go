@@ -26,7 +26,7 @@ func newGasTestApp(t *testing.T, maxGas int64) *testApp {
 	}
 	t.Cleanup(func() { store.Close() })
 	ta := &testApp{App: New(store, testChainID, nil), t: t}
-	bz, err := json.Marshal(DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes()))
+	bz, err := json.Marshal(testGenesis("Test Committee"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,12 +33,29 @@ type Genesis struct {
 	Governance *governancev1.GenesisState
 }
 
-// DefaultGenesis is a root committee named rootName with one secretary and
-// every ledger's default policy.
-func DefaultGenesis(rootName string, secretaryPubKey []byte) *Genesis {
+// OfficeBranchID is the default genesis's branch under the root committee
+// (its organs' branch, 机关党支部), where the first secretary is a member.
+const OfficeBranchID uint64 = 2
+
+// OfficeBranchName is its name.
+const OfficeBranchName = "Office Branch"
+
+// DefaultGenesis is a root committee named rootName, its office branch
+// (OfficeBranchID), every ledger's default policy, and the root's first
+// secretary: genesis member 1 of the office branch, whose identity and own
+// key are in secretary (Id and BranchId are set here).
+func DefaultGenesis(rootName string, secretary *memberv1.GenesisMember) *Genesis {
+	mem := member.DefaultGenesis()
+	if secretary != nil {
+		s := *secretary
+		s.Id, s.BranchId = 1, OfficeBranchID
+		mem.Members = []memberv1.GenesisMember{s}
+	}
+	og := org.DefaultGenesis(rootName, 1)
+	og.Orgs = append(og.Orgs, orgv1.GenesisOrg{Id: OfficeBranchID, ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: OfficeBranchName})
 	return &Genesis{
-		Org:        org.DefaultGenesis(rootName, secretaryPubKey),
-		Member:     member.DefaultGenesis(),
+		Org:        og,
+		Member:     mem,
 		Activity:   activity.DefaultGenesis(),
 		Dues:       dues.DefaultGenesis(),
 		Governance: &governancev1.GenesisState{Params: governance.DefaultParams()},
@@ -62,6 +79,9 @@ func (a *App) initGenesis(ctx *contracts.Context, g *Genesis, cometVals []abci.V
 		return err
 	}
 	if err := a.member.InitGenesis(ctx, g.Member); err != nil {
+		return err
+	}
+	if err := a.org.InitOfficers(ctx, g.Org); err != nil {
 		return err
 	}
 	if err := a.activity.InitGenesis(ctx, g.Activity); err != nil {
@@ -112,6 +132,9 @@ func (g *Genesis) Validate() error {
 	if err := member.ValidateGenesis(g.Member); err != nil {
 		return fmt.Errorf("app_state.member: %w", err)
 	}
+	if err := validateOfficers(g); err != nil {
+		return fmt.Errorf("app_state.org: %w", err)
+	}
 	if err := activity.ValidateGenesis(g.Activity); err != nil {
 		return fmt.Errorf("app_state.activity: %w", err)
 	}
@@ -120,6 +143,23 @@ func (g *Genesis) Validate() error {
 	}
 	if err := governance.ValidateGenesis(g.Governance); err != nil {
 		return fmt.Errorf("app_state.governance: %w", err)
+	}
+	return nil
+}
+
+// validateOfficers checks, across ledgers, that each genesis officer is a
+// genesis member (who has an own key: member.ValidateGenesis requires it).
+// Organization officers are members; InitOfficers checks the rest.
+func validateOfficers(g *Genesis) error {
+	known := make(map[uint64]bool, len(g.Member.Members))
+	for _, m := range g.Member.Members {
+		known[m.Id] = true
+	}
+	for _, off := range g.Org.Officers {
+		if !known[off.MemberId] {
+			return org.ErrInvalidGenesis.Wrapf("officer %s at organization %d is member %d, who is not in app_state.member.members",
+				org.RoleName(off.Role), off.OrgId, off.MemberId)
+		}
 	}
 	return nil
 }

@@ -51,11 +51,11 @@ func govValidator(orgID uint64, name string, power int64) governancev1.Validator
 
 // govGenesis is the consortium's genesis.
 func govGenesis() *Genesis {
-	g := DefaultGenesis("Root Committee", rootSecretary.PubKey().Bytes())
+	g := testGenesis("Root Committee")
 	for i, name := range []string{"Committee A", "Committee B", "Committee C", "Committee D"} {
 		id := uint64(i + 2)
 		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: id, ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_COMMITTEE, Name: name})
-		g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: id, Role: orgv1.Role_ROLE_SECRETARY, PubKey: key(govSecretaries[id]).PubKey().Bytes()})
+		addOfficer(g, id, orgv1.Role_ROLE_SECRETARY, key(govSecretaries[id]))
 	}
 	g.Governance.Validators = []governancev1.Validator{
 		govValidator(2, "gov-val-a", 10), govValidator(3, "gov-val-b", 10), govValidator(4, "gov-val-c", 10),
@@ -89,6 +89,7 @@ func govCometValidators(g *Genesis) []abci.ValidatorUpdate {
 }
 
 func (ga *govApp) govInitChain(g *Genesis, vals []abci.ValidatorUpdate) (*abci.ResponseInitChain, error) {
+	officeLast(g)
 	bz, err := json.Marshal(g)
 	if err != nil {
 		ga.t.Fatal(err)

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/cosmos/gogoproto/jsonpb"
 	"github.com/cosmos/gogoproto/proto"
 
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
 	"github.com/partychain/partychain/state"
@@ -27,6 +29,58 @@ func key(name string) ed25519.PrivKey { return ed25519.GenPrivKeyFromSecret([]by
 
 var rootSecretary = key("root-secretary")
 
+// genesisMember is a full member of the office branch whose own key is k,
+// with a commitment that stands for their card.
+func genesisMember(k ed25519.PrivKey) *memberv1.GenesisMember {
+	c := sha256.Sum256(append([]byte("test member "), k.PubKey().Bytes()...))
+	return &memberv1.GenesisMember{BranchId: OfficeBranchID, Stage: memberv1.Stage_STAGE_FULL, AdmissionDate: 20000701,
+		FullDate: 20010701, BirthYear: 1970, Commitment: c[:], PubKey: k.PubKey().Bytes()}
+}
+
+// testGenesis is the default genesis with rootSecretary as member 1.
+func testGenesis(rootName string) *Genesis {
+	return DefaultGenesis(rootName, genesisMember(rootSecretary))
+}
+
+// officeLast moves the office branch of a test genesis after the
+// organizations a test appended, which are written with the ids 2, 3, ...
+// (as if the office branch were not there); its members follow it.
+// Organizations created by txs come after all of them.
+func officeLast(g *Genesis) {
+	orgs := g.Org.Orgs
+	if len(orgs) < 3 || orgs[1].Id != OfficeBranchID || orgs[1].Name != OfficeBranchName {
+		return
+	}
+	office := orgs[1]
+	rest := append([]orgv1.GenesisOrg{orgs[0]}, orgs[2:]...)
+	office.Id = uint64(len(orgs))
+	g.Org.Orgs = append(rest, office)
+	for i := range g.Member.Members {
+		g.Member.Members[i].BranchId = office.Id
+	}
+}
+
+// memberOf makes k a genesis member of the office branch if it is not one
+// yet, and returns its member id: roles go to members.
+func memberOf(g *Genesis, k ed25519.PrivKey) uint64 {
+	for _, m := range g.Member.Members {
+		if bytes.Equal(m.PubKey, k.PubKey().Bytes()) {
+			return m.Id
+		}
+	}
+	m := genesisMember(k)
+	m.Id = uint64(len(g.Member.Members) + 1)
+	g.Member.Members = append(g.Member.Members, *m)
+	return m.Id
+}
+
+// addOfficer grants k's member (memberOf) role at orgID in the genesis.
+func addOfficer(g *Genesis, orgID uint64, role orgv1.Role, k ed25519.PrivKey) uint64 {
+	id := memberOf(g, k)
+	g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: orgID, Role: role, MemberId: id})
+	return id
+}
+
 // testApp is an App over an in-memory store with a root committee whose
 // secretary is rootSecretary.
 type testApp struct {
@@ -37,7 +91,7 @@ type testApp struct {
 
 func newTestApp(t testing.TB) *testApp {
 	t.Helper()
-	return newTestAppWith(t, DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes()))
+	return newTestAppWith(t, testGenesis("Test Committee"))
 }
 
 // newTestAppWith is newTestApp over a given genesis.
@@ -55,6 +109,7 @@ func newTestAppWith(t testing.TB, g *Genesis) *testApp {
 
 func (ta *testApp) initChain(g *Genesis) []byte {
 	ta.t.Helper()
+	officeLast(g)
 	bz, err := json.Marshal(g)
 	if err != nil {
 		ta.t.Fatal(err)

@@ -24,9 +24,9 @@ var metricsClerk = key("metrics-clerk")
 // with metricsClerk as its organization officer.
 func newMetricsTestApp(t *testing.T) *testApp {
 	t.Helper()
-	g := DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes())
+	g := testGenesis("Test Committee")
 	g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{Id: 2, ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: "First Branch"})
-	g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{OrgId: 2, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: metricsClerk.PubKey().Bytes()})
+	addOfficer(g, 2, orgv1.Role_ROLE_ORGANIZATION_OFFICER, metricsClerk)
 	return newTestAppWith(t, g)
 }
 
@@ -125,7 +125,7 @@ func TestMetricsCountTxsAndRefreshGauges(t *testing.T) {
 		`partychain_block_txs{}`:                                                         1,
 		`partychain_height{}`:                                                            1,
 		`partychain_members{stage="applicant"}`:                                          2,
-		`partychain_members{stage="full"}`:                                               0,
+		`partychain_members{stage="full"}`:                                               2, // the genesis members: the secretary and the clerk
 		`partychain_members{stage="suspended"}`:                                          0,
 		`partychain_dues_fen{kind="balance"}`:                                            0,
 		`partychain_dues_fen{kind="subtree_balance"}`:                                    0,

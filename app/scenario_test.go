@@ -38,8 +38,9 @@ func (a *actor) pub() []byte { return a.key.PubKey().Bytes() }
 type story struct {
 	*testApp
 	trace bytes.Buffer
-	start uint32          // day 0's date
-	quiet map[string]bool // block events left out of the trace
+	start uint32            // day 0's date
+	quiet map[string]bool   // block events left out of the trace
+	ids   map[string]uint64 // the officers' member ids, by own key
 }
 
 // step is one tx of a block: who signs what, and a line for the trace.
@@ -147,13 +148,19 @@ func TestMemberLifeScenario(t *testing.T) {
 // newStory is the members' story: its chain owes no meeting duties, so the
 // trace is the members' (the duties have their own year, activity_year.golden).
 func newStory(t *testing.T) *story {
-	g := DefaultGenesis("Test Committee", rootSecretary.PubKey().Bytes())
+	g := testGenesis("Test Committee")
 	g.Activity.Params.Duties = nil
-	return &story{testApp: newTestAppWith(t, g), start: 20260105, quiet: map[string]bool{"compliance_period_closed": true}}
+	// The officers are genesis members 2 to 5 of the office branch.
+	ids := map[string]uint64{}
+	for _, n := range []string{"clerk-A", "clerk-B", "district-off", "inspector"} {
+		ids[string(key(n).PubKey().Bytes())] = memberOf(g, key(n))
+	}
+	return &story{testApp: newTestAppWith(t, g), start: 20260105, quiet: map[string]bool{"compliance_period_closed": true}, ids: ids}
 }
 
-// Organizations: 1 root committee, 2 district committee, 3 branch A,
-// 4 branch B (both under the district).
+// Organizations: 1 root committee, 2 its office branch (the officers,
+// members 1 to 5, are its members), 3 district committee, 4 branch A,
+// 5 branch B (both under the district). The story's members are 6 on.
 func (s *story) run() {
 	root := &actor{name: "root-secretary", key: rootSecretary}
 	clerkA, clerkB := newActor("clerk-A"), newActor("clerk-B")
@@ -161,17 +168,17 @@ func (s *story) run() {
 	pubA, pubB := clerkA.pub(), clerkB.pub()
 	committee, branch := orgv1.OrgKind_ORG_KIND_COMMITTEE, orgv1.OrgKind_ORG_KIND_BRANCH
 	grant := func(org uint64, role orgv1.Role, pub []byte) *orgv1.MsgGrantRole {
-		return &orgv1.MsgGrantRole{OrgId: org, Role: role, PubKey: pub}
+		return &orgv1.MsgGrantRole{OrgId: org, Role: role, MemberId: s.ids[string(pub)]}
 	}
 	officer := orgv1.Role_ROLE_ORGANIZATION_OFFICER
 	s.day(0,
-		step{root, createOrg(1, committee, "District Committee"), "create district committee 2"},
-		step{root, createOrg(2, branch, "Branch A"), "create branch 3 (A)"},
-		step{root, createOrg(2, branch, "Branch B"), "create branch 4 (B)"},
-		step{root, grant(3, officer, pubA), "grant clerk-A organization officer of A"},
-		step{root, grant(4, officer, pubB), "grant clerk-B organization officer of B"},
-		step{root, grant(2, officer, district.pub()), "grant district-off officer of the district"},
-		step{root, grant(2, orgv1.Role_ROLE_DISCIPLINE_OFFICER, inspector.pub()), "grant inspector discipline officer"},
+		step{root, createOrg(1, committee, "District Committee"), "create district committee 3"},
+		step{root, createOrg(3, branch, "Branch A"), "create branch 4 (A)"},
+		step{root, createOrg(3, branch, "Branch B"), "create branch 5 (B)"},
+		step{root, grant(4, officer, pubA), "grant clerk-A organization officer of A"},
+		step{root, grant(5, officer, pubB), "grant clerk-B organization officer of B"},
+		step{root, grant(3, officer, district.pub()), "grant district-off officer of the district"},
+		step{root, grant(3, orgv1.Role_ROLE_DISCIPLINE_OFFICER, inspector.pub()), "grant inspector discipline officer"},
 	)
 	// Imports make voters without a vote on chain: the superior committee's act.
 	imp := func(branch uint64, who string, admitted, full uint32) step {
@@ -180,12 +187,12 @@ func (s *story) run() {
 			"import " + who + " (full, legacy)"}
 	}
 	s.day(1,
-		step{clerkA, &memberv1.MsgImportMember{BranchId: 3, Stage: memberv1.Stage_STAGE_FULL, AdmissionDate: 19900101, FullDate: 19910101,
+		step{clerkA, &memberv1.MsgImportMember{BranchId: 4, Stage: memberv1.Stage_STAGE_FULL, AdmissionDate: 19900101, FullDate: 19910101,
 			BirthYear: 1960, Commitment: commitment("Ma"), DocHash: hash("legacy file of Ma")}, "clerk-A imports a member (not the committee)"},
-		imp(3, "Li", 19950701, 19960701), imp(3, "Wang", 19980301, 19990301), imp(3, "Zhao", 20050601, 20060601),
-		imp(4, "Chen", 20000101, 20010101), imp(4, "Liu", 20100501, 20110501),
+		imp(4, "Li", 19950701, 19960701), imp(4, "Wang", 19980301, 19990301), imp(4, "Zhao", 20050601, 20060601),
+		imp(5, "Chen", 20000101, 20010101), imp(5, "Liu", 20100501, 20110501),
 	)
-	s.note("branch A stats", "/org/3/stats", "full")
+	s.note("branch A stats", "/org/4/stats", "full")
 	s.lifeOfZhang(root, clerkA, clerkB, district, inspector)
 	s.otherLives(clerkA, clerkB, inspector)
 	s.finalState()
@@ -193,110 +200,110 @@ func (s *story) run() {
 	_ = pubB
 }
 
-// lifeOfZhang: member 6, from application at branch A to full member at
+// lifeOfZhang: member 11, from application at branch A to full member at
 // branch B, with the refusals a careless clerk would meet on the way.
 func (s *story) lifeOfZhang(root, clerkA, clerkB, district, inspector *actor) {
 	apply := func(who string, born uint32, day int) *memberv1.MsgRegisterApplicant {
-		return &memberv1.MsgRegisterApplicant{BranchId: 3, ApplicationDate: contracts.AddDays(s.start, int64(day)),
+		return &memberv1.MsgRegisterApplicant{BranchId: 4, ApplicationDate: contracts.AddDays(s.start, int64(day)),
 			BirthYear: born, Commitment: commitment(who)}
 	}
 	s.day(2,
-		step{clerkA, apply("Zhang", 2000, 2), "register Zhang as applicant (member 6)"},
+		step{clerkA, apply("Zhang", 2000, 2), "register Zhang as applicant (member 11)"},
 		step{clerkA, apply("Young", 2010, 2), "register a 16-year-old"},
 		step{clerkA, apply("Zhang", 2000, 2), "register Zhang again (same commitment)"},
 		step{clerkB, apply("Other", 1990, 2), "clerk-B registers at branch A"},
 	)
-	s.day(10, step{clerkA, &memberv1.MsgAppointActivist{MemberId: 6, Date: s.date(10), ContactIds: []uint64{1}}, "appoint 6 activist before the talk"})
-	s.day(20, step{clerkA, &memberv1.MsgRecordTalk{MemberId: 6, Date: s.date(20)}, "record the talk with 6"})
+	s.day(10, step{clerkA, &memberv1.MsgAppointActivist{MemberId: 11, Date: s.date(10), ContactIds: []uint64{6}}, "appoint 11 activist before the talk"})
+	s.day(20, step{clerkA, &memberv1.MsgRecordTalk{MemberId: 11, Date: s.date(20)}, "record the talk with 11"})
 	s.day(60,
-		step{clerkA, &memberv1.MsgAdvanceToTarget{MemberId: 6, Date: s.date(60), IntroducerIds: []uint64{1, 2}, PoliticalReviewDoc: hash("review"), TrainingMeetingId: 1}, "advance 6 before activist (skip a stage)"},
-		step{clerkA, &memberv1.MsgAppointActivist{MemberId: 6, Date: s.date(60), ContactIds: []uint64{1}}, "appoint 6 activist, contact 1"},
+		step{clerkA, &memberv1.MsgAdvanceToTarget{MemberId: 11, Date: s.date(60), IntroducerIds: []uint64{6, 7}, PoliticalReviewDoc: hash("review"), TrainingMeetingId: 1}, "advance 11 before activist (skip a stage)"},
+		step{clerkA, &memberv1.MsgAppointActivist{MemberId: 11, Date: s.date(60), ContactIds: []uint64{6}}, "appoint 11 activist, contact 6"},
 	)
-	s.day(200, step{district, meeting(2, activityv1.MeetingKind_MEETING_KIND_TRAINING, s.date(200), []uint64{6}), "district training (meeting 1), 6 present"})
-	s.day(424, step{clerkA, advance(6, s.date(424)), "advance 6 after 364 days"})
-	s.day(425, step{clerkA, advance(6, s.date(425)), "advance 6 after 365 days"})
+	s.day(200, step{district, meeting(3, activityv1.MeetingKind_MEETING_KIND_TRAINING, s.date(200), []uint64{11}), "district training (meeting 1), 11 present"})
+	s.day(424, step{clerkA, advance(11, s.date(424)), "advance 11 after 364 days"})
+	s.day(425, step{clerkA, advance(11, s.date(425)), "advance 11 after 365 days"})
 	general := func(day int, branch uint64, present []uint64, kind activityv1.ResolutionKind, entitled, yes uint32) *activityv1.MsgRecordMeeting {
 		m := meeting(branch, activityv1.MeetingKind_MEETING_KIND_BRANCH_GENERAL, s.date(day), present)
-		m.Resolutions = []activityv1.Resolution{{Kind: kind, SubjectMemberId: 6, Quorum: activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_ENTITLED,
+		m.Resolutions = []activityv1.Resolution{{Kind: kind, SubjectMemberId: 11, Quorum: activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_ENTITLED,
 			Entitled: entitled, Yes: yes, No: entitled - yes}}
 		return m
 	}
 	admission := activityv1.ResolutionKind_RESOLUTION_KIND_ADMISSION
 	s.day(430,
-		step{clerkA, general(430, 3, []uint64{1, 2, 3}, admission, 3, 1), "general meeting of A (meeting 2): 1 yes of 3"},
-		step{clerkA, &memberv1.MsgProposeAdmission{MemberId: 6, MeetingId: 2}, "propose admission on meeting 2"},
-		step{clerkA, general(430, 3, []uint64{1, 2, 3}, admission, 3, 3), "general meeting of A (meeting 3): 3 yes of 3"},
-		step{clerkA, &memberv1.MsgProposeAdmission{MemberId: 6, MeetingId: 3}, "propose admission on meeting 3"},
+		step{clerkA, general(430, 4, []uint64{6, 7, 8}, admission, 3, 1), "general meeting of A (meeting 2): 1 yes of 3"},
+		step{clerkA, &memberv1.MsgProposeAdmission{MemberId: 11, MeetingId: 2}, "propose admission on meeting 2"},
+		step{clerkA, general(430, 4, []uint64{6, 7, 8}, admission, 3, 3), "general meeting of A (meeting 3): 3 yes of 3"},
+		step{clerkA, &memberv1.MsgProposeAdmission{MemberId: 11, MeetingId: 3}, "propose admission on meeting 3"},
 	)
-	s.day(440, step{clerkA, &memberv1.MsgApproveAdmission{MemberId: 6, Date: s.date(440)}, "clerk-A approves (not the committee)"})
+	s.day(440, step{clerkA, &memberv1.MsgApproveAdmission{MemberId: 11, Date: s.date(440)}, "clerk-A approves (not the committee)"})
 	s.day(521,
-		step{district, &memberv1.MsgApproveAdmission{MemberId: 6, Date: s.date(521)}, "approval dated 91 days after"},
-		step{district, &memberv1.MsgApproveAdmission{MemberId: 6, Date: s.date(520)}, "approval dated day 90, recorded a day late"},
-		step{clerkA, &memberv1.MsgRecordOath{MemberId: 6, Date: s.date(521)}, "oath of 6"},
+		step{district, &memberv1.MsgApproveAdmission{MemberId: 11, Date: s.date(521)}, "approval dated 91 days after"},
+		step{district, &memberv1.MsgApproveAdmission{MemberId: 11, Date: s.date(520)}, "approval dated day 90, recorded a day late"},
+		step{clerkA, &memberv1.MsgRecordOath{MemberId: 11, Date: s.date(521)}, "oath of 11"},
 	)
-	s.note("member 6", "/member/6", "stage", "admission_date", "probation_end_date")
-	s.day(600, step{clerkA, &memberv1.MsgTransferOut{MemberId: 6, ToBranchId: 4}, "transfer 6 from A to B"})
+	s.note("member 11", "/member/11", "stage", "admission_date", "probation_end_date")
+	s.day(600, step{clerkA, &memberv1.MsgTransferOut{MemberId: 11, ToBranchId: 5}, "transfer 11 from A to B"})
 	s.note("root stats in transit", "/org/1/stats", "probationary", "full")
 	s.day(610,
-		step{clerkB, &memberv1.MsgAcceptTransfer{MemberId: 6}, "B accepts 6"},
-		step{clerkB, &memberv1.MsgAcceptTransfer{MemberId: 6}, "B accepts 6 again"},
+		step{clerkB, &memberv1.MsgAcceptTransfer{MemberId: 11}, "B accepts 11"},
+		step{clerkB, &memberv1.MsgAcceptTransfer{MemberId: 11}, "B accepts 11 again"},
 	)
-	s.note("branch B stats", "/org/4/stats", "probationary", "full")
+	s.note("branch B stats", "/org/5/stats", "probationary", "full")
 	full := activityv1.ResolutionKind_RESOLUTION_KIND_FULL_MEMBERSHIP
 	onTime := memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME
 	s.day(790,
-		step{clerkB, general(790, 4, []uint64{4, 5}, full, 2, 2), "general meeting of B (meeting 4) before probation ends"},
-		step{clerkB, &memberv1.MsgProposeFullMembership{MemberId: 6, MeetingId: 4, Outcome: onTime}, "propose 6 full on time"},
+		step{clerkB, general(790, 5, []uint64{9, 10}, full, 2, 2), "general meeting of B (meeting 4) before probation ends"},
+		step{clerkB, &memberv1.MsgProposeFullMembership{MemberId: 11, MeetingId: 4, Outcome: onTime}, "propose 11 full on time"},
 	)
 	s.day(800,
-		step{clerkB, general(800, 4, []uint64{4, 5}, full, 2, 2), "general meeting of B (meeting 5): 2 yes of 2"},
-		step{clerkB, &memberv1.MsgProposeFullMembership{MemberId: 6, MeetingId: 5, Outcome: onTime}, "propose 6 full on time"},
+		step{clerkB, general(800, 5, []uint64{9, 10}, full, 2, 2), "general meeting of B (meeting 5): 2 yes of 2"},
+		step{clerkB, &memberv1.MsgProposeFullMembership{MemberId: 11, MeetingId: 5, Outcome: onTime}, "propose 11 full on time"},
 	)
-	s.day(805, step{district, &memberv1.MsgApproveFullMembership{MemberId: 6, Date: s.date(805)}, "district approves 6 full"})
-	s.note("member 6", "/member/6", "stage", "full_date", "branch_id")
+	s.day(805, step{district, &memberv1.MsgApproveFullMembership{MemberId: 11, Date: s.date(805)}, "district approves 11 full"})
+	s.note("member 11", "/member/11", "stage", "full_date", "branch_id")
 	s.day(900,
-		step{clerkB, &memberv1.MsgDiscipline{MemberId: 6, Kind: memberv1.DisciplineKind_DISCIPLINE_KIND_WARNING, Date: s.date(900), DocHash: hash("d1")}, "clerk-B disciplines 6"},
-		step{inspector, &memberv1.MsgDiscipline{MemberId: 6, Kind: memberv1.DisciplineKind_DISCIPLINE_KIND_PARTY_PROBATION, Years: 1, Date: s.date(900), DocHash: hash("d2")}, "inspector: party probation, 1 year"},
+		step{clerkB, &memberv1.MsgDiscipline{MemberId: 11, Kind: memberv1.DisciplineKind_DISCIPLINE_KIND_WARNING, Date: s.date(900), DocHash: hash("d1")}, "clerk-B disciplines 11"},
+		step{inspector, &memberv1.MsgDiscipline{MemberId: 11, Kind: memberv1.DisciplineKind_DISCIPLINE_KIND_PARTY_PROBATION, Years: 1, Date: s.date(900), DocHash: hash("d2")}, "inspector: party probation, 1 year"},
 	)
-	s.note("branch B stats", "/org/4/stats", "full", "suspended")
-	s.day(1264, step{clerkB, &memberv1.MsgRecordOath{MemberId: 6, Date: s.date(1264)}, "oath again for a full member"})
+	s.note("branch B stats", "/org/5/stats", "full", "suspended")
+	s.day(1264, step{clerkB, &memberv1.MsgRecordOath{MemberId: 11, Date: s.date(1264)}, "oath again for a full member"})
 	s.day(1265)
-	s.note("branch B stats", "/org/4/stats", "full", "suspended")
+	s.note("branch B stats", "/org/5/stats", "full", "suspended")
 }
 
 // otherLives: an overdue talk, an expired transfer, exits.
 func (s *story) otherLives(clerkA, clerkB, inspector *actor) {
-	s.day(1300, step{clerkB, &memberv1.MsgRegisterApplicant{BranchId: 4, ApplicationDate: s.date(1300), BirthYear: 1999, Commitment: commitment("Sun")}, "register Sun at B (member 7)"})
+	s.day(1300, step{clerkB, &memberv1.MsgRegisterApplicant{BranchId: 5, ApplicationDate: s.date(1300), BirthYear: 1999, Commitment: commitment("Sun")}, "register Sun at B (member 12)"})
 	s.day(1330) // the talk is due today
 	s.day(1331) // and overdue from today
 	s.day(1340,
-		step{clerkB, &memberv1.MsgRecordTalk{MemberId: 7, Date: s.date(1340)}, "record a late talk with 7"},
-		step{clerkB, &memberv1.MsgRecordExit{MemberId: 7, Kind: memberv1.ExitKind_EXIT_KIND_LAPSE, Date: s.date(1340), DocHash: hash("x")}, "record 7 as lapsed (an applicant)"},
-		step{clerkB, &memberv1.MsgRecordExit{MemberId: 7, Kind: memberv1.ExitKind_EXIT_KIND_APPLICATION_ENDED, Date: s.date(1340)}, "end 7's application"},
-		step{clerkB, &memberv1.MsgRecordTalk{MemberId: 7, Date: s.date(1340)}, "act on 7 after the exit"},
+		step{clerkB, &memberv1.MsgRecordTalk{MemberId: 12, Date: s.date(1340)}, "record a late talk with 12"},
+		step{clerkB, &memberv1.MsgRecordExit{MemberId: 12, Kind: memberv1.ExitKind_EXIT_KIND_LAPSE, Date: s.date(1340), DocHash: hash("x")}, "record 12 as lapsed (an applicant)"},
+		step{clerkB, &memberv1.MsgRecordExit{MemberId: 12, Kind: memberv1.ExitKind_EXIT_KIND_APPLICATION_ENDED, Date: s.date(1340)}, "end 12's application"},
+		step{clerkB, &memberv1.MsgRecordTalk{MemberId: 12, Date: s.date(1340)}, "act on 12 after the exit"},
 	)
-	s.day(1350, step{clerkA, &memberv1.MsgTransferOut{MemberId: 3, ToBranchId: 4}, "transfer 3 from A to B"})
+	s.day(1350, step{clerkA, &memberv1.MsgTransferOut{MemberId: 8, ToBranchId: 5}, "transfer 8 from A to B"})
 	s.day(1439) // day 89: still in transit
-	s.note("member 3", "/member/3", "branch_id", "status")
-	s.day(1440, step{clerkB, &memberv1.MsgAcceptTransfer{MemberId: 3}, "B answers on day 90, too late"}) // expired: back at A
-	s.note("member 3", "/member/3", "branch_id", "status")
-	s.day(1450, step{inspector, &memberv1.MsgDiscipline{MemberId: 2, Kind: memberv1.DisciplineKind_DISCIPLINE_KIND_EXPULSION, Date: s.date(1450), DocHash: hash("d3")}, "inspector expels 2"})
-	s.day(1451, step{clerkA, &memberv1.MsgRecordOath{MemberId: 2, Date: s.date(1451)}, "act on 2 after expulsion"})
+	s.note("member 8", "/member/8", "branch_id", "status")
+	s.day(1440, step{clerkB, &memberv1.MsgAcceptTransfer{MemberId: 8}, "B answers on day 90, too late"}) // expired: back at A
+	s.note("member 8", "/member/8", "branch_id", "status")
+	s.day(1450, step{inspector, &memberv1.MsgDiscipline{MemberId: 7, Kind: memberv1.DisciplineKind_DISCIPLINE_KIND_EXPULSION, Date: s.date(1450), DocHash: hash("d3")}, "inspector expels 7"})
+	s.day(1451, step{clerkA, &memberv1.MsgRecordOath{MemberId: 7, Date: s.date(1451)}, "act on 7 after expulsion"})
 }
 
 func (s *story) finalState() {
-	for _, org := range []string{"1", "2", "3", "4"} {
+	for _, org := range []string{"1", "2", "3", "4", "5"} {
 		s.note("stats of org "+org, "/org/"+org+"/stats", "applicants", "activists", "development_targets", "probationary", "full", "suspended")
 	}
-	r := s.query("/member/6/history?limit=50")
+	r := s.query("/member/11/history?limit=50")
 	var h memberv1.HistoryPage
 	if err := jsonUnmarshal(r.Value, &h); err != nil {
 		s.t.Fatal(err)
 	}
 	for _, e := range h.Entries {
-		fmt.Fprintf(&s.trace, "        history of 6 #%-2d    h=%-3d %-32s branch %d %s %s\n", e.Seq, e.Height, e.Action, e.BranchId, e.Stage, e.Status)
+		fmt.Fprintf(&s.trace, "        history of 11 #%-2d    h=%-3d %-32s branch %d %s %s\n", e.Seq, e.Height, e.Action, e.BranchId, e.Stage, e.Status)
 	}
-	s.note("standing of 6", "/member/6/standing", "as_of", "admission_date", "full_date", "standing_years", "membership_years")
+	s.note("standing of 11", "/member/11/standing", "as_of", "admission_date", "full_date", "standing_years", "membership_years")
 	s.recountMatches()
 }
 
@@ -304,7 +311,7 @@ func (s *story) finalState() {
 // recount of every member record.
 func (s *story) recountMatches() {
 	want := map[uint64]*memberv1.OrgStats{}
-	parents := map[uint64]uint64{1: 0, 2: 1, 3: 2, 4: 2}
+	parents := map[uint64]uint64{1: 0, 2: 1, 3: 1, 4: 3, 5: 3}
 	for id := uint64(1); ; id++ {
 		r := s.query(fmt.Sprintf("/member/%d", id))
 		if r.Code != 0 {
@@ -361,7 +368,7 @@ func statField(s *memberv1.OrgStats, stage memberv1.Stage) *uint64 {
 func (s *story) date(day int) uint32 { return contracts.AddDays(s.start, int64(day)) }
 
 func advance(id uint64, date uint32) *memberv1.MsgAdvanceToTarget {
-	return &memberv1.MsgAdvanceToTarget{MemberId: id, Date: date, IntroducerIds: []uint64{1, 2}, PoliticalReviewDoc: hash("political review"), TrainingMeetingId: 1}
+	return &memberv1.MsgAdvanceToTarget{MemberId: id, Date: date, IntroducerIds: []uint64{6, 7}, PoliticalReviewDoc: hash("political review"), TrainingMeetingId: 1}
 }
 
 func meeting(org uint64, kind activityv1.MeetingKind, date uint32, present []uint64) *activityv1.MsgRecordMeeting {

@@ -130,9 +130,11 @@ func TestProcessProposalVerifiesOnce(t *testing.T) {
 // brought a signer's txs out of order) leaves the later txs for a later
 // block instead of failing them; another signer's txs are not held up.
 func TestPrepareProposalKeepsSequences(t *testing.T) {
-	ta := newTestApp(t)
+	g := testGenesis("Test Committee")
 	other := key("other-secretary")
-	ta.mustDeliver(signedTx(t, rootSecretary, 0, &orgv1.MsgGrantRole{OrgId: 1, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: other.PubKey().Bytes()}))
+	otherID := memberOf(g, other)
+	ta := newTestAppWith(t, g)
+	ta.mustDeliver(signedTx(t, rootSecretary, 0, &orgv1.MsgGrantRole{OrgId: 1, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, MemberId: otherID}))
 	mk := func(k ed25519.PrivKey, seq uint64, name string) []byte {
 		return signedTx(t, k, seq, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, name))
 	}

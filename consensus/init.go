@@ -17,17 +17,22 @@ import (
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/config"
 	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
 // InitOptions describe a new single-validator home.
 type InitOptions struct {
-	Home            string
-	ChainID         string
-	Moniker         string
-	RootName        string // the root committee's name
-	SecretaryPubKey []byte // ed25519 key of the root committee's first secretary
-	GenesisTime     time.Time
-	Overwrite       bool // replace an existing genesis and config
+	Home     string
+	ChainID  string
+	Moniker  string
+	RootName string // the root committee's name
+	// Secretary is the root committee's first secretary, a genesis member
+	// (member 1 of the office branch, app.OfficeBranchID): their own key,
+	// the commitment to their personal fields (the card stays with them),
+	// birth year and dates.
+	Secretary   *memberv1.GenesisMember
+	GenesisTime time.Time
+	Overwrite   bool // replace an existing genesis and config
 }
 
 // InitResult says what Init wrote.
@@ -50,7 +55,10 @@ func Init(o InitOptions) (res *InitResult, err error) {
 			err = fmt.Errorf("init %s: %v", o.Home, r)
 		}
 	}()
-	if err := ValidateInit(o.ChainID, o.RootName); err != nil {
+	if o.Secretary == nil {
+		return nil, fmt.Errorf("init: the root committee's first secretary is missing")
+	}
+	if err := ValidateInit(o.ChainID, o.RootName, *o.Secretary); err != nil {
 		return nil, err
 	}
 	c := DefaultConfig(o.Home, o.Moniker)
@@ -80,7 +88,7 @@ func Init(o InitOptions) (res *InitResult, err error) {
 	if err != nil {
 		return nil, err
 	}
-	g := app.DefaultGenesis(o.RootName, o.SecretaryPubKey)
+	g := app.DefaultGenesis(o.RootName, o.Secretary)
 	// This node's validator is the root committee's, and its node id the
 	// first admitted: a one-node consortium until governance adds more.
 	g.Governance.Validators = []governancev1.Validator{{OrgId: 1, PubKey: pub.Bytes(), Power: 10}}
@@ -116,14 +124,22 @@ func Init(o InitOptions) (res *InitResult, err error) {
 }
 
 // ValidateInit checks init's arguments before anything is written: the
-// chain id and a genesis with this root committee name.
-func ValidateInit(chainID, rootName string) error {
+// chain id and a genesis with this root committee name and secretary (a
+// secretary with a placeholder key and commitment: any well-formed ones do
+// for the check).
+func ValidateInit(chainID, rootName string, secretary memberv1.GenesisMember) error {
 	if chainID == "" || len(chainID) > types.MaxChainIDLen || strings.TrimSpace(chainID) != chainID {
 		return fmt.Errorf("chain id %q must be 1 to %d characters without spaces at either end", chainID, types.MaxChainIDLen)
 	}
-	placeholder := make([]byte, 32) // any well-formed key will do for the check
+	placeholder := make([]byte, 32)
 	placeholder[0] = 1
-	bz, err := json.Marshal(app.DefaultGenesis(rootName, placeholder))
+	if len(secretary.PubKey) == 0 {
+		secretary.PubKey = placeholder
+	}
+	if len(secretary.Commitment) == 0 {
+		secretary.Commitment = placeholder
+	}
+	bz, err := json.Marshal(app.DefaultGenesis(rootName, &secretary))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package consensus
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,12 +11,14 @@ import (
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/partychain/partychain/app"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
 func initOpts(home string) InitOptions {
 	return InitOptions{
 		Home: home, ChainID: "test-chain", Moniker: "n0", RootName: "Root",
-		SecretaryPubKey: ed25519.GenPrivKeyFromSecret([]byte("s")).PubKey().Bytes(),
+		Secretary: &memberv1.GenesisMember{Stage: memberv1.Stage_STAGE_FULL, AdmissionDate: 20000701, FullDate: 20010701,
+			BirthYear: 1970, Commitment: bytes.Repeat([]byte{7}, 32), PubKey: ed25519.GenPrivKeyFromSecret([]byte("s")).PubKey().Bytes()},
 	}
 }
 

@@ -1,6 +1,7 @@
 package consensus
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/config"
 	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
@@ -141,7 +143,7 @@ func ValidateTestnet(o TestnetOptions) error {
 		return fmt.Errorf("--base-port %d: %d nodes use ports %d to %d (%d apart, 3 each), which must lie in %d..%d",
 			o.BasePort, o.Validators, o.BasePort, last, TestnetPortStride, minTestnetPort, maxTestnetPort)
 	}
-	if err := ValidateInit(o.ChainID, o.RootName); err != nil {
+	if err := ValidateInit(o.ChainID, o.RootName, testnetMember(o, 0, nil)); err != nil {
 		return err
 	}
 	if o.NewKey == nil {
@@ -302,7 +304,16 @@ func Testnet(o TestnetOptions) (sum *TestnetSummary, err error) {
 	return sum, nil
 }
 
-func testnetOrgID(i int) uint64    { return uint64(2 + i) }
+func testnetOrgID(i int) uint64 { return uint64(2 + i) }
+
+// testnetMember is a testnet secretary as a genesis member (id; the branch
+// is set by testnetGenesis): a full member since 2001 with their own key and
+// a placeholder commitment, unique per chain and member.
+func testnetMember(o TestnetOptions, id uint64, pubKey []byte) memberv1.GenesisMember {
+	c := sha256.Sum256([]byte(fmt.Sprintf("partychain testnet member %s %d", o.ChainID, id)))
+	return memberv1.GenesisMember{Id: id, Stage: memberv1.Stage_STAGE_FULL, AdmissionDate: 20000701, FullDate: 20010701,
+		BirthYear: 1970, Commitment: c[:], PubKey: pubKey}
+}
 func testnetOrgName(i int) string  { return fmt.Sprintf("Committee %d", i) }
 func testnetMoniker(i int) string  { return fmt.Sprintf("node%d", i) }
 func testnetLoopback(p int) string { return fmt.Sprintf("tcp://127.0.0.1:%d", p) }
@@ -340,8 +351,17 @@ func newTestnetKey(o TestnetOptions, i int, home, name string) (TestnetKey, erro
 // home: the validators, the root committee with one committee per
 // validator, and governance binding each validator and node id to its
 // committee.
+//
+// The secretaries are genesis members of one office branch under the root,
+// listed after the committees so that committee i keeps id 2+i: the root's
+// secretary is member 1, node i's member 2+i. A test network has no persons:
+// their commitments are placeholders (testnetMember), not commitments to
+// anyone's fields.
 func testnetGenesis(o TestnetOptions, nodes []testnetNode, rootPub []byte) ([]byte, error) {
-	g := app.DefaultGenesis(o.RootName, rootPub)
+	root := testnetMember(o, 0, rootPub)
+	g := app.DefaultGenesis(o.RootName, &root)
+	office := g.Org.Orgs[1]
+	g.Org.Orgs = g.Org.Orgs[:1]
 	gen := &types.GenesisDoc{
 		GenesisTime:     o.GenesisTime,
 		ChainID:         o.ChainID,
@@ -357,8 +377,10 @@ func testnetGenesis(o TestnetOptions, nodes []testnetNode, rootPub []byte) ([]by
 		g.Org.Orgs = append(g.Org.Orgs, orgv1.GenesisOrg{
 			Id: orgID, ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_COMMITTEE, Name: testnetOrgName(i),
 		})
+		secretary := testnetMember(o, uint64(2+i), n.secretary.PubKey)
+		g.Member.Members = append(g.Member.Members, secretary)
 		g.Org.Officers = append(g.Org.Officers, orgv1.GenesisOfficer{
-			OrgId: orgID, Role: orgv1.Role_ROLE_SECRETARY, PubKey: n.secretary.PubKey,
+			OrgId: orgID, Role: orgv1.Role_ROLE_SECRETARY, MemberId: secretary.Id,
 		})
 		g.Governance.Validators = append(g.Governance.Validators, governancev1.Validator{
 			OrgId: orgID, PubKey: pub.Bytes(), Power: TestnetPower,
@@ -367,6 +389,11 @@ func testnetGenesis(o TestnetOptions, nodes []testnetNode, rootPub []byte) ([]by
 		gen.Validators = append(gen.Validators, types.GenesisValidator{
 			Address: pub.Address(), PubKey: pub, Power: TestnetPower, Name: n.config.Moniker,
 		})
+	}
+	office.Id = testnetOrgID(len(nodes))
+	g.Org.Orgs = append(g.Org.Orgs, office)
+	for i := range g.Member.Members {
+		g.Member.Members[i].BranchId = office.Id
 	}
 	appState, err := json.Marshal(g)
 	if err != nil {

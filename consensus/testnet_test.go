@@ -166,10 +166,25 @@ func TestTestnetWritesHomesThatLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(g.Org.Orgs) != n+1 || g.Org.Orgs[0].Name != DefaultTestnetRootName {
+	// The root, a committee per node, then the office branch where every
+	// secretary is a member (the root's member 1, node i's member 2+i).
+	if len(g.Org.Orgs) != n+2 || g.Org.Orgs[0].Name != DefaultTestnetRootName ||
+		g.Org.Orgs[n+1].Id != uint64(n+2) || g.Org.Orgs[n+1].Kind != orgv1.OrgKind_ORG_KIND_BRANCH {
 		t.Fatalf("orgs: %+v", g.Org.Orgs)
 	}
-	if len(g.Org.Officers) != n+1 || !bytes.Equal(g.Org.Officers[0].PubKey, keys.keys["0/root"].PubKey) || g.Org.Officers[0].OrgId != 1 {
+	if len(g.Member.Members) != n+1 {
+		t.Fatalf("members: %+v", g.Member.Members)
+	}
+	for i, m := range g.Member.Members {
+		want := keys.keys["0/root"].PubKey
+		if i > 0 {
+			want = keys.keys[fmt.Sprintf("%d/secretary", i-1)].PubKey
+		}
+		if m.Id != uint64(i+1) || m.BranchId != uint64(n+2) || !bytes.Equal(m.PubKey, want) {
+			t.Fatalf("member %d: %+v", i+1, m)
+		}
+	}
+	if len(g.Org.Officers) != n+1 || g.Org.Officers[0].MemberId != 1 || g.Org.Officers[0].OrgId != 1 {
 		t.Fatalf("officers: %+v", g.Org.Officers)
 	}
 	if len(g.Governance.Validators) != n || len(g.Governance.Nodes) != n {
@@ -180,7 +195,7 @@ func TestTestnetWritesHomesThatLoad(t *testing.T) {
 		if o.Id != uint64(2+i) || o.ParentId != 1 || o.Kind != orgv1.OrgKind_ORG_KIND_COMMITTEE || o.Name != fmt.Sprintf("Committee %d", i) {
 			t.Fatalf("org %d: %+v", 2+i, o)
 		}
-		if off.OrgId != uint64(2+i) || off.Role != orgv1.Role_ROLE_SECRETARY || !bytes.Equal(off.PubKey, keys.keys[fmt.Sprintf("%d/secretary", i)].PubKey) {
+		if off.OrgId != uint64(2+i) || off.Role != orgv1.Role_ROLE_SECRETARY || off.MemberId != uint64(2+i) {
 			t.Fatalf("officer of org %d: %+v", 2+i, off)
 		}
 		v, nd := g.Governance.Validators[i], g.Governance.Nodes[i]

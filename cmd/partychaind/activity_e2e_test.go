@@ -51,20 +51,22 @@ func TestActivityCLIEndToEnd(t *testing.T) {
 	n.waitHeight(1)
 	hash := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
 
-	// Branch 2 and its clerk (who records meetings); an officer of the root
-	// who imports two full members, each with their own key.
+	// Branch 3 (2 is the office branch) and its clerk (who records
+	// meetings); an officer of the root who imports two full members, each
+	// with their own key. The officers are members 2 and 3 (roles go to
+	// members); Zhang and Li are members 4 and 5.
 	n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", "First Branch", "--from", "secretary")
 	for _, k := range []string{"clerk", "registrar", "zhang", "li"} {
 		n.mustRun("keys", "add", k, "-o", "json")
 	}
-	n.mustTx("tx", "org", "grant-role", "2", "organization-officer", "clerk", "--from", "secretary")
-	n.mustTx("tx", "org", "grant-role", "1", "organization-officer", "registrar", "--from", "secretary")
+	n.mustTx("tx", "org", "grant-role", "3", "organization-officer", n.member("clerk"), "--from", "secretary")
+	n.mustTx("tx", "org", "grant-role", "1", "organization-officer", n.member("registrar"), "--from", "secretary")
 	for i, key := range []string{"zhang", "li"} {
 		var imp registerJSON
-		n.mustClient(&imp, "tx", "member", "import", "--branch", "2", "--stage", "full", "--admission-date", "1998-07-01",
+		n.mustClient(&imp, "tx", "member", "import", "--branch", "3", "--stage", "full", "--admission-date", "1998-07-01",
 			"--full-date", "1999-07-01", "--birth-year", "1972", "--field", "name="+key, "--legacy-doc", hash("legacy "+key),
 			"--member-key", key, "--card-out", filepath.Join(t.TempDir(), key+".card.json"), "--from", "registrar")
-		if imp.MemberID != u64(i+1) || imp.Code != 0 {
+		if imp.MemberID != u64(i+4) || imp.Code != 0 {
 			t.Fatalf("import %s: %+v", key, imp)
 		}
 	}
@@ -97,18 +99,18 @@ func TestActivityCLIEndToEnd(t *testing.T) {
 		Corrects  u64 `json:"corrects"`
 	}
 
-	// A branch general meeting (3 points by default) with member 1 present
-	// and member 2 absent.
+	// A branch general meeting (3 points by default) with member 4 present
+	// and member 5 absent.
 	var rec recordJSON
-	n.mustClient(&rec, "tx", "activity", "record", "--org", "2", "--kind", "branch-general", "--date", today,
-		"--topic", "Quarterly meeting", "--minutes-hash", hash("minutes"), "--present", "1", "--absent", "2:1", "--from", "clerk")
+	n.mustClient(&rec, "tx", "activity", "record", "--org", "3", "--kind", "branch-general", "--date", today,
+		"--topic", "Quarterly meeting", "--minutes-hash", hash("minutes"), "--present", "4", "--absent", "5:1", "--from", "clerk")
 	if rec.MeetingID != 1 || rec.Code != 0 || rec.Corrects != 0 {
 		t.Fatalf("tx activity record: %+v", rec)
 	}
-	if p := points("1"); p.Points != 3 || p.BranchID != 2 || p.MemberID != 1 || fmt.Sprint(p.Year) != year {
-		t.Errorf("points of member 1 after the meeting: %+v", p)
+	if p := points("4"); p.Points != 3 || p.BranchID != 3 || p.MemberID != 4 || fmt.Sprint(p.Year) != year {
+		t.Errorf("points of member 4 after the meeting: %+v", p)
 	}
-	if text, _, code := n.client("query", "activity", "points", "1", "--year", year); code != 0 ||
+	if text, _, code := n.client("query", "activity", "points", "4", "--year", year); code != 0 ||
 		!regexp.MustCompile(`(?m)^points\s+3$`).MatchString(text) {
 		t.Errorf("query activity points (text): exit %d\n%s", code, text)
 	}
@@ -120,43 +122,43 @@ func TestActivityCLIEndToEnd(t *testing.T) {
 		MemberID  u64 `json:"member_id"`
 	}
 	n.mustClient(&conf, "tx", "activity", "confirm", "1", "--from", "zhang")
-	if conf.Code != 0 || conf.MeetingID != 1 || conf.MemberID != 1 {
+	if conf.Code != 0 || conf.MeetingID != 1 || conf.MemberID != 4 {
 		t.Errorf("tx activity confirm: %+v", conf)
 	}
-	if m := meeting("1"); len(m.Attendance) != 2 || m.Attendance[0].MemberID != 1 || !m.Attendance[0].Confirmed ||
+	if m := meeting("1"); len(m.Attendance) != 2 || m.Attendance[0].MemberID != 4 || !m.Attendance[0].Confirmed ||
 		m.Attendance[1].Confirmed || m.CorrectedBy != 0 {
 		t.Errorf("meeting 1 after the confirmation: %+v", m)
 	}
 	if text, _, code := n.client("query", "activity", "meeting", "1"); code != 0 ||
-		!regexp.MustCompile(`(?m)^1\s+present\s+confirmed$`).MatchString(text) || !strings.Contains(text, "in force") {
+		!regexp.MustCompile(`(?m)^4\s+present\s+confirmed$`).MatchString(text) || !strings.Contains(text, "in force") {
 		t.Errorf("query activity meeting 1 (text): exit %d\n%s", code, text)
 	}
 
 	// Strangers' keys are refused: another member's own key (recorded
-	// absent) and an officer's key that is no member's.
+	// absent) and the clerk's (an officer is a member, not this one).
 	for _, key := range []string{"li", "clerk"} {
 		if res, code := n.tx("tx", "activity", "confirm", "1", "--from", key); code == 0 || res.Codespace != "activity" || res.Code != 16 {
-			t.Errorf("confirmation of member 1's attendance by %s: exit %d, %+v", key, code, res)
+			t.Errorf("confirmation of member 4's attendance by %s: exit %d, %+v", key, code, res)
 		}
 	}
 	if res, code := n.tx("tx", "activity", "confirm", "1", "--from", "zhang"); code == 0 || res.Codespace != "activity" || res.Code != 17 {
 		t.Errorf("a second confirmation: exit %d, %+v", code, res)
 	}
 
-	// A correction: member 1 was in fact absent and member 2 present. The
+	// A correction: member 4 was in fact absent and member 5 present. The
 	// old name of the group (tx meeting) still works.
 	var cor recordJSON
-	n.mustClient(&cor, "tx", "meeting", "record", "--org", "2", "--kind", "branch-general", "--date", today,
-		"--topic", "Quarterly meeting", "--minutes-hash", hash("minutes, corrected"), "--present", "2", "--absent", "1:2",
+	n.mustClient(&cor, "tx", "meeting", "record", "--org", "3", "--kind", "branch-general", "--date", today,
+		"--topic", "Quarterly meeting", "--minutes-hash", hash("minutes, corrected"), "--present", "5", "--absent", "4:2",
 		"--corrects", "1", "--from", "clerk")
 	if cor.MeetingID != 2 || cor.Corrects != 1 || cor.Code != 0 {
 		t.Fatalf("the correction: %+v", cor)
 	}
-	if p := points("1"); p.Points != 0 {
-		t.Errorf("points of member 1 after the correction: %+v", p)
+	if p := points("4"); p.Points != 0 {
+		t.Errorf("points of member 4 after the correction: %+v", p)
 	}
-	if p := points("2"); p.Points != 3 {
-		t.Errorf("points of member 2 after the correction: %+v", p)
+	if p := points("5"); p.Points != 3 {
+		t.Errorf("points of member 5 after the correction: %+v", p)
 	}
 	if m := meeting("1"); m.CorrectedBy != 2 || m.Meeting.Present != 1 {
 		t.Errorf("meeting 1 after the correction: %+v", m)
@@ -180,9 +182,9 @@ func TestActivityCLIEndToEnd(t *testing.T) {
 		Present u64 `json:"present"`
 		Absent  u64 `json:"absent"`
 	}]
-	n.mustClient(&comp, "query", "org", "compliance", "2", "--year", year)
-	if c := comp.Result; c.OrgID != 2 || c.Present != 1 || c.Absent != 1 {
-		t.Errorf("compliance of 2: %+v", c)
+	n.mustClient(&comp, "query", "org", "compliance", "3", "--year", year)
+	if c := comp.Result; c.OrgID != 3 || c.Present != 1 || c.Absent != 1 {
+		t.Errorf("compliance of 3: %+v", c)
 	}
 	if text, _, code := n.client("query", "org", "compliance", "1", "--year", year); code != 0 ||
 		!regexp.MustCompile(`(?m)^attendance rate\s+50\.0%$`).MatchString(text) {
@@ -191,13 +193,13 @@ func TestActivityCLIEndToEnd(t *testing.T) {
 	var rank queryJSON[struct {
 		Members []pointsJSON `json:"members"`
 	}]
-	n.mustClient(&rank, "query", "org", "ranking", "2", "--year", year)
-	if m := rank.Result.Members; len(m) != 2 || m[0].MemberID != 2 || m[0].Points != 3 || m[1].MemberID != 1 || m[1].Points != 0 {
-		t.Errorf("ranking of 2: %+v", m)
+	n.mustClient(&rank, "query", "org", "ranking", "3", "--year", year)
+	if m := rank.Result.Members; len(m) != 2 || m[0].MemberID != 5 || m[0].Points != 3 || m[1].MemberID != 4 || m[1].Points != 0 {
+		t.Errorf("ranking of 3: %+v", m)
 	}
-	if text, _, code := n.client("query", "org", "ranking", "2", "--year", year); code != 0 ||
-		!regexp.MustCompile(`(?m)^1\s+2\s+3$`).MatchString(text) {
-		t.Errorf("query org ranking 2 (text): exit %d\n%s", code, text)
+	if text, _, code := n.client("query", "org", "ranking", "3", "--year", year); code != 0 ||
+		!regexp.MustCompile(`(?m)^1\s+5\s+3$`).MatchString(text) {
+		t.Errorf("query org ranking 3 (text): exit %d\n%s", code, text)
 	}
 	var flags queryJSON[struct {
 		Page u64 `json:"page"`

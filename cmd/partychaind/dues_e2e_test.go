@@ -48,24 +48,26 @@ func TestDuesCLIEndToEnd(t *testing.T) {
 	n.waitHeight(1)
 	hash := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
 
-	// Branch 2 under the root committee; its dues clerk and its secretary
-	// (the second officer for spends); an organization officer of the root
-	// who imports the branch's first full member, with the member's own key.
+	// Branch 3 under the root committee (2 is the office branch); its dues
+	// clerk and its secretary (the second officer for spends); an
+	// organization officer of the root who imports the branch's first full
+	// member, with the member's own key. The officers are members 2 to 4
+	// (roles go to members), the branch's member is 5.
 	n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", "First Branch", "--from", "secretary")
 	for _, k := range []string{"clerk", "branchsec", "registrar", "zhang"} {
 		n.mustRun("keys", "add", k, "-o", "json")
 	}
-	n.mustTx("tx", "org", "grant-role", "2", "dues-clerk", "clerk", "--from", "secretary")
-	n.mustTx("tx", "org", "grant-role", "2", "secretary", "branchsec", "--from", "secretary")
-	n.mustTx("tx", "org", "grant-role", "1", "organization-officer", "registrar", "--from", "secretary")
+	n.mustTx("tx", "org", "grant-role", "3", "dues-clerk", n.member("clerk"), "--from", "secretary")
+	n.mustTx("tx", "org", "grant-role", "3", "secretary", n.member("branchsec"), "--from", "secretary")
+	n.mustTx("tx", "org", "grant-role", "1", "organization-officer", n.member("registrar"), "--from", "secretary")
 	var imp registerJSON
-	n.mustClient(&imp, "tx", "member", "import", "--branch", "2", "--stage", "full", "--admission-date", "1998-07-01",
+	n.mustClient(&imp, "tx", "member", "import", "--branch", "3", "--stage", "full", "--admission-date", "1998-07-01",
 		"--full-date", "1999-07-01", "--birth-year", "1972", "--field", "name=张三", "--legacy-doc", hash("legacy"),
 		"--member-key", "zhang", "--card-out", filepath.Join(t.TempDir(), "zhang.card.json"), "--from", "registrar")
-	if imp.MemberID != 1 || imp.Code != 0 {
+	if imp.MemberID != 5 || imp.Code != 0 {
 		t.Fatalf("import: %+v", imp)
 	}
-	member := "1"
+	member := "5"
 
 	// The chain's year and month (its calendar, from the last block).
 	var clock queryJSON[struct {
@@ -108,7 +110,7 @@ func TestDuesCLIEndToEnd(t *testing.T) {
 		n.mustClient(&d, "query", "org", "dues", org, "--month", fmt.Sprintf("%04d-%02d", month/100, month%100))
 		return d.Result
 	}
-	for _, org := range []string{"2", "1"} {
+	for _, org := range []string{"3", "1"} {
 		if d := disclose(org); d.Month.Collected != 12000 || d.Month.Payments != 1 || d.Month.Month != month || d.Account.SubtreeBalance != 12000 {
 			t.Errorf("disclosure of %s after the payment: %+v", org, d)
 		}
@@ -120,12 +122,12 @@ func TestDuesCLIEndToEnd(t *testing.T) {
 
 	// Remit 50.00 upward; spend 20.00, proposed by the clerk and approved by
 	// the branch's secretary (not by the proposer).
-	n.mustTx("tx", "dues", "remit", "2", "--amount", "50.00", "--from", "clerk")
+	n.mustTx("tx", "dues", "remit", "3", "--amount", "50.00", "--from", "clerk")
 	var prop struct {
 		txJSON
 		SpendID u64 `json:"spend_id"`
 	}
-	n.mustClient(&prop, "tx", "dues", "propose-spend", "2", "--amount", "20.00", "--purpose", "1", "--doc-hash", hash("invoice"), "--from", "clerk")
+	n.mustClient(&prop, "tx", "dues", "propose-spend", "3", "--amount", "20.00", "--purpose", "1", "--doc-hash", hash("invoice"), "--from", "clerk")
 	if prop.SpendID != 1 || prop.Code != 0 {
 		t.Fatalf("propose-spend: %+v", prop)
 	}
@@ -142,7 +144,7 @@ func TestDuesCLIEndToEnd(t *testing.T) {
 		t.Errorf("spend 1: %+v", spend.Result)
 	}
 
-	branch, root := disclose("2"), disclose("1")
+	branch, root := disclose("3"), disclose("1")
 	if b := branch.Account; b.Collected != 12000 || b.Remitted != 5000 || b.Spent != 2000 || b.Balance != 5000 ||
 		branch.Month.Remitted != 5000 || branch.Month.Spent != 2000 {
 		t.Errorf("branch after remit and spend: %+v", branch)
@@ -150,9 +152,9 @@ func TestDuesCLIEndToEnd(t *testing.T) {
 	if r := root.Account; r.Received != 5000 || r.Balance != 5000 || r.SubtreeBalance != 10000 || root.Month.Collected != 12000 || root.Month.Spent != 2000 {
 		t.Errorf("root after remit and spend: %+v", root)
 	}
-	text, _, code = n.client("query", "org", "dues", "2")
+	text, _, code = n.client("query", "org", "dues", "3")
 	if code != 0 || !regexp.MustCompile(`(?m)^\s+balance\s+50\.00$`).MatchString(text) {
-		t.Errorf("query org dues 2 (text): exit %d\n%s", code, text)
+		t.Errorf("query org dues 3 (text): exit %d\n%s", code, text)
 	}
 
 	// February again: refused with dues/4, exit non-zero.

@@ -7,9 +7,11 @@ package main
 // goleveldb while the CLI talks to it. Helpers are in procs_test.go.
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -89,6 +91,26 @@ func (n *testNode) mustTx(args ...string) txJSON {
 	return res
 }
 
+// officeBranch is the branch under the root committee that init creates;
+// the root secretary is its member 1. Organizations created by txs start at
+// 3.
+const officeBranch = "2"
+
+// member makes the holder of key name a member: the root secretary imports
+// them as a full member of the office branch with that key as their own key
+// (roles go to members, never to keys). It returns the member id.
+func (n *testNode) member(name string) string {
+	n.t.Helper()
+	var imp registerJSON
+	n.mustClient(&imp, "tx", "member", "import", "--branch", officeBranch, "--stage", "full", "--admission-date", "2000-07-01",
+		"--full-date", "2001-07-01", "--birth-year", "1970", "--field", "role="+name, "--legacy-doc", fmt.Sprintf("%x", sha256.Sum256([]byte("legacy record of "+name))),
+		"--member-key", name, "--card-out", filepath.Join(n.t.TempDir(), name+".card.json"), "--from", "secretary")
+	if imp.Code != 0 || imp.MemberID == 0 {
+		n.t.Fatalf("import %s: %+v", name, imp)
+	}
+	return fmt.Sprint(imp.MemberID)
+}
+
 func (n *testNode) subtree(id string) []orgJSON {
 	n.t.Helper()
 	var q queryJSON[orgPageJSON]
@@ -129,19 +151,20 @@ func TestEndToEnd(t *testing.T) {
 	n.start()
 	n.waitHeight(1)
 
-	// The root secretary creates a branch under the root committee.
+	// The root secretary creates a branch under the root committee: 3,
+	// after the office branch.
 	created := n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", "First Branch", "--from", "secretary")
 	var show queryJSON[orgJSON]
-	n.mustClient(&show, "query", "org", "show", "2")
-	want := orgJSON{ID: 2, ParentID: 1, Kind: "ORG_KIND_BRANCH", Name: "First Branch", Depth: 1, Status: "ORG_STATUS_ACTIVE"}
+	n.mustClient(&show, "query", "org", "show", "3")
+	want := orgJSON{ID: 3, ParentID: 1, Kind: "ORG_KIND_BRANCH", Name: "First Branch", Depth: 1, Status: "ORG_STATUS_ACTIVE"}
 	if show.Result != want {
-		t.Fatalf("org 2 = %+v, want %+v", show.Result, want)
+		t.Fatalf("org 3 = %+v, want %+v", show.Result, want)
 	}
 	if int64(show.Height) < created.Height {
-		t.Errorf("org 2 read at height %d, before its tx's height %d", show.Height, created.Height)
+		t.Errorf("org 3 read at height %d, before its tx's height %d", show.Height, created.Height)
 	}
 
-	// A new key is not on chain until it is granted a role.
+	// A new key is not on chain until it is a member's own key.
 	var clerk struct {
 		Name    string `json:"name"`
 		Address string `json:"address"`
@@ -155,20 +178,34 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("query account of a key never seen on chain: exit 0, output %s", out)
 	}
 
+	// A role goes to a member: a bare key is refused before anything is
+	// sent, the clerk becomes a member, and the grant names the member.
+	if out, _, code := n.client("tx", "org", "grant-role", "3", "organization-officer", "clerk", "--from", "secretary"); code == 0 {
+		t.Fatalf("grant-role to a key name: exit 0, output %s", out)
+	}
+	clerkID := n.member("clerk")
+	if clerkID != "2" {
+		t.Fatalf("the clerk is member %s, want 2 (after the secretary, member 1)", clerkID)
+	}
+	// Nobody grants a role to themselves: the secretary is member 1.
+	if self, code := n.tx("tx", "org", "grant-role", "3", "dues-clerk", "1", "--from", "secretary"); code == 0 ||
+		self.Codespace != org.Codespace || self.Code != org.ErrSelfGrant.Code {
+		t.Errorf("self-grant: exit %d, result %+v; want code %s/%d", code, self, org.Codespace, org.ErrSelfGrant.Code)
+	}
 	// Text output of a successful tx.
-	out, errOut, code := n.client("tx", "org", "grant-role", "2", "organization-officer", "clerk", "--from", "secretary")
+	out, errOut, code := n.client("tx", "org", "grant-role", "3", "organization-officer", clerkID, "--from", "secretary")
 	if code != 0 || !strings.Contains(out, "result:     ok") {
 		t.Fatalf("grant-role: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 
-	// The clerk, an organization officer of 2, creates a group under 2.
-	n.mustTx("tx", "org", "create", "--parent", "2", "--kind", "group", "--name", "First Group", "--from", "clerk")
+	// The clerk, an organization officer of 3, creates a group under 3.
+	n.mustTx("tx", "org", "create", "--parent", "3", "--kind", "group", "--name", "First Group", "--from", "clerk")
 	tree := n.subtree("1")
 	type node struct {
 		id, parent, depth u64
 		kind              string
 	}
-	wantTree := []node{{1, 0, 0, "ORG_KIND_COMMITTEE"}, {2, 1, 1, "ORG_KIND_BRANCH"}, {3, 2, 2, "ORG_KIND_GROUP"}}
+	wantTree := []node{{1, 0, 0, "ORG_KIND_COMMITTEE"}, {2, 1, 1, "ORG_KIND_BRANCH"}, {3, 1, 1, "ORG_KIND_BRANCH"}, {4, 3, 2, "ORG_KIND_GROUP"}}
 	if len(tree) != len(wantTree) {
 		t.Fatalf("subtree of 1 has %d orgs, want %d: %+v", len(tree), len(wantTree), tree)
 	}
@@ -181,8 +218,8 @@ func TestEndToEnd(t *testing.T) {
 	if acct.Account.Sequence != 1 || !sameBytes(acct.Account.Address, clerk.Address) {
 		t.Errorf("account clerk = %+v, want address %s and sequence 1", acct.Account, clerk.Address)
 	}
-	if len(acct.Roles) != 1 || acct.Roles[0].OrgID != 2 || acct.Roles[0].Role != "ROLE_ORGANIZATION_OFFICER" {
-		t.Errorf("clerk's roles = %+v, want organization officer of 2", acct.Roles)
+	if len(acct.Roles) != 1 || acct.Roles[0].OrgID != 3 || acct.Roles[0].Role != "ROLE_ORGANIZATION_OFFICER" {
+		t.Errorf("clerk's roles = %+v, want organization officer of 3", acct.Roles)
 	}
 
 	// Rejected: a group cannot sit under a committee (text output).
@@ -200,11 +237,11 @@ func TestEndToEnd(t *testing.T) {
 	// Neither rejected tx left a trace in the tree.
 	var children queryJSON[orgPageJSON]
 	n.mustClient(&children, "query", "org", "children", "1")
-	if len(children.Result.Orgs) != 1 || children.Result.Orgs[0].ID != 2 {
-		t.Errorf("children of 1 = %+v, want only org 2", children.Result.Orgs)
+	if len(children.Result.Orgs) != 2 || children.Result.Orgs[0].ID != 2 || children.Result.Orgs[1].ID != 3 {
+		t.Errorf("children of 1 = %+v, want orgs 2 and 3", children.Result.Orgs)
 	}
-	if tree := n.subtree("1"); len(tree) != 3 {
-		t.Errorf("subtree of 1 has %d orgs after rejected txs, want 3", len(tree))
+	if tree := n.subtree("1"); len(tree) != 4 {
+		t.Errorf("subtree of 1 has %d orgs after rejected txs, want 4", len(tree))
 	}
 	// A tx rejected in a block still consumes its sequence (app/finalize.go);
 	// one refused by the mempool (height 0) does not.
@@ -249,7 +286,7 @@ func TestCrashRestart(t *testing.T) {
 	n := newNode(t)
 	n.start()
 	n.waitHeight(1)
-	var names []string // names of orgs 2, 3, ...
+	var names []string // names of orgs 3, 4, ... (2 is the office branch)
 	create := func(name string) {
 		t.Helper()
 		n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", name, "--from", "secretary")
@@ -258,12 +295,12 @@ func TestCrashRestart(t *testing.T) {
 	checkOrgs := func() {
 		t.Helper()
 		tree := n.subtree("1")
-		if len(tree) != len(names)+1 {
-			t.Fatalf("subtree of 1 has %d orgs, want %d: %+v", len(tree), len(names)+1, tree)
+		if len(tree) != len(names)+2 {
+			t.Fatalf("subtree of 1 has %d orgs, want %d: %+v", len(tree), len(names)+2, tree)
 		}
 		for i, name := range names {
-			if o := tree[i+1]; o.ID != u64(i+2) || o.Name != name || o.ParentID != 1 {
-				t.Errorf("org %d = %+v, want %q under 1", i+2, o, name)
+			if o := tree[i+2]; o.ID != u64(i+3) || o.Name != name || o.ParentID != 1 {
+				t.Errorf("org %d = %+v, want %q under 1", i+3, o, name)
 			}
 		}
 	}

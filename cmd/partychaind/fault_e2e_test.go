@@ -41,6 +41,7 @@ import (
 	"github.com/partychain/partychain/consensus"
 	"github.com/partychain/partychain/contracts/org"
 	chainv1 "github.com/partychain/partychain/proto/partychain/chain/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
 )
@@ -266,8 +267,10 @@ func (f *faultNet) startLoad() (stop func()) {
 		creates = append(creates, &orgv1.MsgCreateOrg{ParentId: f.sum.RootOrgID, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprintf("Fault branch %d", i)})
 	}
 	ids := rootTx(creates...).MessageEvents("org_created", "org_id")
+	// Each writer is an organization officer of its branch: a member of it
+	// (imported with the writer's key as own key) granted the role.
 	var writers []*faultWriter
-	var grants []any
+	var imports []any
 	for i := range faultWriters {
 		if len(ids[i]) != 1 {
 			t.Fatalf("message %d created no organization: %v", i, ids)
@@ -277,9 +280,21 @@ func (f *faultNet) startLoad() (stop func()) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		grants = append(grants, &orgv1.MsgGrantRole{OrgId: branch, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: key.Public().(ed25519.PublicKey)})
-		writers = append(writers, &faultWriter{f: f, i: i, key: key, branch: branch, chainID: f.sum.ChainID, today: clock.Today,
-			runID: fmt.Sprintf("fault-%x-%d", key.Public().(ed25519.PublicKey)[:4], i)})
+		runID := fmt.Sprintf("fault-%x-%d", key.Public().(ed25519.PublicKey)[:4], i)
+		commitment, doc := sha256.Sum256([]byte(runID+" officer")), sha256.Sum256([]byte("legacy record"))
+		imports = append(imports, &memberv1.MsgImportMember{BranchId: branch, Stage: memberv1.Stage_STAGE_FULL,
+			AdmissionDate: 20100701, FullDate: 20110701, BirthYear: 1970, Commitment: commitment[:],
+			MemberPubKey: key.Public().(ed25519.PublicKey), DocHash: doc[:]})
+		writers = append(writers, &faultWriter{f: f, i: i, key: key, branch: branch, chainID: f.sum.ChainID, today: clock.Today, runID: runID})
+	}
+	members := rootTx(imports...).MessageEvents("member_registered", "member_id")
+	var grants []any
+	for i, w := range writers {
+		if len(members[i]) != 1 {
+			t.Fatalf("import %d registered no member: %v", i, members)
+		}
+		id, _ := strconv.ParseUint(members[i][0], 10, 64)
+		grants = append(grants, &orgv1.MsgGrantRole{OrgId: w.branch, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, MemberId: id})
 	}
 	granted := rootTx(grants...)
 	for _, n := range f.nodes {

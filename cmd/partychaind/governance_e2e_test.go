@@ -140,19 +140,19 @@ func TestGovernanceCLIEndToEnd(t *testing.T) {
 		t.Fatalf("remove the last validator: exit %d, %+v; want non-zero and governance/11", code, rej)
 	}
 
-	// A second validator organization, committee 2, with a small power so
+	// A second validator organization, committee 3 (2 is the office branch), with a small power so
 	// this node alone keeps more than two thirds and the chain goes on;
 	// its key is read from a CometBFT validator key file.
 	n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "committee", "--name", "Second Committee", "--from", "secretary")
 	for _, k := range []string{"sec2", "officer"} {
 		n.mustRun("keys", "add", k, "-o", "json")
 	}
-	n.mustTx("tx", "org", "grant-role", "2", "secretary", "sec2", "--from", "secretary")
-	n.mustTx("tx", "org", "grant-role", "1", "organization-officer", "officer", "--from", "secretary")
+	n.mustTx("tx", "org", "grant-role", "3", "secretary", n.member("sec2"), "--from", "secretary")
+	n.mustTx("tx", "org", "grant-role", "1", "organization-officer", n.member("officer"), "--from", "secretary")
 	dir := t.TempDir()
 	pv := privval.GenFilePV(filepath.Join(dir, "priv_validator_key.json"), filepath.Join(dir, "priv_validator_state.json"))
 	pv.Save()
-	res = n.mustGovTx("tx", "governance", "propose", "add-validator", "--org", "2", "--pubkey-file", filepath.Join(dir, "priv_validator_key.json"),
+	res = n.mustGovTx("tx", "governance", "propose", "add-validator", "--org", "3", "--pubkey-file", filepath.Join(dir, "priv_validator_key.json"),
 		"--power", "1", "--title", "Committee 2 runs a validator", "--from", "secretary")
 	if !res.Passed {
 		t.Fatalf("add-validator: %+v", res)
@@ -183,7 +183,7 @@ func TestGovernanceCLIEndToEnd(t *testing.T) {
 
 	// Two validator organizations: a proposal waits for the second.
 	other := strings.Repeat("6b", 20)
-	res = n.mustGovTx("tx", "governance", "propose", "admit-node", "--node-id", other, "--org", "2", "--title", "Committee 2's node", "--from", "secretary")
+	res = n.mustGovTx("tx", "governance", "propose", "admit-node", "--node-id", other, "--org", "3", "--title", "Committee 3's node", "--from", "secretary")
 	if res.Passed {
 		t.Fatalf("1 of 2 passed: %+v", res)
 	}
@@ -196,9 +196,9 @@ func TestGovernanceCLIEndToEnd(t *testing.T) {
 	}
 	out, errOut, code = n.client("tx", "governance", "vote", id, "yes", "--from", "sec2")
 	if code != 0 || !strings.Contains(out, "passed:     yes") {
-		t.Fatalf("vote by committee 2's secretary: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+		t.Fatalf("vote by committee 3's secretary: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
-	if nodes := n.govNodes(); nodes[other] != 2 {
+	if nodes := n.govNodes(); nodes[other] != 3 {
 		t.Fatalf("nodes %v", nodes)
 	}
 	rej, code = n.govTx("tx", "governance", "vote", id, "yes", "--from", "secretary")

@@ -133,7 +133,7 @@ func TestParseVoteChoice(t *testing.T) {
 // TestParseGovParams: each ledger's Params, as proto3 JSON, become the
 // proto bytes the ledger's setter decodes.
 func TestParseGovParams(t *testing.T) {
-	g := app.DefaultGenesis("Root", make([]byte, 32))
+	g := app.DefaultGenesis("Root", nil)
 	for ledger, p := range map[string]proto.Message{
 		"org": &g.Org.Params, "member": &g.Member.Params, "activity": &g.Activity.Params, "dues": &g.Dues.Params, "governance": &g.Governance.Params,
 	} {

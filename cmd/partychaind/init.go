@@ -4,23 +4,38 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/partychain/partychain/app"
+	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/keyring"
 	"github.com/partychain/partychain/consensus"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
 func newInitCmd() *cobra.Command {
-	var chainID, rootName, secretary string
+	var chainID, rootName, secretary, admission, full string
+	var fields []string
+	var birthYear uint32
 	var overwrite bool
 	cmd := &cobra.Command{
 		Use:   "init [moniker]",
 		Short: "Create a node home: config, node and validator keys, and a genesis with a root committee",
 		Long: `Create a node home: CometBFT's config.toml, app.toml, a node key, a validator key
 and a genesis in which this node is the only validator and the root committee has one
-secretary. The secretary is --secretary: a key name in the keyring or a hex ed25519
-public key; without it, a key named "secretary" is created (or reused) in the keyring.`,
+secretary. The secretary is a member (member 1 of the root's office branch, organization 2)
+acting with their own key, --secretary: a key name in the keyring or a hex ed25519 public
+key; without it, a key named "secretary" is created (or reused) in the keyring.
+
+The secretary's member card is written to config/secretary-card.json in the home (mode
+0600): their personal fields (--secretary-field name=value, repeated) with fresh secret
+salts. Only the commitment (the Merkle root of the salted fields) goes into the genesis;
+whoever holds the card can prove a field later (partychaind verify-field). Without
+--secretary-field the card holds one field, role=root secretary. With --overwrite an
+existing card is kept and reused.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			moniker := "partychain-node"
@@ -29,25 +44,42 @@ public key; without it, a key named "secretary" is created (or reused) in the ke
 			}
 			home, _ := cmd.Flags().GetString("home")
 			// Check the arguments before a key or a file is written.
-			if err := consensus.ValidateInit(chainID, rootName); err != nil {
+			member, err := secretaryMember(admission, full, birthYear)
+			if err != nil {
+				return err
+			}
+			if err := consensus.ValidateInit(chainID, rootName, *member); err != nil {
+				return err
+			}
+			cardPath := filepath.Join(home, "config", secretaryCardFile)
+			c, err := secretaryCard(cardPath, chainID, birthYear, fields, overwrite)
+			if err != nil {
 				return err
 			}
 			pub, name, err := initSecretary(cmd, secretary)
 			if err != nil {
 				return err
 			}
+			member.PubKey, member.Commitment = pub, c.Commitment()
 			res, err := consensus.Init(consensus.InitOptions{
 				Home: home, ChainID: chainID, Moniker: moniker, RootName: rootName,
-				SecretaryPubKey: pub, Overwrite: overwrite,
+				Secretary: member, Overwrite: overwrite,
 			})
 			if err != nil {
 				return err
 			}
+			if _, err := os.Lstat(cardPath); err != nil {
+				if err := c.Write(cardPath); err != nil {
+					return fmt.Errorf("the genesis is written but the secretary's card is not: %w", err)
+				}
+			}
 			out := struct {
 				*consensus.InitResult
-				SecretaryKey    string `json:"secretary_key,omitempty"`
-				SecretaryPubKey string `json:"secretary_pub_key"`
-			}{res, name, hex.EncodeToString(pub)}
+				SecretaryKey      string `json:"secretary_key,omitempty"`
+				SecretaryPubKey   string `json:"secretary_pub_key"`
+				SecretaryMemberID uint64 `json:"secretary_member_id"`
+				SecretaryCard     string `json:"secretary_card"`
+			}{res, name, hex.EncodeToString(pub), 1, cardPath}
 			if isJSON(cmd) {
 				return printJSON(cmd, out)
 			}
@@ -57,14 +89,18 @@ public key; without it, a key named "secretary" is created (or reused) in the ke
 			if name != "" {
 				fmt.Fprintf(w, " (key %q)", name)
 			}
-			fmt.Fprintln(w)
+			fmt.Fprintf(w, "\n  secretary:         member 1 of organization %d, card %s\n", app.OfficeBranchID, cardPath)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&chainID, "chain-id", consensus.DefaultChainID, "chain id")
 	cmd.Flags().StringVar(&rootName, "root-name", "Root Committee", "name of the root committee")
 	cmd.Flags().StringVar(&secretary, "secretary", "", "root secretary: key name or hex public key (default: key \"secretary\", created if missing)")
-	cmd.Flags().BoolVar(&overwrite, "overwrite", false, "replace an existing genesis and config (keys are kept)")
+	cmd.Flags().BoolVar(&overwrite, "overwrite", false, "replace an existing genesis and config (keys and the secretary's card are kept)")
+	cmd.Flags().StringArrayVar(&fields, "secretary-field", nil, "a personal field of the secretary as name=value, for their card (repeat the flag)")
+	cmd.Flags().Uint32Var(&birthYear, "secretary-birth-year", 1970, "the secretary's birth year")
+	cmd.Flags().StringVar(&admission, "secretary-admission-date", "2000-07-01", "the secretary's admission date (YYYY-MM-DD)")
+	cmd.Flags().StringVar(&full, "secretary-full-date", "2001-07-01", "the date the secretary became a full member (YYYY-MM-DD)")
 	return cmd
 }
 
@@ -92,4 +128,58 @@ func initSecretary(cmd *cobra.Command, secretary string) ([]byte, string, error)
 		return nil, "", fmt.Errorf("--secretary %q is neither a 64-digit hex public key nor a key: %w", secretary, err)
 	}
 	return info.PubKey, name, nil
+}
+
+// secretaryCardFile is the secretary's member card in the home's config.
+const secretaryCardFile = "secretary-card.json"
+
+// secretaryMember is the first secretary as a full genesis member, without
+// key and commitment yet.
+func secretaryMember(admission, full string, birthYear uint32) (*memberv1.GenesisMember, error) {
+	a, err := parseDate("--secretary-admission-date", admission)
+	if err != nil {
+		return nil, err
+	}
+	f, err := parseDate("--secretary-full-date", full)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBirthYear(birthYear); err != nil {
+		return nil, fmt.Errorf("--secretary-birth-year: %w", err)
+	}
+	if err := checkImportDates(memberv1.Stage_STAGE_FULL, a, f, birthYear, "--secretary-admission-date", "--secretary-full-date"); err != nil {
+		return nil, err
+	}
+	return &memberv1.GenesisMember{Stage: memberv1.Stage_STAGE_FULL, AdmissionDate: a, FullDate: f, BirthYear: birthYear}, nil
+}
+
+// secretaryCard makes the secretary's card (written once the genesis is),
+// or reuses the one in the home when --overwrite re-initializes it.
+func secretaryCard(path, chainID string, birthYear uint32, fieldArgs []string, overwrite bool) (*card.Card, error) {
+	if _, err := os.Lstat(path); err == nil {
+		if !overwrite {
+			return nil, fmt.Errorf("%s exists: a card is never overwritten (use --overwrite to re-initialize with it)", path)
+		}
+		c, err := card.Read(path)
+		if err != nil {
+			return nil, err
+		}
+		if c.ChainID != chainID || c.MemberID != 1 {
+			return nil, fmt.Errorf("%s is member %d's card on %q, not the secretary's on %q: move it away", path, c.MemberID, c.ChainID, chainID)
+		}
+		return c, nil
+	}
+	fields := [][2]string{{"role", "root secretary"}}
+	if len(fieldArgs) > 0 {
+		var err error
+		if fields, err = collectFields(fieldArgs, ""); err != nil {
+			return nil, err
+		}
+	}
+	c, err := card.New(chainID, app.OfficeBranchID, birthYear, fields, nil)
+	if err != nil {
+		return nil, err
+	}
+	c.MemberID = 1
+	return c, nil
 }

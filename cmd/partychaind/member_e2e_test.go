@@ -109,10 +109,12 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 	n.waitHeight(1)
 	dir := t.TempDir()
 
-	// A branch under the root committee, and a clerk who keeps its records.
+	// A branch under the root committee (3: 2 is the office branch), and a
+	// clerk who keeps its records: member 2 (roles go to members; the
+	// secretary is member 1), so the members registered here start at 3.
 	n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", "First Branch", "--from", "secretary")
 	n.mustRun("keys", "add", "clerk", "-o", "json")
-	n.mustTx("tx", "org", "grant-role", "2", "organization-officer", "clerk", "--from", "secretary")
+	n.mustTx("tx", "org", "grant-role", "3", "organization-officer", n.member("clerk"), "--from", "secretary")
 
 	// Dates of acts: a few days back in the chain's calendar (UTC+8 by
 	// default), inside the backdating window.
@@ -121,18 +123,18 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 	// Register one applicant with a card.
 	cardPath := filepath.Join(dir, "zhang.card.json")
 	var reg registerJSON
-	n.mustClient(&reg, "tx", "member", "register", "--branch", "2", "--application-date", appDate, "--birth-year", "1990",
+	n.mustClient(&reg, "tx", "member", "register", "--branch", "3", "--application-date", appDate, "--birth-year", "1990",
 		"--field", "name=张三", "--field", "id_number=110101199005170011", "--field", "birth_date=1990-05-17",
 		"--card-out", cardPath, "--from", "clerk")
-	if reg.MemberID != 1 || reg.Code != 0 || reg.Height <= 0 || reg.Card != cardPath || !reg.CardKept {
+	if reg.MemberID != 3 || reg.Code != 0 || reg.Height <= 0 || reg.Card != cardPath || !reg.CardKept {
 		t.Fatalf("register: %+v", reg)
 	}
 	c := readCard(t, cardPath)
-	if c.MemberID != 1 || c.Height != reg.Height || c.TxHash != reg.TxHash || c.BranchID != 2 || c.BirthYear != 1990 {
-		t.Errorf("card after registration: member %d, tx %s at %d; want member 1, tx %s at %d", c.MemberID, c.TxHash, c.Height, reg.TxHash, reg.Height)
+	if c.MemberID != 3 || c.Height != reg.Height || c.TxHash != reg.TxHash || c.BranchID != 3 || c.BirthYear != 1990 {
+		t.Errorf("card after registration: member %d, tx %s at %d; want member 3, tx %s at %d", c.MemberID, c.TxHash, c.Height, reg.TxHash, reg.Height)
 	}
 	// The card is never overwritten.
-	if out, _, code := n.client("tx", "member", "register", "--branch", "2", "--application-date", appDate, "--birth-year", "1991",
+	if out, _, code := n.client("tx", "member", "register", "--branch", "3", "--application-date", appDate, "--birth-year", "1991",
 		"--field", "name=李四", "--card-out", cardPath, "--from", "clerk"); code == 0 {
 		t.Errorf("register over an existing card: exit 0, output %s", out)
 	}
@@ -150,12 +152,12 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 	}
 
 	var show queryJSON[memberJSON]
-	n.mustClient(&show, "query", "member", "show", "1")
-	if m := show.Result; m.ID != 1 || m.BranchID != 2 || m.Stage != "STAGE_APPLICANT" || m.Status != "STATUS_ACTIVE" ||
+	n.mustClient(&show, "query", "member", "show", "3")
+	if m := show.Result; m.ID != 3 || m.BranchID != 3 || m.Stage != "STAGE_APPLICANT" || m.Status != "STATUS_ACTIVE" ||
 		formatDate(m.ApplicationDate) != appDate {
-		t.Errorf("member 1 = %+v (application date %s)", m, appDate)
+		t.Errorf("member 3 = %+v (application date %s)", m, appDate)
 	}
-	text, _, code := n.client("query", "member", "show", "1")
+	text, _, code := n.client("query", "member", "show", "3")
 	if code != 0 || !strings.Contains(text, "applicant") || !strings.Contains(text, appDate) {
 		t.Errorf("query member show (text): exit %d\n%s", code, text)
 	}
@@ -179,24 +181,24 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 	}
 	cardsDir := filepath.Join(dir, "cards")
 	var roster rosterJSON
-	n.mustClient(&roster, "tx", "member", "import-roster", "--branch", "2", "--csv", csvPath, "--cards-dir", cardsDir, "--from", "clerk")
+	n.mustClient(&roster, "tx", "member", "import-roster", "--branch", "3", "--csv", csvPath, "--cards-dir", cardsDir, "--from", "clerk")
 	if roster.Rows != 5 || roster.Registered != 5 || roster.Rejected+roster.NotSent+roster.Unknown != 0 ||
-		roster.FirstMemberID != 2 || roster.LastMemberID != 6 || len(roster.Txs) != 1 || roster.Txs[0].Code != 0 || len(roster.Txs[0].Rows) != 5 {
+		roster.FirstMemberID != 4 || roster.LastMemberID != 8 || len(roster.Txs) != 1 || roster.Txs[0].Code != 0 || len(roster.Txs[0].Rows) != 5 {
 		t.Fatalf("import-roster: %+v", roster)
 	}
 	for i, r := range roster.Results {
 		c := readCard(t, r.Card)
-		if r.Row != i+1 || r.Status != "registered" || r.MemberID != u64(i+2) || c.MemberID != uint64(i+2) || c.TxHash != roster.Txs[0].TxHash {
+		if r.Row != i+1 || r.Status != "registered" || r.MemberID != u64(i+4) || c.MemberID != uint64(i+4) || c.TxHash != roster.Txs[0].TxHash {
 			t.Errorf("row %d: %+v, card of member %d", i+1, r, c.MemberID)
 		}
 	}
 	// The second row's card proves its id number.
-	if out, errOut, code := n.client("verify-field", roster.Results[1].Card, "id_number"); code != 0 || !strings.Contains(out, "member 3") {
+	if out, errOut, code := n.client("verify-field", roster.Results[1].Card, "id_number"); code != 0 || !strings.Contains(out, "member 5") {
 		t.Errorf("verify-field of a roster card: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 	// Running the import again sends nothing: every row is registered.
 	var again rosterJSON
-	n.mustClient(&again, "tx", "member", "import-roster", "--branch", "2", "--csv", csvPath, "--cards-dir", cardsDir, "--from", "clerk")
+	n.mustClient(&again, "tx", "member", "import-roster", "--branch", "3", "--csv", csvPath, "--cards-dir", cardsDir, "--from", "clerk")
 	if again.AlreadyRegistered != 5 || again.Registered != 0 || len(again.Txs) != 0 {
 		t.Errorf("import-roster again: %+v", again)
 	}
@@ -215,7 +217,7 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 	if err := unfinished.Write(soloCard); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code = n.client("tx", "member", "import-roster", "--branch", "2", "--csv", soloCSV, "--cards-dir", soloDir, "--from", "clerk")
+	out, errOut, code = n.client("tx", "member", "import-roster", "--branch", "3", "--csv", soloCSV, "--cards-dir", soloDir, "--from", "clerk")
 	if code == 0 || !strings.Contains(errOut, "complete-cards") || !strings.Contains(errOut, "nothing was sent") {
 		t.Errorf("import over an unfinished card: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
@@ -225,22 +227,22 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 		Height   int64  `json:"height"`
 	}
 	n.mustClient(&completed, "tx", "member", "complete-cards", soloDir)
-	if len(completed) != 1 || completed[0].Status != "completed" || completed[0].MemberID != 2 || completed[0].Height != roster.Txs[0].Height {
+	if len(completed) != 1 || completed[0].Status != "completed" || completed[0].MemberID != 4 || completed[0].Height != roster.Txs[0].Height {
 		t.Errorf("complete-cards: %+v", completed)
 	}
-	n.mustClient(&again, "tx", "member", "import-roster", "--branch", "2", "--csv", soloCSV, "--cards-dir", soloDir, "--from", "clerk")
+	n.mustClient(&again, "tx", "member", "import-roster", "--branch", "3", "--csv", soloCSV, "--cards-dir", soloDir, "--from", "clerk")
 	if again.AlreadyRegistered != 1 || len(again.Txs) != 0 {
 		t.Errorf("import after complete-cards: %+v", again)
 	}
 
-	// A rejected tx (the clerk holds no role at branch 3) renames its cards
+	// A rejected tx (the clerk holds no role at branch 4) renames its cards
 	// to *.rejected, and the import stops: the next tx is not sent.
 	n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", "Second Branch", "--from", "secretary")
 	otherCSV := filepath.Join(dir, "other.csv")
 	os.WriteFile(otherCSV, []byte("name,application_date,birth_year\nA,"+appDate+",1990\nB,"+appDate+",1991\n"), 0o600)
 	otherDir := filepath.Join(dir, "other")
 	var failed rosterJSON
-	out, errOut, code = n.client("tx", "member", "import-roster", "--branch", "3", "--csv", otherCSV, "--cards-dir", otherDir,
+	out, errOut, code = n.client("tx", "member", "import-roster", "--branch", "4", "--csv", otherCSV, "--cards-dir", otherDir,
 		"--batch", "1", "--from", "clerk", "-o", "json")
 	decode(t, out, &failed)
 	if code == 0 || failed.Rejected != 1 || failed.NotSent != 1 || failed.Registered != 0 || len(failed.Txs) != 2 ||
@@ -260,20 +262,20 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 	}
 
 	var stats queryJSON[statsJSON]
-	n.mustClient(&stats, "query", "org", "stats", "2")
-	if stats.Result.OrgID != 2 || stats.Result.Applicants != 6 || stats.Result.Full != 0 {
-		t.Errorf("stats of 2 = %+v, want 6 applicants", stats.Result)
+	n.mustClient(&stats, "query", "org", "stats", "3")
+	if stats.Result.OrgID != 3 || stats.Result.Applicants != 6 || stats.Result.Full != 0 {
+		t.Errorf("stats of 3 = %+v, want 6 applicants", stats.Result)
 	}
 	var page queryJSON[struct {
 		Members []memberJSON `json:"members"`
 		HasMore bool         `json:"has_more"`
 	}]
-	n.mustClient(&page, "query", "org", "members", "2", "--stage", "applicant")
+	n.mustClient(&page, "query", "org", "members", "3", "--stage", "applicant")
 	if len(page.Result.Members) != 6 || page.Result.HasMore {
-		t.Fatalf("applicants of 2: %+v", page.Result)
+		t.Fatalf("applicants of 3: %+v", page.Result)
 	}
 	for i, m := range page.Result.Members {
-		if m.ID != u64(i+1) || m.Stage != "STAGE_APPLICANT" {
+		if m.ID != u64(i+3) || m.Stage != "STAGE_APPLICANT" {
 			t.Errorf("applicant %d = %+v", i, m)
 		}
 	}
@@ -284,8 +286,8 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 		txJSON
 		MeetingID u64 `json:"meeting_id"`
 	}
-	n.mustClient(&mt, "tx", "meeting", "record", "--org", "2", "--kind", "study", "--date", appDate, "--topic", "Study session",
-		"--minutes-hash", hex.EncodeToString(minutes[:]), "--present", "1,2", "--absent", "3:1",
+	n.mustClient(&mt, "tx", "meeting", "record", "--org", "3", "--kind", "study", "--date", appDate, "--topic", "Study session",
+		"--minutes-hash", hex.EncodeToString(minutes[:]), "--present", "3,4", "--absent", "5:1",
 		"--resolution", "other:-:majority-of-cast:3:2:0:0", "--from", "clerk")
 	if mt.MeetingID != 1 || mt.Code != 0 {
 		t.Errorf("tx meeting record: %+v", mt)
@@ -312,15 +314,15 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 // importExisting imports existing members from legacy records, the chain's
 // first full members, one by one and by roster, then walks an applicant
 // to activist under the rules that need them (a recorded talk, full-member
-// contacts). Members 1 to 6 are applicants of branch 2; the clerk is its
-// organization officer.
+// contacts). Members 3 to 8 are applicants of branch 3; the clerk (member
+// 2) is its organization officer.
 func importExisting(t *testing.T, n *testNode, dir, appDate string) {
 	hash := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
 
 	// Imports need an officer of the branch's superior committee (the root
 	// committee, 1).
 	n.mustRun("keys", "add", "registrar", "-o", "json")
-	n.mustTx("tx", "org", "grant-role", "1", "organization-officer", "registrar", "--from", "secretary")
+	n.mustTx("tx", "org", "grant-role", "1", "organization-officer", n.member("registrar"), "--from", "secretary") // member 9
 
 	// Two full members, with --legacy-doc and with --doc-hash in its place.
 	for i, tc := range []struct{ name, idNumber, docFlag, admission, full, born string }{
@@ -329,14 +331,14 @@ func importExisting(t *testing.T, n *testNode, dir, appDate string) {
 	} {
 		path := filepath.Join(dir, fmt.Sprintf("legacy-%d.card.json", i+1))
 		var imp registerJSON
-		n.mustClient(&imp, "tx", "member", "import", "--branch", "2", "--stage", "full", "--admission-date", tc.admission,
+		n.mustClient(&imp, "tx", "member", "import", "--branch", "3", "--stage", "full", "--admission-date", tc.admission,
 			"--full-date", tc.full, "--birth-year", tc.born, "--field", "name="+tc.name, "--field", "id_number="+tc.idNumber,
 			tc.docFlag, hash("legacy record "+tc.name), "--reason", "11", "--card-out", path, "--from", "registrar")
-		want := u64(7 + i)
+		want := u64(10 + i)
 		if imp.MemberID != want || imp.Code != 0 || !imp.CardKept {
 			t.Fatalf("import %d: %+v", i+1, imp)
 		}
-		if c := readCard(t, path); c.MemberID != uint64(want) || c.TxHash != imp.TxHash || c.BranchID != 2 {
+		if c := readCard(t, path); c.MemberID != uint64(want) || c.TxHash != imp.TxHash || c.BranchID != 3 {
 			t.Errorf("card of imported member %d: member %d, tx %s", want, c.MemberID, c.TxHash)
 		}
 		var show queryJSON[memberJSON]
@@ -351,14 +353,14 @@ func importExisting(t *testing.T, n *testNode, dir, appDate string) {
 			t.Errorf("history of imported member %d: %+v", want, e)
 		}
 	}
-	if out, errOut, code := n.client("verify-field", filepath.Join(dir, "legacy-1.card.json"), "name"); code != 0 || !strings.Contains(out, "member 7") {
+	if out, errOut, code := n.client("verify-field", filepath.Join(dir, "legacy-1.card.json"), "name"); code != 0 || !strings.Contains(out, "member 10") {
 		t.Errorf("verify-field of an imported card: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 
 	// The branch's own clerk may not import: member/3, and the card goes.
 	refusedCard := filepath.Join(dir, "refused.card.json")
 	var refused registerJSON
-	out, errOut, code := n.client("tx", "member", "import", "--branch", "2", "--stage", "full", "--admission-date", "1998-07-01",
+	out, errOut, code := n.client("tx", "member", "import", "--branch", "3", "--stage", "full", "--admission-date", "1998-07-01",
 		"--full-date", "1999-07-01", "--birth-year", "1972", "--field", "name=Sun San", "--legacy-doc", hash("sun"),
 		"--card-out", refusedCard, "--from", "clerk", "-o", "json")
 	decode(t, out, &refused)
@@ -383,38 +385,38 @@ func importExisting(t *testing.T, n *testNode, dir, appDate string) {
 	}
 	existingDir := filepath.Join(dir, "existing")
 	var byClerk rosterJSON
-	out, errOut, code = n.client("tx", "member", "import-roster", "--existing", "--branch", "2", "--csv", existingCSV,
+	out, errOut, code = n.client("tx", "member", "import-roster", "--existing", "--branch", "3", "--csv", existingCSV,
 		"--cards-dir", existingDir, "--batch", "2", "--from", "clerk", "-o", "json")
 	decode(t, out, &byClerk)
 	if code == 0 || byClerk.Mode != "existing" || byClerk.Rejected != 2 || byClerk.NotSent != 1 || len(byClerk.Txs) != 2 ||
 		byClerk.Txs[0].Code != 3 || byClerk.Txs[0].Codespace != "member" || byClerk.Txs[1].Sent ||
-		!strings.Contains(errOut, "lacks the role") || !strings.Contains(errOut, "committee above branch 2") {
+		!strings.Contains(errOut, "lacks the role") || !strings.Contains(errOut, "committee above branch 3") {
 		t.Errorf("import-roster --existing by the clerk: exit %d, %+v\nstderr: %s", code, byClerk, errOut)
 	}
 	var existing rosterJSON
-	n.mustClient(&existing, "tx", "member", "import-roster", "--existing", "--branch", "2", "--csv", existingCSV,
+	n.mustClient(&existing, "tx", "member", "import-roster", "--existing", "--branch", "3", "--csv", existingCSV,
 		"--cards-dir", existingDir, "--reason", "12", "--from", "registrar")
 	if existing.Mode != "existing" || existing.Rows != 3 || existing.Registered != 3 || existing.Rejected+existing.NotSent+existing.Unknown != 0 ||
-		existing.FirstMemberID != 9 || existing.LastMemberID != 11 || len(existing.Txs) != 1 {
+		existing.FirstMemberID != 12 || existing.LastMemberID != 14 || len(existing.Txs) != 1 {
 		t.Fatalf("import-roster --existing: %+v", existing)
 	}
 	for i, r := range existing.Results {
-		if c := readCard(t, r.Card); r.Status != "registered" || c.MemberID != uint64(9+i) || strings.HasSuffix(r.Card, ".rejected") {
+		if c := readCard(t, r.Card); r.Status != "registered" || c.MemberID != uint64(12+i) || strings.HasSuffix(r.Card, ".rejected") {
 			t.Errorf("existing row %d: %+v, card of member %d", i+1, r, c.MemberID)
 		}
 	}
 	var wu queryJSON[memberJSON]
-	n.mustClient(&wu, "query", "member", "show", "11")
+	n.mustClient(&wu, "query", "member", "show", "14")
 	if m := wu.Result; m.Stage != "STAGE_PROBATIONARY" || !m.Imported || formatDate(m.AdmissionDate) != appDate || m.FullDate != 0 {
-		t.Errorf("imported probationary member 11 = %+v", m)
+		t.Errorf("imported probationary member 14 = %+v", m)
 	}
 	var hist queryJSON[historyJSON]
-	n.mustClient(&hist, "query", "member", "history", "10")
+	n.mustClient(&hist, "query", "member", "history", "13")
 	if e := hist.Result.Entries; len(e) != 1 || e[0].ReasonCode != 12 || !sameBytes(e[0].DocHash, hash("zhou")) {
-		t.Errorf("history of member 10: %+v", e)
+		t.Errorf("history of member 13: %+v", e)
 	}
 	var again rosterJSON
-	n.mustClient(&again, "tx", "member", "import-roster", "--existing", "--branch", "2", "--csv", existingCSV,
+	n.mustClient(&again, "tx", "member", "import-roster", "--existing", "--branch", "3", "--csv", existingCSV,
 		"--cards-dir", existingDir, "--from", "registrar")
 	if again.AlreadyRegistered != 3 || len(again.Txs) != 0 {
 		t.Errorf("import-roster --existing again: %+v", again)
@@ -422,28 +424,29 @@ func importExisting(t *testing.T, n *testNode, dir, appDate string) {
 
 	// An applicant becomes an activist with the imported full members as
 	// contacts, once the talk is recorded.
-	if res, code := n.tx("tx", "member", "appoint-activist", "2", "--date", appDate, "--contacts", "7,8", "--from", "clerk"); code == 0 ||
+	if res, code := n.tx("tx", "member", "appoint-activist", "4", "--date", appDate, "--contacts", "10,11", "--from", "clerk"); code == 0 ||
 		res.Codespace != "member" || res.Code != 4 || !strings.Contains(res.Log, "record the talk") {
 		t.Errorf("activist before the talk: exit %d, %+v", code, res)
 	}
 	talkDoc := hash("talk with member 2")
-	n.mustTx("tx", "member", "record-talk", "2", "--date", appDate, "--reason", "5", "--doc-hash", talkDoc, "--from", "clerk")
-	n.mustTx("tx", "member", "appoint-activist", "2", "--date", appDate, "--contacts", "7,8", "--reason", "6", "--from", "clerk")
-	n.mustClient(&hist, "query", "member", "history", "2")
+	n.mustTx("tx", "member", "record-talk", "4", "--date", appDate, "--reason", "5", "--doc-hash", talkDoc, "--from", "clerk")
+	n.mustTx("tx", "member", "appoint-activist", "4", "--date", appDate, "--contacts", "10,11", "--reason", "6", "--from", "clerk")
+	n.mustClient(&hist, "query", "member", "history", "4")
 	if e := hist.Result.Entries; len(e) != 3 || e[1].Action != "member/record-talk" || e[1].ReasonCode != 5 || !sameBytes(e[1].DocHash, talkDoc) ||
 		e[2].Action != "member/appoint-activist" || e[2].ReasonCode != 6 || e[2].Stage != "STAGE_ACTIVIST" {
-		t.Errorf("history of member 2: %+v", e)
+		t.Errorf("history of member 4: %+v", e)
 	}
 
-	// The branch, and the root committee over it, count the full members.
-	for _, org := range []string{"2", "1"} {
+	// The branch, and the root committee over it, count the full members
+	// (the root also the three officers of the office branch).
+	for org, full := range map[string]u64{"3": 4, "1": 7} {
 		var stats queryJSON[statsJSON]
 		n.mustClient(&stats, "query", "org", "stats", org)
-		if s := stats.Result; s.Full != 4 || s.Probationary != 1 || s.Activists != 1 || s.Applicants != 5 {
-			t.Errorf("stats of %s = %+v, want 4 full, 1 probationary, 1 activist, 5 applicants", org, s)
+		if s := stats.Result; s.Full != full || s.Probationary != 1 || s.Activists != 1 || s.Applicants != 5 {
+			t.Errorf("stats of %s = %+v, want %d full, 1 probationary, 1 activist, 5 applicants", org, s, full)
 		}
 	}
-	text, _, code := n.client("query", "org", "stats", "2")
+	text, _, code := n.client("query", "org", "stats", "3")
 	if code != 0 || !regexp.MustCompile(`(?m)^full members\s+4$`).MatchString(text) {
 		t.Errorf("query org stats (text): exit %d\n%s", code, text)
 	}

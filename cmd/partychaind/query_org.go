@@ -111,16 +111,16 @@ func printOrgPage(w io.Writer, p *orgv1.OrgPage) {
 }
 
 func printOfficers(w io.Writer, officers []orgv1.Officer) {
-	fmt.Fprintln(w, "ORG\tROLE\tACCOUNT\tGRANTED_AT")
+	fmt.Fprintln(w, "ORG\tROLE\tMEMBER\tGRANTED_AT")
 	for _, o := range officers {
-		fmt.Fprintf(w, "%d\t%s\t%X\theight %d\n", o.OrgId, org.RoleName(o.Role), o.Address, o.GrantedHeight)
+		fmt.Fprintf(w, "%d\t%s\t%d\theight %d\n", o.OrgId, org.RoleName(o.Role), o.MemberId, o.GrantedHeight)
 	}
 }
 
 func newQueryAccountCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "account ADDRESS|KEY_NAME",
-		Short: "Show an account: its public key, next sequence and roles",
+		Short: "Show an account: its public key, next sequence, the member whose own key it is, and that member's roles",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			addr, err := resolveAddress(cmd, args[0])
@@ -130,6 +130,11 @@ func newQueryAccountCmd() *cobra.Command {
 			var info orgv1.AccountInfo
 			return runQuery(cmd, fmt.Sprintf("/account/%X", addr), &info, func(w io.Writer) {
 				fmt.Fprintf(w, "account\t%X\npub key\t%x\nnext sequence\t%d\n", info.Account.Address, info.Account.PubKey, info.Account.Sequence)
+				if info.MemberId == 0 {
+					fmt.Fprintln(w, "member\tnone (no member's own key: it holds no role)")
+				} else {
+					fmt.Fprintf(w, "member\t%d\n", info.MemberId)
+				}
 				printOfficers(w, info.Roles)
 			})
 		},

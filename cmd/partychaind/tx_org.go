@@ -59,39 +59,48 @@ func newTxOrgCmd() *cobra.Command {
 		},
 	}
 	grant := &cobra.Command{
-		Use:   "grant-role ORG_ID ROLE PUBKEY|KEY_NAME",
-		Short: "Grant a role (secretary, deputy-secretary, organization-officer, dues-clerk, discipline-officer, publicity-officer)",
-		Args:  cobra.ExactArgs(3),
+		Use:   "grant-role ORG_ID ROLE MEMBER_ID",
+		Short: "Grant a role (secretary, deputy-secretary, organization-officer, dues-clerk, discipline-officer, publicity-officer) to a member",
+		Long: `Grant a role at an organization to a member, by member id. The member's own key then
+holds it (and a new own key after a rotation). The member must be an active probationary
+or full member with an own key (tx identity rotate-key sets one), and not the signer: nobody
+grants a role to themselves.`,
+		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, role, err := parseOrgRole(args[0], args[1])
+			id, role, member, err := parseOrgRoleMember(args)
 			if err != nil {
 				return err
 			}
-			pub, err := resolvePubKey(cmd, args[2])
-			if err != nil {
-				return err
-			}
-			return sendTx(cmd, &orgv1.MsgGrantRole{OrgId: id, Role: role, PubKey: pub})
+			return sendTx(cmd, &orgv1.MsgGrantRole{OrgId: id, Role: role, MemberId: member})
 		},
 	}
 	revoke := &cobra.Command{
-		Use:   "revoke-role ORG_ID ROLE ADDRESS|KEY_NAME",
-		Short: "Revoke a role",
+		Use:   "revoke-role ORG_ID ROLE MEMBER_ID",
+		Short: "Revoke a member's role",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, role, err := parseOrgRole(args[0], args[1])
+			id, role, member, err := parseOrgRoleMember(args)
 			if err != nil {
 				return err
 			}
-			addr, err := resolveAddress(cmd, args[2])
-			if err != nil {
-				return err
-			}
-			return sendTx(cmd, &orgv1.MsgRevokeRole{OrgId: id, Role: role, Address: addr})
+			return sendTx(cmd, &orgv1.MsgRevokeRole{OrgId: id, Role: role, MemberId: member})
 		},
 	}
 	cmd.AddCommand(create, rename, dissolve, grant, revoke)
 	return cmd
+}
+
+// parseOrgRoleMember reads ORG_ID ROLE MEMBER_ID.
+func parseOrgRoleMember(args []string) (uint64, orgv1.Role, uint64, error) {
+	id, role, err := parseOrgRole(args[0], args[1])
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	member, err := strconv.ParseUint(args[2], 10, 64)
+	if err != nil || member == 0 {
+		return 0, 0, 0, fmt.Errorf("member id %q must be a whole number from 1: roles are granted to members, not keys", args[2])
+	}
+	return id, role, member, nil
 }
 
 func parseID(s string) (uint64, error) {

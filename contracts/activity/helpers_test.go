@@ -16,6 +16,7 @@ import (
 	"github.com/partychain/partychain/contracts/activity"
 	"github.com/partychain/partychain/contracts/org"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
+	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	"github.com/partychain/partychain/state"
@@ -89,7 +90,7 @@ func orgGenesis() *orgv1.GenesisState {
 		gb        = orgv1.OrgKind_ORG_KIND_GENERAL_BRANCH
 	)
 	officer := func(id uint64, role orgv1.Role, holder string) orgv1.GenesisOfficer {
-		return orgv1.GenesisOfficer{OrgId: id, Role: role, PubKey: pubOf(holder)}
+		return orgv1.GenesisOfficer{OrgId: id, Role: role, MemberId: officerID(holder)}
 	}
 	return &orgv1.GenesisState{
 		Params: org.DefaultParams(),
@@ -194,7 +195,27 @@ func fakeMembersFixture() *fakeMembers {
 	add(guestTarget, secondID, tgt, func(m *memberv1.Member) { m.FlowingBranchId = branchID })
 	add(west1, westID, full, nil)
 	add(westAppl, westID, appl, nil)
+	for _, n := range officerNames {
+		add(officerID(n), westID, full, nil) // counted in no stats: the fake's stats are fixed
+	}
 	return f
+}
+
+// officerNames are the officers: members 501, 502, ... in this order, each
+// acting with the key named after them.
+var officerNames = []string{
+	"root-secretary", "root-deputy", "root-clerk", "east-officer",
+	"branch-secretary", "branch-deputy", "branch-officer", "branch-clerk", "branch-publicity",
+	"group-secretary", "second-secretary", "west-secretary", "gb-secretary",
+}
+
+func officerID(name string) uint64 {
+	for i, n := range officerNames {
+		if n == name {
+			return uint64(501 + i)
+		}
+	}
+	panic("no officer " + name)
 }
 
 // errMemberNotFound stands in for the member ledger's registered error.
@@ -239,12 +260,24 @@ func fakeIdentitiesFixture() *fakeIdentities {
 	for _, id := range []uint64{full1, full2, suspended, probation, target, applicant, restored, flowingOut, guest, second1, west1} {
 		f.byAddr[string(addrOf(ownKey(id)))] = id
 	}
+	for _, n := range officerNames {
+		f.byAddr[string(addrOf(n))] = officerID(n)
+	}
 	return f
 }
 
 func (f *fakeIdentities) MemberByAddress(_ state.Reader, addr []byte) (uint64, bool, error) {
 	id, ok := f.byAddr[string(addr)]
 	return id, ok, nil
+}
+
+// Identity gives an officer's own key (the org ledger checks a grantee has
+// one); other members' identities are not needed here.
+func (f *fakeIdentities) Identity(_ state.Reader, id uint64) (*identityv1.Identity, error) {
+	if id > 500 && int(id-500) <= len(officerNames) {
+		return &identityv1.Identity{MemberId: id, PubKey: pubOf(officerNames[id-501])}, nil
+	}
+	return &identityv1.Identity{MemberId: id}, nil
 }
 
 // ownKey names a member's own key.
@@ -298,12 +331,16 @@ func newLedgerTree(t *testing.T, p activityv1.Params, g *orgv1.GenesisState) *le
 	l.keeper = activity.NewKeeper(l.org)
 	l.keeper.SetMembers(l.members)
 	l.keeper.SetIdentities(l.identities)
+	l.org.SetMembers(l.members, l.identities)
 	l.org.AddOrgQuery("compliance", l.keeper.QueryOrgCompliance)
 	l.org.AddOrgQuery("flags", l.keeper.QueryOrgFlags)
 	l.org.AddOrgQuery("ranking", l.keeper.QueryOrgRanking)
 	ctx := &contracts.Context{Store: store.Working(), Time: blockTime}
 	if err := l.org.InitGenesis(ctx, g); err != nil {
 		t.Fatalf("org InitGenesis: %v", err)
+	}
+	if err := l.org.InitOfficers(ctx, g); err != nil {
+		t.Fatalf("org InitOfficers: %v", err)
 	}
 	if err := l.keeper.InitGenesis(ctx, &activityv1.GenesisState{Params: p}); err != nil {
 		t.Fatalf("activity InitGenesis: %v", err)

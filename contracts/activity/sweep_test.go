@@ -482,7 +482,7 @@ func TestSweepBounded(t *testing.T) {
 	five := func(p activityv1.Params) *ledger {
 		g := &orgv1.GenesisState{Params: org.DefaultParams(),
 			Orgs:     []orgv1.GenesisOrg{{Id: 1, Kind: committeeKind, Name: "Root Committee"}},
-			Officers: []orgv1.GenesisOfficer{{OrgId: 1, Role: orgv1.Role_ROLE_SECRETARY, PubKey: pubOf("root-secretary")}}}
+			Officers: []orgv1.GenesisOfficer{{OrgId: 1, Role: orgv1.Role_ROLE_SECRETARY, MemberId: officerID("root-secretary")}}}
 		for id := uint64(2); id <= 5; id++ {
 			g.Orgs = append(g.Orgs, orgv1.GenesisOrg{Id: id, ParentId: 1, Kind: branchKind, Name: fmt.Sprintf("Branch %d", id)})
 		}

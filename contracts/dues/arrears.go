@@ -124,6 +124,9 @@ func (k *Keeper) ClearArrears(ctx *contracts.Context, msg *duesv1.MsgClearArrear
 			return ErrUnauthorized.Wrapf("%X is not an officer of branch %d (the member's) or %d (listing the flag)", ctx.Signer, m.BranchId, s.FlagBranchId)
 		}
 	}
+	if err := k.notOwnCase(ctx, m.Id); err != nil {
+		return err
+	}
 	p, err := k.Params(ctx.Store)
 	if err != nil {
 		return err

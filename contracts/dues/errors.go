@@ -25,4 +25,5 @@ var (
 	ErrInvalidGenesis      = contracts.Register(Codespace, 18, "invalid dues genesis")
 	ErrMalformed           = contracts.Register(Codespace, 19, "malformed field")
 	ErrOrgHoldsDues        = contracts.Register(Codespace, 20, "organization still holds dues")
+	ErrOwnCase             = contracts.Register(Codespace, 21, "nobody decides on their own case")
 )

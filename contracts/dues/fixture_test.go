@@ -35,6 +35,9 @@ var (
 //	    ├── 4 branch B       b-secretary, b-clerk
 //	    └── 5 general branch gb-secretary, gb-clerk
 //	        └── 6 branch C   c-secretary, c-clerk
+//	└── 7 officers' branch   (no roles, no dues): every officer above is a
+//	                         full member here, members 1, 2, ... in
+//	                         officerNames order, acting with their own key
 const (
 	rootOrg     uint64 = 1
 	districtOrg uint64 = 2
@@ -42,7 +45,8 @@ const (
 	branchB     uint64 = 4
 	generalOrg  uint64 = 5
 	branchC     uint64 = 6
-	lastOrg     uint64 = 6
+	lastOrg     uint64 = 6 // the last org that holds dues
+	officersOrg uint64 = 7
 )
 
 var (
@@ -90,7 +94,7 @@ func orgGenesis() *orgv1.GenesisState {
 		clerk     = orgv1.Role_ROLE_DUES_CLERK
 	)
 	officer := func(id uint64, role orgv1.Role, holder string) orgv1.GenesisOfficer {
-		return orgv1.GenesisOfficer{OrgId: id, Role: role, PubKey: pubOf(holder)}
+		return orgv1.GenesisOfficer{OrgId: id, Role: role, MemberId: officerID(holder)}
 	}
 	return &orgv1.GenesisState{
 		Params: org.DefaultParams(),
@@ -101,6 +105,7 @@ func orgGenesis() *orgv1.GenesisState {
 			{Id: branchB, ParentId: districtOrg, Kind: branch, Name: "Branch B"},
 			{Id: generalOrg, ParentId: districtOrg, Kind: gb, Name: "General Branch"},
 			{Id: branchC, ParentId: generalOrg, Kind: branch, Name: "Branch C"},
+			{Id: officersOrg, ParentId: rootOrg, Kind: branch, Name: "Officers Branch"},
 		},
 		Officers: []orgv1.GenesisOfficer{
 			officer(rootOrg, sec, "root-secretary"), officer(rootOrg, off, "root-officer"), officer(rootOrg, clerk, "root-clerk"),
@@ -111,6 +116,35 @@ func orgGenesis() *orgv1.GenesisState {
 			officer(branchC, sec, "c-secretary"), officer(branchC, clerk, "c-clerk"),
 		},
 	}
+}
+
+// officerNames are the officers, genesis members 1, 2, ... in this order.
+var officerNames = []string{
+	"root-secretary", "root-officer", "root-clerk",
+	"district-secretary", "district-officer", "district-clerk",
+	"a-secretary", "a-deputy", "a-clerk", "b-secretary", "b-clerk",
+	"gb-secretary", "gb-clerk", "c-secretary", "c-clerk",
+}
+
+// officerID is an officer's member id.
+func officerID(name string) uint64 {
+	for i, n := range officerNames {
+		if n == name {
+			return uint64(i + 1)
+		}
+	}
+	panic("no officer " + name)
+}
+
+// officerMembers are the officers as genesis members of the officers'
+// branch: full members since 2001, each with their own key.
+func officerMembers() []memberv1.GenesisMember {
+	out := make([]memberv1.GenesisMember, len(officerNames))
+	for i, n := range officerNames {
+		out[i] = memberv1.GenesisMember{Id: uint64(i + 1), BranchId: officersOrg, Stage: memberv1.Stage_STAGE_FULL,
+			AdmissionDate: 20000701, FullDate: 20010701, BirthYear: 1970, Commitment: hashOf("officer " + n), PubKey: pubOf(n)}
+	}
+	return out
 }
 
 // chain runs the org, identity, activity, member and dues ledgers wired as
@@ -164,6 +198,7 @@ func newChainWith(t testing.TB, p duesv1.Params) *chain {
 	c.k = NewKeeper(c.org, c.mem, c.ident)
 	c.ident.SetMembers(c.mem)
 	c.act.SetMembers(c.mem)
+	c.org.SetMembers(c.mem, c.ident)
 	c.org.AddDissolveGuard(c.mem)
 	c.org.AddDissolveGuard(c.k)
 	c.org.AddOrgQuery("dues", c.k.QueryOrgDues)
@@ -176,14 +211,20 @@ func newChainWith(t testing.TB, p duesv1.Params) *chain {
 	c.routes.Add(c.k.Routes()...)
 
 	ctx := c.blockContext()
-	for name, err := range map[string]error{
-		"org":      c.org.InitGenesis(ctx, orgGenesis()),
-		"member":   c.mem.InitGenesis(ctx, member.DefaultGenesis()),
-		"activity": c.act.InitGenesis(ctx, activity.DefaultGenesis()),
-		"dues":     c.k.InitGenesis(ctx, &duesv1.GenesisState{Params: p}),
+	for _, g := range []struct {
+		name string
+		init func() error
+	}{
+		{"org", func() error { return c.org.InitGenesis(ctx, orgGenesis()) }},
+		{"member", func() error {
+			return c.mem.InitGenesis(ctx, &memberv1.GenesisState{Params: member.DefaultParams(), Members: officerMembers()})
+		}},
+		{"officers", func() error { return c.org.InitOfficers(ctx, orgGenesis()) }},
+		{"activity", func() error { return c.act.InitGenesis(ctx, activity.DefaultGenesis()) }},
+		{"dues", func() error { return c.k.InitGenesis(ctx, &duesv1.GenesisState{Params: p}) }},
 	} {
-		if err != nil {
-			t.Fatalf("%s genesis: %v", name, err)
+		if err := g.init(); err != nil {
+			t.Fatalf("%s genesis: %v", g.name, err)
 		}
 	}
 	contracts.SaveClock(ctx)

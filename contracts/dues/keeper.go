@@ -134,6 +134,19 @@ func (k *Keeper) requireRole(ctx *contracts.Context, org uint64, what string, ro
 	return ErrUnauthorized.Wrapf("%X is not %s of organization %d", ctx.Signer, what, org)
 }
 
+// notOwnCase refuses an officer deciding on their own record (clearing their
+// own arrears flag): another officer decides.
+func (k *Keeper) notOwnCase(ctx *contracts.Context, subject uint64) error {
+	signer, found, err := k.identities.MemberByAddress(ctx.Store, ctx.Signer)
+	if err != nil {
+		return err
+	}
+	if found && signer == subject {
+		return ErrOwnCase.Wrapf("member %d cannot decide on their own arrears: another officer of the branch must", subject)
+	}
+	return nil
+}
+
 var (
 	clerk    = []orgv1.Role{orgv1.Role_ROLE_DUES_CLERK}
 	officers = []orgv1.Role{orgv1.Role_ROLE_SECRETARY, orgv1.Role_ROLE_DEPUTY_SECRETARY, orgv1.Role_ROLE_ORGANIZATION_OFFICER, orgv1.Role_ROLE_DUES_CLERK}

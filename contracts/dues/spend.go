@@ -76,12 +76,17 @@ func (k *Keeper) ProposeSpend(ctx *contracts.Context, msg *duesv1.MsgProposeSpen
 	if err := checkSpendable(o, a, p, msg.AmountFen); err != nil {
 		return err
 	}
+	proposer, err := k.signerMember(ctx)
+	if err != nil {
+		return err
+	}
 	id, err := k.nextSpendID(ctx.Store)
 	if err != nil {
 		return err
 	}
 	contracts.Save(ctx.Store, spendKey(id), &duesv1.Spend{Id: id, OrgId: o.Id, AmountFen: msg.AmountFen, Purpose: msg.Purpose,
-		DocHash: msg.DocHash, ProposedBy: ctx.Signer, Status: duesv1.SpendStatus_SPEND_STATUS_PENDING, ProposedHeight: ctx.Height})
+		DocHash: msg.DocHash, ProposedBy: ctx.Signer, ProposerMemberId: proposer,
+		Status: duesv1.SpendStatus_SPEND_STATUS_PENDING, ProposedHeight: ctx.Height})
 	ctx.Store.Set(orgSpendKey(o.Id, id), nil)
 	emitSpend(ctx, "dues_spend_proposed", id, o.Id, msg.AmountFen)
 	return nil
@@ -89,7 +94,9 @@ func (k *Keeper) ProposeSpend(ctx *contracts.Context, msg *duesv1.MsgProposeSpen
 
 // ApproveSpend: a second officer of the organization approves; above the
 // threshold an officer of the parent then approves too. The root has no
-// superior: its second officer's approval completes any spend.
+// superior: its second officer's approval completes any spend. "Second" and
+// "third" count persons: the signers' member ids must differ, whatever keys
+// they sign with.
 func (k *Keeper) ApproveSpend(ctx *contracts.Context, msg *duesv1.MsgApproveSpend) error {
 	s, err := k.spend(ctx, msg.SpendId)
 	if err != nil {
@@ -108,10 +115,14 @@ func (k *Keeper) ApproveSpend(ctx *contracts.Context, msg *duesv1.MsgApproveSpen
 		if err := k.requireRole(ctx, o.Id, "an officer", officers...); err != nil {
 			return err
 		}
-		if string(ctx.Signer) == string(s.ProposedBy) {
-			return ErrSelfApproval.Wrapf("spend %d was proposed by %X", s.Id, s.ProposedBy)
+		approver, err := k.signerMember(ctx)
+		if err != nil {
+			return err
 		}
-		s.ApprovedBy = ctx.Signer
+		if approver == s.ProposerMemberId {
+			return ErrSelfApproval.Wrapf("spend %d was proposed by member %d: a second person approves", s.Id, s.ProposerMemberId)
+		}
+		s.ApprovedBy, s.ApproverMemberId = ctx.Signer, approver
 		if s.AmountFen > p.SpendApprovalThresholdFen && o.ParentId != 0 {
 			s.Status = duesv1.SpendStatus_SPEND_STATUS_AWAITING_SUPERIOR
 			contracts.Save(ctx.Store, spendKey(s.Id), s)
@@ -122,14 +133,31 @@ func (k *Keeper) ApproveSpend(ctx *contracts.Context, msg *duesv1.MsgApproveSpen
 		if err := k.requireRole(ctx, o.ParentId, "an officer of the superior", officers[:3]...); err != nil {
 			return err
 		}
-		if string(ctx.Signer) == string(s.ProposedBy) || string(ctx.Signer) == string(s.ApprovedBy) {
-			return ErrSelfApproval.Wrapf("spend %d: the superior's approval must come from a third person", s.Id)
+		superior, err := k.signerMember(ctx)
+		if err != nil {
+			return err
 		}
-		s.SuperiorBy = ctx.Signer
+		if superior == s.ProposerMemberId || superior == s.ApproverMemberId {
+			return ErrSelfApproval.Wrapf("spend %d: member %d proposed or approved it; the superior's approval must come from a third person", s.Id, superior)
+		}
+		s.SuperiorBy, s.SuperiorMemberId = ctx.Signer, superior
 	default:
 		return ErrSpendNotPending.Wrapf("spend %d is %s", s.Id, s.Status)
 	}
 	return k.completeSpend(ctx, s, o, p)
+}
+
+// signerMember is the member whose own key signed. The signer holds a role,
+// so it is a member's key: a key that is none is a broken invariant.
+func (k *Keeper) signerMember(ctx *contracts.Context) (uint64, error) {
+	id, found, err := k.identities.MemberByAddress(ctx.Store, ctx.Signer)
+	if err != nil {
+		return 0, err
+	}
+	if !found {
+		return 0, fmt.Errorf("officer key %X is no member's own key", ctx.Signer)
+	}
+	return id, nil
 }
 
 // OwedUpward is what a non-root organization owes its parent under the

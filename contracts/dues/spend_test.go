@@ -7,7 +7,9 @@ import (
 	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/org"
 	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
+	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
@@ -147,7 +149,8 @@ func TestSpendApprovals(t *testing.T) {
 	c.day()
 	c.must("a-deputy", approve(at))
 	c.wantSpend(t, &duesv1.Spend{Id: at, OrgId: branchA, AmountFen: 500_000, Purpose: 1, DocHash: hashOf("spending document"),
-		ProposedBy: addrOf("a-secretary"), ApprovedBy: addrOf("a-deputy"), Status: done, ProposedHeight: proposed, DoneHeight: c.height})
+		ProposedBy: addrOf("a-secretary"), ApprovedBy: addrOf("a-deputy"), Status: done,
+		ProposerMemberId: officerID("a-secretary"), ApproverMemberId: officerID("a-deputy"), ProposedHeight: proposed, DoneHeight: c.height})
 	c.wantAccount(t, &duesv1.Account{OrgId: branchA, Collected: 2_000_000, Spent: 500_000, Balance: 1_500_000, SubtreeBalance: 1_500_000})
 	c.wantAccount(t, &duesv1.Account{OrgId: districtOrg, SubtreeBalance: 1_500_000})
 	c.wantAccount(t, &duesv1.Account{OrgId: rootOrg, SubtreeBalance: 1_500_000})
@@ -159,7 +162,8 @@ func TestSpendApprovals(t *testing.T) {
 	above := c.proposeSpend("a-secretary", branchA, 500_001)
 	c.must("a-clerk", approve(above))
 	c.wantSpend(t, &duesv1.Spend{Id: above, OrgId: branchA, AmountFen: 500_001, Purpose: 1, DocHash: hashOf("spending document"),
-		ProposedBy: addrOf("a-secretary"), ApprovedBy: addrOf("a-clerk"), Status: awaiting, ProposedHeight: c.height})
+		ProposedBy: addrOf("a-secretary"), ApprovedBy: addrOf("a-clerk"), Status: awaiting,
+		ProposerMemberId: officerID("a-secretary"), ApproverMemberId: officerID("a-clerk"), ProposedHeight: c.height})
 	c.wantAccount(t, &duesv1.Account{OrgId: branchA, Collected: 2_000_000, Spent: 500_000, Balance: 1_500_000, SubtreeBalance: 1_500_000})
 	for _, officer := range []string{"a-deputy", "a-secretary", "a-clerk", "b-secretary", "root-secretary"} {
 		c.rejected(t, officer, approve(above), ErrUnauthorized, code{"dues", 6})
@@ -167,6 +171,7 @@ func TestSpendApprovals(t *testing.T) {
 	c.must("district-secretary", approve(above))
 	c.wantSpend(t, &duesv1.Spend{Id: above, OrgId: branchA, AmountFen: 500_001, Purpose: 1, DocHash: hashOf("spending document"),
 		ProposedBy: addrOf("a-secretary"), ApprovedBy: addrOf("a-clerk"), SuperiorBy: addrOf("district-secretary"),
+		ProposerMemberId: officerID("a-secretary"), ApproverMemberId: officerID("a-clerk"), SuperiorMemberId: officerID("district-secretary"),
 		Status: done, ProposedHeight: c.height, DoneHeight: c.height})
 	c.rejected(t, "district-officer", approve(above), ErrSpendNotPending, code{"dues", 13})
 
@@ -249,10 +254,36 @@ func (c *chain) wantSpend(t testing.TB, want *duesv1.Spend) {
 // own spend. Two people moved money that needs three signatures.
 func TestSpendSuperiorIsNotTheProposer(t *testing.T) {
 	c := funded(t, 2_000_000)
-	c.must("district-secretary", &orgv1.MsgGrantRole{OrgId: districtOrg, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, PubKey: pubOf("a-secretary")})
+	c.must("district-secretary", &orgv1.MsgGrantRole{OrgId: districtOrg, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, MemberId: officerID("a-secretary")})
 	id := c.proposeSpend("a-secretary", branchA, 600_000)
 	c.must("a-deputy", &duesv1.MsgApproveSpend{SpendId: id})
 	c.rejected(t, "a-secretary", &duesv1.MsgApproveSpend{SpendId: id}, ErrSelfApproval, code{"dues", 11})
+}
+
+// TestSpendTwoKeysOnePerson: a branch secretary cannot pass the two-person
+// rule with a second key. A role goes to a member, not a key: granting one
+// to a key is impossible, granting one to oneself is refused, and a member
+// has one own key at a time, so whichever key proposes, the approval needs
+// another member.
+func TestSpendTwoKeysOnePerson(t *testing.T) {
+	c := funded(t, 2_000_000)
+	clerk := orgv1.Role_ROLE_DUES_CLERK
+	// The secretary cannot make itself the clerk as well...
+	c.rejected(t, "a-secretary", &orgv1.MsgGrantRole{OrgId: branchA, Role: clerk, MemberId: officerID("a-secretary")}, org.ErrSelfGrant, code{"org", 21})
+	// ...nor give the role to a member who has no own key to act with.
+	c.rejected(t, "a-secretary", &orgv1.MsgGrantRole{OrgId: branchA, Role: clerk, MemberId: c.aFull}, org.ErrCannotHoldRole, code{"org", 22})
+	id := c.proposeSpend("a-secretary", branchA, 100_000)
+	// A second key of the same member: the organization officer rotates
+	// the secretary's own key (the person lost it, say). The old key no
+	// longer speaks for anyone, the new one is the same member.
+	c.must("root-secretary", &orgv1.MsgGrantRole{OrgId: officersOrg, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, MemberId: officerID("b-secretary")})
+	c.must("b-secretary", &identityv1.MsgRotateMemberKey{MemberId: officerID("a-secretary"), NewPubKey: pubOf("a-secretary-2")})
+	c.rejected(t, "a-secretary", &duesv1.MsgApproveSpend{SpendId: id}, ErrUnauthorized, code{"dues", 6})
+	c.rejected(t, "a-secretary-2", &duesv1.MsgApproveSpend{SpendId: id}, ErrSelfApproval, code{"dues", 11})
+	c.must("a-deputy", &duesv1.MsgApproveSpend{SpendId: id})
+	if s := c.spendOf(id); s.Status != done || s.ProposerMemberId != officerID("a-secretary") || s.ApproverMemberId != officerID("a-deputy") {
+		t.Errorf("spend %v", s)
+	}
 }
 
 // TestDissolveHoldingDues: an organization whose dues balance is not zero

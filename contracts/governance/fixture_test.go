@@ -18,6 +18,8 @@ import (
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/org"
 	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
+	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	"github.com/partychain/partychain/state"
 )
@@ -89,7 +91,7 @@ func orgGenesis() *orgv1.GenesisState {
 		off       = orgv1.Role_ROLE_ORGANIZATION_OFFICER
 	)
 	officer := func(id uint64, role orgv1.Role, holder string) orgv1.GenesisOfficer {
-		return orgv1.GenesisOfficer{OrgId: id, Role: role, PubKey: pubOf(holder)}
+		return orgv1.GenesisOfficer{OrgId: id, Role: role, MemberId: officerID(holder)}
 	}
 	return &orgv1.GenesisState{
 		Params: org.DefaultParams(),
@@ -108,6 +110,40 @@ func orgGenesis() *orgv1.GenesisState {
 			officer(orgD, sec, "d-secretary"),
 		},
 	}
+}
+
+// officerNames are the officers: members 1, 2, ... of a stand-in member
+// ledger (officers), each acting with the key named after them.
+var officerNames = []string{"root-secretary", "a-secretary", "a-officer", "b-secretary", "c-secretary", "d-secretary"}
+
+func officerID(name string) uint64 {
+	for i, n := range officerNames {
+		if n == name {
+			return uint64(i + 1)
+		}
+	}
+	panic("no officer " + name)
+}
+
+// officers stands in for the member and identity ledgers: each officer is
+// an active full member with their own key.
+type officers struct{}
+
+func (officers) MemberByAddress(_ state.Reader, addr []byte) (uint64, bool, error) {
+	for i, n := range officerNames {
+		if string(addrOf(n)) == string(addr) {
+			return uint64(i + 1), true, nil
+		}
+	}
+	return 0, false, nil
+}
+
+func (officers) Identity(_ state.Reader, id uint64) (*identityv1.Identity, error) {
+	return &identityv1.Identity{MemberId: id, PubKey: pubOf(officerNames[id-1])}, nil
+}
+
+func (officers) Member(_ state.Reader, id uint64) (*memberv1.Member, error) {
+	return &memberv1.Member{Id: id, Stage: memberv1.Stage_STAGE_FULL, Status: memberv1.Status_STATUS_ACTIVE}, nil
 }
 
 // validator is org's validator with its fixture key.
@@ -183,6 +219,9 @@ func newChainWith(t testing.TB, g *governancev1.GenesisState) *chain {
 	if err := c.org.InitGenesis(ctx, orgGenesis()); err != nil {
 		t.Fatalf("org genesis: %v", err)
 	}
+	if err := c.org.InitOfficers(ctx, orgGenesis()); err != nil {
+		t.Fatalf("org officers: %v", err)
+	}
 	if err := c.k.InitGenesis(ctx, g, cometVals(g)); err != nil {
 		t.Fatalf("governance genesis: %v", err)
 	}
@@ -204,6 +243,7 @@ func newBareChain(t testing.TB) *chain {
 	t.Cleanup(func() { store.Close() })
 	c := &chain{t: t, store: store, routes: contracts.Routes{}}
 	c.org = org.NewKeeper()
+	c.org.SetMembers(officers{}, officers{})
 	c.k = NewKeeper(c.org)
 	c.org.AddDissolveGuard(c.k)
 	c.k.AddParamSetter("org", paramSetter(c.org.SetParams))

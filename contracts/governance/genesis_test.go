@@ -119,6 +119,9 @@ func TestInitGenesisOrganizations(t *testing.T) {
 		if err := c.org.InitGenesis(ctx, orgGenesis()); err != nil {
 			t.Fatal(err)
 		}
+		if err := c.org.InitOfficers(ctx, orgGenesis()); err != nil {
+			t.Fatal(err)
+		}
 		dctx := c.blockContext()
 		dctx.Signer = addrOf("root-secretary")
 		if err := c.org.DissolveOrg(dctx, &orgv1.MsgDissolveOrg{OrgId: orgD}); err != nil {

@@ -35,14 +35,18 @@ import (
 //	4       3       active     commitment c4, key member4-key
 //	5       2       active     none (a member the identity ledger never saw)
 //	6       2       in transfer commitment c6, no key
+//	11-15   2       active     the officers, full members: root-secretary,
+//	                           root-officer, branch-officer, branch-secretary,
+//	                           other-officer, each with their own key
 //
 // The member ledger is a fake; the org ledger is the real one.
 const (
 	rootID, branchID, otherBranchID uint64 = 1, 2, 3
 	missingMember                   uint64 = 99
-	// branchOfficerSequence is branch-officer's account sequence, to show
-	// that registering an officer's key as a member's keeps the account.
-	branchOfficerSequence = 7
+	// retiredKeySequence is the account sequence of "retired-key", a key
+	// that signed before (a rotated-out key, no member's now), to show that
+	// making it a member's key keeps the account.
+	retiredKeySequence = 7
 )
 
 // code is what a client sees for a rejection. The numbers are hard-coded in
@@ -55,6 +59,18 @@ type code struct {
 func key(name string) ed25519.PrivKey { return ed25519.GenPrivKeyFromSecret([]byte(name)) }
 func pubOf(name string) []byte        { return key(name).PubKey().Bytes() }
 func addrOf(name string) []byte       { return org.AddressOf(pubOf(name)) }
+
+// officerNames are the officers, members 11 to 15 in this order.
+var officerNames = []string{"root-secretary", "root-officer", "branch-officer", "branch-secretary", "other-officer"}
+
+func officerID(name string) uint64 {
+	for i, n := range officerNames {
+		if n == name {
+			return uint64(11 + i)
+		}
+	}
+	panic("no officer " + name)
+}
 
 // commitmentOf is a stand-in commitment named for the tests.
 func commitmentOf(name string) []byte {
@@ -102,26 +118,40 @@ func newLedger(t *testing.T) *ledger {
 		5: {Id: 5, BranchId: branchID, Status: memberv1.Status_STATUS_ACTIVE},
 		6: {Id: 6, BranchId: branchID, Status: memberv1.Status_STATUS_IN_TRANSFER},
 	}
+	for i := range officerNames {
+		id := officerID(officerNames[i])
+		members[id] = &memberv1.Member{Id: id, BranchId: branchID, Stage: memberv1.Stage_STAGE_FULL, Status: memberv1.Status_STATUS_ACTIVE}
+	}
 	// Built the way the app builds it: the member ledger comes later.
 	k := identity.NewKeeper(ok, ok, nil)
 	k.SetMembers(members)
+	ok.SetMembers(members, k)
 	l := &ledger{t: t, store: store, org: ok, keeper: k}
 
-	g := org.DefaultGenesis("Root Committee", pubOf("root-secretary"))
+	g := org.DefaultGenesis("Root Committee", officerID("root-secretary"))
 	g.Orgs = append(g.Orgs,
 		orgv1.GenesisOrg{Id: branchID, ParentId: rootID, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: "First Branch"},
 		orgv1.GenesisOrg{Id: otherBranchID, ParentId: rootID, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: "Second Branch"})
 	officer := orgv1.Role_ROLE_ORGANIZATION_OFFICER
 	g.Officers = append(g.Officers,
-		orgv1.GenesisOfficer{OrgId: rootID, Role: officer, PubKey: pubOf("root-officer")},
-		orgv1.GenesisOfficer{OrgId: branchID, Role: officer, PubKey: pubOf("branch-officer")},
-		orgv1.GenesisOfficer{OrgId: branchID, Role: orgv1.Role_ROLE_SECRETARY, PubKey: pubOf("branch-secretary")},
-		orgv1.GenesisOfficer{OrgId: otherBranchID, Role: officer, PubKey: pubOf("other-officer")})
-	if err := ok.InitGenesis(&contracts.Context{Store: store.Working(), Time: blockTime}, g); err != nil {
+		orgv1.GenesisOfficer{OrgId: rootID, Role: officer, MemberId: officerID("root-officer")},
+		orgv1.GenesisOfficer{OrgId: branchID, Role: officer, MemberId: officerID("branch-officer")},
+		orgv1.GenesisOfficer{OrgId: branchID, Role: orgv1.Role_ROLE_SECRETARY, MemberId: officerID("branch-secretary")},
+		orgv1.GenesisOfficer{OrgId: otherBranchID, Role: officer, MemberId: officerID("other-officer")})
+	gctx := &contracts.Context{Store: store.Working(), Time: blockTime}
+	if err := ok.InitGenesis(gctx, g); err != nil {
 		t.Fatalf("InitGenesis: %v", err)
 	}
+	for _, n := range officerNames {
+		if err := k.Register(gctx.Store, 0, officerID(n), commitmentOf(n), 1970, pubOf(n)); err != nil {
+			t.Fatalf("register officer %s: %v", n, err)
+		}
+	}
+	if err := ok.InitOfficers(gctx, g); err != nil {
+		t.Fatalf("InitOfficers: %v", err)
+	}
 	ok.SetAccount(store.Working(), &orgv1.Account{
-		Address: addrOf("branch-officer"), PubKey: pubOf("branch-officer"), Sequence: branchOfficerSequence,
+		Address: addrOf("retired-key"), PubKey: pubOf("retired-key"), Sequence: retiredKeySequence,
 	})
 	l.commit()
 

@@ -54,7 +54,7 @@ func TestQueries(t *testing.T) {
 		{"/identity/key/" + hex.EncodeToString(c2), contracts.ErrBadQuery, code{"query", 3}},
 		{"/identity/5", identity.ErrIdentityNotFound, code{"identity", 7}},
 		{"/identity/commitment/" + hex.EncodeToString(commitmentOf("nobody")), identity.ErrIdentityNotFound, code{"identity", 7}},
-		{fmt.Sprintf("/identity/key/%X", addrOf("branch-officer")), identity.ErrIdentityNotFound, code{"identity", 7}},
+		{fmt.Sprintf("/identity/key/%X", addrOf("retired-key")), identity.ErrIdentityNotFound, code{"identity", 7}},
 	}
 	for _, tc := range bad {
 		t.Run(tc.path, func(t *testing.T) {

@@ -25,7 +25,8 @@ func TestRegister(t *testing.T) {
 	}{
 		{"without a key", 10, fresh, 1990, "", nil, nil, code{}, ""},
 		{"with a new key", 10, fresh, 1990, "newcomer", nil, nil, code{}, ""},
-		{"with an officer's key, which keeps its account", 10, fresh, 1990, "branch-officer", nil, nil, code{}, ""},
+		{"with a retired key, which keeps its account", 10, fresh, 1990, "retired-key", nil, nil, code{}, ""},
+		{"with an officer's key", 10, fresh, 1990, "branch-officer", nil, identity.ErrKeyInUse, code{"identity", 6}, "member 13"},
 		{"key of an exited member", 10, fresh, 1990, "member3-key", nil, identity.ErrKeyInUse, code{"identity", 6}, "member 3"},
 		{"born in 1900", 10, fresh, 1900, "", nil, nil, code{}, ""},
 		{"born in 2999", 10, fresh, 2999, "", nil, nil, code{}, ""},
@@ -81,8 +82,8 @@ func TestRegister(t *testing.T) {
 				}
 				acc := l.account(b, tc.key)
 				wantSeq := uint64(0)
-				if tc.key == "branch-officer" {
-					wantSeq = branchOfficerSequence
+				if tc.key == "retired-key" {
+					wantSeq = retiredKeySequence
 				} else {
 					writes++ // a new account
 				}
@@ -105,8 +106,8 @@ func TestRegisterSameKeyTwiceInABlock(t *testing.T) {
 	if err := l.keeper.Register(w, l.height, 10, commitmentOf("a"), 1990, pubOf("newcomer")); err != nil {
 		t.Fatal(err)
 	}
-	checkErr(t, l.keeper.Register(w, l.height, 11, commitmentOf("b"), 1990, pubOf("newcomer")), identity.ErrKeyInUse, code{"identity", 6})
-	checkErr(t, l.keeper.Register(w, l.height, 11, commitmentOf("a"), 1990, nil), identity.ErrDuplicateCommitment, code{"identity", 2})
+	checkErr(t, l.keeper.Register(w, l.height, 21, commitmentOf("b"), 1990, pubOf("newcomer")), identity.ErrKeyInUse, code{"identity", 6})
+	checkErr(t, l.keeper.Register(w, l.height, 21, commitmentOf("a"), 1990, nil), identity.ErrDuplicateCommitment, code{"identity", 2})
 	l.commit()
 	if got := l.keyOwner(l.store.Committed(), "newcomer"); got != 10 {
 		t.Fatalf("committed key index: member %d", got)

@@ -9,6 +9,7 @@ import (
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/identity"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
 func TestRotateMemberKey(t *testing.T) {
@@ -25,7 +26,8 @@ func TestRotateMemberKey(t *testing.T) {
 	}{
 		{"a first key", "branch-officer", 1, "newcomer", "", nil, code{}, ""},
 		{"replace a key", "branch-officer", 2, "newcomer", "member2-key", nil, code{}, ""},
-		{"to an officer's key, which keeps its account", "branch-officer", 2, "branch-officer", "member2-key", nil, code{}, ""},
+		{"to a retired key, which keeps its account", "branch-officer", 2, "retired-key", "member2-key", nil, code{}, ""},
+		{"to an officer's key", "branch-officer", 2, "branch-secretary", "", identity.ErrKeyInUse, code{"identity", 6}, "member 14"},
 		{"of the other branch, by its officer", "other-officer", 4, "newcomer", "member4-key", nil, code{}, ""},
 		{"of a member in transfer, by the branch holding the record", "branch-officer", 6, "newcomer", "", nil, code{}, ""},
 
@@ -80,8 +82,8 @@ func TestRotateMemberKey(t *testing.T) {
 				}
 			}
 			wantSeq := uint64(0)
-			if tc.newKey == "branch-officer" {
-				wantSeq = branchOfficerSequence
+			if tc.newKey == "retired-key" {
+				wantSeq = retiredKeySequence
 			}
 			if acc := l.account(b, tc.newKey); acc == nil || acc.Sequence != wantSeq {
 				t.Errorf("new key's account %+v, want sequence %d", acc, wantSeq)
@@ -172,4 +174,26 @@ func TestRoutes(t *testing.T) {
 		t.Fatalf("route %+v, %v", r, ok)
 	}
 	checkErr(t, r.Validate(&identityv1.MsgRotateMemberKey{}), identity.ErrInvalidMemberID, code{"identity", 10})
+}
+
+// TestRotationCarriesRoles: roles are the member's, held by their current
+// own key. After the organization officer rotates the branch secretary's
+// key, the new key acts as secretary and the old one holds nothing.
+func TestRotationCarriesRoles(t *testing.T) {
+	l := newLedger(t)
+	b := l.branch()
+	secretary := orgv1.Role_ROLE_SECRETARY
+	msg := &identityv1.MsgRotateMemberKey{MemberId: officerID("branch-secretary"), NewPubKey: pubOf("branch-secretary-new")}
+	if err := l.keeper.RotateMemberKey(l.context(b, "branch-officer"), msg); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key  string
+		want bool
+	}{{"branch-secretary", false}, {"branch-secretary-new", true}} {
+		held, err := l.org.HasRoleAt(b, addrOf(c.key), branchID, secretary)
+		if err != nil || held != c.want {
+			t.Errorf("HasRoleAt(%s) = %v, %v; want %v", c.key, held, err, c.want)
+		}
+	}
 }

@@ -13,7 +13,7 @@ func (k *Keeper) RegisterApplicant(ctx *contracts.Context, msg *memberv1.MsgRegi
 	if _, err := k.activeBranch(ctx.Store, msg.BranchId); err != nil {
 		return err
 	}
-	if err := k.requireBranchOfficer(ctx, msg.BranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, msg.BranchId, 0); err != nil {
 		return err
 	}
 	p, err := k.Params(ctx.Store)
@@ -62,7 +62,7 @@ func (k *Keeper) RecordTalk(ctx *contracts.Context, msg *memberv1.MsgRecordTalk)
 	if err := requireActiveAt(m, memberv1.Stage_STAGE_APPLICANT); err != nil {
 		return err
 	}
-	if err := k.requireBranchOfficer(ctx, m.BranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, m.BranchId, m.Id); err != nil {
 		return err
 	}
 	if m.TalkDate != 0 {
@@ -93,7 +93,7 @@ func (k *Keeper) AppointActivist(ctx *contracts.Context, msg *memberv1.MsgAppoin
 	if err := requireActiveAt(m, memberv1.Stage_STAGE_APPLICANT); err != nil {
 		return err
 	}
-	if err := k.requireBranchOfficer(ctx, m.BranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, m.BranchId, m.Id); err != nil {
 		return err
 	}
 	p, err := k.Params(ctx.Store)
@@ -126,7 +126,7 @@ func (k *Keeper) AdvanceToTarget(ctx *contracts.Context, msg *memberv1.MsgAdvanc
 	if err := requireActiveAt(m, memberv1.Stage_STAGE_ACTIVIST); err != nil {
 		return err
 	}
-	if err := k.requireBranchOfficer(ctx, m.BranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, m.BranchId, m.Id); err != nil {
 		return err
 	}
 	p, err := k.Params(ctx.Store)

@@ -23,7 +23,7 @@ func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline)
 	if m.Stage != memberv1.Stage_STAGE_PROBATIONARY && m.Stage != memberv1.Stage_STAGE_FULL {
 		return ErrWrongStage.Wrapf("member %d is %s: discipline applies to party members", m.Id, m.Stage)
 	}
-	if err := k.requireDisciplineOfficer(ctx, m.BranchId); err != nil {
+	if err := k.requireDisciplineOfficer(ctx, m.BranchId, m.Id); err != nil {
 		return err
 	}
 	p, err := k.Params(ctx.Store)
@@ -62,8 +62,8 @@ func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline)
 }
 
 // requireDisciplineOfficer: a discipline officer of a committee above the
-// branch.
-func (k *Keeper) requireDisciplineOfficer(ctx *contracts.Context, branchID uint64) error {
+// branch, other than the member disciplined (subject).
+func (k *Keeper) requireDisciplineOfficer(ctx *contracts.Context, branchID, subject uint64) error {
 	b, err := k.org.Org(ctx.Store, branchID)
 	if err != nil {
 		return err
@@ -77,8 +77,11 @@ func (k *Keeper) requireDisciplineOfficer(ctx *contracts.Context, branchID uint6
 			continue
 		}
 		held, err := k.org.HasRoleAt(ctx.Store, ctx.Signer, o.Id, orgv1.Role_ROLE_DISCIPLINE_OFFICER)
-		if err != nil || held {
+		if err != nil {
 			return err
+		}
+		if held {
+			return k.notOwnCase(ctx, subject)
 		}
 	}
 	return ErrUnauthorized.Wrapf("%X is not a discipline officer of a committee above branch %d", ctx.Signer, branchID)
@@ -106,7 +109,7 @@ func (k *Keeper) RecordExit(ctx *contracts.Context, msg *memberv1.MsgRecordExit)
 			return ErrInvalidExit.Wrapf("member %d is %s: an application can end only before admission", m.Id, m.Stage)
 		}
 	}
-	if err := k.requireBranchOfficer(ctx, m.BranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, m.BranchId, m.Id); err != nil {
 		return err
 	}
 	p, err := k.Params(ctx.Store)

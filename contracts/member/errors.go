@@ -34,4 +34,5 @@ var (
 	ErrAlreadyRecorded     = contracts.Register(Codespace, 26, "already recorded")
 	ErrOrgHasMembers       = contracts.Register(Codespace, 27, "organization still holds member records")
 	ErrInvalidGenesis      = contracts.Register(Codespace, 28, "invalid member genesis")
+	ErrOwnCase             = contracts.Register(Codespace, 29, "nobody acts on their own case")
 )

@@ -15,6 +15,9 @@ type OrgKeeper interface {
 	ActiveOrg(r state.Reader, id uint64) (*orgv1.Organization, error)
 	Ancestry(r state.Reader, o *orgv1.Organization) ([]*orgv1.Organization, error)
 	HasRoleAt(r state.Reader, addr []byte, orgID uint64, role orgv1.Role) (bool, error)
+	// SignerMember returns the member whose current own key has addr (the
+	// person behind a signature); found is false for any other key.
+	SignerMember(r state.Reader, addr []byte) (memberID uint64, found bool, err error)
 }
 
 // IdentityKeeper is what the member ledger needs of the identity ledger.

@@ -17,7 +17,7 @@ func (k *Keeper) ImportMember(ctx *contracts.Context, msg *memberv1.MsgImportMem
 	if _, err := k.activeBranch(ctx.Store, msg.BranchId); err != nil {
 		return err
 	}
-	if err := k.requireCommitteeOfficer(ctx, msg.BranchId); err != nil {
+	if err := k.requireCommitteeOfficer(ctx, msg.BranchId, 0); err != nil {
 		return err
 	}
 	p, err := k.Params(ctx.Store)

@@ -216,21 +216,42 @@ func (k *Keeper) takeID(kv state.KV, id uint64) {
 // officers are the roles that act for an organization on member records.
 var officers = []orgv1.Role{orgv1.Role_ROLE_SECRETARY, orgv1.Role_ROLE_DEPUTY_SECRETARY, orgv1.Role_ROLE_ORGANIZATION_OFFICER}
 
-// requireRole returns nil if the signer holds one of roles at orgID.
-func (k *Keeper) requireRole(ctx *contracts.Context, orgID uint64, what string, roles ...orgv1.Role) error {
+// requireRole returns nil if the signer holds one of roles at orgID and is
+// not the member the act is about (subject; 0 for an act on no member yet).
+func (k *Keeper) requireRole(ctx *contracts.Context, orgID uint64, subject uint64, what string, roles ...orgv1.Role) error {
 	for _, role := range roles {
 		held, err := k.org.HasRoleAt(ctx.Store, ctx.Signer, orgID, role)
-		if err != nil || held {
+		if err != nil {
 			return err
+		}
+		if held {
+			return k.notOwnCase(ctx, subject)
 		}
 	}
 	return ErrUnauthorized.Wrapf("%X is not %s of organization %d", ctx.Signer, what, orgID)
 }
 
+// notOwnCase refuses an officer acting on their own record: nobody
+// approves, disciplines or decides on their own case. The signer is the
+// member whose own key signed (one person, one member).
+func (k *Keeper) notOwnCase(ctx *contracts.Context, subject uint64) error {
+	if subject == 0 {
+		return nil
+	}
+	signer, found, err := k.org.SignerMember(ctx.Store, ctx.Signer)
+	if err != nil {
+		return err
+	}
+	if found && signer == subject {
+		return ErrOwnCase.Wrapf("member %d cannot act on their own record: another officer must", subject)
+	}
+	return nil
+}
+
 // requireBranchOfficer: the secretary, deputy secretary or organization
-// officer of the branch itself.
-func (k *Keeper) requireBranchOfficer(ctx *contracts.Context, branchID uint64) error {
-	return k.requireRole(ctx, branchID, "an officer (secretary, deputy secretary or organization officer)", officers...)
+// officer of the branch itself, other than the member acted on (subject).
+func (k *Keeper) requireBranchOfficer(ctx *contracts.Context, branchID, subject uint64) error {
+	return k.requireRole(ctx, branchID, subject, "an officer (secretary, deputy secretary or organization officer)", officers...)
 }
 
 // superiorCommittee is the nearest ancestor of kind committee of a branch.
@@ -252,12 +273,12 @@ func (k *Keeper) superiorCommittee(r state.Reader, branchID uint64) (*orgv1.Orga
 }
 
 // requireCommitteeOfficer: an officer of the branch's superior committee.
-func (k *Keeper) requireCommitteeOfficer(ctx *contracts.Context, branchID uint64) error {
+func (k *Keeper) requireCommitteeOfficer(ctx *contracts.Context, branchID, subject uint64) error {
 	c, err := k.superiorCommittee(ctx.Store, branchID)
 	if err != nil {
 		return err
 	}
-	return k.requireRole(ctx, c.Id, fmt.Sprintf("an officer of the superior committee of branch %d", branchID), officers...)
+	return k.requireRole(ctx, c.Id, subject, fmt.Sprintf("an officer of the superior committee of branch %d", branchID), officers...)
 }
 
 // activeBranch returns an active organization of kind branch.

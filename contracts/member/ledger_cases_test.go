@@ -101,11 +101,11 @@ func TestEveryMessageCarriesWhy(t *testing.T) {
 		{"import", "district-officer", &memberv1.MsgImportMember{BranchId: branchA, Stage: fullSt, AdmissionDate: 20100701, FullDate: 20110701,
 			BirthYear: 1970, Commitment: l.person(), ReasonCode: 1, DocHash: short}, ErrMalformed, cMalformed},
 		// Optional hashes may be left out; the reason code is recorded either way.
-		{"a transfer without a document", "a-secretary", &memberv1.MsgTransferOut{MemberId: 1, ToBranchId: branchB, ReasonCode: 19}, nil, code{}},
-		{"an acceptance without a document", "b-secretary", &memberv1.MsgAcceptTransfer{MemberId: 1, ReasonCode: 20}, nil, code{}},
+		{"a transfer without a document", "a-secretary", &memberv1.MsgTransferOut{MemberId: om + 1, ToBranchId: branchB, ReasonCode: 19}, nil, code{}},
+		{"an acceptance without a document", "b-secretary", &memberv1.MsgAcceptTransfer{MemberId: om + 1, ReasonCode: 20}, nil, code{}},
 	})
 	for seq, reason := range map[uint32]uint32{1: 19, 2: 20} {
-		if e := l.historyEntry(1, seq); e.ReasonCode != reason || e.DocHash != nil {
+		if e := l.historyEntry(om+1, seq); e.ReasonCode != reason || e.DocHash != nil {
 			t.Errorf("history entry %d: %v", seq, e)
 		}
 	}

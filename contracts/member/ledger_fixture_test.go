@@ -42,8 +42,11 @@ var (
 //	│   ├── 5 general branch    gb-secretary, gb-discipline
 //	│   │   └── 6 branch C      c-secretary
 //	│   └── 10 branch E         (dissolved)
-//	└── 8 other committee       other-secretary, other-discipline
-//	    └── 9 branch D          d-secretary
+//	├── 8 other committee       other-secretary, other-discipline
+//	│   └── 9 branch D          d-secretary
+//	└── 11 officers' branch     (no roles): every officer above is a full
+//	                            member here, members 1 to 25 in officerNames
+//	                            order, acting with their own key
 const (
 	rootOrg     uint64 = 1
 	districtOrg uint64 = 2
@@ -55,7 +58,8 @@ const (
 	otherOrg    uint64 = 8
 	branchD     uint64 = 9
 	branchE     uint64 = 10
-	lastOrg     uint64 = 10
+	officersOrg uint64 = 11
+	lastOrg     uint64 = 11
 	noOrg       uint64 = 99
 )
 
@@ -109,7 +113,7 @@ func orgGenesis() *orgv1.GenesisState {
 		clerk     = orgv1.Role_ROLE_DUES_CLERK
 	)
 	officer := func(id uint64, role orgv1.Role, holder string) orgv1.GenesisOfficer {
-		return orgv1.GenesisOfficer{OrgId: id, Role: role, PubKey: pubOf(holder)}
+		return orgv1.GenesisOfficer{OrgId: id, Role: role, MemberId: officerID(holder)}
 	}
 	p := org.DefaultParams()
 	return &orgv1.GenesisState{
@@ -125,6 +129,7 @@ func orgGenesis() *orgv1.GenesisState {
 			{Id: otherOrg, ParentId: rootOrg, Kind: committee, Name: "Other Committee"},
 			{Id: branchD, ParentId: otherOrg, Kind: branch, Name: "Branch D"},
 			{Id: branchE, ParentId: districtOrg, Kind: branch, Name: "Branch E"},
+			{Id: officersOrg, ParentId: rootOrg, Kind: branch, Name: "Officers Branch"},
 		},
 		Officers: []orgv1.GenesisOfficer{
 			officer(rootOrg, sec, "root-secretary"), officer(rootOrg, off, "root-officer"), officer(rootOrg, dis, "root-discipline"),
@@ -141,6 +146,42 @@ func orgGenesis() *orgv1.GenesisState {
 			officer(branchE, sec, "e-secretary"),
 		},
 	}
+}
+
+// officerNames are the officers, genesis members 1, 2, ... in this order.
+var officerNames = []string{
+	"root-secretary", "root-officer", "root-discipline",
+	"district-secretary", "district-officer", "district-discipline", "district-clerk",
+	"a-secretary", "a-deputy", "a-officer", "a-clerk", "a-discipline",
+	"b-secretary", "gb-secretary", "gb-discipline", "c-secretary", "group-secretary",
+	"other-secretary", "other-discipline", "d-secretary", "e-secretary",
+	// Members with no role at genesis, for tests that grant one.
+	"f-secretary", "g-secretary", "h-secretary", "i-secretary",
+}
+
+// om is the number of genesis members (the officers): the ids the tests'
+// own members get start after it.
+var om = uint64(len(officerNames))
+
+// officerID is an officer's member id.
+func officerID(name string) uint64 {
+	for i, n := range officerNames {
+		if n == name {
+			return uint64(i + 1)
+		}
+	}
+	panic("no officer " + name)
+}
+
+// officerMembers are the officers as genesis members of the officers'
+// branch: full members since 2001, each with their own key.
+func officerMembers() []memberv1.GenesisMember {
+	out := make([]memberv1.GenesisMember, len(officerNames))
+	for i, n := range officerNames {
+		out[i] = memberv1.GenesisMember{Id: uint64(i + 1), BranchId: officersOrg, Stage: memberv1.Stage_STAGE_FULL,
+			AdmissionDate: 20000701, FullDate: 20010701, BirthYear: 1970, Commitment: hashOf("officer " + n), PubKey: pubOf(n)}
+	}
+	return out
 }
 
 // chain runs the four ledgers wired as the app wires them, over an
@@ -180,6 +221,7 @@ func newChainWith(t testing.TB, p memberv1.Params) *chain {
 	c.k = NewKeeper(c.org, c.ident, c.act)
 	c.ident.SetMembers(c.k)
 	c.act.SetMembers(c.k)
+	c.org.SetMembers(c.k, c.ident)
 	c.org.AddDissolveGuard(c.k)
 	c.org.AddOrgQuery("members", c.k.QueryOrgMembers)
 	c.org.AddOrgQuery("stats", c.k.QueryOrgStats)
@@ -192,8 +234,11 @@ func newChainWith(t testing.TB, p memberv1.Params) *chain {
 	if err := c.org.InitGenesis(ctx, orgGenesis()); err != nil {
 		t.Fatalf("org genesis: %v", err)
 	}
-	if err := c.k.InitGenesis(ctx, &memberv1.GenesisState{Params: p}); err != nil {
+	if err := c.k.InitGenesis(ctx, &memberv1.GenesisState{Params: p, Members: officerMembers()}); err != nil {
 		t.Fatalf("member genesis: %v", err)
+	}
+	if err := c.org.InitOfficers(ctx, orgGenesis()); err != nil {
+		t.Fatalf("org officers: %v", err)
 	}
 	if err := c.act.InitGenesis(ctx, activity.DefaultGenesis()); err != nil {
 		t.Fatalf("activity genesis: %v", err)
@@ -411,12 +456,17 @@ func (c *chain) counts(orgID uint64) counts {
 }
 
 // wantCounts asserts the stats of several organizations: orgs[i] -> want[i].
+// The tables leave out the officers: the root's full count always holds the
+// officers' branch too (every officer is a full member there).
 func (c *chain) wantCounts(t testing.TB, want map[uint64]counts) {
 	t.Helper()
 	for id := uint64(1); id <= lastOrg; id++ {
 		w, ok := want[id]
 		if !ok {
 			continue
+		}
+		if id == rootOrg {
+			w[4] += uint64(len(officerNames))
 		}
 		if got := c.counts(id); got != w {
 			t.Errorf("stats of org %d = %v, want %v", id, got, w)

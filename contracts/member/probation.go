@@ -57,7 +57,7 @@ func (k *Keeper) RecordOath(ctx *contracts.Context, msg *memberv1.MsgRecordOath)
 	if err := requireActiveAt(m, memberv1.Stage_STAGE_PROBATIONARY); err != nil {
 		return err
 	}
-	if err := k.requireBranchOfficer(ctx, m.BranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, m.BranchId, m.Id); err != nil {
 		return err
 	}
 	if m.OathDate != 0 {
@@ -158,7 +158,7 @@ func (k *Keeper) beginDecision(ctx *contracts.Context, id uint64, stage memberv1
 	if err := requireActiveAt(c.m, stage); err != nil {
 		return nil, p, err
 	}
-	if err := k.requireBranchOfficer(ctx, c.m.BranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, c.m.BranchId, c.m.Id); err != nil {
 		return nil, p, err
 	}
 	if p, err = k.Params(ctx.Store); err != nil {
@@ -202,7 +202,7 @@ func (k *Keeper) beginApproval(ctx *contracts.Context, id uint64, date uint32, s
 	if err := requireActiveAt(c.m, stage); err != nil {
 		return nil, p, err
 	}
-	if err := k.requireCommitteeOfficer(ctx, c.m.BranchId); err != nil {
+	if err := k.requireCommitteeOfficer(ctx, c.m.BranchId, c.m.Id); err != nil {
 		return nil, p, err
 	}
 	d := c.m.Pending

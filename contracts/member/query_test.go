@@ -16,12 +16,12 @@ import (
 func TestDissolveGuard(t *testing.T) {
 	l := newLedger(t)
 	dissolve := func(id uint64) *orgv1.MsgDissolveOrg { return &orgv1.MsgDissolveOrg{OrgId: id} }
-	// New branches 11 to 14 under the district, each with a secretary.
+	// New branches 12 to 15 under the district, each with a secretary.
 	for i, name := range []string{"f-secretary", "g-secretary", "h-secretary", "i-secretary"} {
-		l.must("district-secretary", &orgv1.MsgCreateOrg{ParentId: districtOrg, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprintf("Branch %d", 11+i)})
-		l.must("district-secretary", &orgv1.MsgGrantRole{OrgId: uint64(11 + i), Role: orgv1.Role_ROLE_SECRETARY, PubKey: pubOf(name)})
+		l.must("district-secretary", &orgv1.MsgCreateOrg{ParentId: districtOrg, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: fmt.Sprintf("Branch %d", 12+i)})
+		l.must("district-secretary", &orgv1.MsgGrantRole{OrgId: uint64(12 + i), Role: orgv1.Role_ROLE_SECRETARY, MemberId: officerID(name)})
 	}
-	const toF, fromG, hostH, exitedI uint64 = 11, 12, 13, 14
+	const toF, fromG, hostH, exitedI uint64 = 12, 13, 14, 15
 	importAt := func(branch uint64) uint64 {
 		ctx := l.must("district-secretary", &memberv1.MsgImportMember{BranchId: branch, Stage: fullSt, AdmissionDate: 20100101,
 			FullDate: 20110101, BirthYear: 1970, Commitment: l.person(), DocHash: hashOf("legacy")})
@@ -193,13 +193,13 @@ func TestQueryOrgMembers(t *testing.T) {
 		stage string
 		want  []uint64
 	}{
-		{branchA, "full", []uint64{1, 2, 3, 4}},
+		{branchA, "full", []uint64{om + 1, om + 2, om + 3, om + 4}},
 		{branchA, "applicant", []uint64{apps[0], apps[1]}},
 		{branchA, "activist", []uint64{apps[2]}},
 		{branchA, "development-target", []uint64{}},
 		{branchA, "probationary", []uint64{}},
-		{branchA, "", []uint64{apps[0], apps[1], apps[2], 1, 2, 3, 4}}, // by stage, then id
-		{branchB, "full", []uint64{5, 6, 7}},
+		{branchA, "", []uint64{apps[0], apps[1], apps[2], om + 1, om + 2, om + 3, om + 4}}, // by stage, then id
+		{branchB, "full", []uint64{om + 5, om + 6, om + 7}},
 		{districtOrg, "", []uint64{}}, // members belong to branches only
 		{branchE, "", []uint64{}},
 	} {

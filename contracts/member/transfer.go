@@ -19,7 +19,7 @@ func (k *Keeper) TransferOut(ctx *contracts.Context, msg *memberv1.MsgTransferOu
 	if err := requireActiveAt(m, memberv1.Stage_STAGE_PROBATIONARY, memberv1.Stage_STAGE_FULL); err != nil {
 		return err
 	}
-	if err := k.requireBranchOfficer(ctx, m.BranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, m.BranchId, m.Id); err != nil {
 		return err
 	}
 	if m.FlowingBranchId != 0 {
@@ -103,7 +103,7 @@ func (k *Keeper) beginAnswer(ctx *contracts.Context, id uint64) (*change, *membe
 	if c.m.Status != memberv1.Status_STATUS_IN_TRANSFER || t == nil {
 		return nil, nil, ErrNoTransfer.Wrapf("member %d", id)
 	}
-	if err := k.requireBranchOfficer(ctx, t.ToBranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, t.ToBranchId, c.m.Id); err != nil {
 		return nil, nil, err
 	}
 	// Expiry is by date: the block hook returns the member, but it handles a
@@ -148,7 +148,7 @@ func (k *Keeper) RegisterFlowing(ctx *contracts.Context, msg *memberv1.MsgRegist
 	if _, err := k.activeBranch(ctx.Store, msg.HostBranchId); err != nil {
 		return err
 	}
-	if err := k.requireBranchOfficer(ctx, msg.HostBranchId); err != nil {
+	if err := k.requireBranchOfficer(ctx, msg.HostBranchId, m.Id); err != nil {
 		return err
 	}
 	if msg.HostBranchId == m.BranchId {
@@ -177,10 +177,13 @@ func (k *Keeper) EndFlowing(ctx *contracts.Context, msg *memberv1.MsgEndFlowing)
 	if host == 0 {
 		return ErrNotFlowing.Wrapf("member %d", m.Id)
 	}
-	if err := k.requireBranchOfficer(ctx, host); err != nil {
-		if err2 := k.requireBranchOfficer(ctx, m.BranchId); err2 != nil {
+	if err := k.requireBranchOfficer(ctx, host, 0); err != nil {
+		if err2 := k.requireBranchOfficer(ctx, m.BranchId, 0); err2 != nil {
 			return ErrUnauthorized.Wrapf("%X is not an officer of host branch %d or home branch %d", ctx.Signer, host, m.BranchId)
 		}
+	}
+	if err := k.notOwnCase(ctx, m.Id); err != nil {
+		return err
 	}
 	k.endFlowing(ctx, m)
 	return k.saveAndEmit(ctx, c, note{action: "member/end-flowing", reason: msg.ReasonCode, doc: msg.DocHash, detail: fmt.Sprintf("no longer flowing at branch %d", host)}, "member_flowing_ended")

@@ -2,6 +2,7 @@ package member
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/partychain/partychain/contracts"
@@ -150,7 +151,7 @@ func TestTransferAnswers(t *testing.T) {
 	}
 	l.wantActions(t, f, "member/import", "member/transfer-out", "member/accept-transfer")
 	l.wantActions(t, g, "member/import", "member/transfer-out", "member/reject-transfer")
-	hist := mustQuery[*memberv1.HistoryPage](l.chain, "/member/1/history")
+	hist := mustQuery[*memberv1.HistoryPage](l.chain, fmt.Sprintf("/member/%d/history", om+1))
 	if e := hist.Entries; e[1].BranchId != branchA || e[1].Status != inTransfer || e[2].BranchId != branchB || e[2].Status != active ||
 		e[1].ReasonCode != 7 || !bytes.Equal(e[1].DocHash, hashOf("letter")) || e[2].ReasonCode != 8 || !bytes.Equal(e[2].DocHash, hashOf("acceptance")) {
 		t.Errorf("history of the move: %v", e)

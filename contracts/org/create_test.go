@@ -135,7 +135,7 @@ func TestCreateOrgAssignsIDsInOrder(t *testing.T) {
 // MaxDepth is the deepest allowed level (the root is 0); MaxChildrenPerOrg
 // counts active children only.
 func TestCreateOrgLimits(t *testing.T) {
-	g := org.DefaultGenesis("Root", pubOf("root-secretary"))
+	g := org.DefaultGenesis("Root", memberOf("root-secretary"))
 	g.Params.MaxDepth, g.Params.MaxChildrenPerOrg = 2, 2
 	l := newLedger(t, g)
 	l.must("root-secretary", createOrg(1, committee, "A")) // 2, depth 1

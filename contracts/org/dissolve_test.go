@@ -1,8 +1,8 @@
 package org_test
 
 import (
-	"encoding/hex"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -55,9 +55,9 @@ func TestDissolveOrg(t *testing.T) {
 			}
 			for i, want := range held { // "role:holder"
 				ev := evs[i]
-				addr, _ := hex.DecodeString(ev.Attributes[1].Value)
+				id, _ := strconv.ParseUint(ev.Attributes[1].Value, 10, 64)
 				if ev.Type != "role_revoked" || ev.Attributes[0] != contracts.Indexed("org_id", idStr(tc.id)) ||
-					!ev.Attributes[1].Index || ev.Attributes[2].Value+":"+nameOf(addr) != want {
+					ev.Attributes[1].Key != "member_id" || !ev.Attributes[1].Index || ev.Attributes[2].Value+":"+nameOfMember(id) != want {
 					t.Errorf("event %d %+v, want role_revoked of %s", i, ev, want)
 				}
 			}
@@ -182,6 +182,7 @@ func TestDissolveGuard(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := &memberGuard{busy: map[uint64]bool{groupID: true}}
 			k := org.NewKeeper()
+			k.SetMembers(l.dir, l.dir)
 			k.AddDissolveGuard(&memberGuard{}) // an allowing guard before the refusing one
 			k.AddDissolveGuard(g)
 			if tc.want != nil {

@@ -15,10 +15,10 @@ var (
 	ErrInvalidName        = contracts.Register(Codespace, 7, "invalid organization name")
 	ErrInvalidRole        = contracts.Register(Codespace, 8, "invalid role")
 	ErrInvalidKind        = contracts.Register(Codespace, 9, "invalid organization kind")
-	ErrInvalidPubKey      = contracts.Register(Codespace, 10, "invalid public key")
-	ErrInvalidAddress     = contracts.Register(Codespace, 11, "invalid address")
-	ErrRoleAlreadyHeld    = contracts.Register(Codespace, 12, "account already holds this role here")
-	ErrRoleNotHeld        = contracts.Register(Codespace, 13, "account does not hold this role here")
+	ErrInvalidPubKey      = contracts.Register(Codespace, 10, "invalid public key") // no longer returned: roles go to members
+	ErrInvalidAddress     = contracts.Register(Codespace, 11, "invalid address")    // no longer returned: roles go to members
+	ErrRoleAlreadyHeld    = contracts.Register(Codespace, 12, "member already holds this role here")
+	ErrRoleNotHeld        = contracts.Register(Codespace, 13, "member does not hold this role here")
 	ErrOrgDissolved       = contracts.Register(Codespace, 14, "organization is dissolved")
 	ErrTooDeep            = contracts.Register(Codespace, 15, "the tree would exceed its maximum depth")
 	ErrTooManyOfficers    = contracts.Register(Codespace, 16, "organization holds the maximum number of officer grants")
@@ -26,4 +26,7 @@ var (
 	ErrCannotDissolveRoot = contracts.Register(Codespace, 18, "the root committee cannot be dissolved")
 	ErrInvalidOrgID       = contracts.Register(Codespace, 19, "invalid organization id")
 	ErrInvalidGenesis     = contracts.Register(Codespace, 20, "invalid organization genesis")
+	ErrSelfGrant          = contracts.Register(Codespace, 21, "nobody grants a role to themselves")
+	ErrCannotHoldRole     = contracts.Register(Codespace, 22, "this member cannot hold a role")
+	ErrInvalidMemberID    = contracts.Register(Codespace, 23, "invalid member id")
 )

@@ -42,7 +42,7 @@ func newTree(t *testing.T) *ledger {
 
 func newTreeWith(t *testing.T, p orgv1.Params) *ledger {
 	t.Helper()
-	g := org.DefaultGenesis("Root Committee", pubOf("root-secretary"))
+	g := org.DefaultGenesis("Root Committee", memberOf("root-secretary"))
 	g.Params = p
 	l := newLedger(t, g)
 	const by = "root-secretary"

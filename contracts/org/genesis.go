@@ -14,13 +14,13 @@ func DefaultParams() orgv1.Params {
 }
 
 // DefaultGenesis is a root committee named rootName whose first secretary is
-// secretaryPubKey.
-func DefaultGenesis(rootName string, secretaryPubKey []byte) *orgv1.GenesisState {
+// the genesis member secretaryMemberID.
+func DefaultGenesis(rootName string, secretaryMemberID uint64) *orgv1.GenesisState {
 	return &orgv1.GenesisState{
 		Params: DefaultParams(),
 		Orgs:   []orgv1.GenesisOrg{{Id: 1, Kind: orgv1.OrgKind_ORG_KIND_COMMITTEE, Name: rootName}},
 		Officers: []orgv1.GenesisOfficer{
-			{OrgId: 1, Role: orgv1.Role_ROLE_SECRETARY, PubKey: secretaryPubKey},
+			{OrgId: 1, Role: orgv1.Role_ROLE_SECRETARY, MemberId: secretaryMemberID},
 		},
 	}
 }
@@ -91,12 +91,12 @@ func ValidateGenesis(g *orgv1.GenesisState) error {
 		if _, ok := byID[off.OrgId]; !ok {
 			return ErrInvalidGenesis.Wrapf("officer at unknown organization %d", off.OrgId)
 		}
-		if err := ValidateGrantRole(&orgv1.MsgGrantRole{OrgId: off.OrgId, Role: off.Role, PubKey: off.PubKey}); err != nil {
+		if err := ValidateGrantRole(&orgv1.MsgGrantRole{OrgId: off.OrgId, Role: off.Role, MemberId: off.MemberId}); err != nil {
 			return ErrInvalidGenesis.Wrapf("officer at organization %d: %v", off.OrgId, err)
 		}
-		k := string(officerKey(off.OrgId, off.Role, AddressOf(off.PubKey)))
+		k := string(officerKey(off.OrgId, off.Role, off.MemberId))
 		if seen[k] {
-			return ErrInvalidGenesis.Wrapf("officer %X listed twice as %s at organization %d", AddressOf(off.PubKey), RoleName(off.Role), off.OrgId)
+			return ErrInvalidGenesis.Wrapf("member %d listed twice as %s at organization %d", off.MemberId, RoleName(off.Role), off.OrgId)
 		}
 		seen[k] = true
 		if perOrg[off.OrgId]++; perOrg[off.OrgId] > g.Params.MaxOfficersPerOrg {
@@ -110,7 +110,9 @@ func ValidateGenesis(g *orgv1.GenesisState) error {
 	return nil
 }
 
-// InitGenesis writes a validated genesis state, in list order.
+// InitGenesis writes a validated genesis state's params and tree, in list
+// order. The officers are members: InitOfficers grants them once the member
+// ledger's genesis has recorded those members.
 func (k *Keeper) InitGenesis(ctx *contracts.Context, g *orgv1.GenesisState) error {
 	if err := ValidateGenesis(g); err != nil {
 		return err
@@ -133,14 +135,22 @@ func (k *Keeper) InitGenesis(ctx *contracts.Context, g *orgv1.GenesisState) erro
 		}
 		k.insertOrg(ctx, parent, line, o)
 	}
+	return nil
+}
+
+// InitOfficers grants the genesis officers' roles, in list order, after
+// InitGenesis and the member ledger's genesis: each officer must be a
+// genesis member who can hold a role (a party member with an own key).
+func (k *Keeper) InitOfficers(ctx *contracts.Context, g *orgv1.GenesisState) error {
 	for _, off := range g.Officers {
 		o, err := k.Org(ctx.Store, off.OrgId)
 		if err != nil {
 			return err
 		}
-		if err := k.grant(ctx, o, off.Role, off.PubKey); err != nil {
-			return err
+		if err := k.checkGrantee(ctx.Store, off.MemberId); err != nil {
+			return ErrInvalidGenesis.Wrapf("officer %s at organization %d: %v", RoleName(off.Role), off.OrgId, err)
 		}
+		k.grant(ctx, o, off.Role, off.MemberId, 0)
 	}
 	return nil
 }

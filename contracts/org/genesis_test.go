@@ -24,10 +24,10 @@ func genesisTree() *orgv1.GenesisState {
 			{Id: 5, ParentId: 1, Kind: branch, Name: "Second Branch"},
 		},
 		Officers: []orgv1.GenesisOfficer{
-			{OrgId: 1, Role: secretary, PubKey: pubOf("root-secretary")},
-			{OrgId: 1, Role: orgOffice, PubKey: pubOf("root-officer")},
-			{OrgId: 3, Role: secretary, PubKey: pubOf("branch-secretary")},
-			{OrgId: 3, Role: duesClerk, PubKey: pubOf("branch-secretary")},
+			{OrgId: 1, Role: secretary, MemberId: memberOf("root-secretary")},
+			{OrgId: 1, Role: orgOffice, MemberId: memberOf("root-officer")},
+			{OrgId: 3, Role: secretary, MemberId: memberOf("branch-secretary")},
+			{OrgId: 3, Role: duesClerk, MemberId: memberOf("branch-secretary")},
 		},
 	}
 }
@@ -67,7 +67,7 @@ func TestValidateGenesis(t *testing.T) {
 		{"too deep", func(g *orgv1.GenesisState) { g.Params.MaxDepth = 2 }, false},
 		{"officer at an unknown org", func(g *orgv1.GenesisState) { g.Officers[2].OrgId = 6 }, false},
 		{"officer at org 0", func(g *orgv1.GenesisState) { g.Officers[2].OrgId = 0 }, false},
-		{"officer with a short key", func(g *orgv1.GenesisState) { g.Officers[1].PubKey = g.Officers[1].PubKey[:31] }, false},
+		{"officer without a member", func(g *orgv1.GenesisState) { g.Officers[1].MemberId = 0 }, false},
 		{"officer without a role", func(g *orgv1.GenesisState) { g.Officers[1].Role = 0 }, false},
 		{"officer with role 7", func(g *orgv1.GenesisState) { g.Officers[1].Role = 7 }, false},
 		{"duplicate officer", func(g *orgv1.GenesisState) {
@@ -76,10 +76,10 @@ func TestValidateGenesis(t *testing.T) {
 		}, false},
 		{"duplicate officer, key given twice", func(g *orgv1.GenesisState) {
 			g.Params.MaxOfficersPerOrg = 10
-			g.Officers = append(g.Officers, orgv1.GenesisOfficer{OrgId: 3, Role: duesClerk, PubKey: pubOf("branch-secretary")})
+			g.Officers = append(g.Officers, orgv1.GenesisOfficer{OrgId: 3, Role: duesClerk, MemberId: memberOf("branch-secretary")})
 		}, false},
 		{"too many officers", func(g *orgv1.GenesisState) {
-			g.Officers = append(g.Officers, orgv1.GenesisOfficer{OrgId: 1, Role: deputy, PubKey: pubOf("root-deputy")})
+			g.Officers = append(g.Officers, orgv1.GenesisOfficer{OrgId: 1, Role: deputy, MemberId: memberOf("root-deputy")})
 		}, false},
 		{"no officers", func(g *orgv1.GenesisState) { g.Officers = nil }, false},
 		{"no root secretary", func(g *orgv1.GenesisState) { g.Officers = g.Officers[1:] }, false},
@@ -119,11 +119,36 @@ func TestValidateGenesis(t *testing.T) {
 }
 
 func TestDefaultGenesisIsValid(t *testing.T) {
-	if err := org.ValidateGenesis(org.DefaultGenesis("Root", pubOf("root-secretary"))); err != nil {
+	if err := org.ValidateGenesis(org.DefaultGenesis("Root", memberOf("root-secretary"))); err != nil {
 		t.Fatal(err)
 	}
-	if err := org.ValidateGenesis(org.DefaultGenesis("", pubOf("root-secretary"))); err == nil {
+	if err := org.ValidateGenesis(org.DefaultGenesis("", memberOf("root-secretary"))); err == nil {
 		t.Error("an empty root name was accepted")
+	}
+}
+
+// The genesis officers are members who can hold a role: InitOfficers (run
+// after the member ledger's genesis) refuses any other and the app discards
+// the genesis.
+func TestInitOfficersRefusesNonOfficers(t *testing.T) {
+	for _, who := range []string{"applicant", "keyless", "left"} {
+		t.Run(who, func(t *testing.T) {
+			g := genesisTree()
+			g.Officers[1].MemberId = memberOf(who)
+			store, err := state.OpenInMemory()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer store.Close()
+			k := org.NewKeeper()
+			dir := newDirectory()
+			k.SetMembers(dir, dir)
+			ctx := &contracts.Context{Store: store.Working(), Time: blockTime}
+			if err := k.InitGenesis(ctx, g); err != nil {
+				t.Fatal(err)
+			}
+			checkErr(t, k.InitOfficers(ctx, g), org.ErrInvalidGenesis, code{"org", 20})
+		})
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/org"
+	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	"github.com/partychain/partychain/state"
 )
@@ -48,21 +50,84 @@ func key(name string) ed25519.PrivKey { return ed25519.GenPrivKeyFromSecret([]by
 func pubOf(name string) []byte        { return key(name).PubKey().Bytes() }
 func addrOf(name string) []byte       { return org.AddressOf(pubOf(name)) }
 
-// holders are every key name the tests use, to print addresses by name.
+// holders are every person the tests name. Each is a member (member id:
+// index + 1) whose own key is key(name), except "nobody", whose key is no
+// member's. "applicant" is not yet a party member, "keyless" has no own
+// key, "left" has exited.
 var holders = []string{
 	"root-secretary", "root-secretary-2", "root-officer", "root-deputy", "root-clerk",
 	"east-officer", "gb-secretary", "branch-secretary", "branch-clerk", "group-secretary",
-	"west-secretary", "old-secretary", "newcomer", "nobody",
+	"west-secretary", "old-secretary", "newcomer", "applicant", "keyless", "left", "nobody",
 }
 
-func nameOf(addr []byte) string {
-	for _, n := range holders {
-		if string(addrOf(n)) == string(addr) {
-			return n
+// memberOf is a holder's member id.
+func memberOf(name string) uint64 {
+	for i, n := range holders {
+		if n == name && n != "nobody" {
+			return uint64(i + 1)
 		}
 	}
-	return fmt.Sprintf("%X", addr)
+	panic("no member " + name)
 }
+
+func nameOfMember(id uint64) string {
+	if id >= 1 && int(id) <= len(holders) {
+		return holders[id-1]
+	}
+	return fmt.Sprintf("member %d", id)
+}
+
+// directory stands in for the member and identity ledgers: who is a member,
+// at which stage, and whose own key each is. Tests rotate keys in it.
+type directory struct {
+	keys map[uint64][]byte
+	left uint64 // a member who exited after the tree was built
+}
+
+func newDirectory() *directory {
+	d := &directory{keys: map[uint64][]byte{}}
+	for i, n := range holders {
+		if n != "nobody" && n != "keyless" {
+			d.keys[uint64(i+1)] = pubOf(n)
+		}
+	}
+	return d
+}
+
+func (d *directory) MemberByAddress(_ state.Reader, addr []byte) (uint64, bool, error) {
+	for id, pk := range d.keys {
+		if string(org.AddressOf(pk)) == string(addr) {
+			return id, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
+func (d *directory) Identity(_ state.Reader, id uint64) (*identityv1.Identity, error) {
+	if id == 0 || int(id) > len(holders) || holders[id-1] == "nobody" {
+		return nil, errNoMember
+	}
+	return &identityv1.Identity{MemberId: id, PubKey: d.keys[id]}, nil
+}
+
+func (d *directory) Member(_ state.Reader, id uint64) (*memberv1.Member, error) {
+	if id == 0 || int(id) > len(holders) || holders[id-1] == "nobody" {
+		return nil, errNoMember
+	}
+	m := &memberv1.Member{Id: id, BranchId: branchID, Stage: memberv1.Stage_STAGE_FULL, Status: memberv1.Status_STATUS_ACTIVE}
+	switch holders[id-1] {
+	case "applicant":
+		m.Stage = memberv1.Stage_STAGE_APPLICANT
+	case "left":
+		m.Status = memberv1.Status_STATUS_EXITED
+	}
+	if id == d.left {
+		m.Status = memberv1.Status_STATUS_EXITED
+	}
+	return m, nil
+}
+
+var errNoMember = contracts.Register("orgtest", 2, "member not found")
 
 var blockTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
@@ -72,6 +137,7 @@ type ledger struct {
 	t      *testing.T
 	store  *state.Store
 	keeper *org.Keeper
+	dir    *directory
 	height int64
 }
 
@@ -82,10 +148,20 @@ func newLedger(t *testing.T, g *orgv1.GenesisState) *ledger {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	l := &ledger{t: t, store: store, keeper: org.NewKeeper()}
+	l := &ledger{t: t, store: store, keeper: org.NewKeeper(), dir: newDirectory()}
+	l.keeper.SetMembers(l.dir, l.dir)
 	ctx := &contracts.Context{Store: store.Working(), Time: blockTime}
 	if err := l.keeper.InitGenesis(ctx, g); err != nil {
 		t.Fatalf("InitGenesis: %v", err)
+	}
+	if err := l.keeper.InitOfficers(ctx, g); err != nil {
+		t.Fatalf("InitOfficers: %v", err)
+	}
+	// The identity ledger opens an account for each member's own key.
+	for id, pk := range l.dir.keys {
+		if id != memberOf("newcomer") {
+			l.keeper.SetAccount(ctx.Store, &orgv1.Account{Address: org.AddressOf(pk), PubKey: pk})
+		}
 	}
 	l.commit()
 	return l
@@ -127,13 +203,13 @@ func dissolveOrg(id uint64) action {
 
 func grantRole(id uint64, role orgv1.Role, holder string) action {
 	return func(k *org.Keeper, ctx *contracts.Context) error {
-		return k.GrantRole(ctx, &orgv1.MsgGrantRole{OrgId: id, Role: role, PubKey: pubOf(holder)})
+		return k.GrantRole(ctx, &orgv1.MsgGrantRole{OrgId: id, Role: role, MemberId: memberOf(holder)})
 	}
 }
 
 func revokeRole(id uint64, role orgv1.Role, holder string) action {
 	return func(k *org.Keeper, ctx *contracts.Context) error {
-		return k.RevokeRole(ctx, &orgv1.MsgRevokeRole{OrgId: id, Role: role, Address: addrOf(holder)})
+		return k.RevokeRole(ctx, &orgv1.MsgRevokeRole{OrgId: id, Role: role, MemberId: memberOf(holder)})
 	}
 }
 
@@ -265,7 +341,7 @@ func (l *ledger) officers(r state.Reader, id uint64) []string {
 	list := mustQuery[*orgv1.OfficerList](l, r, fmt.Sprintf("/org/%d/officers", id))
 	out := []string{}
 	for _, o := range list.Officers {
-		out = append(out, org.RoleName(o.Role)+":"+nameOf(o.Address))
+		out = append(out, org.RoleName(o.Role)+":"+nameOfMember(o.MemberId))
 	}
 	return out
 }

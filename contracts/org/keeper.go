@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/partychain/partychain/contracts"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	"github.com/partychain/partychain/state"
 )
@@ -21,10 +22,17 @@ type DissolveGuard interface {
 type Keeper struct {
 	guards     []DissolveGuard
 	orgQueries map[string]OrgQuery
+	members    Members
+	identities Identities
 }
 
 // NewKeeper returns the organization ledger.
 func NewKeeper() *Keeper { return &Keeper{} }
+
+// SetMembers wires the member and identity ledgers, which resolve a signing
+// key to the member whose own key it is. Call it before genesis: without it
+// no key holds a role.
+func (k *Keeper) SetMembers(m Members, ids Identities) { k.members, k.identities = m, ids }
 
 // AddDissolveGuard registers a ledger that may refuse a dissolution.
 func (k *Keeper) AddDissolveGuard(g DissolveGuard) { k.guards = append(k.guards, g) }
@@ -73,9 +81,42 @@ func (k *Keeper) Ancestry(r state.Reader, o *orgv1.Organization) ([]*orgv1.Organ
 	return line, nil
 }
 
-// HasRoleAt reports whether addr holds role at the organization id.
+// HasRoleAt reports whether addr holds role at the organization id: addr is
+// the current own key of a member who holds the role and has not left. A
+// rotated-out key, or any key that is no member's, holds nothing.
 func (k *Keeper) HasRoleAt(r state.Reader, addr []byte, id uint64, role orgv1.Role) (bool, error) {
-	return contracts.Has(r, officerKey(id, role, addr))
+	memberID, found, err := k.SignerMember(r, addr)
+	if err != nil || !found {
+		return false, err
+	}
+	held, err := k.MemberHasRoleAt(r, memberID, id, role)
+	if err != nil || !held {
+		return false, err
+	}
+	m, err := k.members.Member(r, memberID)
+	if err != nil {
+		return false, contracts.Corrupt(err, "officer member %d of organization %d", memberID, id)
+	}
+	return m.Status != memberv1.Status_STATUS_EXITED, nil
+}
+
+// MemberHasRoleAt reports whether the member holds a grant of role at the
+// organization id (whatever the member's status).
+func (k *Keeper) MemberHasRoleAt(r state.Reader, memberID, id uint64, role orgv1.Role) (bool, error) {
+	return contracts.Has(r, officerKey(id, role, memberID))
+}
+
+// SignerMember returns the member whose current own key has the address
+// addr: the person behind a signature. Two-person rules compare what it
+// returns, never addresses. found is false for a key that is no member's.
+func (k *Keeper) SignerMember(r state.Reader, addr []byte) (memberID uint64, found bool, err error) {
+	if k.identities == nil || k.members == nil {
+		return 0, false, fmt.Errorf("organization ledger is not wired to the member and identity ledgers")
+	}
+	if len(addr) == 0 {
+		return 0, false, nil
+	}
+	return k.identities.MemberByAddress(r, addr)
 }
 
 // authorize returns nil if signer holds one of roles at an organization in

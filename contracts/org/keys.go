@@ -13,14 +13,14 @@ const Ledger byte = 0x01
 // Record kinds, the second key byte. Integers are fixed-width big-endian;
 // addresses are always 20 bytes, so no length prefix is needed.
 const (
-	kindOrg         byte = 0x01 // id -> Organization
-	kindChild       byte = 0x02 // parent id, child id -> empty (active children)
-	kindOfficer     byte = 0x03 // org id, role, address -> Officer
-	kindAccountRole byte = 0x04 // address, org id, role -> empty
-	kindAccount     byte = 0x05 // address -> Account
-	kindNextID      byte = 0x06 // -> u64 big-endian: the next organization id
-	kindParams      byte = 0x07 // -> Params
-	kindPath        byte = 0x08 // ids from the root down to the org -> empty (active orgs, depth first)
+	kindOrg        byte = 0x01 // id -> Organization
+	kindChild      byte = 0x02 // parent id, child id -> empty (active children)
+	kindOfficer    byte = 0x03 // org id, role, member id -> Officer
+	kindMemberRole byte = 0x04 // member id, org id, role -> empty
+	kindAccount    byte = 0x05 // address -> Account
+	kindNextID     byte = 0x06 // -> u64 big-endian: the next organization id
+	kindParams     byte = 0x07 // -> Params
+	kindPath       byte = 0x08 // ids from the root down to the org -> empty (active orgs, depth first)
 )
 
 // AddressLen is the length of an account address.
@@ -43,23 +43,23 @@ func childKey(parent, child uint64) []byte {
 }
 
 func officerPrefix(org uint64) []byte {
-	return binary.BigEndian.AppendUint64(prefix(kindOfficer, 8+1+AddressLen), org)
+	return binary.BigEndian.AppendUint64(prefix(kindOfficer, 8+1+8), org)
 }
 
 func officerRolePrefix(org uint64, role orgv1.Role) []byte {
 	return append(officerPrefix(org), byte(role))
 }
 
-func officerKey(org uint64, role orgv1.Role, addr []byte) []byte {
-	return append(officerRolePrefix(org, role), addr...)
+func officerKey(org uint64, role orgv1.Role, memberID uint64) []byte {
+	return binary.BigEndian.AppendUint64(officerRolePrefix(org, role), memberID)
 }
 
-func accountRolePrefix(addr []byte) []byte {
-	return append(prefix(kindAccountRole, AddressLen+8+1), addr...)
+func memberRolePrefix(memberID uint64) []byte {
+	return binary.BigEndian.AppendUint64(prefix(kindMemberRole, 8+8+1), memberID)
 }
 
-func accountRoleKey(addr []byte, org uint64, role orgv1.Role) []byte {
-	return append(binary.BigEndian.AppendUint64(accountRolePrefix(addr), org), byte(role))
+func memberRoleKey(memberID, org uint64, role orgv1.Role) []byte {
+	return append(binary.BigEndian.AppendUint64(memberRolePrefix(memberID), org), byte(role))
 }
 
 func accountKey(addr []byte) []byte {

@@ -116,7 +116,7 @@ func (k *Keeper) DissolveOrg(ctx *contracts.Context, m *orgv1.MsgDissolveOrg) er
 
 // removeOfficers ends every grant at an organization (at most
 // max_officers_per_org of them), each with its role_revoked event so a
-// search by account shows the role ended.
+// search by member shows the role ended.
 func (k *Keeper) removeOfficers(ctx *contracts.Context, orgID uint64) error {
 	var officers []orgv1.Officer
 	it := state.PrefixIterator(ctx.Store, officerPrefix(orgID))
@@ -134,9 +134,9 @@ func (k *Keeper) removeOfficers(ctx *contracts.Context, orgID uint64) error {
 		return err
 	}
 	for _, off := range officers {
-		ctx.Store.Delete(officerKey(orgID, off.Role, off.Address))
-		ctx.Store.Delete(accountRoleKey(off.Address, orgID, off.Role))
-		emitRoleRevoked(ctx, orgID, off.Address, off.Role)
+		ctx.Store.Delete(officerKey(orgID, off.Role, off.MemberId))
+		ctx.Store.Delete(memberRoleKey(off.MemberId, orgID, off.Role))
+		emitRoleRevoked(ctx, orgID, off.MemberId, off.Role)
 	}
 	return nil
 }

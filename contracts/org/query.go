@@ -114,7 +114,8 @@ func (k *Keeper) officers(r state.Reader, prefix []byte) (*orgv1.OfficerList, er
 }
 
 // QueryAccount answers /account/{address hex}?page=&limit=&after=: the
-// account and a page of the roles it holds.
+// account and, if it is a member's current own key, the member and a page of
+// the roles it holds.
 func (k *Keeper) QueryAccount(r state.Reader, path []string, q url.Values) (proto.Message, error) {
 	if len(path) != 1 {
 		return nil, contracts.ErrUnknownQuery.Wrap("want /account/{address}")
@@ -135,11 +136,16 @@ func (k *Keeper) QueryAccount(r state.Reader, path []string, q url.Values) (prot
 		return nil, contracts.ErrNotFound.Wrapf("account %X", addr)
 	}
 	out := &orgv1.AccountInfo{Account: acc}
-	out.Next, err = contracts.ScanPage(r, accountRolePrefix(addr), pg, func(key, _ []byte) error {
+	memberID, found, err := k.SignerMember(r, addr)
+	if err != nil || !found {
+		return out, err
+	}
+	out.MemberId = memberID
+	out.Next, err = contracts.ScanPage(r, memberRolePrefix(memberID), pg, func(key, _ []byte) error {
 		orgID := binary.BigEndian.Uint64(key[len(key)-9:])
 		role := orgv1.Role(key[len(key)-1])
 		var off orgv1.Officer
-		found, err := contracts.Load(r, officerKey(orgID, role, addr), &off)
+		found, err := contracts.Load(r, officerKey(orgID, role, memberID), &off)
 		if err != nil {
 			return err
 		}

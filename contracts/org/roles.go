@@ -1,27 +1,36 @@
 package org
 
 import (
-	"fmt"
-
 	"github.com/partychain/partychain/contracts"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	"github.com/partychain/partychain/state"
 )
 
-// GrantRole grants a role at an active organization to a key, opening an
-// account for the key if it has none.
+// GrantRole grants a role at an active organization to a member, whose own
+// key then holds it. Nobody grants a role to themselves: one person is one
+// member, so a second key cannot make a second officer.
 func (k *Keeper) GrantRole(ctx *contracts.Context, m *orgv1.MsgGrantRole) error {
 	o, _, err := k.managedOrg(ctx, m.OrgId, false, grantors(m.Role)...)
 	if err != nil {
 		return err
 	}
-	addr := AddressOf(m.PubKey)
-	held, err := k.HasRoleAt(ctx.Store, addr, o.Id, m.Role)
+	grantor, _, err := k.SignerMember(ctx.Store, ctx.Signer)
+	if err != nil {
+		return err
+	}
+	if grantor == m.MemberId {
+		return ErrSelfGrant.Wrapf("member %d cannot grant %s to themselves", m.MemberId, RoleName(m.Role))
+	}
+	if err := k.checkGrantee(ctx.Store, m.MemberId); err != nil {
+		return err
+	}
+	held, err := k.MemberHasRoleAt(ctx.Store, m.MemberId, o.Id, m.Role)
 	if err != nil {
 		return err
 	}
 	if held {
-		return ErrRoleAlreadyHeld.Wrapf("%X is %s at organization %d", addr, RoleName(m.Role), o.Id)
+		return ErrRoleAlreadyHeld.Wrapf("member %d is %s at organization %d", m.MemberId, RoleName(m.Role), o.Id)
 	}
 	params, err := k.Params(ctx.Store)
 	if err != nil {
@@ -30,34 +39,51 @@ func (k *Keeper) GrantRole(ctx *contracts.Context, m *orgv1.MsgGrantRole) error 
 	if o.OfficerCount >= params.MaxOfficersPerOrg {
 		return ErrTooManyOfficers.Wrapf("organization %d holds %d", o.Id, o.OfficerCount)
 	}
-	if err := k.grant(ctx, o, m.Role, m.PubKey); err != nil {
-		return err
-	}
+	k.grant(ctx, o, m.Role, m.MemberId, grantor)
 	ctx.Emit("role_granted",
 		contracts.Indexed("org_id", idString(o.Id)),
-		contracts.Indexed("account", fmt.Sprintf("%X", addr)),
+		contracts.Indexed("member_id", idString(m.MemberId)),
 		contracts.Attr("role", RoleName(m.Role)))
 	return nil
 }
 
-// grant stores a grant and its index, and opens the account if needed.
-func (k *Keeper) grant(ctx *contracts.Context, o *orgv1.Organization, role orgv1.Role, pubKey []byte) error {
-	addr := AddressOf(pubKey)
-	acc, err := k.Account(ctx.Store, addr)
+// checkGrantee refuses a member who cannot hold a role: one who does not
+// exist, has left, is not (yet) a party member, or has no own key to act
+// with.
+func (k *Keeper) checkGrantee(r state.Reader, memberID uint64) error {
+	if k.members == nil || k.identities == nil {
+		return ErrCannotHoldRole.Wrap("the organization ledger is not wired to the member ledger")
+	}
+	mem, err := k.members.Member(r, memberID)
 	if err != nil {
 		return err
 	}
-	if acc == nil {
-		k.SetAccount(ctx.Store, &orgv1.Account{Address: addr, PubKey: pubKey})
+	if mem.Status == memberv1.Status_STATUS_EXITED {
+		return ErrCannotHoldRole.Wrapf("member %d has left", memberID)
 	}
-	contracts.Save(ctx.Store, officerKey(o.Id, role, addr), &orgv1.Officer{
-		OrgId: o.Id, Role: role, Address: addr, GrantedHeight: ctx.Height, GrantedBy: ctx.Signer,
+	if mem.Stage != memberv1.Stage_STAGE_FULL && mem.Stage != memberv1.Stage_STAGE_PROBATIONARY {
+		return ErrCannotHoldRole.Wrapf("member %d is %s, not a party member", memberID, mem.Stage)
+	}
+	id, err := k.identities.Identity(r, memberID)
+	if err != nil {
+		return err
+	}
+	if len(id.PubKey) == 0 {
+		return ErrCannotHoldRole.Wrapf("member %d has no own key to act with (the organization officer sets one)", memberID)
+	}
+	return nil
+}
+
+// grant stores a grant and its member index.
+func (k *Keeper) grant(ctx *contracts.Context, o *orgv1.Organization, role orgv1.Role, memberID, grantor uint64) {
+	contracts.Save(ctx.Store, officerKey(o.Id, role, memberID), &orgv1.Officer{
+		OrgId: o.Id, Role: role, MemberId: memberID, GrantedHeight: ctx.Height,
+		GrantedBy: ctx.Signer, GrantedByMemberId: grantor,
 	})
-	ctx.Store.Set(accountRoleKey(addr, o.Id, role), nil)
+	ctx.Store.Set(memberRoleKey(memberID, o.Id, role), nil)
 	o.OfficerCount++
 	o.UpdatedHeight = ctx.Height
 	contracts.Save(ctx.Store, orgKey(o.Id), o)
-	return nil
 }
 
 // RevokeRole ends a grant. The root committee keeps at least one secretary;
@@ -67,12 +93,12 @@ func (k *Keeper) RevokeRole(ctx *contracts.Context, m *orgv1.MsgRevokeRole) erro
 	if err != nil {
 		return err
 	}
-	held, err := k.HasRoleAt(ctx.Store, m.Address, o.Id, m.Role)
+	held, err := k.MemberHasRoleAt(ctx.Store, m.MemberId, o.Id, m.Role)
 	if err != nil {
 		return err
 	}
 	if !held {
-		return ErrRoleNotHeld.Wrapf("%X is not %s at organization %d", m.Address, RoleName(m.Role), o.Id)
+		return ErrRoleNotHeld.Wrapf("member %d is not %s at organization %d", m.MemberId, RoleName(m.Role), o.Id)
 	}
 	if o.ParentId == 0 && m.Role == orgv1.Role_ROLE_SECRETARY {
 		n, err := countUpTo(ctx.Store, officerRolePrefix(o.Id, m.Role), 2)
@@ -80,22 +106,22 @@ func (k *Keeper) RevokeRole(ctx *contracts.Context, m *orgv1.MsgRevokeRole) erro
 			return err
 		}
 		if n < 2 {
-			return ErrLastRootSecretary.Wrapf("%X is the only secretary of organization %d", m.Address, o.Id)
+			return ErrLastRootSecretary.Wrapf("member %d is the only secretary of organization %d", m.MemberId, o.Id)
 		}
 	}
-	ctx.Store.Delete(officerKey(o.Id, m.Role, m.Address))
-	ctx.Store.Delete(accountRoleKey(m.Address, o.Id, m.Role))
+	ctx.Store.Delete(officerKey(o.Id, m.Role, m.MemberId))
+	ctx.Store.Delete(memberRoleKey(m.MemberId, o.Id, m.Role))
 	o.OfficerCount--
 	o.UpdatedHeight = ctx.Height
 	contracts.Save(ctx.Store, orgKey(o.Id), o)
-	emitRoleRevoked(ctx, o.Id, m.Address, m.Role)
+	emitRoleRevoked(ctx, o.Id, m.MemberId, m.Role)
 	return nil
 }
 
-func emitRoleRevoked(ctx *contracts.Context, orgID uint64, addr []byte, role orgv1.Role) {
+func emitRoleRevoked(ctx *contracts.Context, orgID, memberID uint64, role orgv1.Role) {
 	ctx.Emit("role_revoked",
 		contracts.Indexed("org_id", idString(orgID)),
-		contracts.Indexed("account", fmt.Sprintf("%X", addr)),
+		contracts.Indexed("member_id", idString(memberID)),
 		contracts.Attr("role", RoleName(role)))
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 // clerkSequence is the sequence the fixture gives branch-clerk's account, to
-// show that a new grant does not reset it.
+// show that a new grant does not touch it.
 const clerkSequence = 7
 
 func newRolesTree(t *testing.T) *ledger {
@@ -21,6 +21,7 @@ func newRolesTree(t *testing.T) *ledger {
 	l.keeper.SetAccount(l.store.Working(), &orgv1.Account{
 		Address: addrOf("branch-clerk"), PubKey: pubOf("branch-clerk"), Sequence: clerkSequence,
 	})
+	l.keeper.SetAccount(l.store.Working(), &orgv1.Account{Address: addrOf("newcomer"), PubKey: pubOf("newcomer")})
 	return l
 }
 
@@ -35,17 +36,27 @@ func TestGrantRole(t *testing.T) {
 		want     *contracts.Error
 		wantCode code
 	}{
-		{"new account at a branch", "root-secretary", branchID, publicity, "newcomer", nil, code{}},
+		{"a member's first role", "root-secretary", branchID, publicity, "newcomer", nil, code{}},
 		{"by the org's own secretary", "branch-secretary", branchID, deputy, "newcomer", nil, code{}},
 		{"by the parent's secretary", "branch-secretary", groupID, secretary, "newcomer", nil, code{}},
 		{"second role for an existing account", "root-secretary", branchID, publicity, "branch-clerk", nil, code{}},
-		{"same role at another org", "branch-secretary", groupID, secretary, "branch-secretary", nil, code{}},
+		{"same role at another org", "root-secretary", groupID, secretary, "branch-secretary", nil, code{}},
 		{"root secretary granted by the root's secretary", "root-secretary", rootID, secretary, "newcomer", nil, code{}},
 		{"deputy granted by the root's officer", "root-officer", rootID, deputy, "newcomer", nil, code{}},
-		{"to oneself", "gb-secretary", gbID, orgOffice, "gb-secretary", nil, code{}},
+		{"a probationary member", "root-secretary", branchID, publicity, "newcomer", nil, code{}},
+
+		// Nobody grants a role to themselves: one person is one member,
+		// whatever keys they hold.
+		{"to oneself", "gb-secretary", gbID, orgOffice, "gb-secretary", org.ErrSelfGrant, code{"org", 21}},
+		{"dues clerk to oneself at one's branch", "branch-secretary", branchID, duesClerk, "branch-secretary", org.ErrSelfGrant, code{"org", 21}},
+		// A role goes to a party member who can act with their own key.
+		{"to an applicant", "root-secretary", branchID, publicity, "applicant", org.ErrCannotHoldRole, code{"org", 22}},
+		{"to a member without an own key", "root-secretary", branchID, publicity, "keyless", org.ErrCannotHoldRole, code{"org", 22}},
+		{"to a member who left", "root-secretary", branchID, publicity, "left", org.ErrCannotHoldRole, code{"org", 22}},
 
 		{"held already", "root-secretary", branchID, secretary, "branch-secretary", org.ErrRoleAlreadyHeld, code{"org", 12}},
-		{"held already at the root", "root-secretary", rootID, secretary, "root-secretary", org.ErrRoleAlreadyHeld, code{"org", 12}},
+		{"held already at the root", "root-secretary", rootID, orgOffice, "root-officer", org.ErrRoleAlreadyHeld, code{"org", 12}},
+		{"held already, by oneself", "root-secretary", rootID, secretary, "root-secretary", org.ErrSelfGrant, code{"org", 21}},
 		// Only a secretary makes a secretary: an organization officer keeps
 		// records and must not be able to seize the office.
 		{"secretary granted by the root's officer", "root-officer", rootID, secretary, "newcomer", org.ErrUnauthorized, code{"org", 3}},
@@ -55,7 +66,7 @@ func TestGrantRole(t *testing.T) {
 		{"by a sibling subtree's secretary", "west-secretary", branchID, deputy, "newcomer", org.ErrUnauthorized, code{"org", 3}},
 		{"by a child's secretary", "branch-secretary", gbID, deputy, "newcomer", org.ErrUnauthorized, code{"org", 3}},
 		{"by the root's deputy", "root-deputy", rootID, deputy, "newcomer", org.ErrUnauthorized, code{"org", 3}},
-		{"by nobody, to itself", "nobody", rootID, secretary, "nobody", org.ErrUnauthorized, code{"org", 3}},
+		{"by a key that is no member's", "nobody", rootID, secretary, "newcomer", org.ErrUnauthorized, code{"org", 3}},
 		{"org not found", "root-secretary", missing, deputy, "newcomer", org.ErrOrgNotFound, code{"org", 2}},
 		{"org dissolved", "root-secretary", oldID, secretary, "old-secretary", org.ErrOrgDissolved, code{"org", 14}},
 	}
@@ -83,6 +94,10 @@ func TestGrantRole(t *testing.T) {
 			if !bytes.Equal(acc.Address, addrOf(tc.holder)) || !bytes.Equal(acc.PubKey, pubOf(tc.holder)) || acc.Sequence != seq {
 				t.Errorf("account %+v, want %s's key with sequence %d", acc, tc.holder, seq)
 			}
+			held, err := l.keeper.HasRoleAt(b, addrOf(tc.holder), tc.id, tc.role)
+			if err != nil || !held {
+				t.Errorf("HasRoleAt(%s's own key) = %v, %v; want true", tc.holder, held, err)
+			}
 			if r := fmt.Sprintf("%d:%s", tc.id, org.RoleName(tc.role)); !slices.Contains(roles, r) {
 				t.Errorf("account roles %v lack %s", roles, r)
 			}
@@ -97,8 +112,8 @@ func checkOfficer(t *testing.T, l *ledger, r state.Reader, id uint64, role orgv1
 	t.Helper()
 	list := mustQuery[*orgv1.OfficerList](l, r, fmt.Sprintf("/org/%d/officers", id))
 	for _, o := range list.Officers {
-		if o.Role == role && bytes.Equal(o.Address, addrOf(holder)) {
-			if o.OrgId != id || o.GrantedHeight != l.height || !bytes.Equal(o.GrantedBy, addrOf(signer)) {
+		if o.Role == role && o.MemberId == memberOf(holder) {
+			if o.OrgId != id || o.GrantedHeight != l.height || !bytes.Equal(o.GrantedBy, addrOf(signer)) || o.GrantedByMemberId != memberOf(signer) {
 				t.Errorf("officer %+v: want org %d, granted at %d by %s", o, id, l.height, signer)
 			}
 			return
@@ -115,7 +130,7 @@ func checkRoleEvent(t *testing.T, ctx *contracts.Context, typ string, id uint64,
 		index      bool
 	}{
 		{"org_id", idStr(id), true},
-		{"account", fmt.Sprintf("%X", addrOf(holder)), true},
+		{"member_id", idStr(memberOf(holder)), true},
 		{"role", org.RoleName(role), false},
 	}
 	if len(evs) != 1 || evs[0].Type != typ || len(evs[0].Attributes) != len(want) {
@@ -148,7 +163,7 @@ func TestRevokeRole(t *testing.T) {
 
 		{"role not held", "branch-secretary", branchID, publicity, "branch-clerk", org.ErrRoleNotHeld, code{"org", 13}},
 		{"role held at another org", "root-secretary", branchID, secretary, "group-secretary", org.ErrRoleNotHeld, code{"org", 13}},
-		{"no account", "root-secretary", branchID, secretary, "nobody", org.ErrRoleNotHeld, code{"org", 13}},
+		{"a member with no role", "root-secretary", branchID, secretary, "newcomer", org.ErrRoleNotHeld, code{"org", 13}},
 		{"last root secretary, by itself", "root-secretary", rootID, secretary, "root-secretary", org.ErrLastRootSecretary, code{"org", 6}},
 		{"root secretary, by the root's officer", "root-officer", rootID, secretary, "root-secretary", org.ErrUnauthorized, code{"org", 3}},
 		{"a secretary, by an ancestor's officer", "east-officer", groupID, secretary, "group-secretary", org.ErrUnauthorized, code{"org", 3}},
@@ -232,7 +247,7 @@ func TestRootSecretaryHandover(t *testing.T) {
 }
 
 func TestMaxOfficersPerOrg(t *testing.T) {
-	g := org.DefaultGenesis("Root", pubOf("root-secretary"))
+	g := org.DefaultGenesis("Root", memberOf("root-secretary"))
 	g.Params.MaxOfficersPerOrg = 3
 	l := newLedger(t, g)
 	l.run(t, []step{
@@ -256,11 +271,11 @@ func TestMaxOfficersPerOrg(t *testing.T) {
 }
 
 func TestValidateRoleMessages(t *testing.T) {
-	grant := func(id uint64, role orgv1.Role, n int) error {
-		return org.ValidateGrantRole(&orgv1.MsgGrantRole{OrgId: id, Role: role, PubKey: make([]byte, n)})
+	grant := func(id uint64, role orgv1.Role, member uint64) error {
+		return org.ValidateGrantRole(&orgv1.MsgGrantRole{OrgId: id, Role: role, MemberId: member})
 	}
-	revoke := func(id uint64, role orgv1.Role, n int) error {
-		return org.ValidateRevokeRole(&orgv1.MsgRevokeRole{OrgId: id, Role: role, Address: make([]byte, n)})
+	revoke := func(id uint64, role orgv1.Role, member uint64) error {
+		return org.ValidateRevokeRole(&orgv1.MsgRevokeRole{OrgId: id, Role: role, MemberId: member})
 	}
 	cases := []struct {
 		name     string
@@ -268,26 +283,76 @@ func TestValidateRoleMessages(t *testing.T) {
 		want     *contracts.Error
 		wantCode code
 	}{
-		{"grant ok", grant(1, secretary, 32), nil, code{}},
-		{"grant publicity officer", grant(1, publicity, 32), nil, code{}},
-		{"grant without org", grant(0, secretary, 32), org.ErrInvalidOrgID, code{"org", 19}},
-		{"grant unspecified role", grant(1, 0, 32), org.ErrInvalidRole, code{"org", 8}},
-		{"grant role 7", grant(1, 7, 32), org.ErrInvalidRole, code{"org", 8}},
-		{"grant negative role", grant(1, -1, 32), org.ErrInvalidRole, code{"org", 8}},
-		{"grant empty key", grant(1, secretary, 0), org.ErrInvalidPubKey, code{"org", 10}},
-		{"grant 31-byte key", grant(1, secretary, 31), org.ErrInvalidPubKey, code{"org", 10}},
-		{"grant 33-byte key", grant(1, secretary, 33), org.ErrInvalidPubKey, code{"org", 10}},
-		{"grant 64-byte private key", grant(1, secretary, 64), org.ErrInvalidPubKey, code{"org", 10}},
-		{"revoke ok", revoke(1, secretary, 20), nil, code{}},
-		{"revoke without org", revoke(0, secretary, 20), org.ErrInvalidOrgID, code{"org", 19}},
-		{"revoke unspecified role", revoke(1, 0, 20), org.ErrInvalidRole, code{"org", 8}},
-		{"revoke role 7", revoke(1, 7, 20), org.ErrInvalidRole, code{"org", 8}},
-		{"revoke empty address", revoke(1, secretary, 0), org.ErrInvalidAddress, code{"org", 11}},
-		{"revoke 19-byte address", revoke(1, secretary, 19), org.ErrInvalidAddress, code{"org", 11}},
-		{"revoke 21-byte address", revoke(1, secretary, 21), org.ErrInvalidAddress, code{"org", 11}},
-		{"revoke a public key", revoke(1, secretary, 32), org.ErrInvalidAddress, code{"org", 11}},
+		{"grant ok", grant(1, secretary, 5), nil, code{}},
+		{"grant publicity officer", grant(1, publicity, 5), nil, code{}},
+		{"grant without org", grant(0, secretary, 5), org.ErrInvalidOrgID, code{"org", 19}},
+		{"grant unspecified role", grant(1, 0, 5), org.ErrInvalidRole, code{"org", 8}},
+		{"grant role 7", grant(1, 7, 5), org.ErrInvalidRole, code{"org", 8}},
+		{"grant negative role", grant(1, -1, 5), org.ErrInvalidRole, code{"org", 8}},
+		{"grant without a member", grant(1, secretary, 0), org.ErrInvalidMemberID, code{"org", 23}},
+		{"revoke ok", revoke(1, secretary, 5), nil, code{}},
+		{"revoke without org", revoke(0, secretary, 5), org.ErrInvalidOrgID, code{"org", 19}},
+		{"revoke unspecified role", revoke(1, 0, 5), org.ErrInvalidRole, code{"org", 8}},
+		{"revoke role 7", revoke(1, 7, 5), org.ErrInvalidRole, code{"org", 8}},
+		{"revoke without a member", revoke(1, secretary, 0), org.ErrInvalidMemberID, code{"org", 23}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { checkErr(t, tc.err, tc.want, tc.wantCode) })
+	}
+}
+
+// TestGrantToAKeyIsGone: a role cannot be granted to a bare key any more.
+// The old message's pub_key (field 3) is reserved: a client that still
+// sends it gets a message with no member, refused before any state is read.
+func TestGrantToAKeyIsGone(t *testing.T) {
+	old := []byte{0x08, 0x01, 0x10, 0x04, 0x1a, 0x20} // org_id 1, role 4, pub_key: 32 bytes
+	old = append(old, pubOf("newcomer")...)
+	var m orgv1.MsgGrantRole
+	if err := m.Unmarshal(old); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if m.MemberId != 0 {
+		t.Fatalf("the key was read as member %d", m.MemberId)
+	}
+	checkErr(t, org.ValidateGrantRole(&m), org.ErrInvalidMemberID, code{"org", 23})
+}
+
+// TestRotationMovesRoles: a role is the member's, held by their current own
+// key. After a rotation the new key acts in the role and the old one holds
+// nothing.
+func TestRotationMovesRoles(t *testing.T) {
+	l := newTree(t)
+	l.must("root-secretary", grantRole(branchID, publicity, "newcomer"))
+	l.dir.keys[memberOf("branch-secretary")] = pubOf("branch-secretary-new")
+	l.dir.keys[memberOf("newcomer")] = pubOf("newcomer-new")
+	w := l.store.Working()
+	for _, c := range []struct {
+		key  string
+		role orgv1.Role
+		want bool
+	}{
+		{"branch-secretary", secretary, false},
+		{"branch-secretary-new", secretary, true},
+		{"newcomer", publicity, false},
+		{"newcomer-new", publicity, true},
+	} {
+		held, err := l.keeper.HasRoleAt(w, addrOf(c.key), branchID, c.role)
+		if err != nil || held != c.want {
+			t.Errorf("HasRoleAt(%s) = %v, %v; want %v", c.key, held, err, c.want)
+		}
+	}
+	l.rejected(t, l.keeper, "branch-secretary", grantRole(branchID, deputy, "root-deputy"), org.ErrUnauthorized, code{"org", 3})
+	l.must("branch-secretary-new", grantRole(branchID, deputy, "root-deputy"))
+}
+
+// TestExitedOfficerHoldsNothing: a member who left keeps no power, whatever
+// grants were left behind.
+func TestExitedOfficerHoldsNothing(t *testing.T) {
+	l := newTree(t)
+	l.must("root-secretary", grantRole(branchID, publicity, "newcomer"))
+	l.dir.left = memberOf("newcomer")
+	held, err := l.keeper.HasRoleAt(l.store.Working(), addrOf("newcomer"), branchID, publicity)
+	if err != nil || held {
+		t.Errorf("HasRoleAt(a member who left) = %v, %v; want false", held, err)
 	}
 }

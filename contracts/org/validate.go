@@ -40,10 +40,7 @@ func ValidateGrantRole(m *orgv1.MsgGrantRole) error {
 	if err := validRole(m.Role); err != nil {
 		return err
 	}
-	if len(m.PubKey) != ed25519.PubKeySize {
-		return ErrInvalidPubKey.Wrapf("%d bytes, want %d", len(m.PubKey), ed25519.PubKeySize)
-	}
-	return nil
+	return requireMember(m.MemberId)
 }
 
 func ValidateRevokeRole(m *orgv1.MsgRevokeRole) error {
@@ -53,8 +50,12 @@ func ValidateRevokeRole(m *orgv1.MsgRevokeRole) error {
 	if err := validRole(m.Role); err != nil {
 		return err
 	}
-	if len(m.Address) != AddressLen {
-		return ErrInvalidAddress.Wrapf("%d bytes, want %d", len(m.Address), AddressLen)
+	return requireMember(m.MemberId)
+}
+
+func requireMember(id uint64) error {
+	if id == 0 {
+		return ErrInvalidMemberID.Wrap("member_id is required: roles are granted to members")
 	}
 	return nil
 }

@@ -23,11 +23,12 @@ import (
 )
 
 // Admin is the key that sets up a signed run: it creates the bench
-// branches and grants the bench keys a role at them, so it must be an
-// officer who may create organizations under Config.Parent (the root
-// secretary of a dev chain, say). For dues it also imports the bench
-// members, so it must be an officer of the branches' superior committee
-// (the nearest committee at or above Config.Parent).
+// branches, imports one officer per branch (a member whose own key is a
+// fresh bench key) and grants that member a role there, so it must be an
+// officer who may create organizations under Config.Parent and an officer
+// of the branches' superior committee (the nearest committee at or above
+// Config.Parent): the root secretary of a dev chain, say. For dues it also
+// imports the bench members.
 type Admin struct {
 	PubKey []byte
 	Sign   func(signBytes []byte) ([]byte, error)
@@ -115,19 +116,41 @@ func (s *benchSetup) createBranches(ctx context.Context, runID string, signers i
 	return nil
 }
 
-// grantMsgs makes a fresh in-memory key per branch and the grants of role
-// to them.
-func (s *benchSetup) grantMsgs(role orgv1.Role) ([]any, error) {
-	var grants []any
-	for _, b := range s.branches {
+// appointOfficers gives each bench branch an officer holding role: a role
+// goes to a member, so the admin first imports one full member per branch
+// whose own key is a fresh in-memory key, then grants that member the role.
+func (s *benchSetup) appointOfficers(ctx context.Context, runID string, role orgv1.Role) error {
+	var mp memberv1.Params
+	if _, err := s.c.QueryInto(ctx, "/member/params", &mp); err != nil {
+		return fmt.Errorf("the member policy: %w", err)
+	}
+	var imports []any
+	for j, b := range s.branches {
 		_, key, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		s.keys = append(s.keys, key)
-		grants = append(grants, &orgv1.MsgGrantRole{OrgId: b, Role: role, PubKey: key.Public().(ed25519.PublicKey)})
+		m := ImportMsg(b, Commitment(runID+"/officer", uint64(j)), mp)
+		m.MemberPubKey = key.Public().(ed25519.PublicKey)
+		imports = append(imports, m)
 	}
-	return grants, nil
+	results, _, err := s.send(ctx, s.admin, imports)
+	if err != nil {
+		return fmt.Errorf("import the bench officers (the --from key must be an officer of the superior committee of the bench branches, the nearest committee at or above organization %d): %w", s.parent, err)
+	}
+	var grants []any
+	for i, b := range s.branches {
+		id, err := messageID(results, i, "member_registered", "member_id")
+		if err != nil {
+			return err
+		}
+		grants = append(grants, &orgv1.MsgGrantRole{OrgId: b, Role: role, MemberId: id})
+	}
+	if _, _, err := s.send(ctx, s.admin, grants); err != nil {
+		return fmt.Errorf("grant the bench officers their role: %w", err)
+	}
+	return nil
 }
 
 // waitNodes waits until every node has committed the setup: each signer
@@ -153,12 +176,8 @@ func setupRegistrations(ctx context.Context, cfg *Config, runID string, signers 
 	if err := s.createBranches(ctx, runID, signers); err != nil {
 		return nil, err
 	}
-	grants, err := s.grantMsgs(orgv1.Role_ROLE_ORGANIZATION_OFFICER)
-	if err != nil {
+	if err := s.appointOfficers(ctx, runID, orgv1.Role_ROLE_ORGANIZATION_OFFICER); err != nil {
 		return nil, err
-	}
-	if _, _, err := s.send(ctx, s.admin, grants); err != nil {
-		return nil, fmt.Errorf("grant the bench keys their role: %w", err)
 	}
 	return s, s.waitNodes(ctx, cfg.Nodes)
 }
@@ -200,11 +219,10 @@ func setupDues(ctx context.Context, cfg *Config, runID string, signers int) (*du
 	if err := s.createBranches(ctx, runID, signers); err != nil {
 		return nil, err
 	}
-	msgs, err := s.grantMsgs(orgv1.Role_ROLE_DUES_CLERK)
-	if err != nil {
+	if err := s.appointOfficers(ctx, runID, orgv1.Role_ROLE_DUES_CLERK); err != nil {
 		return nil, err
 	}
-	grants := len(msgs)
+	var msgs []any
 	for j, b := range s.branches {
 		for i := range plan.MembersPerSigner {
 			msgs = append(msgs, ImportMsg(b, Commitment(runID+"/dues", uint64(j)<<32|uint64(i)), mp))
@@ -212,14 +230,14 @@ func setupDues(ctx context.Context, cfg *Config, runID string, signers int) (*du
 	}
 	results, _, err := s.send(ctx, s.admin, msgs)
 	if err != nil {
-		return nil, fmt.Errorf("grant the dues clerks and import the bench members (the --from key must be an officer of the superior committee of the bench branches, the nearest committee at or above organization %d): %w", s.parent, err)
+		return nil, fmt.Errorf("import the bench members: %w", err)
 	}
-	for i := grants; i < len(msgs); i++ {
+	for i := range msgs {
 		id, err := messageID(results, i, "member_registered", "member_id")
 		if err != nil {
 			return nil, err
 		}
-		j := (i - grants) / plan.MembersPerSigner
+		j := i / plan.MembersPerSigner
 		d.members[j] = append(d.members[j], id)
 	}
 
