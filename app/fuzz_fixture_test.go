@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	"github.com/partychain/partychain/state"
 )
 
 // The fuzz fixture: the governance consortium (govGenesis: root committee
@@ -76,7 +79,7 @@ var (
 )
 
 // theFuzzFixture records the fixture once per process (signing is the
-// expensive part); each fuzz run replays it on fresh apps.
+// expensive part).
 func theFuzzFixture(t testing.TB) *fuzzFixture {
 	fixtureOnce.Do(func() { fixture = recordFuzzFixture(t) })
 	if fixture == nil {
@@ -85,9 +88,51 @@ func theFuzzFixture(t testing.TB) *fuzzFixture {
 	return fixture
 }
 
-// newFuzzApp is a fresh app at the end of the fixture's timeline.
-func newFuzzApp(t testing.TB, fx *fuzzFixture) *testApp {
-	ta := newGovApp(t, govGenesis()).testApp
+// fuzzStateOptions keep goleveldb small: a fuzz run opens thousands of
+// stores.
+var fuzzStateOptions = state.Options{BlockCacheBytes: 1 << 20, WriteBufferBytes: 1 << 20, ReadCacheEntries: 1_000}
+
+// fuzzFixtureDB is a directory holding the committed state at the end of
+// the fixture's timeline, made once per process: a fresh app for one input
+// opens a copy of it (newFuzzApp) instead of replaying the timeline, which
+// would verify every signature again. It lives in /dev/shm where there is
+// one (Commit syncs every block), and is removed when f ends.
+type fuzzFixtureDB struct {
+	dir    string
+	height int64
+}
+
+func newFuzzFixtureDB(f testing.TB, fx *fuzzFixture) *fuzzFixtureDB {
+	base := ""
+	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
+		base = "/dev/shm"
+	}
+	dir, err := os.MkdirTemp(base, "partychain-fuzz-")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { os.RemoveAll(dir) })
+	db := &fuzzFixtureDB{dir: filepath.Join(dir, "fixture")}
+	store, err := state.Open(db.dir, fuzzStateOptions)
+	if err != nil {
+		f.Fatal(err)
+	}
+	ta := replayFuzzFixture(f, store, fx)
+	db.height = ta.height
+	if err := store.Close(); err != nil {
+		f.Fatal(err)
+	}
+	return db
+}
+
+// replayFuzzFixture runs the genesis and the fixture's blocks on store.
+func replayFuzzFixture(t testing.TB, store *state.Store, fx *fuzzFixture) *testApp {
+	ga := &govApp{testApp: &testApp{App: New(store, testChainID, nil), t: t}, seq: map[string]uint64{}}
+	g := govGenesis()
+	if _, err := ga.govInitChain(g, govCometValidators(g)); err != nil {
+		t.Fatal(err)
+	}
+	ta := ga.testApp
 	for _, b := range fx.blocks {
 		ta.height++
 		if _, err := ta.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: ta.height, Time: b.time, Txs: b.txs}); err != nil {
@@ -98,6 +143,50 @@ func newFuzzApp(t testing.TB, fx *fuzzFixture) *testApp {
 		}
 	}
 	return ta
+}
+
+// newFuzzApp is a fresh app at the end of the fixture's timeline: a copy of
+// db's files opened as a restarted node opens its state, or, without db,
+// the timeline replayed on an in-memory store.
+func newFuzzApp(t testing.TB, fx *fuzzFixture, db *fuzzFixtureDB) *testApp {
+	if db == nil {
+		store, err := state.OpenInMemory()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		return replayFuzzFixture(t, store, fx)
+	}
+	dir, err := os.MkdirTemp(filepath.Dir(db.dir), "app-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	files, err := os.ReadDir(db.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Name() == "LOCK" || f.Name() == "LOG" {
+			continue
+		}
+		bz, err := os.ReadFile(filepath.Join(db.dir, f.Name()))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, f.Name()), bz, 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	store, err := state.Open(dir, fuzzStateOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if store.LastHeight() != db.height {
+		t.Fatalf("fixture copy at height %d, want %d", store.LastHeight(), db.height)
+	}
+	return &testApp{App: New(store, testChainID, nil), t: t, height: db.height}
 }
 
 // fixtureRecorder runs the timeline on a live app, failing on any tx that

@@ -48,7 +48,7 @@ func FuzzQuery(f *testing.F) {
 		f.Add(p, []byte{}, int64(0))
 	}
 	f.Add("/member/1", []byte("data"), int64(3))
-	ta := newFuzzApp(f, fx) // once per worker; queries do not write
+	ta := newFuzzApp(f, fx, nil) // once per worker; queries do not write
 	f.Fuzz(func(t *testing.T, path string, data []byte, height int64) {
 		checkQuery(t, ta.App, &abci.RequestQuery{Path: path, Data: data, Height: height})
 	})
@@ -109,7 +109,7 @@ func FuzzParams(f *testing.F) {
 		f.Add(byte(i), bz[:len(bz)/2])
 	}
 	f.Add(byte(0), []byte{})
-	ta := newFuzzApp(f, fx) // once per worker: every input is rolled back
+	ta := newFuzzApp(f, fx, nil) // once per worker: every input is rolled back
 	f.Fuzz(func(t *testing.T, ledger byte, bz []byte) {
 		defer ta.store.Rollback()
 		name := fuzzLedgers[int(ledger)%len(fuzzLedgers)]

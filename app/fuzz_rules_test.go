@@ -27,11 +27,12 @@ import (
 // so the block hooks run across them.
 func FuzzSignedBlocks(f *testing.F) {
 	fx := theFuzzFixture(f)
+	db := newFuzzFixtureDB(f, fx)
 	for _, p := range fuzzSeedPrograms(f, fx) {
 		f.Add(p.encode())
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		runFuzzProgram(t, fx, decodeFuzzProgram(raw))
+		runFuzzProgram(t, fx, db, decodeFuzzProgram(raw))
 	})
 }
 
@@ -177,8 +178,8 @@ type fuzzChain struct {
 
 // runFuzzProgram runs p on two fresh apps and returns the result codes of
 // each block's txs (the seeds' test asserts them).
-func runFuzzProgram(t testing.TB, fx *fuzzFixture, p fuzzProgram) [][]*abci.ExecTxResult {
-	c := &fuzzChain{t: t, mem: newFuzzApp(t, fx), fresh: newFuzzApp(t, fx), now: dateTime(fuzzStart).Add(2 * time.Hour)}
+func runFuzzProgram(t testing.TB, fx *fuzzFixture, db *fuzzFixtureDB, p fuzzProgram) [][]*abci.ExecTxResult {
+	c := &fuzzChain{t: t, mem: newFuzzApp(t, fx, db), fresh: newFuzzApp(t, fx, db), now: dateTime(fuzzStart).Add(2 * time.Hour)}
 	c.routes = fuzzRoutes(c.mem.App)
 	var out [][]*abci.ExecTxResult
 	for i, b := range p {

@@ -115,6 +115,7 @@ func fuzzSeedPrograms(t testing.TB, fx *fuzzFixture) []fuzzProgram {
 // of every kind. When a rule or a message changes, fix the seed here.
 func TestFuzzSeedsReachEveryHandler(t *testing.T) {
 	fx := theFuzzFixture(t)
+	db := newFuzzFixtureDB(t, fx)
 	seeds := fuzzSeedMessages(fx)
 	seeded := map[reflect.Type]bool{}
 	for _, s := range seeds {
@@ -127,7 +128,7 @@ func TestFuzzSeedsReachEveryHandler(t *testing.T) {
 	}
 	for i, p := range fuzzSeedPrograms(t, fx) {
 		// Through the encoding, as the fuzzer reads it.
-		blocks := runFuzzProgram(t, fx, decodeFuzzProgram(p.encode()))
+		blocks := runFuzzProgram(t, fx, db, decodeFuzzProgram(p.encode()))
 		if len(blocks) != len(p) {
 			t.Fatalf("seed %d: ran %d of %d blocks", i, len(blocks), len(p))
 		}
