@@ -33,7 +33,7 @@ import (
 // transfers and a flowing registration open, dues assessed, paid and in
 // arrears, two spends pending, a meeting to confirm, a proposal to vote on.
 //
-// The officers and roles are made through fixtureGrant and importPerson,
+// The officers and roles are made through fuzzFixture.grant and importPerson,
 // so a change to how a role is granted is an edit there.
 
 // fuzzStart is the date of the first fuzzed block.
@@ -260,9 +260,10 @@ func createdID(t testing.TB, res *abci.ExecTxResult) uint64 {
 	return 0
 }
 
-// fixtureGrant grants role at org to the named person (a member with
-// their own key).
-func (r *fixtureRecorder) fixtureGrant(org uint64, role orgv1.Role, who string) *orgv1.MsgGrantRole {
+// grant grants role at org to the named person, a member of the fixture
+// with their own key. (When a role goes to a member id, this is the edit:
+// MemberId: fx.id(who).)
+func (fx *fuzzFixture) grant(org uint64, role orgv1.Role, who string) *orgv1.MsgGrantRole {
 	return &orgv1.MsgGrantRole{OrgId: org, Role: role, PubKey: fuzzKey(who).PubKey().Bytes()}
 }
 
@@ -303,13 +304,13 @@ func (r *fixtureRecorder) timeline() {
 
 	officer, clerk, secretary := orgv1.Role_ROLE_ORGANIZATION_OFFICER, orgv1.Role_ROLE_DUES_CLERK, orgv1.Role_ROLE_SECRETARY
 	r.on(20260107,
-		fxStep{a, r.fixtureGrant(x, secretary, "x-sec"), ""},
-		fxStep{a, r.fixtureGrant(x, officer, "x-off"), ""},
-		fxStep{a, r.fixtureGrant(x, clerk, "x-clerk"), ""},
-		fxStep{a, r.fixtureGrant(y, secretary, "y-sec"), ""},
-		fxStep{a, r.fixtureGrant(y, officer, "y-off"), ""},
-		fxStep{a, r.fixtureGrant(y, clerk, "y-clerk"), ""},
-		fxStep{a, r.fixtureGrant(2, orgv1.Role_ROLE_DISCIPLINE_OFFICER, "inspector"), ""},
+		fxStep{a, r.fx.grant(x, secretary, "x-sec"), ""},
+		fxStep{a, r.fx.grant(x, officer, "x-off"), ""},
+		fxStep{a, r.fx.grant(x, clerk, "x-clerk"), ""},
+		fxStep{a, r.fx.grant(y, secretary, "y-sec"), ""},
+		fxStep{a, r.fx.grant(y, officer, "y-off"), ""},
+		fxStep{a, r.fx.grant(y, clerk, "y-clerk"), ""},
+		fxStep{a, r.fx.grant(2, orgv1.Role_ROLE_DISCIPLINE_OFFICER, "inspector"), ""},
 	)
 	apply := func(who string, date uint32) fxStep {
 		return fxStep{"x-off", &memberv1.MsgRegisterApplicant{BranchId: x, ApplicationDate: date, BirthYear: 1998, Commitment: commitment(who)}, who}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,16 +36,10 @@ const (
 // JSON.
 func FuzzQuery(f *testing.F) {
 	fx := theFuzzFixture(f)
-	for _, p := range []string{
-		"/org/1", "/org/2/members?page=1", "/org/2/stats", "/org/2/dues?year=2026", "/org/2/arrears", "/org/2/spends",
-		"/org/2/compliance?year=2026", "/org/2/flags", "/org/2/ranking?year=2026", "/account/" + hex.EncodeToString(rootSecretary.PubKey().Address()),
-		"/member/1", "/member/1/history?limit=3", "/member/1/history?limit=3&after=0203000000000000000400000002", "/member/1/standing",
-		"/member/params", "/identity/1", "/identity/key/" + hex.EncodeToString(fuzzKey("own-member").PubKey().Address()),
-		"/identity/commitment/" + hex.EncodeToString(commitment("m1")), "/meeting/1", "/meeting/points/1?year=2026", "/meeting/params",
-		"/dues/1", "/dues/1/2026", "/dues/1/payments?limit=2", "/dues/1/standing", "/dues/params", "/dues/spend/1",
-		"/governance/nodes", "/governance/params", "/governance/proposals/1", "/governance/proposals?page=1", "/governance/validators",
-		"/chain/clock", "/p2p/filter/id/" + govNodeID("a"), "/p2p/filter/addr/127.0.0.1:26656", "/", "", "/org//", "/member/%zz",
-	} {
+	for _, p := range fuzzQueryPaths(fx) {
+		f.Add(p, []byte{}, int64(0))
+	}
+	for _, p := range []string{"/", "", "/org//", "/member/%zz", "/p2p/filter/addr/127.0.0.1:26656"} {
 		f.Add(p, []byte{}, int64(0))
 	}
 	f.Add("/member/1", []byte("data"), int64(3))
@@ -54,7 +49,33 @@ func FuzzQuery(f *testing.F) {
 	})
 }
 
-func checkQuery(t *testing.T, a *App, req *abci.RequestQuery) {
+// fuzzQueryPaths are the documented query paths (docs/queries.md) on the
+// fixture's organizations and people.
+func fuzzQueryPaths(fx *fuzzFixture) []string {
+	x, m1 := fx.id("X"), fx.id("m1")
+	paths := []string{"/org/1", "/account/" + hex.EncodeToString(rootSecretary.PubKey().Address()),
+		"/member/params", "/identity/key/" + hex.EncodeToString(fuzzKey("own-member").PubKey().Address()),
+		"/identity/commitment/" + hex.EncodeToString(commitment("m1")), "/meeting/params", "/dues/params",
+		"/dues/spend/1", "/dues/spend/2", "/governance/nodes", "/governance/params", "/governance/proposals/1",
+		"/governance/proposals?page=1", "/governance/validators", "/chain/clock", "/p2p/filter/id/" + govNodeID("a"),
+		fmt.Sprintf("/meeting/%d", fx.id("general")), fmt.Sprintf("/meeting/points/%d?year=2027", m1)}
+	for _, org := range []uint64{2, x} {
+		for _, q := range []string{"", "/members?page=1", "/stats", "/dues?year=2027", "/arrears", "/spends", "/compliance?year=2026", "/flags", "/ranking?year=2026"} {
+			paths = append(paths, fmt.Sprintf("/org/%d%s", org, q))
+		}
+	}
+	for _, who := range []string{"m1", "m4", "a4", "p2"} {
+		id := fx.id(who)
+		for _, q := range []string{"", "/history?limit=3", "/standing"} {
+			paths = append(paths, fmt.Sprintf("/member/%d%s", id, q))
+		}
+		paths = append(paths, fmt.Sprintf("/identity/%d", id), fmt.Sprintf("/dues/%d", id), fmt.Sprintf("/dues/%d/2026", id),
+			fmt.Sprintf("/dues/%d/payments?limit=2", id), fmt.Sprintf("/dues/%d/standing", id))
+	}
+	return paths
+}
+
+func checkQuery(t testing.TB, a *App, req *abci.RequestQuery) *abci.ResponseQuery {
 	resp, err := a.Query(context.Background(), req)
 	if err != nil || resp == nil {
 		t.Fatalf("Query %q: error %v", req.Path, err)
@@ -69,7 +90,7 @@ func checkQuery(t *testing.T, a *App, req *abci.RequestQuery) {
 		if resp.Codespace != "" || (len(resp.Value) > 0 && !json.Valid(resp.Value)) {
 			t.Fatalf("Query %q: success with codespace %q or an answer that is not JSON", req.Path, resp.Codespace)
 		}
-		return
+		return resp
 	}
 	if resp.Log == "" || !registered(resp.Codespace, resp.Code) {
 		t.Fatalf("Query %q: code %s/%d with log %q: not a registered error", req.Path, resp.Codespace, resp.Code, resp.Log)
@@ -77,6 +98,7 @@ func checkQuery(t *testing.T, a *App, req *abci.RequestQuery) {
 	if resp.Codespace == ErrInternal.Codespace && resp.Code == ErrInternal.Code {
 		t.Fatalf("Query %q: internal error", req.Path)
 	}
+	return resp
 }
 
 func registered(space string, code uint32) bool {

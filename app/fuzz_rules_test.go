@@ -192,7 +192,21 @@ func runFuzzProgram(t testing.TB, fx *fuzzFixture, db *fuzzFixtureDB, p fuzzProg
 		}
 		out = append(out, res)
 	}
+	c.sameQueryAnswers(fuzzQueryPaths(fx))
 	return out
+}
+
+// sameQueryAnswers: on the state the program made, every documented query
+// is answered sanely (checkQuery) and the same by both apps, whose
+// committed-read caches saw different reads (CheckTx read on one only).
+func (c *fuzzChain) sameQueryAnswers(paths []string) {
+	for _, p := range paths {
+		a := checkQuery(c.t, c.mem.App, &abci.RequestQuery{Path: p})
+		b := checkQuery(c.t, c.fresh.App, &abci.RequestQuery{Path: p})
+		if a.Code != b.Code || a.Log != b.Log || !bytes.Equal(a.Value, b.Value) || a.Height != b.Height {
+			c.t.Fatalf("Query %s: the two apps answer differently", p)
+		}
+	}
 }
 
 // txs signs a block's txs; each signer's sequence counts on from its

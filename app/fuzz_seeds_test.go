@@ -31,7 +31,7 @@ func fuzzSeedMessages(fx *fuzzFixture) []fuzzSeed {
 		{"gov-a-secretary", createOrg(2, branch, "Branch W")},
 		{"gov-a-secretary", &orgv1.MsgRenameOrg{OrgId: id("Z"), Name: "Branch Z (renamed)"}},
 		{"gov-a-secretary", &orgv1.MsgDissolveOrg{OrgId: id("Z")}},
-		{"gov-a-secretary", (&fixtureRecorder{}).fixtureGrant(x, orgv1.Role_ROLE_PUBLICITY_OFFICER, "m1")},
+		{"gov-a-secretary", fx.grant(x, orgv1.Role_ROLE_PUBLICITY_OFFICER, "m1")},
 		{"gov-a-secretary", &orgv1.MsgRevokeRole{OrgId: 2, Role: orgv1.Role_ROLE_DISCIPLINE_OFFICER, Address: fuzzKey("inspector").PubKey().Address()}},
 
 		{"x-off", &memberv1.MsgRegisterApplicant{BranchId: x, ApplicationDate: fuzzStart, BirthYear: 2000, Commitment: commitment("a7")}},
