@@ -8,6 +8,9 @@ VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/partychain/partychain/app.Version=$(VERSION)
 DEV_HOME ?= $(or $(PARTYCHAIN_HOME),$(HOME)/.partychain)
 FUZZTIME ?= 8s
+# Minimizing each new interesting input or crash takes at most this many runs
+# (go test's default, up to 60 s each, would eat a short run of an expensive target).
+FUZZMINIMIZETIME ?= 20x
 FAULT_ROUNDS ?= 5
 TOOLS    := $(BUILD)/tools
 
@@ -62,7 +65,7 @@ FUZZ_TARGETS := \
 fuzz-short:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
-		$(GO) test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME); \
+		$(GO) test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME); \
 	done
 
 lint:
