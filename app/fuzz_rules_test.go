@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"reflect"
 	"sort"
 	"testing"
@@ -263,6 +264,7 @@ func (c *fuzzChain) block(txs [][]byte) ([]*abci.ExecTxResult, bool) {
 		return nil, false
 	}
 	var answers [2][]byte
+	var resps [2]*abci.ResponseFinalizeBlock
 	var results []*abci.ExecTxResult
 	for i, ta := range []*testApp{c.mem, c.fresh} {
 		ta.height = height
@@ -278,16 +280,29 @@ func (c *fuzzChain) block(txs [][]byte) ([]*abci.ExecTxResult, bool) {
 		if _, err := ta.Commit(ctx, &abci.RequestCommit{}); err != nil {
 			t.Fatalf("height %d: Commit: %v", height, err)
 		}
+		resps[i] = resp
 		if answers[i], err = resp.Marshal(); err != nil {
 			t.Fatal(err)
 		}
 		results = resp.TxResults
 	}
 	if !bytes.Equal(answers[0], answers[1]) {
-		t.Fatalf("height %d: the two apps answered the same block differently", height)
+		t.Fatalf("height %d: the two apps answered the same block differently:\n%s", height, firstDifference(resps[0], resps[1]))
 	}
 	if !bytes.Equal(c.mem.store.LastAppHash(), c.fresh.store.LastAppHash()) {
 		t.Fatalf("height %d: committed app hashes differ", height)
 	}
 	return results, true
+}
+
+// firstDifference says where two answers to one block differ.
+func firstDifference(a, b *abci.ResponseFinalizeBlock) string {
+	for i := range a.TxResults {
+		x, _ := a.TxResults[i].Marshal()
+		y, _ := b.TxResults[i].Marshal()
+		if !bytes.Equal(x, y) {
+			return fmt.Sprintf("tx %d:\n  after CheckTx:         %v\n  after ProcessProposal: %v", i, a.TxResults[i], b.TxResults[i])
+		}
+	}
+	return fmt.Sprintf("block:\n  after CheckTx:         %v\n  after ProcessProposal: %v", a, b)
 }
