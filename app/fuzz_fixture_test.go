@@ -261,10 +261,9 @@ func createdID(t testing.TB, res *abci.ExecTxResult) uint64 {
 }
 
 // grant grants role at org to the named person, a member of the fixture
-// with their own key. (When a role goes to a member id, this is the edit:
-// MemberId: fx.id(who).)
+// with their own key: roles go to members.
 func (fx *fuzzFixture) grant(org uint64, role orgv1.Role, who string) *orgv1.MsgGrantRole {
-	return &orgv1.MsgGrantRole{OrgId: org, Role: role, PubKey: fuzzKey(who).PubKey().Bytes()}
+	return &orgv1.MsgGrantRole{OrgId: org, Role: role, MemberId: fx.id(who)}
 }
 
 // importPerson imports a full member (admitted 2000, full 2001) with their

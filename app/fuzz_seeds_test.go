@@ -32,7 +32,7 @@ func fuzzSeedMessages(fx *fuzzFixture) []fuzzSeed {
 		{"gov-a-secretary", &orgv1.MsgRenameOrg{OrgId: id("Z"), Name: "Branch Z (renamed)"}},
 		{"gov-a-secretary", &orgv1.MsgDissolveOrg{OrgId: id("Z")}},
 		{"gov-a-secretary", fx.grant(x, orgv1.Role_ROLE_PUBLICITY_OFFICER, "m1")},
-		{"gov-a-secretary", &orgv1.MsgRevokeRole{OrgId: 2, Role: orgv1.Role_ROLE_DISCIPLINE_OFFICER, Address: fuzzKey("inspector").PubKey().Address()}},
+		{"gov-a-secretary", &orgv1.MsgRevokeRole{OrgId: 2, Role: orgv1.Role_ROLE_DISCIPLINE_OFFICER, MemberId: id("inspector")}},
 
 		{"x-off", &memberv1.MsgRegisterApplicant{BranchId: x, ApplicationDate: fuzzStart, BirthYear: 2000, Commitment: commitment("a7")}},
 		{"x-off", &memberv1.MsgRecordTalk{MemberId: id("a6"), Date: fuzzStart}},
