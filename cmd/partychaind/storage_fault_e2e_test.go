@@ -26,9 +26,9 @@ import (
 	"time"
 )
 
-// storageNode is a dev node with extra genesis organizations (each a few
-// hundred bytes of the app's first committed record), started and at
-// height 3 or more.
+// storageNode is a dev node with extra genesis organizations under the
+// root (each a few hundred bytes of the app's first committed record),
+// numbered after the genesis's own (the root and its office branch).
 func storageNode(t *testing.T, orgs int) *testNode {
 	t.Helper()
 	n := newNode(t)
@@ -43,8 +43,9 @@ func storageNode(t *testing.T, orgs int) *testNode {
 	}
 	org := gen["app_state"].(map[string]any)["org"].(map[string]any)
 	list := org["orgs"].([]any)
+	first := len(list) + 1
 	for i := range orgs {
-		list = append(list, map[string]any{"id": fmt.Sprint(i + 2), "parent_id": "1", "kind": "ORG_KIND_BRANCH",
+		list = append(list, map[string]any{"id": fmt.Sprint(first + i), "parent_id": "1", "kind": "ORG_KIND_BRANCH",
 			"name": fmt.Sprintf("Branch %04d of the storage fault test, a name long enough to make the genesis record span journal blocks", i)})
 	}
 	org["orgs"] = list
@@ -197,8 +198,8 @@ func TestFaultJournalRecordFlipped(t *testing.T) {
 	checkRestarted(n, rec)
 	var root queryJSON[orgJSON]
 	n.mustClient(&root, "query", "org", "show", "1")
-	if root.Result.ChildCount != 600 {
-		t.Fatalf("after the replay the root has %d children, want the genesis's 600", root.Result.ChildCount)
+	if root.Result.ChildCount != 601 {
+		t.Fatalf("after the replay the root has %d children, want the genesis's 601 (its office branch and 600)", root.Result.ChildCount)
 	}
 	n.stop()
 }
@@ -326,8 +327,8 @@ func diskFull(t *testing.T, dir string) {
 	n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", "After the disk grew", "--from", "secretary")
 	var root queryJSON[orgJSON]
 	n.mustClient(&root, "query", "org", "show", "1")
-	if root.Result.ChildCount != 2 {
-		t.Fatalf("the root has %d children, want 2", root.Result.ChildCount)
+	if root.Result.ChildCount != 3 {
+		t.Fatalf("the root has %d children, want 3 (its office branch and the two created)", root.Result.ChildCount)
 	}
 	n.stop()
 }
