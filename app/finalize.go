@@ -92,6 +92,11 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 			if !gas.add(d.gas) {
 				return a.rejectOverGas(req.Height, i, gas), nil
 			}
+			// Counted in its signer's sequence, so that the signer's next
+			// tx, if fresh, is judged against it.
+			if _, err := a.continuesSequence(next, d); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		d, err := a.decodeWith(tx, hash)

@@ -211,6 +211,26 @@ func TestProcessProposalCachesOnlyExecutable(t *testing.T) {
 	}
 }
 
+// TestProcessProposalCountsCachedTxsInSequence: a signer's tx that CheckTx
+// already verified counts in the signer's sequence, so the signer's next tx,
+// seen first in the proposal, is verified and remembered too.
+func TestProcessProposalCountsCachedTxsInSequence(t *testing.T) {
+	ta := newTestApp(t)
+	ta.mustDeliver()
+	first := signedTx(t, rootSecretary, 0, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "First"))
+	if r := ta.checkTx(first); r.Code != 0 {
+		t.Fatalf("CheckTx: %d %s", r.Code, r.Log)
+	}
+	second := signedTx(t, rootSecretary, 1, createOrg(1, orgv1.OrgKind_ORG_KIND_BRANCH, "Second"))
+	r, err := ta.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: [][]byte{first, second}, Height: ta.height + 1})
+	if err != nil || r.Status != abci.ResponseProcessProposal_ACCEPT {
+		t.Fatalf("proposal: %v %v", r.GetStatus(), err)
+	}
+	if ta.sigs.get(txHash(second)) == nil {
+		t.Fatal("the tx after a cached one of the same signer was not verified and remembered")
+	}
+}
+
 // TestSizeSigCache: the cache takes the mempool's bounds, capped at
 // sigCacheMaxBytes; zero keeps the defaults.
 func TestSizeSigCache(t *testing.T) {
