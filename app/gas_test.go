@@ -10,6 +10,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 
+	"github.com/partychain/partychain/contracts/activity"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
@@ -205,4 +206,28 @@ func TestTxOverMaxTxGas(t *testing.T) {
 	}
 	// The sequence is unused: the next tx of the signer is still sequence 0.
 	ta.mustDeliver(branchTxs(t, 1)...)
+}
+
+// TestLargestCorrectionFits: a record as large as any policy allows
+// (HardMaxAttendees lines, HardMaxResolutions resolutions) can be corrected:
+// its correction, charged for withdrawing HardMaxAttendees lines, stays
+// within MaxTxGas.
+func TestLargestCorrectionFits(t *testing.T) {
+	m := &activityv1.MsgRecordMeeting{OrgId: 1, Kind: activityv1.MeetingKind_MEETING_KIND_THEME_DAY, Date: 20260101,
+		Topic: "a correction as large as the policy allows", MinutesHash: make([]byte, 32), Corrects: 1}
+	for i := range activity.HardMaxAttendees {
+		m.Attendance = append(m.Attendance, activityv1.Attendee{MemberId: uint64(1_000_000 + i), Present: true})
+	}
+	for range activity.HardMaxResolutions {
+		m.Resolutions = append(m.Resolutions, activityv1.Resolution{Kind: activityv1.ResolutionKind_RESOLUTION_KIND_OTHER,
+			Quorum: activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_CAST})
+	}
+	raw := signedTx(t, rootSecretary, 0, m)
+	if g := rawGas(raw) + int64(activity.MeetingGas(m)); g > MaxTxGas {
+		t.Fatalf("the largest correction costs %d gas, over MaxTxGas %d: a record of the largest size could never be corrected", g, MaxTxGas)
+	}
+	ta := newGasTestApp(t, -1)
+	if _, err := ta.decode(raw); err != nil {
+		t.Fatalf("the largest correction does not decode: %v", err)
+	}
 }

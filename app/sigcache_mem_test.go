@@ -36,7 +36,7 @@ func hostileMeeting(base uint64, n, resolutions int) *activityv1.MsgRecordMeetin
 // hostileShapes: many tiny repeated fields (with slices decoded to twice
 // their length: 2^k+1 elements), many tiny messages, one tiny message.
 var hostileShapes = []hostileShape{
-	{"2000 attendance lines a message", func(j int) any {
+	{"the most attendance lines a message", func(j int) any {
 		return hostileMeeting(uint64(j)*activity.HardMaxAttendees, activity.HardMaxAttendees, 0)
 	}, MaxMsgsPerTx},
 	{"257 attendance lines a message", func(j int) any { return hostileMeeting(0, 257, 0) }, MaxMsgsPerTx},
@@ -133,7 +133,7 @@ func TestHeldBytesBoundsMemory(t *testing.T) {
 		t.Logf("%s: %d bytes a tx; holds %d bytes decoded (%.1f× its size), counted %d (%.2f× what it holds)",
 			shape.name, len(raws[0]), held/n, float64(held)/float64(n*len(raws[0])), counted/n, float64(counted)/float64(held))
 		// 1% for what else the heap gains meanwhile: the count of the
-		// 5,000-line shape is exact (its slices take whole pages).
+		// largest attendance shape is nearly exact (its slices take whole pages).
 		if held > int64(counted)*101/100 || int64(counted) > 2*held {
 			t.Errorf("%s: holds %d bytes, counted %d: want held ≤ counted (+1%%) ≤ 2 × held", shape.name, held, counted)
 		}

@@ -14,7 +14,7 @@ import (
 // state is read, and the policy parameters may not exceed them. The
 // parameters (checked in the handler) are the working limits.
 const (
-	HardMaxAttendees    = 2000 // a correction is charged for withdrawing this many lines (gas.go)
+	HardMaxAttendees    = 1000 // a correction is charged for withdrawing this many lines (gas.go); with the most lines and resolutions it stays within the app's MaxTxGas
 	HardMaxResolutions  = 64
 	HardMaxTopicBytes   = 1024
 	HardMaxBackdateDays = 3660
