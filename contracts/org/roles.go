@@ -101,12 +101,12 @@ func (k *Keeper) RevokeRole(ctx *contracts.Context, m *orgv1.MsgRevokeRole) erro
 		return ErrRoleNotHeld.Wrapf("member %d is not %s at organization %d", m.MemberId, RoleName(m.Role), o.Id)
 	}
 	if o.ParentId == 0 && m.Role == orgv1.Role_ROLE_SECRETARY {
-		n, err := countUpTo(ctx.Store, officerRolePrefix(o.Id, m.Role), 2)
+		others, err := k.activeHolderBesides(ctx.Store, o.Id, m.Role, m.MemberId)
 		if err != nil {
 			return err
 		}
-		if n < 2 {
-			return ErrLastRootSecretary.Wrapf("member %d is the only secretary of organization %d", m.MemberId, o.Id)
+		if !others {
+			return ErrLastRootSecretary.Wrapf("member %d is the only secretary of organization %d who has not left", m.MemberId, o.Id)
 		}
 	}
 	ctx.Store.Delete(officerKey(o.Id, m.Role, m.MemberId))
@@ -123,6 +123,32 @@ func emitRoleRevoked(ctx *contracts.Context, orgID, memberID uint64, role orgv1.
 		contracts.Indexed("org_id", idString(orgID)),
 		contracts.Indexed("member_id", idString(memberID)),
 		contracts.Attr("role", RoleName(role)))
+}
+
+// activeHolderBesides reports whether a member other than memberID, who
+// has not left, holds role at the organization id. A grant left behind by a
+// member who left gives no power (HasRoleAt), so it keeps nobody in office.
+// Bounded by max_officers_per_org.
+func (k *Keeper) activeHolderBesides(r state.Reader, id uint64, role orgv1.Role, memberID uint64) (bool, error) {
+	it := state.PrefixIterator(r, officerRolePrefix(id, role))
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		var o orgv1.Officer
+		if err := o.Unmarshal(it.Value()); err != nil {
+			return false, contracts.Corrupt(err, "officer record of organization %d", id)
+		}
+		if o.MemberId == memberID {
+			continue
+		}
+		m, err := k.members.Member(r, o.MemberId)
+		if err != nil {
+			return false, contracts.Corrupt(err, "officer member %d of organization %d", o.MemberId, id)
+		}
+		if m.Status != memberv1.Status_STATUS_EXITED {
+			return true, nil
+		}
+	}
+	return false, it.Error()
 }
 
 // countUpTo counts keys under prefix, stopping at max.

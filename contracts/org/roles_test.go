@@ -356,3 +356,17 @@ func TestExitedOfficerHoldsNothing(t *testing.T) {
 		t.Errorf("HasRoleAt(a member who left) = %v, %v; want false", held, err)
 	}
 }
+
+// TestLastRootSecretaryWhoHasNotLeft: a root secretary's grant left behind
+// by a member who left keeps nobody in office, so the last secretary who
+// has not left cannot go; the grant of the one who left can.
+func TestLastRootSecretaryWhoHasNotLeft(t *testing.T) {
+	l := newTree(t)
+	l.must("root-secretary", grantRole(rootID, secretary, "newcomer"))
+	l.dir.left = memberOf("newcomer")
+	l.run(t, []step{
+		{"root-secretary", revokeRole(rootID, secretary, "root-secretary"), org.ErrLastRootSecretary, code{"org", 6}},
+		{"root-secretary", revokeRole(rootID, secretary, "newcomer"), nil, code{}},
+		{"root-secretary", revokeRole(rootID, secretary, "root-secretary"), org.ErrLastRootSecretary, code{"org", 6}},
+	})
+}
