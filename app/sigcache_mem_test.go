@@ -105,9 +105,12 @@ func liveHeap() int64 {
 // TestHeldBytesBoundsMemory: for each hostile shape, the memory the
 // cache really holds for a tx (decoded messages, sign bytes, map entry),
 // measured after a collection, is at most what heldBytes counts (within
-// 1% of measuring noise), and not
-// far below it (the count is not so generous that the cache holds far
-// fewer txs than it could).
+// 1% of measuring noise), and not far below it (the count is not so
+// generous that the cache holds far fewer txs than it could).
+//
+// The heap is the process's: memory a finished test's goroutines let go of
+// in between (a closed store's buffers) moves it too. So a shape is
+// measured up to three times, and fails only if no measurement fits.
 func TestHeldBytesBoundsMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures the heap")
@@ -116,28 +119,41 @@ func TestHeldBytesBoundsMemory(t *testing.T) {
 	for _, shape := range hostileShapes {
 		const n = 40
 		raws := shape.txs(t, n)
-		c := newSigCache(1_000_000, 1<<40)
-		before := liveHeap()
-		counted := 0
-		for _, raw := range raws {
-			d, err := ta.decode(raw)
-			if err != nil {
-				t.Fatalf("%s: %v", shape.name, err)
+		var held int64
+		var counted int
+		for attempt := range 3 {
+			held, counted = measureHeld(t, ta, raws)
+			t.Logf("%s: %d bytes a tx; holds %d bytes decoded (%.1f× its size), counted %d (%.2f× what it holds)",
+				shape.name, len(raws[0]), held/n, float64(held)/float64(n*len(raws[0])), counted/n, float64(counted)/float64(held))
+			// 1% for what else the heap gains meanwhile: the count of the
+			// largest attendance shape is nearly exact (its slices take whole pages).
+			if held <= int64(counted)*101/100 && int64(counted) <= 2*held {
+				break
 			}
-			counted += heldBytes(d)
-			c.add(d)
-		}
-		held := liveHeap() - before
-		runtime.KeepAlive(raws)
-		runtime.KeepAlive(c)
-		t.Logf("%s: %d bytes a tx; holds %d bytes decoded (%.1f× its size), counted %d (%.2f× what it holds)",
-			shape.name, len(raws[0]), held/n, float64(held)/float64(n*len(raws[0])), counted/n, float64(counted)/float64(held))
-		// 1% for what else the heap gains meanwhile: the count of the
-		// largest attendance shape is nearly exact (its slices take whole pages).
-		if held > int64(counted)*101/100 || int64(counted) > 2*held {
-			t.Errorf("%s: holds %d bytes, counted %d: want held ≤ counted (+1%%) ≤ 2 × held", shape.name, held, counted)
+			if attempt == 2 {
+				t.Errorf("%s: holds %d bytes, counted %d: want held ≤ counted (+1%%) ≤ 2 × held", shape.name, held, counted)
+			}
 		}
 	}
+}
+
+// measureHeld decodes raws into a new cache and returns the live heap it
+// added and what heldBytes counted for it.
+func measureHeld(t *testing.T, ta *testApp, raws [][]byte) (held int64, counted int) {
+	c := newSigCache(1_000_000, 1<<40)
+	before := liveHeap()
+	for _, raw := range raws {
+		d, err := ta.decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted += heldBytes(d)
+		c.add(d)
+	}
+	held = liveHeap() - before
+	runtime.KeepAlive(raws)
+	runtime.KeepAlive(c)
+	return held, counted
 }
 
 // TestSigCacheMemoryBounded: filled with hostile txs far beyond its

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -65,19 +66,67 @@ func partychaind(t *testing.T) string {
 	return binPath
 }
 
-// freePorts returns n distinct free TCP ports on 127.0.0.1.
+// Test ports come from below the kernel's ephemeral range (32768 and up
+// on Linux): a port picked from that range and closed again can be taken by
+// any process's outgoing connection before the node binds it ("address
+// already in use"). Each test binary walks its own part of the range from
+// an offset of its pid; ports taken by anyone else are skipped.
+const (
+	testPortLow  = 20000
+	testPortSpan = 12000
+)
+
+var nextTestPort = sync.OnceValue(func() *atomic.Int64 {
+	var n atomic.Int64
+	n.Store(int64(os.Getpid()*389) % testPortSpan)
+	return &n
+})
+
+// freePorts returns n distinct free TCP ports on 127.0.0.1, none of which
+// this test binary handed out before.
 func freePorts(t *testing.T, n int) []int {
 	t.Helper()
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close() // held open until all are picked, so they differ
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	ports := make([]int, n)
+	for i := range ports {
+		ports[i] = freePortBase(t, 1)
 	}
 	return ports
+}
+
+// freePortBase returns a base port P such that P..P+span-1 are all free on
+// 127.0.0.1 now and none was handed out by this test binary before.
+func freePortBase(t *testing.T, span int) int {
+	t.Helper()
+	for range testPortSpan {
+		start := int(nextTestPort().Add(int64(span))) - span
+		base := testPortLow + start%testPortSpan
+		if base+span > testPortLow+testPortSpan {
+			continue // it would wrap around the range
+		}
+		if portsFree(base, span) {
+			return base
+		}
+	}
+	t.Fatalf("no %d consecutive free ports from %d to %d", span, testPortLow, testPortLow+testPortSpan-1)
+	return 0
+}
+
+// portsFree reports whether base..base+span-1 can all be bound on 127.0.0.1.
+func portsFree(base, span int) bool {
+	var held []net.Listener
+	defer func() {
+		for _, l := range held {
+			l.Close()
+		}
+	}()
+	for p := base; p < base+span; p++ {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			return false
+		}
+		held = append(held, l)
+	}
+	return true
 }
 
 // testNode is one partychaind home and the process running it, if any.

@@ -9,8 +9,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -77,34 +75,6 @@ func TestTestnetCommandRefusals(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "node0 already exists") {
 		t.Fatalf("second testnet: %v", err)
 	}
-}
-
-// freePortBase returns a base port P such that P..P+span-1 are all free on
-// 127.0.0.1 now. It probes below the usual ephemeral range (32768-), so
-// that ports other tests get from the kernel rarely collide with it.
-func freePortBase(t *testing.T, span int) int {
-	t.Helper()
-	for range 100 {
-		base := 20000 + 10*rand.IntN(1200) // 20000..31990
-		var held []net.Listener
-		ok := true
-		for p := base; p < base+span; p++ {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				ok = false
-				break
-			}
-			held = append(held, l)
-		}
-		for _, l := range held {
-			l.Close()
-		}
-		if ok {
-			return base
-		}
-	}
-	t.Fatalf("no %d consecutive free ports found", span)
-	return 0
 }
 
 // testnetNode adopts a home written by `testnet` as a testNode (killed at
