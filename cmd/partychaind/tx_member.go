@@ -506,7 +506,7 @@ func newTxIdentityCmd() *cobra.Command {
 func newRotateKeyCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "rotate-key MEMBER_ID PUBKEY|KEY_NAME",
-		Short: "Set or replace a member's own key (organization officer of the member's branch)",
+		Short: "Set or replace a member's own key (the member; for a member without roles also the organization officer of their branch)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseMemberID("member id", args[0])

@@ -7,6 +7,7 @@ import (
 	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/identity"
 	"github.com/partychain/partychain/contracts/org"
 	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
@@ -273,16 +274,33 @@ func TestSpendTwoKeysOnePerson(t *testing.T) {
 	// ...nor give the role to a member who has no own key to act with.
 	c.rejected(t, "a-secretary", &orgv1.MsgGrantRole{OrgId: branchA, Role: clerk, MemberId: c.aFull}, org.ErrCannotHoldRole, code{"org", 22})
 	id := c.proposeSpend("a-secretary", branchA, 100_000)
-	// A second key of the same member: the organization officer rotates
-	// the secretary's own key (the person lost it, say). The old key no
-	// longer speaks for anyone, the new one is the same member.
-	c.must("root-secretary", &orgv1.MsgGrantRole{OrgId: officersOrg, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, MemberId: officerID("b-secretary")})
-	c.must("b-secretary", &identityv1.MsgRotateMemberKey{MemberId: officerID("a-secretary"), NewPubKey: pubOf("a-secretary-2")})
+	// A second key of the same member: the secretary rotates their own
+	// key. The old key no longer speaks for anyone, the new one is the
+	// same member.
+	c.must("a-secretary", &identityv1.MsgRotateMemberKey{MemberId: officerID("a-secretary"), NewPubKey: pubOf("a-secretary-2")})
 	c.rejected(t, "a-secretary", &duesv1.MsgApproveSpend{SpendId: id}, ErrUnauthorized, code{"dues", 6})
 	c.rejected(t, "a-secretary-2", &duesv1.MsgApproveSpend{SpendId: id}, ErrSelfApproval, code{"dues", 11})
 	c.must("a-deputy", &duesv1.MsgApproveSpend{SpendId: id})
 	if s := c.spendOf(id); s.Status != done || s.ProposerMemberId != officerID("a-secretary") || s.ApproverMemberId != officerID("a-deputy") {
 		t.Errorf("spend %v", s)
+	}
+}
+
+// TestSpendRotatedClerk: roles follow the member's own key, so whoever sets
+// a role-holder's key would hold their roles. The organization officer of
+// the clerk's branch (here a-secretary, made officer of the officers'
+// branch) cannot rotate the dues clerk's key to a key they hold, propose a
+// spend with their own key and approve it with the clerk's: the rotation is
+// refused, and the key they hold speaks for nobody.
+func TestSpendRotatedClerk(t *testing.T) {
+	c := funded(t, 2_000_000)
+	c.must("root-secretary", &orgv1.MsgGrantRole{OrgId: officersOrg, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, MemberId: officerID("a-secretary")})
+	c.rejected(t, "a-secretary", &identityv1.MsgRotateMemberKey{MemberId: officerID("a-clerk"), NewPubKey: pubOf("a-clerk-held-by-a-secretary")},
+		identity.ErrMemberHoldsRoles, code{"identity", 12})
+	id := c.proposeSpend("a-secretary", branchA, 100_000)
+	c.rejected(t, "a-clerk-held-by-a-secretary", &duesv1.MsgApproveSpend{SpendId: id}, ErrUnauthorized, code{"dues", 6})
+	if s := c.spendOf(id); s.Status != pending {
+		t.Errorf("spend %v, want pending", s)
 	}
 }
 

@@ -6,8 +6,10 @@
 // commitment to its member, which makes a commitment unique chain-wide (the
 // same person, with the same fields and salts, cannot be registered twice);
 // the index from a member's own key (its account address) to the member, so
-// other ledgers can tell which member signed; and the rotation of that key by
-// the organization officer of the member's branch. It opens an account (org
+// other ledgers can tell which member signed; and the rotation of that key:
+// by the member themself, or by the organization officer of the member's
+// branch for a member who holds no role (roles follow the key, so a
+// role-holder's key is theirs alone to rotate). It opens an account (org
 // ledger, sequence 0) for a member's key the first time the key is seen.
 //
 // The commitment scheme (commitment.go) is a pair of pure functions used by

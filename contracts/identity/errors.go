@@ -17,4 +17,5 @@ var (
 	ErrMemberExited        = contracts.Register(Codespace, 9, "member has left: no further acts")
 	ErrInvalidMemberID     = contracts.Register(Codespace, 10, "invalid member id")
 	ErrIdentityExists      = contracts.Register(Codespace, 11, "member already has an identity")
+	ErrMemberHoldsRoles    = contracts.Register(Codespace, 12, "member holds roles: only the member rotates their own key")
 )

@@ -12,6 +12,8 @@ import (
 // OrgKeeper is what the identity ledger needs of the organization ledger.
 type OrgKeeper interface {
 	HasRoleAt(r state.Reader, addr []byte, orgID uint64, role orgv1.Role) (bool, error)
+	// HoldsAnyRole reports whether the member holds any role anywhere.
+	HoldsAnyRole(r state.Reader, memberID uint64) (bool, error)
 }
 
 // Accounts opens an account for a member's own key (the org ledger keeps

@@ -26,9 +26,12 @@ func ValidateRotateMemberKey(m *identityv1.MsgRotateMemberKey) error {
 	return checkPubKey(m.NewPubKey)
 }
 
-// RotateMemberKey sets or replaces a member's own key. The organization
-// officer of the member's branch signs it. The old key stops speaking for
-// the member at once; its account stays, so its sequence never restarts.
+// RotateMemberKey sets or replaces a member's own key. The member signs it
+// with their current own key, or the organization officer of the member's
+// branch signs it for a member who holds no role (roles follow the key, so
+// a rotation by anyone else would hand over the member's roles). The old
+// key stops speaking for the member at once; its account stays, so its
+// sequence never restarts.
 func (k *Keeper) RotateMemberKey(ctx *contracts.Context, m *identityv1.MsgRotateMemberKey) error {
 	if k.members == nil {
 		return fmt.Errorf("identity ledger is not wired to the member ledger")
@@ -37,12 +40,8 @@ func (k *Keeper) RotateMemberKey(ctx *contracts.Context, m *identityv1.MsgRotate
 	if err != nil {
 		return err
 	}
-	held, err := k.org.HasRoleAt(ctx.Store, ctx.Signer, member.BranchId, orgv1.Role_ROLE_ORGANIZATION_OFFICER)
-	if err != nil {
+	if err := k.authorizeRotation(ctx, member); err != nil {
 		return err
-	}
-	if !held {
-		return ErrUnauthorized.Wrapf("%X needs organization officer at branch %d, member %d's branch", ctx.Signer, member.BranchId, member.Id)
 	}
 	if member.Status == memberv1.Status_STATUS_EXITED {
 		return ErrMemberExited.Wrapf("member %d", member.Id)
@@ -69,6 +68,38 @@ func (k *Keeper) RotateMemberKey(ctx *contracts.Context, m *identityv1.MsgRotate
 		contracts.Indexed("member_id", idString(m.MemberId)),
 		contracts.Indexed("branch_id", idString(member.BranchId)),
 		contracts.Indexed("account", fmt.Sprintf("%X", addr)))
+	return nil
+}
+
+// authorizeRotation lets the member rotate their own key, and the
+// organization officer of the member's branch rotate the key of a member
+// who holds no role. A role-holder's key is the member's alone: for a lost
+// key a grantor revokes the roles first.
+func (k *Keeper) authorizeRotation(ctx *contracts.Context, member *memberv1.Member) error {
+	signer, self, err := k.MemberByAddress(ctx.Store, ctx.Signer)
+	if err != nil {
+		return err
+	}
+	if self && signer == member.Id {
+		return nil
+	}
+	held, err := k.org.HasRoleAt(ctx.Store, ctx.Signer, member.BranchId, orgv1.Role_ROLE_ORGANIZATION_OFFICER)
+	if err != nil {
+		return err
+	}
+	if !held {
+		return ErrUnauthorized.Wrapf("%X needs organization officer at branch %d, member %d's branch, or to be member %d's own key",
+			ctx.Signer, member.BranchId, member.Id, member.Id)
+	}
+	roles, err := k.org.HoldsAnyRole(ctx.Store, member.Id)
+	if err != nil {
+		return err
+	}
+	if roles {
+		return ErrMemberHoldsRoles.Wrapf("member %d holds roles, which follow their own key: the member rotates it, signing with "+
+			"their current key; for a lost key a grantor revokes the member's roles first, then the branch's organization "+
+			"officer rotates the key, then a grantor grants the roles again", member.Id)
+	}
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/partychain/partychain/contracts/identity"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	"github.com/partychain/partychain/state"
 )
 
 func TestRotateMemberKey(t *testing.T) {
@@ -30,12 +31,23 @@ func TestRotateMemberKey(t *testing.T) {
 		{"to an officer's key", "branch-officer", 2, "branch-secretary", "", identity.ErrKeyInUse, code{"identity", 6}, "member 14"},
 		{"of the other branch, by its officer", "other-officer", 4, "newcomer", "member4-key", nil, code{}, ""},
 		{"of a member in transfer, by the branch holding the record", "branch-officer", 6, "newcomer", "", nil, code{}, ""},
+		{"by the member's own key", "member2-key", 2, "newcomer", "member2-key", nil, code{}, ""},
+		{"of the branch's officer, by itself", "branch-officer", 13, "newcomer", "branch-officer", nil, code{}, ""},
+		{"of the branch's secretary, by itself", "branch-secretary", 14, "newcomer", "branch-secretary", nil, code{}, ""},
+
+		{"of the branch's secretary, by the branch's officer", "branch-officer", 14, "newcomer", "", identity.ErrMemberHoldsRoles, code{"identity", 12},
+			"member 14 holds roles"},
+		{"of the root's secretary, by the branch's officer", "branch-officer", 11, "newcomer", "", identity.ErrMemberHoldsRoles, code{"identity", 12},
+			"a grantor revokes the member's roles first"},
+		{"of the root's officer, by the branch's officer", "branch-officer", 12, "branch-officer-2", "", identity.ErrMemberHoldsRoles, code{"identity", 12}, ""},
 
 		{"by the branch's secretary", "branch-secretary", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, "organization officer at branch 2"},
 		{"by the root's organization officer", "root-officer", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
 		{"by the root's secretary", "root-secretary", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
 		{"by another branch's officer", "other-officer", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
-		{"by the member's own key", "member2-key", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
+		{"by another member's own key", "member4-key", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, "or to be member 2's own key"},
+		{"of an officer, by another officer's own key", "branch-secretary", 13, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
+		{"by a rotated-out key", "retired-key", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
 		{"by nobody", "nobody", 2, "newcomer", "", identity.ErrUnauthorized, code{"identity", 8}, ""},
 		{"of an exited member", "branch-officer", 3, "newcomer", "", identity.ErrMemberExited, code{"identity", 9}, "member 3"},
 		{"of a member without identity", "branch-officer", 5, "newcomer", "", identity.ErrIdentityNotFound, code{"identity", 7}, "member 5"},
@@ -177,23 +189,46 @@ func TestRoutes(t *testing.T) {
 }
 
 // TestRotationCarriesRoles: roles are the member's, held by their current
-// own key. After the organization officer rotates the branch secretary's
-// key, the new key acts as secretary and the old one holds nothing.
+// own key. After the branch secretary rotates their own key, the new key
+// acts as secretary and the old one holds nothing.
 func TestRotationCarriesRoles(t *testing.T) {
 	l := newLedger(t)
 	b := l.branch()
-	secretary := orgv1.Role_ROLE_SECRETARY
 	msg := &identityv1.MsgRotateMemberKey{MemberId: officerID("branch-secretary"), NewPubKey: pubOf("branch-secretary-new")}
-	if err := l.keeper.RotateMemberKey(l.context(b, "branch-officer"), msg); err != nil {
+	if err := l.keeper.RotateMemberKey(l.context(b, "branch-secretary"), msg); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		key  string
-		want bool
-	}{{"branch-secretary", false}, {"branch-secretary-new", true}} {
-		held, err := l.org.HasRoleAt(b, addrOf(c.key), branchID, secretary)
-		if err != nil || held != c.want {
-			t.Errorf("HasRoleAt(%s) = %v, %v; want %v", c.key, held, err, c.want)
+	l.checkSecretary(b, map[string]bool{"branch-secretary": false, "branch-secretary-new": true})
+}
+
+// checkSecretary asserts which keys hold secretary at the branch.
+func (l *ledger) checkSecretary(r state.Reader, want map[string]bool) {
+	l.t.Helper()
+	for _, k := range []string{"branch-secretary", "branch-secretary-new"} {
+		held, err := l.org.HasRoleAt(r, addrOf(k), branchID, orgv1.Role_ROLE_SECRETARY)
+		if err != nil || held != want[k] {
+			l.t.Errorf("HasRoleAt(%s) = %v, %v; want %v", k, held, err, want[k])
 		}
+	}
+}
+
+// TestRotateLostKey: the branch secretary has lost their key, so cannot
+// rotate it. The branch's organization officer may not hand the secretary's
+// role to a new key; a grantor revokes the role first, then the officer
+// rotates the key of a member who holds nothing, then a grantor grants the
+// role again: three signed records, by two roles.
+func TestRotateLostKey(t *testing.T) {
+	l := newLedger(t)
+	b := l.branch()
+	sec, secretary := officerID("branch-secretary"), orgv1.Role_ROLE_SECRETARY
+	rotate := &identityv1.MsgRotateMemberKey{MemberId: sec, NewPubKey: pubOf("branch-secretary-new")}
+	checkErr(t, l.keeper.RotateMemberKey(l.context(b, "branch-officer"), rotate), identity.ErrMemberHoldsRoles, code{"identity", 12})
+	checkErr(t, l.org.RevokeRole(l.context(b, "root-secretary"), &orgv1.MsgRevokeRole{OrgId: branchID, Role: secretary, MemberId: sec}), nil, code{})
+	l.checkSecretary(b, map[string]bool{})
+	checkErr(t, l.keeper.RotateMemberKey(l.context(b, "branch-officer"), rotate), nil, code{})
+	checkErr(t, l.org.GrantRole(l.context(b, "root-secretary"), &orgv1.MsgGrantRole{OrgId: branchID, Role: secretary, MemberId: sec}), nil, code{})
+	l.checkSecretary(b, map[string]bool{"branch-secretary-new": true})
+	if got := l.keyOwner(b, "branch-secretary"); got != 0 {
+		t.Errorf("the lost key still speaks for member %d", got)
 	}
 }

@@ -106,6 +106,15 @@ func (k *Keeper) MemberHasRoleAt(r state.Reader, memberID, id uint64, role orgv1
 	return contracts.Has(r, officerKey(id, role, memberID))
 }
 
+// HoldsAnyRole reports whether the member holds a grant of any role at any
+// organization (whatever the member's status). It reads the member's role
+// index and stops at the first entry, so its cost does not grow with the
+// number of roles.
+func (k *Keeper) HoldsAnyRole(r state.Reader, memberID uint64) (bool, error) {
+	n, err := countUpTo(r, memberRolePrefix(memberID), 1)
+	return n > 0, err
+}
+
 // SignerMember returns the member whose current own key has the address
 // addr: the person behind a signature. Two-person rules compare what it
 // returns, never addresses. found is false for a key that is no member's.

@@ -370,3 +370,36 @@ func TestLastRootSecretaryWhoHasNotLeft(t *testing.T) {
 		{"root-secretary", revokeRole(rootID, secretary, "root-secretary"), org.ErrLastRootSecretary, code{"org", 6}},
 	})
 }
+
+// TestHoldsAnyRole: a member holds a role while any grant of theirs
+// stands, at any organization; revoking the last one ends it. The identity
+// ledger asks this before the organization officer rotates a member's key.
+func TestHoldsAnyRole(t *testing.T) {
+	l := newTree(t)
+	holds := func(name string) bool {
+		t.Helper()
+		held, err := l.keeper.HoldsAnyRole(l.store.Working(), memberOf(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return held
+	}
+	for name, want := range map[string]bool{"root-secretary": true, "branch-clerk": true, "group-secretary": true, "newcomer": false, "keyless": false} {
+		if got := holds(name); got != want {
+			t.Errorf("HoldsAnyRole(%s) = %v, want %v", name, got, want)
+		}
+	}
+	l.must("root-secretary", grantRole(branchID, publicity, "newcomer"))
+	l.must("root-secretary", grantRole(rootID, publicity, "newcomer"))
+	if !holds("newcomer") {
+		t.Error("newcomer holds two roles: HoldsAnyRole = false")
+	}
+	l.must("root-secretary", revokeRole(rootID, publicity, "newcomer"))
+	if !holds("newcomer") {
+		t.Error("newcomer holds one role: HoldsAnyRole = false")
+	}
+	l.must("root-secretary", revokeRole(branchID, publicity, "newcomer"))
+	if holds("newcomer") {
+		t.Error("newcomer holds no role: HoldsAnyRole = true")
+	}
+}
