@@ -581,12 +581,12 @@ func (f *faultNet) stopTwo(a, b int, kill bool) {
 	}
 }
 
-// waitStuck waits until node i is in the prevote step of some round with
-// at most half the voting power's prevotes, and returns the height and a
-// description.
+// waitStuck waits until node i is in the prevote (or precommit) step of
+// some round with at most half the voting power's prevotes (precommits),
+// and returns the height and a description.
 func (f *faultNet) waitStuck(i int) (height int64, state string) {
 	n := f.nodes[i]
-	n.waitFor("prevotes of at most half the power", func() bool {
+	n.waitFor("prevotes or precommits of at most half the power", func() bool {
 		var cs struct {
 			RoundState struct {
 				HRS   string `json:"height/round/step"`
@@ -602,18 +602,22 @@ func (f *faultNet) waitStuck(i int) (height int64, state string) {
 		}
 		var h int64
 		var r, step int
-		if _, err := fmt.Sscanf(cs.RoundState.HRS, "%d/%d/%d", &h, &r, &step); err != nil || step != stepPrevote {
+		if _, err := fmt.Sscanf(cs.RoundState.HRS, "%d/%d/%d", &h, &r, &step); err != nil || (step != stepPrevote && step != stepPrecommit) {
 			return false
 		}
 		for _, v := range cs.RoundState.Votes {
 			if v.Round != r {
 				continue
 			}
-			voted, total, ok := votedPower(v.Prevotes)
+			kind, votes := "prevotes", v.Prevotes
+			if step == stepPrecommit {
+				kind, votes = "precommits", v.Precommit
+			}
+			voted, total, ok := votedPower(votes)
 			if !ok || voted == 0 || 2*voted > total {
 				return false
 			}
-			height, state = h, fmt.Sprintf("round %d prevotes %s", r, v.Prevotes)
+			height, state = h, fmt.Sprintf("round %d %s %s", r, kind, votes)
 			return true
 		}
 		return false
@@ -621,8 +625,13 @@ func (f *faultNet) waitStuck(i int) (height int64, state string) {
 	return height, state
 }
 
-// stepPrevote is CometBFT's RoundStepPrevote.
-const stepPrevote = 4
+// CometBFT's RoundStepPrevote and RoundStepPrecommit. A node whose peers
+// stopped after they prevoted (+2/3 of the prevotes seen) but before they
+// precommitted waits in the precommit step instead, as stuck.
+const (
+	stepPrevote   = 4
+	stepPrecommit = 6
+)
 
 // votedPower reads "BA{4:xx__} 20/40 = 0.50".
 func votedPower(bitArray string) (voted, total int64, ok bool) {
