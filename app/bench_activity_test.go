@@ -49,7 +49,7 @@ func BenchmarkRecordMeetings(b *testing.B) {
 			m := &activityv1.MsgRecordMeeting{OrgId: branchOfClerk(c), Kind: activityv1.MeetingKind_MEETING_KIND_THEME_DAY,
 				Date: 20260310, Topic: "theme day", MinutesHash: benchCommitment(-recorded - 10)}
 			for j := 0; j < meetingBenchAttendees; j++ {
-				m.Attendance = append(m.Attendance, activityv1.Attendee{MemberId: uint64(j*len(clerks) + c + 1), Present: true})
+				m.Attendance = append(m.Attendance, activityv1.Attendee{MemberId: uint64(benchGenesisMembers + j*len(clerks) + c + 1), Present: true})
 			}
 			sortAttendees(m.Attendance)
 			txs[i] = signedTx(b, clerks[c], seqs[c], m)

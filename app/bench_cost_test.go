@@ -63,7 +63,7 @@ func newCostChain(b *testing.B) *costChain {
 			b.Fatal(err)
 		}
 		ctx.Signer = clerks[i/costMeetingMembers].PubKey().Address()
-		if err := a.dues.Assess(ctx, &duesv1.MsgAssess{MemberId: uint64(i + 1), Year: 2026, Category: duesv1.Category_CATEGORY_EMPLOYED,
+		if err := a.dues.Assess(ctx, &duesv1.MsgAssess{MemberId: uint64(benchGenesisMembers + i + 1), Year: 2026, Category: duesv1.Category_CATEGORY_EMPLOYED,
 			Bracket: 1, MonthlyDueFen: 4_000}); err != nil {
 			b.Fatal(err)
 		}
@@ -81,8 +81,8 @@ func newCostChain(b *testing.B) *costChain {
 	return c
 }
 
-// memberOf is the jth member of the ith meeting branch.
-func costMemberID(i, j int) uint64 { return uint64(i*costMeetingMembers + j + 1) }
+// costMemberID is the jth member of the ith meeting branch.
+func costMemberID(i, j int) uint64 { return uint64(benchGenesisMembers + i*costMeetingMembers + j + 1) }
 
 func (c *costChain) sign(k ed25519.PrivKey, msgs ...any) []byte {
 	addr := string(k.PubKey().Address())

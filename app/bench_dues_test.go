@@ -47,7 +47,7 @@ func BenchmarkPayDues(b *testing.B) {
 			member := paid%*benchMembers + 1
 			c := (member - 1) % len(clerks)
 			month := uint32(202601 + paid / *benchMembers) // each round pays the next month
-			txs[i] = signedTx(b, clerks[c], seqs[c], &duesv1.MsgPay{MemberId: uint64(member), FirstMonth: month, Months: 1, PaidFen: 4_000})
+			txs[i] = signedTx(b, clerks[c], seqs[c], &duesv1.MsgPay{MemberId: uint64(benchGenesisMembers + member), FirstMonth: month, Months: 1, PaidFen: 4_000})
 			seqs[c]++
 			paid++
 		}
@@ -101,7 +101,7 @@ func duesBenchSetup(b *testing.B, a *App, store *state.Store, clerks []ed25519.P
 				b.Fatal(err)
 			}
 			ctx.Signer = clerks[c].PubKey().Address()
-			if err := a.dues.Assess(ctx, &duesv1.MsgAssess{MemberId: uint64(done + 1), Year: 2026, Category: duesv1.Category_CATEGORY_EMPLOYED,
+			if err := a.dues.Assess(ctx, &duesv1.MsgAssess{MemberId: uint64(benchGenesisMembers + done + 1), Year: 2026, Category: duesv1.Category_CATEGORY_EMPLOYED,
 				Bracket: 1, MonthlyDueFen: 4_000}); err != nil {
 				b.Fatal(err)
 			}

@@ -147,6 +147,11 @@ func memberBenchGenesis(b *testing.B, a *App) []ed25519.PrivKey {
 	return clerks
 }
 
+// benchGenesisMembers is how many members memberBenchGenesis declares (the
+// root secretary, each district's officer and each branch's clerk: officers
+// are members); the members a benchmark adds get the ids after them.
+const benchGenesisMembers = 1 + memberBenchDistricts*(1+memberBenchBranches)
+
 func districtOfficer(d int) ed25519.PrivKey { return key(fmt.Sprintf("bench-district-%d", d)) }
 
 // branchOfClerk is the org id of clerk c's branch in memberBenchGenesis.
