@@ -304,6 +304,24 @@ func TestSpendRotatedClerk(t *testing.T) {
 	}
 }
 
+// TestSpendRevokeRotateRegrant: the lost-key path cannot be walked by one
+// person. a-secretary, also organization officer where a-clerk is a member,
+// revokes a-clerk's role, rotates a-clerk's key to one a-secretary holds and
+// tries to grant the role back: refused (org/24), so the held key cannot
+// approve a-secretary's spend. Another officer (the district's secretary) may grant it.
+func TestSpendRevokeRotateRegrant(t *testing.T) {
+	c := funded(t, 2_000_000)
+	c.must("root-secretary", &orgv1.MsgGrantRole{OrgId: officersOrg, Role: orgv1.Role_ROLE_ORGANIZATION_OFFICER, MemberId: officerID("a-secretary")})
+	clerkRole := orgv1.Role_ROLE_DUES_CLERK
+	c.must("a-secretary", &orgv1.MsgRevokeRole{OrgId: branchA, Role: clerkRole, MemberId: officerID("a-clerk")})
+	c.must("a-secretary", &identityv1.MsgRotateMemberKey{MemberId: officerID("a-clerk"), NewPubKey: pubOf("a-clerk-held-by-a-secretary")})
+	c.rejected(t, "a-secretary", &orgv1.MsgGrantRole{OrgId: branchA, Role: clerkRole, MemberId: officerID("a-clerk")},
+		org.ErrKeySetterGrants, code{"org", 24})
+	id := c.proposeSpend("a-secretary", branchA, 100_000)
+	c.rejected(t, "a-clerk-held-by-a-secretary", &duesv1.MsgApproveSpend{SpendId: id}, ErrUnauthorized, code{"dues", 6})
+	c.must("district-secretary", &orgv1.MsgGrantRole{OrgId: branchA, Role: clerkRole, MemberId: officerID("a-clerk")})
+}
+
 // TestDissolveHoldingDues: an organization whose dues balance is not zero
 // cannot be dissolved (its money could never move again); once its
 // balance is remitted, it can.

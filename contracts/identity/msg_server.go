@@ -40,7 +40,8 @@ func (k *Keeper) RotateMemberKey(ctx *contracts.Context, m *identityv1.MsgRotate
 	if err != nil {
 		return err
 	}
-	if err := k.authorizeRotation(ctx, member); err != nil {
+	setBy, err := k.authorizeRotation(ctx, member)
+	if err != nil {
 		return err
 	}
 	if member.Status == memberv1.Status_STATUS_EXITED {
@@ -63,6 +64,7 @@ func (k *Keeper) RotateMemberKey(ctx *contracts.Context, m *identityv1.MsgRotate
 	contracts.Save(ctx.Store, keyIndexKey(addr), &identityv1.CommitmentOwner{MemberId: m.MemberId})
 	id.PubKey = m.NewPubKey
 	id.KeyRotations++
+	id.KeySetByMemberId = setBy
 	contracts.Save(ctx.Store, identityKey(m.MemberId), id)
 	ctx.Emit("member_key_rotated",
 		contracts.Indexed("member_id", idString(m.MemberId)),
@@ -74,33 +76,35 @@ func (k *Keeper) RotateMemberKey(ctx *contracts.Context, m *identityv1.MsgRotate
 // authorizeRotation lets the member rotate their own key, and the
 // organization officer of the member's branch rotate the key of a member
 // who holds no role. A role-holder's key is the member's alone: for a lost
-// key a grantor revokes the roles first.
-func (k *Keeper) authorizeRotation(ctx *contracts.Context, member *memberv1.Member) error {
-	signer, self, err := k.MemberByAddress(ctx.Store, ctx.Signer)
+// key a grantor revokes the roles first. It returns the member who sets the
+// key for someone else (0 when the member rotates their own): that member
+// may not then grant this one a role (org/24).
+func (k *Keeper) authorizeRotation(ctx *contracts.Context, member *memberv1.Member) (setBy uint64, err error) {
+	signer, found, err := k.MemberByAddress(ctx.Store, ctx.Signer)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if self && signer == member.Id {
-		return nil
+	if found && signer == member.Id {
+		return 0, nil
 	}
 	held, err := k.org.HasRoleAt(ctx.Store, ctx.Signer, member.BranchId, orgv1.Role_ROLE_ORGANIZATION_OFFICER)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !held {
-		return ErrUnauthorized.Wrapf("%X needs organization officer at branch %d, member %d's branch, or to be member %d's own key",
+		return 0, ErrUnauthorized.Wrapf("%X needs organization officer at branch %d, member %d's branch, or to be member %d's own key",
 			ctx.Signer, member.BranchId, member.Id, member.Id)
 	}
 	roles, err := k.org.HoldsAnyRole(ctx.Store, member.Id)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if roles {
-		return ErrMemberHoldsRoles.Wrapf("member %d holds roles, which follow their own key: the member rotates it, signing with "+
+		return 0, ErrMemberHoldsRoles.Wrapf("member %d holds roles, which follow their own key: the member rotates it, signing with "+
 			"their current key; for a lost key a grantor revokes the member's roles first, then the branch's organization "+
-			"officer rotates the key, then a grantor grants the roles again", member.Id)
+			"officer rotates the key, then another grantor grants the roles again", member.Id)
 	}
-	return nil
+	return signer, nil
 }
 
 func idString(id uint64) string { return strconv.FormatUint(id, 10) }

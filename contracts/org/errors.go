@@ -29,4 +29,5 @@ var (
 	ErrSelfGrant          = contracts.Register(Codespace, 21, "nobody grants a role to themselves")
 	ErrCannotHoldRole     = contracts.Register(Codespace, 22, "this member cannot hold a role")
 	ErrInvalidMemberID    = contracts.Register(Codespace, 23, "invalid member id")
+	ErrKeySetterGrants    = contracts.Register(Codespace, 24, "the member who set a member's key cannot grant them a role")
 )

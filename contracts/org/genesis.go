@@ -147,7 +147,7 @@ func (k *Keeper) InitOfficers(ctx *contracts.Context, g *orgv1.GenesisState) err
 		if err != nil {
 			return err
 		}
-		if err := k.checkGrantee(ctx.Store, off.MemberId); err != nil {
+		if err := k.checkGrantee(ctx.Store, off.MemberId, 0); err != nil {
 			return ErrInvalidGenesis.Wrapf("officer %s at organization %d: %v", RoleName(off.Role), off.OrgId, err)
 		}
 		k.grant(ctx, o, off.Role, off.MemberId, 0)

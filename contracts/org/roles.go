@@ -22,7 +22,7 @@ func (k *Keeper) GrantRole(ctx *contracts.Context, m *orgv1.MsgGrantRole) error 
 	if grantor == m.MemberId {
 		return ErrSelfGrant.Wrapf("member %d cannot grant %s to themselves", m.MemberId, RoleName(m.Role))
 	}
-	if err := k.checkGrantee(ctx.Store, m.MemberId); err != nil {
+	if err := k.checkGrantee(ctx.Store, m.MemberId, grantor); err != nil {
 		return err
 	}
 	held, err := k.MemberHasRoleAt(ctx.Store, m.MemberId, o.Id, m.Role)
@@ -49,8 +49,10 @@ func (k *Keeper) GrantRole(ctx *contracts.Context, m *orgv1.MsgGrantRole) error 
 
 // checkGrantee refuses a member who cannot hold a role: one who does not
 // exist, has left, is not (yet) a party member, or has no own key to act
-// with.
-func (k *Keeper) checkGrantee(r state.Reader, memberID uint64) error {
+// with; and refuses the grantor who rotated the member's current key in for
+// them (org/24: with the revocation before it, one person would hold two
+// members' keys). grantor 0 is the genesis.
+func (k *Keeper) checkGrantee(r state.Reader, memberID, grantor uint64) error {
 	if k.members == nil || k.identities == nil {
 		return ErrCannotHoldRole.Wrap("the organization ledger is not wired to the member ledger")
 	}
@@ -70,6 +72,9 @@ func (k *Keeper) checkGrantee(r state.Reader, memberID uint64) error {
 	}
 	if len(id.PubKey) == 0 {
 		return ErrCannotHoldRole.Wrapf("member %d has no own key to act with (the organization officer sets one)", memberID)
+	}
+	if grantor != 0 && id.KeySetByMemberId == grantor {
+		return ErrKeySetterGrants.Wrapf("member %d set member %d's current key, so another officer must grant them a role", grantor, memberID)
 	}
 	return nil
 }
