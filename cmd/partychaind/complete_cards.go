@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/contracts/identity"
+	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
+)
+
+// cardCompletion is the outcome of complete-cards for one card.
+type cardCompletion struct {
+	Card     string `json:"card"`
+	Status   string `json:"status"` // completed, complete, not-on-chain, error
+	MemberID uint64 `json:"member_id,omitempty"`
+	TxHash   string `json:"tx_hash,omitempty"`
+	Height   int64  `json:"height,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+func newCompleteCardsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "complete-cards CARD_FILE|DIR ...",
+		Short: "Fill in the member id of cards whose registration had no answer",
+		Long: `Look up each card's commitment on chain (/identity/commitment/{hex}) and, if a member
+holds it, rewrite the card with the member id, and the registration's tx hash and height
+(from the node's tx index). A directory stands for its *.card.json files. Cards that already
+hold a member id are left as they are. Signs nothing. Exits non-zero if a card's commitment
+is not on chain: its registration was rejected or has not reached a block yet.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: runCompleteCards,
+	}
+}
+
+func runCompleteCards(cmd *cobra.Command, args []string) error {
+	var paths []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return err
+		}
+		if !st.IsDir() {
+			paths = append(paths, a)
+			continue
+		}
+		m, err := filepath.Glob(filepath.Join(a, "*.card.json"))
+		if err != nil {
+			return err
+		}
+		paths = append(paths, m...)
+	}
+	c, err := rpcClient(cmd)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	chainID, err := c.ChainID(ctx)
+	if err != nil {
+		return err
+	}
+	var out []cardCompletion
+	bad := 0
+	for _, path := range paths {
+		r := completeCard(ctx, c, chainID, path)
+		if r.Status != "completed" && r.Status != "complete" {
+			bad++
+		}
+		out = append(out, r)
+	}
+	if isJSON(cmd) {
+		if err := printJSON(cmd, out); err != nil {
+			return err
+		}
+	} else {
+		w := cmd.OutOrStdout()
+		for _, r := range out {
+			fmt.Fprintf(w, "%s: %s", r.Card, r.Status)
+			if r.MemberID != 0 {
+				fmt.Fprintf(w, ", member %d", r.MemberID)
+			}
+			if r.Reason != "" {
+				fmt.Fprintf(w, ": %s", r.Reason)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	if bad > 0 {
+		return fmt.Errorf("%d of %d cards are not complete", bad, len(out))
+	}
+	return nil
+}
+
+func completeCard(ctx context.Context, c *client.Client, chainID, path string) cardCompletion {
+	r := cardCompletion{Card: path, Status: "error"}
+	cd, err := card.Read(path)
+	if err != nil {
+		r.Reason = err.Error()
+		return r
+	}
+	if cd.MemberID != 0 {
+		r.Status, r.MemberID, r.TxHash, r.Height = "complete", cd.MemberID, cd.TxHash, cd.Height
+		return r
+	}
+	if cd.ChainID != chainID {
+		r.Reason = fmt.Sprintf("a card of chain %q; the node runs %q", cd.ChainID, chainID)
+		return r
+	}
+	var owner identityv1.CommitmentOwner
+	height, err := c.QueryInto(ctx, "/identity/commitment/"+hex.EncodeToString(cd.Commitment()), &owner)
+	var qe *client.QueryError
+	if errors.As(err, &qe) && qe.Has(identity.ErrIdentityNotFound) {
+		r.Status = "not-on-chain"
+		r.Reason = fmt.Sprintf("no member holds its commitment at height %d: the registration was rejected or is not in a block yet", height)
+		return r
+	}
+	if err != nil {
+		r.Reason = err.Error()
+		return r
+	}
+	cd.MemberID = owner.MemberId
+	if txs, err := c.FindTxs(ctx, fmt.Sprintf("member_registered.member_id='%d'", owner.MemberId)); err == nil {
+		for _, t := range txs {
+			if t.Code == 0 {
+				cd.TxHash, cd.Height = t.Hash, t.Height
+				break
+			}
+		}
+	}
+	if err := cd.Rewrite(path); err != nil {
+		r.Reason = err.Error()
+		return r
+	}
+	r.Status, r.MemberID, r.TxHash, r.Height = "completed", cd.MemberID, cd.TxHash, cd.Height
+	return r
+}

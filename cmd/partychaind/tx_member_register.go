@@ -1,0 +1,439 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/contracts/identity"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
+)
+
+// cardFlags adds the flags of the personal fields and the card.
+func cardFlags(cmd *cobra.Command, whose string) {
+	f := cmd.Flags()
+	f.StringArray("field", nil, "a personal field as name=value (repeat the flag)")
+	f.String("fields-file", "", "file of personal fields: name=value lines or a JSON object")
+	f.String("member-key", "", "the "+whose+"'s own public key (64 hex digits) or a key name, optional")
+	f.String("card-out", "", "path of the new member card (must not exist)")
+}
+
+// cardInputs are the personal fields, the member's own key and the card's
+// path, read and checked from the flags of cardFlags.
+type cardInputs struct {
+	fields    [][2]string
+	memberKey []byte
+	cardPath  string
+}
+
+func readCardInputs(cmd *cobra.Command) (*cardInputs, error) {
+	f := cmd.Flags()
+	in := &cardInputs{}
+	fieldArgs, _ := f.GetStringArray("field")
+	fieldsFile, _ := f.GetString("fields-file")
+	var err error
+	if in.fields, err = collectFields(fieldArgs, fieldsFile); err != nil {
+		return nil, err
+	}
+	if s, _ := f.GetString("member-key"); s != "" {
+		if in.memberKey, err = resolvePubKey(cmd, s); err != nil {
+			return nil, fmt.Errorf("--member-key: %w", err)
+		}
+	}
+	if in.cardPath, _ = f.GetString("card-out"); in.cardPath == "" {
+		return nil, errors.New("--card-out is empty: give the path of the new member card (a file that does not exist yet)")
+	}
+	if _, err := os.Lstat(in.cardPath); err == nil {
+		return nil, fmt.Errorf("--card-out %s already exists: a card is never overwritten; choose another file", in.cardPath)
+	}
+	return in, nil
+}
+
+const cardRulesHelp = `A birth_date field (YYYY-MM-DD) must fall in --birth-year. --fields-file holds one
+name=value per line (blank lines and lines starting with # are skipped) or a JSON object of
+strings. Names are 1 to 32 characters of a-z, 0-9 and _, starting with a letter; values are
+trimmed of surrounding spaces and hold 1 to 1024 bytes of UTF-8.`
+
+func newMemberRegisterCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "register --branch ID --application-date D --birth-year Y --field NAME=VALUE ... --card-out FILE",
+		Short: "Register an applicant: write a member card, then commit to it on chain",
+		Long: `Register a written application received by a branch. The personal fields (--field
+name=value, repeated, and/or --fields-file) never go on chain: each gets a fresh 32-byte
+random salt, and only the Merkle root of the salted fields (the commitment) is sent.
+
+The member card (fields + salts, JSON, mode 0600) is written to --card-out FIRST, before
+anything is sent; an existing file is never overwritten. Once the tx is in a block the card
+is rewritten with the member id, tx hash and height. If the chain rejects the tx, nothing
+reached the chain and the card is removed. If the outcome is unknown (the node could not be
+reached, or the block did not come within --timeout) the card is kept: finish it later with
+'tx member complete-cards FILE'. Give the card to the member: it is the only way to prove a
+field (verify-field), and it cannot be made again.
+
+` + cardRulesHelp,
+		Args: cobra.NoArgs,
+		RunE: runRegister,
+	}
+	f := cmd.Flags()
+	f.Uint64("branch", 0, "id of the branch that received the application")
+	f.String("application-date", "", "date of the written application (YYYY-MM-DD)")
+	f.Uint32("birth-year", 0, "the applicant's birth year (kept in the clear for the age rule)")
+	cardFlags(cmd, "applicant")
+	reasonFlag(cmd)
+	docFlag(cmd, false)
+	for _, name := range []string{"branch", "application-date", "birth-year", "card-out"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}
+
+// registerResult is the output of tx member register and import with -o
+// json: the tx result with the member id and the card's path.
+type registerResult struct {
+	*client.TxResult
+	MemberID uint64 `json:"member_id"`
+	Card     string `json:"card"`
+	CardKept bool   `json:"card_kept"`
+}
+
+func runRegister(cmd *cobra.Command, _ []string) error {
+	f := cmd.Flags()
+	branch, _ := f.GetUint64("branch")
+	if branch == 0 {
+		return errors.New("--branch must be a branch id from 1")
+	}
+	appDate, err := flagDate(cmd, "application-date")
+	if err != nil {
+		return err
+	}
+	birthYear, _ := f.GetUint32("birth-year")
+	if err := checkBirthYear(birthYear); err != nil {
+		return fmt.Errorf("--birth-year: %w", err)
+	}
+	doc, err := flagHash(cmd, "doc-hash", true)
+	if err != nil {
+		return err
+	}
+	return sendWithCard(cmd, branch, birthYear, func(commitment, memberKey []byte) any {
+		return &memberv1.MsgRegisterApplicant{BranchId: branch, ApplicationDate: appDate, BirthYear: birthYear,
+			Commitment: commitment, MemberPubKey: memberKey, ReasonCode: flagUint32(cmd, "reason"), DocHash: doc}
+	})
+}
+
+// importStages are the stages tx member import records.
+var importStages = []memberv1.Stage{memberv1.Stage_STAGE_PROBATIONARY, memberv1.Stage_STAGE_FULL}
+
+// parseImportStage reads full or probationary (any case).
+func parseImportStage(what, s string) (memberv1.Stage, error) {
+	return parseEnum(what, strings.ToLower(strings.TrimSpace(s)), importStages, stageName)
+}
+
+// checkImportDates checks what can be checked of an imported member's dates
+// without the chain: a full date for full members only, after the
+// admission, and a birth year before the admission. The chain checks the
+// rest (min age, probation_days, nothing after today). fullName and
+// admissionName name the dates in errors (flags or roster columns).
+func checkImportDates(stage memberv1.Stage, admission, full, birthYear uint32, admissionName, fullName string) error {
+	switch {
+	case stage == memberv1.Stage_STAGE_FULL && full == 0:
+		return fmt.Errorf("a full member needs %s, the day full membership began", fullName)
+	case stage != memberv1.Stage_STAGE_FULL && full != 0:
+		return fmt.Errorf("%s is for full members only, not %s", fullName, stageName(stage))
+	case full != 0 && full <= admission:
+		return fmt.Errorf("%s %s is not after %s %s", fullName, formatDate(full), admissionName, formatDate(admission))
+	case birthYear > admission/10000:
+		return fmt.Errorf("born %d, after %s %s", birthYear, admissionName, formatDate(admission))
+	}
+	return nil
+}
+
+func newMemberImportCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "import --branch ID --stage full|probationary --admission-date D [--full-date D] --birth-year Y " +
+			"--field NAME=VALUE ... --legacy-doc H --card-out FILE",
+		Short: "Record an existing probationary or full member from legacy records (superior committee officers)",
+		Long: `Record an existing party member from legacy (paper or database) records, as a
+probationary or full member with the dates those records give. It is how a new chain gets
+its first full members, who then introduce, act as contacts and vote. It must be signed by
+an officer (secretary, deputy secretary, organization officer) of the branch's superior
+committee, the nearest committee above it; a branch's own officers are refused
+(member/3).
+
+--admission-date is the political birthday; --full-date, for --stage full only, the day
+full membership began, at least the member params' probation_days after the admission.
+Dates may lie far in the past (there is no backdating bound) but not after the chain's
+date. --legacy-doc is the SHA-256 of the legacy record (required; --doc-hash is accepted
+as the same flag). The record is marked imported and emits member_registered with
+imported=true.
+
+The card is handled as by 'tx member register': written to --card-out before anything is
+sent, rewritten with the member id once the tx is in a block, removed if the chain rejects
+the tx, kept without a member id if there is no answer ('tx member complete-cards FILE').
+
+` + cardRulesHelp,
+		Args: cobra.NoArgs,
+		RunE: runImport,
+	}
+	f := cmd.Flags()
+	f.Uint64("branch", 0, "id of the member's branch")
+	f.String("stage", "", "full or probationary")
+	f.String("admission-date", "", "date of admission, the political birthday (YYYY-MM-DD)")
+	f.String("full-date", "", "date full membership began (YYYY-MM-DD; --stage full only)")
+	f.Uint32("birth-year", 0, "the member's birth year (kept in the clear for the age rule)")
+	cardFlags(cmd, "member")
+	f.String("legacy-doc", "", "hash of the legacy record (64 hex digits), required")
+	f.String("doc-hash", "", "the same as --legacy-doc")
+	reasonFlag(cmd)
+	for _, name := range []string{"branch", "stage", "admission-date", "birth-year", "card-out"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}
+
+// legacyDoc reads --legacy-doc, or --doc-hash in its place.
+func legacyDoc(cmd *cobra.Command) ([]byte, error) {
+	legacy, _ := cmd.Flags().GetString("legacy-doc")
+	doc, _ := cmd.Flags().GetString("doc-hash")
+	switch {
+	case legacy == "" && doc == "":
+		return nil, errors.New("--legacy-doc is required: the hash of the legacy record (64 hex digits)")
+	case legacy != "" && doc != "" && !strings.EqualFold(strings.TrimSpace(legacy), strings.TrimSpace(doc)):
+		return nil, errors.New("--legacy-doc and --doc-hash are the same flag: give one")
+	case legacy == "":
+		return parseHash("--doc-hash", doc)
+	}
+	return parseHash("--legacy-doc", legacy)
+}
+
+func runImport(cmd *cobra.Command, _ []string) error {
+	f := cmd.Flags()
+	branch, _ := f.GetUint64("branch")
+	if branch == 0 {
+		return errors.New("--branch must be a branch id from 1")
+	}
+	st, _ := f.GetString("stage")
+	stage, err := parseImportStage("--stage", st)
+	if err != nil {
+		return err
+	}
+	admission, err := flagDate(cmd, "admission-date")
+	if err != nil {
+		return err
+	}
+	var full uint32
+	if s, _ := f.GetString("full-date"); s != "" {
+		if full, err = parseDate("--full-date", s); err != nil {
+			return err
+		}
+	}
+	birthYear, _ := f.GetUint32("birth-year")
+	if err := checkBirthYear(birthYear); err != nil {
+		return fmt.Errorf("--birth-year: %w", err)
+	}
+	if err := checkImportDates(stage, admission, full, birthYear, "--admission-date", "--full-date"); err != nil {
+		return err
+	}
+	doc, err := legacyDoc(cmd)
+	if err != nil {
+		return err
+	}
+	return sendWithCard(cmd, branch, birthYear, func(commitment, memberKey []byte) any {
+		return &memberv1.MsgImportMember{BranchId: branch, Stage: stage, AdmissionDate: admission, FullDate: full,
+			BirthYear: birthYear, Commitment: commitment, MemberPubKey: memberKey, DocHash: doc,
+			ReasonCode: flagUint32(cmd, "reason")}
+	})
+}
+
+// sendWithCard reads the card flags (readCardInputs), makes the new
+// member's card and signs the message newMsg builds from the card's
+// commitment and the member's own key (a registration or an import). It
+// writes the card, sends the tx and waits for it; then completes the card
+// with the member id, or removes it if the chain rejected the tx, or keeps
+// it without an id if no answer came.
+func sendWithCard(cmd *cobra.Command, branch uint64, birthYear uint32, newMsg func(commitment, memberKey []byte) any) error {
+	in, err := readCardInputs(cmd)
+	if err != nil {
+		return err
+	}
+	s, err := openTxSession(cmd)
+	if err != nil {
+		return err
+	}
+	c, err := card.New(s.chainID, branch, birthYear, in.fields, nil)
+	if err != nil {
+		return err
+	}
+	cardPath := in.cardPath
+	tx, err := s.sign(newMsg(c.Commitment(), in.memberKey))
+	if err != nil {
+		return err
+	}
+	if err := c.Write(cardPath); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
+	defer cancel()
+	res, err := s.c.Broadcast(ctx, tx)
+	if err == nil && res.Code == 0 {
+		err = s.c.Wait(ctx, res)
+	}
+	if err != nil {
+		return fmt.Errorf("%w\nthe card %s is kept (no member id yet): the registration may still reach the chain; "+
+			"run 'partychaind tx member complete-cards %s' later to fill in its member id, or delete the card if it never does",
+			err, cardPath, cardPath)
+	}
+	out := registerResult{TxResult: res, Card: cardPath}
+	if !res.OK() {
+		if rmErr := os.Remove(cardPath); rmErr != nil {
+			out.CardKept = true
+			fmt.Fprintf(cmd.ErrOrStderr(), "could not remove the card %s: %v\n", cardPath, rmErr)
+		}
+		if err := printRegisterResult(cmd, &out); err != nil {
+			return err
+		}
+		if out.CardKept {
+			return fmt.Errorf("%v; nothing reached the chain, but the card %s could not be removed", (&rejectedError{res}).Error(), cardPath)
+		}
+		return fmt.Errorf("%v; nothing reached the chain, so the card %s was removed", (&rejectedError{res}).Error(), cardPath)
+	}
+	ids := res.EventValues("member_registered", "member_id")
+	if len(ids) != 1 {
+		out.CardKept = true
+		_ = printRegisterResult(cmd, &out)
+		return fmt.Errorf("tx %s is in block %d but reports %d member_registered events, want 1; the card %s is kept: "+
+			"run 'partychaind tx member complete-cards %s'", res.Hash, res.Height, len(ids), cardPath, cardPath)
+	}
+	if out.MemberID, err = strconv.ParseUint(ids[0], 10, 64); err != nil || out.MemberID == 0 {
+		return fmt.Errorf("tx %s: member_registered member_id %q is not an id; the card %s is kept", res.Hash, ids[0], cardPath)
+	}
+	out.CardKept = true
+	c.MemberID, c.TxHash, c.Height = out.MemberID, res.Hash, res.Height
+	if err := c.Rewrite(cardPath); err != nil {
+		_ = printRegisterResult(cmd, &out)
+		return fmt.Errorf("member %d is registered, but the card %s could not be updated with its id: %w "+
+			"(the card is still valid; run 'partychaind tx member complete-cards %s')", out.MemberID, cardPath, err, cardPath)
+	}
+	return printRegisterResult(cmd, &out)
+}
+
+func printRegisterResult(cmd *cobra.Command, out *registerResult) error {
+	if isJSON(cmd) {
+		return printJSON(cmd, out)
+	}
+	w := cmd.OutOrStdout()
+	if out.MemberID != 0 {
+		fmt.Fprintf(w, "member id:  %d\n", out.MemberID)
+	}
+	if out.CardKept {
+		fmt.Fprintf(w, "card:       %s\n", out.Card)
+	} else {
+		fmt.Fprintf(w, "card:       %s (removed)\n", out.Card)
+	}
+	return printTxResult(cmd, out.TxResult)
+}
+
+func checkBirthYear(y uint32) error {
+	if y < 1900 || y > 2999 {
+		return fmt.Errorf("birth year %d: want a year from 1900 to 2999", y)
+	}
+	return nil
+}
+
+// collectFields gathers personal fields from --field name=value flags and
+// a fields file, in that order, and checks names, values and duplicates.
+func collectFields(args []string, file string) ([][2]string, error) {
+	var fields [][2]string
+	for _, a := range args {
+		name, value, ok := strings.Cut(a, "=")
+		if !ok {
+			return nil, fmt.Errorf("--field %q: want name=value", a)
+		}
+		fields = append(fields, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
+	}
+	if file != "" {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("--fields-file: %w", err)
+		}
+		more, err := parseFieldsFile(raw)
+		if err != nil {
+			return nil, fmt.Errorf("--fields-file %s: %w", file, err)
+		}
+		fields = append(fields, more...)
+	}
+	if len(fields) == 0 {
+		return nil, errors.New("no personal fields: give --field name=value (such as --field name=...) or --fields-file")
+	}
+	seen := map[string]bool{}
+	for _, f := range fields {
+		if err := checkFieldNameValue(f[0], f[1]); err != nil {
+			return nil, err
+		}
+		if seen[f[0]] {
+			return nil, fmt.Errorf("field %q is given twice", f[0])
+		}
+		seen[f[0]] = true
+	}
+	return fields, nil
+}
+
+// parseFieldsFile reads name=value lines, or a JSON object of strings (in
+// its order).
+func parseFieldsFile(raw []byte) ([][2]string, error) {
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(t))
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			return nil, errors.New("not a JSON object")
+		}
+		var fields [][2]string
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			name, _ := tok.(string)
+			var value string
+			if err := dec.Decode(&value); err != nil {
+				return nil, fmt.Errorf("field %q: the value must be a string", name)
+			}
+			fields = append(fields, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, err
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return nil, errors.New("text after the JSON object")
+		}
+		return fields, nil
+	}
+	var fields [][2]string
+	for i, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("line %d: want name=value", i+1)
+		}
+		fields = append(fields, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
+	}
+	return fields, nil
+}
+
+// checkFieldNameValue applies the commitment scheme's rules to one field's
+// name and value (the salt is drawn later).
+func checkFieldNameValue(name, value string) error {
+	return identity.CheckField(identity.Field{Name: name, Value: value, Salt: make([]byte, identity.SaltLen)})
+}
