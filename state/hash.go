@@ -65,3 +65,13 @@ func NextAppHash(prev, root []byte) []byte {
 	h.Write(root)
 	return h.Sum(nil)
 }
+
+// LeafHash is the RFC 6962 hash of a leaf as CometBFT's crypto/merkle takes
+// it: SHA-256(0x00 || leaf). A write's Merkle proof (merkle.Proof.LeafHash)
+// carries LeafHash(Leaf(key, value, deleted)).
+func LeafHash(leaf []byte) []byte {
+	h := sha256.New()
+	h.Write([]byte{0})
+	h.Write(leaf)
+	return h.Sum(nil)
+}
