@@ -118,14 +118,20 @@ func decodeRecord(b []byte) (*decodedRecord, error) {
 		b = b[k+int(n):]
 		return v, nil
 	}
-	count := func() (int, error) {
+	// uvarint reads a number below limit.
+	uvarint := func(limit int) (int, error) {
 		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)) {
+		if k <= 0 {
 			return 0, errors.New("proof record is truncated")
+		}
+		if n >= uint64(limit) {
+			return 0, errors.New("proof record has a number out of range")
 		}
 		b = b[k:]
 		return int(n), nil
 	}
+	// count reads a count of items of at least one byte each.
+	count := func() (int, error) { return uvarint(len(b) + 1) }
 	var err error
 	if r.prevAppHash, err = next(); err != nil {
 		return nil, err
@@ -151,9 +157,9 @@ func decodeRecord(b []byte) (*decodedRecord, error) {
 			return nil, err
 		}
 		for range k {
-			j, err := count()
-			if err != nil || j >= n {
-				return nil, errors.New("proof record has a write index out of range")
+			j, err := uvarint(n)
+			if err != nil {
+				return nil, err
 			}
 			r.txWrites[i] = append(r.txWrites[i], j)
 		}
