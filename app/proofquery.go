@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/contracts/member"
+	"github.com/partychain/partychain/contracts/org"
 	proofv1 "github.com/partychain/partychain/proto/partychain/proof/v1"
 	"github.com/partychain/partychain/state"
 )
@@ -113,4 +117,46 @@ func (a *App) queryValsetChanges(resp *abci.ResponseQuery) error {
 		return err
 	}
 	return marshalInto(resp, &proofv1.ValsetChanges{Heights: hs})
+}
+
+// recordProof answers prove=true on a record path whose record carries the
+// height of its last write: /member/{id} and /org/{id} (updated_height).
+// The proof is of that write, against the app hash header updated_height+1
+// carries; a receipt proves older writes of the record.
+func (a *App) recordProof(r state.Reader, path string) (*cmtcrypto.ProofOps, error) {
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	if len(segs) != 2 || (segs[0] != "member" && segs[0] != "org") {
+		return nil, contracts.ErrBadQuery.Wrap("prove=true is answered for /member/{id}, /org/{id}, /proof/tx/{index} and /proof/key/{hex key}")
+	}
+	id, err := strconv.ParseUint(segs[1], 10, 64)
+	if err != nil {
+		return nil, contracts.ErrBadQuery.Wrapf("id %q", contracts.Echo(segs[1]))
+	}
+	var key []byte
+	var h int64
+	if segs[0] == "member" {
+		m, err := a.member.Member(r, id)
+		if err != nil {
+			return nil, err
+		}
+		key, h = member.RecordKey(id), m.UpdatedHeight
+	} else {
+		o, err := a.org.Org(r, id)
+		if err != nil {
+			return nil, err
+		}
+		key, h = org.RecordKey(id), o.UpdatedHeight
+	}
+	p, ok, err := a.store.KeyWriteProof(h, key)
+	if err != nil {
+		return nil, proofErr(h, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%s's updated_height %d did not write its record", path, h)
+	}
+	data, err := toProto(p).Marshal()
+	if err != nil {
+		return nil, err
+	}
+	return &cmtcrypto.ProofOps{Ops: []cmtcrypto.ProofOp{{Type: ProofOpType, Key: key, Data: data}}}, nil
 }

@@ -43,7 +43,7 @@ func TestWriteProofsOfATx(t *testing.T) {
 		t.Fatalf("failed tx's result data: %+v, %v (codespace %q)", data, err, resp.TxResults[1].Codespace)
 	}
 	// A later height renames org 3: height h's proof still holds the old record.
-	ta.mustDeliver(signedTx(t, rootSecretary, 2, &orgv1.MsgRenameOrg{OrgId: 3, Name: "Renamed Branch"}))
+	renamed := ta.block(signedTx(t, rootSecretary, 2, &orgv1.MsgRenameOrg{OrgId: 3, Name: "Renamed Branch"}))
 
 	q := func(path string, height int64, prove bool) *abci.ResponseQuery {
 		r, err := ta.Query(context.Background(), &abci.RequestQuery{Path: path, Height: height, Prove: prove})
@@ -101,6 +101,22 @@ func TestWriteProofsOfATx(t *testing.T) {
 		if r := q(bad.path, bad.height, false); r.Code == 0 {
 			t.Fatalf("%s at %d: answered %s", bad.path, bad.height, r.Value)
 		}
+	}
+	// prove=true on a record path proves the record's last write.
+	r = q("/org/3", 0, true)
+	if r.Code != 0 || r.ProofOps == nil || len(r.ProofOps.Ops) != 1 {
+		t.Fatalf("/org/3 prove=true: %d %s", r.Code, r.Log)
+	}
+	wp.Reset()
+	if err := wp.Unmarshal(r.ProofOps.Ops[0].Data); err != nil || wp.Height != h+1 ||
+		!bytes.Contains(wp.Value, []byte("Renamed")) || !bytes.Equal(appHashOf(t, &wp), renamed.AppHash) {
+		t.Fatalf("/org/3's proof: height %d, %v", wp.Height, err)
+	}
+	if r := q("/member/1", 0, true); r.Code != 0 || r.ProofOps == nil {
+		t.Fatalf("/member/1 prove=true (a genesis record): %d %s", r.Code, r.Log)
+	}
+	if r := q("/chain/clock", 0, true); r.Code == 0 {
+		t.Fatal("prove=true on a path without proofs answered")
 	}
 	if r := q("/chain/valset-changes", 0, false); r.Code != 0 || !bytes.Contains(r.Value, []byte("heights")) {
 		t.Fatalf("/chain/valset-changes: %d %s %s", r.Code, r.Log, r.Value)

@@ -52,6 +52,9 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 		value = resp.Value
 	default:
 		value, err = a.query(req, r, height)
+		if err == nil && req.Prove {
+			resp.ProofOps, err = a.recordProof(r, req.Path)
+		}
 	}
 	if err != nil {
 		if _, ok := contracts.AsError(err); !ok {
