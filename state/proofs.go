@@ -315,3 +315,14 @@ func (s *Store) firstProofHeight() int64 {
 func heightKey(prefix []byte, height int64) []byte {
 	return binary.BigEndian.AppendUint64(bytes.Clone(prefix), uint64(height))
 }
+
+// ProofRecordBytes is the size of height's proof record (0 if none is
+// kept): what keeping the height's write proofs costs before goleveldb's
+// compression.
+func (s *Store) ProofRecordBytes(height int64) (int, error) {
+	v, err := s.db.Get(heightKey(proofPrefix, height), nil)
+	if errors.Is(err, leveldb.ErrNotFound) {
+		return 0, nil
+	}
+	return len(v), err
+}
