@@ -145,7 +145,7 @@ func makeChain(t testing.TB, spec chainSpec) *testChain {
 		{key: append([]byte{0x02, 0x01}, u64(42)...), value: memberValue(t)},
 		{key: append(append([]byte{0x02, 0x02}, u64(5)...), append([]byte{1}, u64(42)...)...)},
 		{key: append([]byte{0x02, 0x05}, u64(77)...), deleted: true},
-		{key: append([]byte{0x02, 0x06}), value: u64(43)},
+		{key: []byte{0x02, 0x06}, value: u64(43)},
 	}
 	sort.Slice(writes, func(i, j int) bool { return bytes.Compare(writes[i].key, writes[j].key) < 0 })
 	leaves := make([][]byte, len(writes))
