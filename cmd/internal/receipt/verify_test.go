@@ -117,7 +117,9 @@ func TestVerifyRefuses(t *testing.T) {
 			want: "write 1: not in the write set of write 0"},
 		{name: "next block from another height", change: func(r, o *Receipt) { r.Next = o.Next },
 			want: "next block: header of height 8, want 7"},
-		{name: "tx from another block", change: func(r, o *Receipt) { r.Tx.Proof = Proof{Total: 3, Index: 1, Aunts: [][]byte{make([]byte, 32), make([]byte, 32)}} },
+		{name: "tx from another block", change: func(r, o *Receipt) {
+			r.Tx.Proof = Proof{Total: 3, Index: 1, Aunts: [][]byte{make([]byte, 32), make([]byte, 32)}}
+		},
 			want: "tx inclusion: against block 6's data hash"},
 		{name: "index other than the proofs'", change: func(r, o *Receipt) { r.Index = 2 },
 			want: "tx inclusion: the proof is for index 1, the receipt's index is 2"},
