@@ -114,3 +114,31 @@ func TestGoldenVerifies(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkVerify is the time to parse and verify one receipt with the
+// genesis alone (docs/performance.md; goal under 50 ms): the golden receipt
+// after two validator-set changes (four trust light blocks, 4 and 3
+// validators).
+func BenchmarkVerify(b *testing.B) {
+	gen, err := os.ReadFile(filepath.Join("testdata", "genesis.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	file, err := os.ReadFile(filepath.Join("testdata", "receipt-valsets.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		tr, err := TrustFromGenesis(gen)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, _, err := Parse(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Verify(r, tr); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
