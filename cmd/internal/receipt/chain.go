@@ -32,6 +32,9 @@ type checkedBlock struct {
 // and every signature in it verifies (VerifyCommit), with more than 2/3 of
 // the power for the block (also by the light client's VerifyCommitLight).
 func checkLightBlock(lb *LightBlock, chainID string) (checkedBlock, error) {
+	if n := len(lb.Validators); n > cmttypes.MaxVotesCount {
+		return checkedBlock{}, fmt.Errorf("validators: %d, CometBFT allows at most %d", n, cmttypes.MaxVotesCount)
+	}
 	vals := make([]*cmttypes.Validator, len(lb.Validators))
 	for i, v := range lb.Validators {
 		if len(v.PubKey) != ed25519.PubKeySize {

@@ -1,6 +1,7 @@
 package receipt
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -73,6 +74,44 @@ func TestVerifyAcrossValidatorChanges(t *testing.T) {
 	c = makeChain(t, chainSpec{height: 9, sets: []testVals{fourVals, b, cset}, changes: map[int64]int{2: 1, 5: 2}})
 	c.receipt.Trust = c.receipt.Trust[:2]
 	wantErr(t, c.receipt, genesisTrust(t, fourVals), "trust: header 9: from header 4")
+}
+
+// Changes next to each other and next to the tx's block, each to a set
+// that shares no validator with the one before: the trust light blocks
+// (each height once) still carry the trust.
+func TestVerifyChangesBackToBack(t *testing.T) {
+	sets := []testVals{fourVals, makeVals("s1", 10, 10, 10, 20), makeVals("s2", 7, 7, 7), makeVals("s3", 5, 5, 5, 5, 5), makeVals("s4", 9)}
+	for _, tc := range []struct {
+		name    string
+		changes map[int64]int
+		trust   []int64
+	}{
+		{"at u and u+1", map[int64]int{2: 1, 3: 2}, []int64{3, 4, 5}},
+		{"at h-2", map[int64]int{7: 1}, []int64{8}},
+		{"at h-1", map[int64]int{8: 1}, nil},
+		{"at h-3, h-2 and h-1", map[int64]int{6: 1, 7: 2, 8: 3}, []int64{7, 8}},
+		{"at every height", map[int64]int{1: 1, 2: 2, 3: 3, 4: 4, 5: 1, 6: 2, 7: 3, 8: 4}, []int64{2, 3, 4, 5, 6, 7, 8}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := makeChain(t, chainSpec{height: 9, sets: sets, changes: tc.changes}).receipt
+			var got []int64
+			for _, lb := range r.Trust {
+				got = append(got, lb.Header.Height)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.trust) {
+				t.Fatalf("trust heights %v, want %v", got, tc.trust)
+			}
+			if _, err := Verify(r, genesisTrust(t, fourVals)); err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Trust) > 0 { // and none of them can be left out
+				r.Trust = r.Trust[:len(r.Trust)-1]
+				if _, err := Verify(r, genesisTrust(t, fourVals)); err == nil {
+					t.Fatal("verified without the last trust light block")
+				}
+			}
+		})
+	}
 }
 
 func wantErr(t *testing.T, r *Receipt, tr Trust, want string) {
