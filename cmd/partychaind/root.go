@@ -52,6 +52,8 @@ func newRootCmd() *cobra.Command {
 		newStatusCmd(),
 		newVersionCmd(),
 		newVerifyFieldCmd(),
+		newReceiptCmd(),
+		newCredentialCmd(),
 		newBenchCmd(),
 		newTestnetCmd(),
 	)
