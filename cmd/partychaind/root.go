@@ -53,6 +53,7 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 		newVerifyFieldCmd(),
 		newReceiptCmd(),
+		newVerifyReceiptCmd(),
 		newCredentialCmd(),
 		newBenchCmd(),
 		newTestnetCmd(),
