@@ -70,7 +70,7 @@ func runVerifyReceipt(cmd *cobra.Command, args []string) error {
 			return printJSON(cmd, credentialCheck{ChainID: cred.ChainID, MemberID: cred.MemberID, Receipts: vs})
 		}
 		w := cmd.OutOrStdout()
-		fmt.Fprintf(w, "verified: credential of member %d on chain %s, %d receipts\n", cred.MemberID, cred.ChainID, len(vs))
+		fmt.Fprintf(w, "verified: credential of member %d on chain %s, %d receipt%s\n", cred.MemberID, cred.ChainID, len(vs), plural(len(vs)))
 		for i, v := range vs {
 			fmt.Fprintf(w, "\nreceipt %d of %d:\n", i+1, len(vs))
 			printWords(w, v)
@@ -101,6 +101,13 @@ func printWords(w io.Writer, v *receipt.Verified) {
 	for _, line := range words.Words() {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // verifyTrust reads --genesis or --trusted-validators (exactly one).
