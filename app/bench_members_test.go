@@ -55,7 +55,7 @@ func BenchmarkRegisterMembers(b *testing.B) {
 	genesisDate := time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC)
 
 	var elapsed, first, last time.Duration
-	registered := 0
+	registered, proofBytes := 0, 0
 	for height := int64(1); registered < *benchMembers; height++ {
 		n := min(memberBenchBlockTxs, *benchMembers-registered)
 		txs := registrationTxs(b, clerks, seqs, registered, n)
@@ -76,6 +76,11 @@ func BenchmarkRegisterMembers(b *testing.B) {
 			}
 		}
 		elapsed += took
+		pb, err := store.ProofRecordBytes(height)
+		if err != nil {
+			b.Fatal(err)
+		}
+		proofBytes += pb
 		if registered < memberBenchWindow {
 			first += took
 		}
@@ -87,6 +92,7 @@ func BenchmarkRegisterMembers(b *testing.B) {
 	disk := dirBytes(b, dir)
 	b.ReportMetric(float64(registered)/elapsed.Seconds(), "tx/s")
 	b.ReportMetric(float64(disk)/float64(registered), "disk-B/member")
+	b.ReportMetric(float64(proofBytes)/float64(registered), "proof-B/member")
 	b.ReportMetric(float64(peakRSS(b))/(1<<20), "peak-RSS-MiB")
 	b.ReportMetric(last.Seconds()/first.Seconds(), "last/first-10k-cost")
 	b.ReportMetric(float64(first.Microseconds())/memberBenchWindow, "first-10k-us/tx")

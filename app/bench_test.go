@@ -94,10 +94,17 @@ func BenchmarkFinalizeBlockCommit(b *testing.B) {
 	}
 	b.ResetTimer()
 	var finalize, commit time.Duration
+	proofBytes := 0
 	for i := 0; i < b.N; i++ {
 		fin, com := c.run(b, blocks[i])
 		finalize, commit = finalize+fin, commit+com
+		n, err := c.app.store.ProofRecordBytes(c.height)
+		if err != nil {
+			b.Fatal(err)
+		}
+		proofBytes += n
 	}
+	b.ReportMetric(float64(proofBytes)/float64(b.N)/1024, "proof-KiB/block")
 	b.ReportMetric(float64(b.N*benchBlockTxs)/(finalize+commit).Seconds(), "tx/s")
 	b.ReportMetric(float64(finalize.Milliseconds())/float64(b.N), "finalize-ms/block")
 	b.ReportMetric(float64(commit.Milliseconds())/float64(b.N), "commit-ms/block")

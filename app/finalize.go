@@ -11,6 +11,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/partychain/partychain/contracts"
+	proofv1 "github.com/partychain/partychain/proto/partychain/proof/v1"
 	"github.com/partychain/partychain/state"
 )
 
@@ -184,8 +185,10 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	blk := block{height: req.Height, time: req.Time.UTC(), today: contracts.DateAt(req.Time, orgParams.CalendarUtcOffsetMinutes)}
 	contracts.SaveClock(a.context(blk, w))
 	results := make([]*abci.ExecTxResult, len(req.Txs))
+	txWrites := make([][][]byte, len(req.Txs))
 	for i := range req.Txs {
-		res, err := a.deliverTx(blk, decoded[i], decodeErrs[i], sigOK[i])
+		res, keys, err := a.deliverTx(blk, decoded[i], decodeErrs[i], sigOK[i])
+		txWrites[i] = keys
 		if err != nil {
 			return nil, fmt.Errorf("height %d tx %d: %w", req.Height, i, err)
 		}
@@ -206,7 +209,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if err != nil {
 		return nil, err
 	}
-	appHash, err := a.store.Seal(req.Height)
+	appHash, err := a.store.SealWith(req.Height, state.SealInfo{TxWrites: txWrites, ValsetChanged: len(updates) > 0})
 	if err != nil {
 		return nil, err
 	}
@@ -215,24 +218,26 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 
 // deliverTx executes one tx. A tx that passes the envelope checks (decoding,
 // signature, known signer, exact sequence) consumes its sequence even if a
-// message then fails; its messages run on one branch, all or nothing.
-func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (*abci.ExecTxResult, error) {
+// message then fails; its messages run on one branch, all or nothing. It
+// returns the keys the messages wrote (for the height's proof record) and,
+// in the result's data, the ids they created (proofv1.TxResultData).
+func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (*abci.ExecTxResult, [][]byte, error) {
 	if decodeErr != nil {
-		return failed(decodeErr, nil)
+		return failedNoWrites(decodeErr, nil)
 	}
 	if !sigOK {
-		return failed(ErrInvalidSignature.Wrap("signature does not match the body and signer"), nil)
+		return failedNoWrites(ErrInvalidSignature.Wrap("signature does not match the body and signer"), nil)
 	}
 	w := a.store.Working()
 	acc, err := a.org.Account(w, tx.addr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if acc == nil {
-		return failed(ErrUnknownSigner.Wrapf("%X", tx.addr), nil)
+		return failedNoWrites(ErrUnknownSigner.Wrapf("%X", tx.addr), nil)
 	}
 	if err := checkSequence(tx.body.Sequence, acc.Sequence); err != nil {
-		return failed(err, nil)
+		return failedNoWrites(err, nil)
 	}
 	acc.Sequence++
 	a.org.SetAccount(w, acc)
@@ -246,20 +251,30 @@ func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (
 	ctx := a.context(blk, branch)
 	ctx.Signer, ctx.TxHash = tx.addr, tx.hash[:]
 	for i, m := range tx.msgs {
+		ctx.MsgIndex = i
 		ctx.Emit("message",
 			contracts.Indexed("action", m.route.Name),
 			contracts.Attr("index", strconv.Itoa(i)))
 		if err := a.runMsg(ctx, m); err != nil {
 			if _, ok := contracts.AsError(err); !ok {
-				return nil, fmt.Errorf("message %d (%s): %w", i, m.route.Name, err)
+				return nil, nil, fmt.Errorf("message %d (%s): %w", i, m.route.Name, err)
 			}
 			branch.Discard()
-			return failed(wrapMsgErr(i, m.route.Name, err), []abci.Event{txEvent})
+			return failedNoWrites(wrapMsgErr(i, m.route.Name, err), []abci.Event{txEvent})
 		}
 	}
+	keys := branch.AppendKeys(nil)
 	branch.Write()
 	events := make([]abci.Event, 0, 1+len(ctx.Events()))
-	return &abci.ExecTxResult{Events: append(append(events, txEvent), ctx.Events()...)}, nil
+	res := &abci.ExecTxResult{Events: append(append(events, txEvent), ctx.Events()...)}
+	if created := ctx.CreatedIDs(); len(created) > 0 {
+		data, err := (&proofv1.TxResultData{Created: created}).Marshal()
+		if err != nil {
+			return nil, nil, err
+		}
+		res.Data = data
+	}
+	return res, keys, nil
 }
 
 // upperHex is fmt's %X of b: upper-case hex digits.
@@ -285,6 +300,9 @@ func (a *App) runMsg(ctx *contracts.Context, m routedMsg) (err error) {
 	return m.route.Run(ctx, m.msg)
 }
 
+// failed is the result of a tx that failed with err. Its data names the
+// codespace (proofv1.TxResultData), so that the results hash, which covers
+// the code but not the codespace, proves which error it was.
 func failed(err error, events []abci.Event) (*abci.ExecTxResult, error) {
 	space, code, log := abciError(err)
 	if code == ErrInternal.Code && space == ErrInternal.Codespace {
@@ -292,7 +310,17 @@ func failed(err error, events []abci.Event) (*abci.ExecTxResult, error) {
 		// could differ between nodes.
 		return nil, err
 	}
-	return &abci.ExecTxResult{Codespace: space, Code: code, Log: log, Events: events}, nil
+	data, merr := (&proofv1.TxResultData{Codespace: space}).Marshal()
+	if merr != nil {
+		return nil, merr
+	}
+	return &abci.ExecTxResult{Codespace: space, Code: code, Log: log, Events: events, Data: data}, nil
+}
+
+// failedNoWrites is failed for deliverTx: a failed tx's messages wrote nothing.
+func failedNoWrites(err error, events []abci.Event) (*abci.ExecTxResult, [][]byte, error) {
+	res, err := failed(err, events)
+	return res, nil, err
 }
 
 // decodeBlock decodes a block's txs and answers each one's signature. A tx

@@ -42,7 +42,20 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 	if len(req.Path) > MaxQueryPathBytes {
 		resp.Key = []byte(contracts.Echo(req.Path))
 	}
-	value, err := a.query(req, r, height)
+	var value []byte
+	switch {
+	case strings.HasPrefix(req.Path, "/proof/") && len(req.Path) <= MaxQueryPathBytes:
+		err = a.queryProof(req, strings.Split(req.Path[1:], "/"), height, resp)
+		value = resp.Value
+	case req.Path == "/chain/valset-changes":
+		err = a.queryValsetChanges(resp)
+		value = resp.Value
+	default:
+		value, err = a.query(req, r, height)
+		if err == nil && req.Prove {
+			resp.ProofOps, err = a.recordProof(r, req.Path)
+		}
+	}
 	if err != nil {
 		if _, ok := contracts.AsError(err); !ok {
 			a.logger.Error("query failed", "path", contracts.Echo(req.Path), "err", err)

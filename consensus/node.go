@@ -128,6 +128,7 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	store.SetRetain(appConf.Node.RetainBlocks) // write proofs are pruned with the blocks
 	bare := app.New(store, gen.ChainID, logger.With("module", "app"))
 	bare.SizeSigCache(c.Mempool.Size, c.Mempool.MaxTxsBytes)
 	bare.SetBlockMaxGas(gen.ConsensusParams.Block.MaxGas)

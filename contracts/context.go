@@ -5,6 +5,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
+	proofv1 "github.com/partychain/partychain/proto/partychain/proof/v1"
 	"github.com/partychain/partychain/state"
 )
 
@@ -18,8 +19,22 @@ type Context struct {
 	Today   uint32    // the block's date, YYYYMMDD, in the consortium's calendar
 	Signer  []byte    // address of the tx signer; nil in genesis and block hooks
 	TxHash  []byte    // nil in genesis and block hooks
-	events  []abci.Event
+	// MsgIndex is the message being run, within its tx.
+	MsgIndex int
+	events   []abci.Event
+	created  []*proofv1.Created
 }
+
+// Created records that the running message created a record with a new id
+// of kind ("member", "org", ...). The ids go into the tx's result data
+// (proofv1.TxResultData), which CometBFT's results hash covers, so a
+// receipt proves them. Call it once per id taken, in the order taken.
+func (c *Context) Created(kind string, id uint64) {
+	c.created = append(c.created, &proofv1.Created{MsgIndex: uint32(c.MsgIndex), Kind: kind, Id: id})
+}
+
+// CreatedIDs returns the ids recorded by Created so far.
+func (c *Context) CreatedIDs() []*proofv1.Created { return c.created }
 
 // Emit records an event. Attributes built with Indexed are searchable with
 // /tx_search; values must never hold personal data.

@@ -167,6 +167,22 @@ func (b *Branch) Len() int {
 	return len(b.entries)
 }
 
+// AppendKeys appends the keys the branch wrote, in key order, to dst.
+// The keys are the branch's own copies: they stay valid after Write.
+func (b *Branch) AppendKeys(dst [][]byte) [][]byte {
+	if b.tree != nil {
+		b.tree.Ascend(func(e entry) bool {
+			dst = append(dst, e.key)
+			return true
+		})
+		return dst
+	}
+	for i := range b.entries {
+		dst = append(dst, b.entries[i].key)
+	}
+	return dst
+}
+
 // Write replays this branch's writes into its parent, in key order, and
 // empties the branch.
 func (b *Branch) Write() {

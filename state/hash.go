@@ -39,8 +39,9 @@ func appendLeaf(leaf, key, value []byte, deleted bool) []byte {
 }
 
 // writeSetRoot is the Merkle root of a layer's writes in key order (as
-// layer.writes lists them). The leaves are Leaf's, laid out in one buffer.
-func writeSetRoot(ws []write) []byte {
+// layer.writes lists them), and the leaves it hashed: Leaf's, laid out in
+// one buffer.
+func writeSetRoot(ws []write) (root []byte, leaves [][]byte) {
 	size := 0
 	for _, w := range ws {
 		size += 1 + binary.MaxVarintLen64 + len(w.key)
@@ -49,13 +50,13 @@ func writeSetRoot(ws []write) []byte {
 		}
 	}
 	buf := make([]byte, 0, size)
-	leaves := make([][]byte, len(ws))
+	leaves = make([][]byte, len(ws))
 	for i, w := range ws {
 		start := len(buf)
 		buf = appendLeaf(buf, w.key, w.value, w.deleted)
 		leaves[i] = buf[start:len(buf):len(buf)]
 	}
-	return merkle.HashFromByteSlices(leaves)
+	return merkle.HashFromByteSlices(leaves), leaves
 }
 
 // NextAppHash chains an app hash: SHA-256(prev || root).

@@ -54,6 +54,10 @@ type Store struct {
 	appHash []byte // app hash at height (guarded by meta)
 	sealed  []sealedLayer
 	open    *layer
+	// retain is how many heights of proof records to keep (0: all);
+	// lowProof the lowest kept, -1 until first needed (proofs.go).
+	retain   int64
+	lowProof int64
 }
 
 type sealedLayer struct {
@@ -62,6 +66,11 @@ type sealedLayer struct {
 	appHash []byte
 	layer   *layer  // read by the layers above until Commit
 	writes  []write // layer's writes in key order
+	// For the height's proof record (proofs.go): the app hash it chains
+	// from, its leaves, and what the block's txs wrote.
+	prevAppHash []byte
+	leaves      [][]byte
+	info        SealInfo
 }
 
 // Open opens (creating if missing) the store in dir. Damage to its journal
@@ -109,7 +118,7 @@ func load(db *leveldb.DB, o Options) (*Store, error) {
 	if o.ReadCacheEntries == 0 {
 		o.ReadCacheEntries = 100_000
 	}
-	s := &Store{db: db, cache: newReadCache(o.ReadCacheEntries)}
+	s := &Store{db: db, cache: newReadCache(o.ReadCacheEntries), lowProof: -1}
 	meta, err := db.Get(metaKey, nil)
 	switch {
 	case errors.Is(err, leveldb.ErrNotFound):
@@ -194,11 +203,15 @@ func (s *Store) Snapshot() (r Reader, height int64, release func(), err error) {
 // writes made since. Transactions run on branches of it (NewBranch).
 func (s *Store) Working() KV { return s.open }
 
-// Seal closes the open layer as the write set of height and returns the
-// height's app hash; a new open layer starts over it. Height 0 is genesis and
-// is allowed only before the first Commit; every other height must follow
-// the last sealed or committed one.
-func (s *Store) Seal(height int64) ([]byte, error) {
+// Seal is SealWith with nothing to keep beside the write set.
+func (s *Store) Seal(height int64) ([]byte, error) { return s.SealWith(height, SealInfo{}) }
+
+// SealWith closes the open layer as the write set of height and returns the
+// height's app hash; a new open layer starts over it. info is kept with the
+// height's proof record. Height 0 is genesis and is allowed only before the
+// first Commit; every other height must follow the last sealed or committed
+// one.
+func (s *Store) SealWith(height int64, info SealInfo) ([]byte, error) {
 	prevHeight, prevHash := s.LastCommitted()
 	committed := prevHeight
 	if n := len(s.sealed); n > 0 {
@@ -209,9 +222,10 @@ func (s *Store) Seal(height int64) ([]byte, error) {
 		return nil, fmt.Errorf("seal height %d: the next height is %d", height, prevHeight+1)
 	}
 	writes := s.open.writes()
-	root := writeSetRoot(writes)
+	root, leaves := writeSetRoot(writes)
 	appHash := NextAppHash(prevHash, root)
-	s.sealed = append(s.sealed, sealedLayer{height: height, root: root, appHash: appHash, layer: s.open, writes: writes})
+	s.sealed = append(s.sealed, sealedLayer{height: height, root: root, appHash: appHash, layer: s.open, writes: writes,
+		prevAppHash: prevHash, leaves: leaves, info: info})
 	s.open = newLayer(s.open)
 	return appHash, nil
 }
@@ -248,8 +262,13 @@ func (s *Store) Commit() error {
 			}
 		}
 		batch.Put(rootKey(l.height), l.root)
+		batch.Put(heightKey(proofPrefix, l.height), proofRecord(l.prevAppHash, l.writes, l.leaves, l.info))
+		if l.info.ValsetChanged {
+			batch.Put(heightKey(valsetPrefix, l.height), nil)
+		}
 	}
 	last := s.sealed[len(s.sealed)-1]
+	s.pruneProofs(batch, last.height)
 	batch.Put(metaKey, append(binary.BigEndian.AppendUint64(nil, uint64(last.height)), last.appHash...))
 	// The synced write holds no lock: readers (Query, CheckTx, metrics,
 	// the peer filter) do not wait for the disk. A Snapshot reads its height

@@ -69,6 +69,7 @@ func (k *Keeper) RecordMeeting(ctx *contracts.Context, m *activityv1.MsgRecordMe
 	if err != nil {
 		return err
 	}
+	ctx.Created("meeting", id)
 	mt := &activityv1.Meeting{
 		Id: id, OrgId: o.Id, Kind: m.Kind, Date: m.Date, Topic: m.Topic, MinutesHash: m.MinutesHash,
 		Resolutions: resolutions, Present: hc.present, Absent: hc.absent,

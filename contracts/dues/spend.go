@@ -84,6 +84,7 @@ func (k *Keeper) ProposeSpend(ctx *contracts.Context, msg *duesv1.MsgProposeSpen
 	if err != nil {
 		return err
 	}
+	ctx.Created("spend", id)
 	contracts.Save(ctx.Store, spendKey(id), &duesv1.Spend{Id: id, OrgId: o.Id, AmountFen: msg.AmountFen, Purpose: msg.Purpose,
 		DocHash: msg.DocHash, ProposedBy: ctx.Signer, ProposerMemberId: proposer,
 		Status: duesv1.SpendStatus_SPEND_STATUS_PENDING, ProposedHeight: ctx.Height})

@@ -37,6 +37,7 @@ func (k *Keeper) SubmitProposal(ctx *contracts.Context, msg *governancev1.MsgSub
 	if err != nil {
 		return err
 	}
+	ctx.Created("proposal", id)
 	prop := &governancev1.Proposal{
 		Id: id, Kind: in.Kind, OrgId: in.OrgId, PubKey: in.PubKey, Power: in.Power, NodeId: in.NodeId,
 		Ledger: in.Ledger, Params: in.Params, Title: in.Title, ProposerOrgId: org, Proposer: ctx.Signer,

@@ -34,6 +34,7 @@ func (k *Keeper) RegisterApplicant(ctx *contracts.Context, msg *memberv1.MsgRegi
 		return err
 	}
 	k.takeID(ctx.Store, id)
+	ctx.Created("member", id)
 	m := &memberv1.Member{
 		Id: id, BranchId: msg.BranchId, Stage: memberv1.Stage_STAGE_APPLICANT, Status: memberv1.Status_STATUS_ACTIVE,
 		ApplicationDate: msg.ApplicationDate, TalkDueDate: contracts.AddDays(msg.ApplicationDate, int64(p.TalkDueDays)),

@@ -35,6 +35,7 @@ func (k *Keeper) ImportMember(ctx *contracts.Context, msg *memberv1.MsgImportMem
 		return err
 	}
 	k.takeID(ctx.Store, id)
+	ctx.Created("member", id)
 	m := &memberv1.Member{
 		Id: id, BranchId: msg.BranchId, Stage: msg.Stage, Status: memberv1.Status_STATUS_ACTIVE,
 		AdmissionDate: msg.AdmissionDate, ProbationEndDate: contracts.AddDays(msg.AdmissionDate, int64(p.ProbationDays)),

@@ -67,3 +67,6 @@ var (
 func pairPrefix(kind byte, branch uint64) []byte { return u64(key(kind, 16), branch) }
 
 func pairKey(kind byte, branch, id uint64) []byte { return u64(pairPrefix(kind, branch), id) }
+
+// RecordKey is the state key of member id's record (for write proofs).
+func RecordKey(id uint64) []byte { return memberKey(id) }

@@ -81,3 +81,6 @@ func pathKey(rootFirst []uint64) []byte {
 	}
 	return k
 }
+
+// RecordKey is the state key of organization id's record (for write proofs).
+func RecordKey(id uint64) []byte { return orgKey(id) }

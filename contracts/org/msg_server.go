@@ -45,6 +45,7 @@ func (k *Keeper) CreateOrg(ctx *contracts.Context, m *orgv1.MsgCreateOrg) error 
 	if err != nil {
 		return err
 	}
+	ctx.Created("org", id)
 	k.insertOrg(ctx, parent, line, &orgv1.Organization{Id: id, Kind: m.Kind, Name: m.Name})
 	ctx.Emit("org_created",
 		contracts.Indexed("org_id", idString(id)),
