@@ -200,7 +200,7 @@ func lightClientCheck(genesis string, r *receipt.Receipt) error {
 	p := mock.New(doc.ChainID, headers, vals)
 	c, err := light.NewClient(ctx, doc.ChainID,
 		light.TrustOptions{Period: 24 * time.Hour, Height: first.Height, Hash: first.Hash()},
-		p, []provider.Provider{p.Copy("witness")}, dbs.New(dbm.NewMemDB(), doc.ChainID),
+		p, []provider.Provider{mock.New(doc.ChainID, headers, vals)}, dbs.New(dbm.NewMemDB(), doc.ChainID),
 		light.SkippingVerification(light.DefaultTrustLevel), light.Logger(log.NewNopLogger()))
 	if err != nil {
 		return err
