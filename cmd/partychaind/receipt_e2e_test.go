@@ -108,10 +108,11 @@ func TestReceiptEndToEnd(t *testing.T) {
 	}
 
 	// Text output names the receipt; none with --receipt-out none; the
-	// default folder is <home>/receipts.
+	// default folder is <home>/receipts (the test harness turns receipts
+	// off unless --receipt-out is given: it is given as the default says).
 	n.mustRun("keys", "add", "clerk", "-o", "json")
 	clerk := n.member("clerk")
-	out, errOut, code := n.client("tx", "org", "grant-role", "3", "organization-officer", clerk, "--from", "secretary")
+	out, errOut, code := n.client("tx", "org", "grant-role", "3", "organization-officer", clerk, "--from", "secretary", "--receipt-out", "<home>/receipts")
 	if code != 0 || !strings.Contains(out, "receipt:    "+filepath.Join(n.home, "receipts")+string(filepath.Separator)) {
 		t.Fatalf("grant-role (text): exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
