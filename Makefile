@@ -60,7 +60,8 @@ fault:
 # checks); `make fuzz-short` runs each for FUZZTIME, one after the other.
 FUZZ_TARGETS := \
 	./app:FuzzDecodeTx ./app:FuzzCheckTx ./app:FuzzSignedBlocks ./app:FuzzQuery \
-	./app:FuzzParams ./app:FuzzGenesis ./cmd/internal/card:FuzzDecode ./cmd/partychaind:FuzzParseRoster
+	./app:FuzzParams ./app:FuzzGenesis ./cmd/internal/card:FuzzDecode ./cmd/partychaind:FuzzParseRoster \
+	./cmd/internal/receipt:FuzzParse
 
 fuzz-short:
 	@set -e; for t in $(FUZZ_TARGETS); do \
