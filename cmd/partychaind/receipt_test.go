@@ -112,3 +112,41 @@ func TestReceiptCommandRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestReceiptVerifyGolden: verify-receipt on the receipt library's golden
+// files (a receipt, one across validator-set changes, a failed tx's, a
+// credential) with their genesis, in words and in JSON.
+func TestReceiptVerifyGolden(t *testing.T) {
+	dir := filepath.Join("..", "internal", "receipt", "testdata")
+	genesis := filepath.Join(dir, "genesis.json")
+	for _, tc := range []struct {
+		file string
+		want []string
+	}{
+		{"receipt.json", []string{"verified: receipt of tx ", "signed by "}},
+		{"receipt-valsets.json", []string{"verified: receipt of tx "}},
+		{"receipt-failed.json", []string{"verified: receipt of tx ", "fail"}},
+		{"credential.json", []string{"verified: credential of member ", "receipt 1 of "}},
+	} {
+		path := filepath.Join(dir, tc.file)
+		out, _, err := runRoot(t, "verify-receipt", path, "--genesis", genesis)
+		if err != nil {
+			t.Errorf("%s: %v", tc.file, err)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: no %q in\n%s", tc.file, w, out)
+			}
+		}
+		js, _, err := runRoot(t, "verify-receipt", path, "--genesis", genesis, "-o", "json")
+		if err != nil || !strings.Contains(js, `"tx_hash"`) {
+			t.Errorf("%s -o json: %v\n%s", tc.file, err, js)
+		}
+	}
+	// The golden receipt does not verify against another chain's trust.
+	_, _, err := runRoot(t, "verify-receipt", filepath.Join(dir, "receipt.json"), "--trusted-validators", strings.Repeat("00", 32))
+	if err == nil || !strings.Contains(err.Error(), "does not verify") {
+		t.Errorf("another trusted set: %v", err)
+	}
+}

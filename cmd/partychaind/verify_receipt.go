@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -91,14 +90,7 @@ func runVerifyReceipt(cmd *cobra.Command, args []string) error {
 }
 
 func printWords(w io.Writer, v *receipt.Verified) {
-	// TODO(i12): v.Words() once the verify part has it.
-	words, ok := any(v).(interface{ Words() []string })
-	if !ok {
-		fmt.Fprintf(w, "  block %d at %s, tx %d, code %d, signed by %d of %d validators, power %d of %d\n", v.Height, v.Time.Format(time.RFC3339),
-			v.Index, v.Code, v.SignedBy.Validators, v.SignedBy.ValidatorsTotal, v.SignedBy.Power, v.SignedBy.PowerTotal)
-		return
-	}
-	for _, line := range words.Words() {
+	for _, line := range v.Words() {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 }
