@@ -2,7 +2,7 @@ package receipt
 
 import (
 	"bytes"
-	"context"
+	gocontext "context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -130,7 +130,7 @@ func sha256Of(what string, h int64) []byte {
 	return s[:]
 }
 
-func (n *fakeNode) Status(context.Context) (*coretypes.ResultStatus, error) {
+func (n *fakeNode) Status(gocontext.Context) (*coretypes.ResultStatus, error) {
 	return &coretypes.ResultStatus{SyncInfo: coretypes.SyncInfo{LatestBlockHeight: n.latest, EarliestBlockHeight: 1}}, nil
 }
 
@@ -144,7 +144,7 @@ func (n *fakeNode) height(h *int64) (int64, error) {
 	return *h, nil
 }
 
-func (n *fakeNode) Tx(_ context.Context, hash []byte, _ bool) (*coretypes.ResultTx, error) {
+func (n *fakeNode) Tx(_ gocontext.Context, hash []byte, _ bool) (*coretypes.ResultTx, error) {
 	if n.noIndex {
 		return nil, errors.New("transaction indexing is disabled")
 	}
@@ -158,7 +158,7 @@ func (n *fakeNode) Tx(_ context.Context, hash []byte, _ bool) (*coretypes.Result
 	return nil, fmt.Errorf("tx (%X) not found", hash)
 }
 
-func (n *fakeNode) Block(_ context.Context, h *int64) (*coretypes.ResultBlock, error) {
+func (n *fakeNode) Block(_ gocontext.Context, h *int64) (*coretypes.ResultBlock, error) {
 	height, err := n.height(h)
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (n *fakeNode) Block(_ context.Context, h *int64) (*coretypes.ResultBlock, e
 	return &coretypes.ResultBlock{Block: n.blocks[height]}, nil
 }
 
-func (n *fakeNode) BlockResults(_ context.Context, h *int64) (*coretypes.ResultBlockResults, error) {
+func (n *fakeNode) BlockResults(_ gocontext.Context, h *int64) (*coretypes.ResultBlockResults, error) {
 	height, err := n.height(h)
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (n *fakeNode) BlockResults(_ context.Context, h *int64) (*coretypes.ResultB
 	return &coretypes.ResultBlockResults{Height: height, TxsResults: n.results[height]}, nil
 }
 
-func (n *fakeNode) Commit(_ context.Context, h *int64) (*coretypes.ResultCommit, error) {
+func (n *fakeNode) Commit(_ gocontext.Context, h *int64) (*coretypes.ResultCommit, error) {
 	height, err := n.height(h)
 	if err != nil {
 		return nil, err
@@ -183,7 +183,7 @@ func (n *fakeNode) Commit(_ context.Context, h *int64) (*coretypes.ResultCommit,
 	return &coretypes.ResultCommit{SignedHeader: cmttypes.SignedHeader{Header: &header, Commit: n.commits[height]}}, nil
 }
 
-func (n *fakeNode) Validators(_ context.Context, h *int64, page, perPage *int) (*coretypes.ResultValidators, error) {
+func (n *fakeNode) Validators(_ gocontext.Context, h *int64, page, perPage *int) (*coretypes.ResultValidators, error) {
 	height, err := n.height(h)
 	if err != nil {
 		return nil, err
@@ -196,7 +196,7 @@ func (n *fakeNode) Validators(_ context.Context, h *int64, page, perPage *int) (
 	return &coretypes.ResultValidators{BlockHeight: height, Validators: all[from:min(from+per, len(all))], Count: len(all), Total: len(all)}, nil
 }
 
-func (n *fakeNode) ABCIQueryWithOptions(_ context.Context, path string, _ cmtbytes.HexBytes,
+func (n *fakeNode) ABCIQueryWithOptions(_ gocontext.Context, path string, _ cmtbytes.HexBytes,
 	opts rpcclient.ABCIQueryOptions) (*coretypes.ResultABCIQuery, error) {
 	var v interface{ ProtoMessage() }
 	switch {
@@ -242,7 +242,7 @@ func TestReceiptBuild(t *testing.T) {
 	n := newFakeChain(t, 8, 2)
 	n.shortVals = true // pages of one validator
 	tx := n.blocks[6].Data.Txs[1]
-	r, err := Build(context.Background(), n, tx.Hash())
+	r, err := Build(gocontext.Background(), n, tx.Hash())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestReceiptBuildFindsTxWithoutIndex(t *testing.T) {
 	n := newFakeChain(t, 6, 0)
 	n.noIndex = true
 	tx := n.blocks[2].Data.Txs[0]
-	r, err := Build(context.Background(), n, tx.Hash())
+	r, err := Build(gocontext.Background(), n, tx.Hash())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func TestReceiptBuildFindsTxWithoutIndex(t *testing.T) {
 
 func TestReceiptBuildTrustBelowHeight(t *testing.T) {
 	n := newFakeChain(t, 6, 2)
-	r, err := Build(context.Background(), n, n.blocks[4].Data.Txs[0].Hash())
+	r, err := Build(gocontext.Background(), n, n.blocks[4].Data.Txs[0].Hash())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +334,7 @@ func TestReceiptBuildRefusesBadAnswers(t *testing.T) {
 			n := newFakeChain(t, 7, 2)
 			tx := n.blocks[5].Data.Txs[1]
 			tc.tamper(n)
-			_, err := Build(context.Background(), n, tx.Hash())
+			_, err := Build(gocontext.Background(), n, tx.Hash())
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error with %q", err, tc.want)
 			}
@@ -346,7 +346,7 @@ func TestReceiptBuildWaitsForNextBlock(t *testing.T) {
 	n := newFakeChain(t, 4, 0)
 	n.latest = 3
 	tx := n.blocks[3].Data.Txs[0]
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := gocontext.WithTimeout(gocontext.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err := Build(ctx, n, tx.Hash())
 	if err == nil || !strings.Contains(err.Error(), "block 4") || !strings.Contains(err.Error(), fmt.Sprintf("partychaind receipt %X", tx.Hash())) {
