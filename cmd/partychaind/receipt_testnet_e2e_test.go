@@ -57,6 +57,7 @@ func TestReceiptTestnetValidatorSetChange(t *testing.T) {
 			"consensus.timeout_commit":    `"200ms"`,
 		})
 	}
+	nodes[3].setConfig(map[string]string{"tx_index.indexer": `"null"`}) // finds txs by reading blocks
 	for _, nd := range nodes {
 		nd.start()
 	}
@@ -116,6 +117,19 @@ func TestReceiptTestnetValidatorSetChange(t *testing.T) {
 		t.Logf("receipt %s: %d bytes", filepath.Base(f), st.Size())
 	}
 	t.Logf("partychaind receipt (2 trust headers, 4 then 3 validators): %v; receipt.Verify: %v", built.Round(time.Millisecond), verified.Round(time.Microsecond))
+
+	// A node that indexes no txs finds the tx by reading its blocks; it
+	// cannot make a credential, and says why.
+	walked := filepath.Join(t.TempDir(), "walked.json")
+	if out, errOut, code := nodes[3].client("receipt", before.TxHash, "--out", walked); code != 0 {
+		t.Fatalf("receipt from a node without a tx index: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if v := n0.verifyReceipt(walked); v.TxHash != before.TxHash || v.Height != before.Height {
+		t.Errorf("receipt from a node without a tx index: %+v", v)
+	}
+	if out, errOut, code := nodes[3].client("credential", "1"); code == 0 || !strings.Contains(errOut, "indexes no txs") {
+		t.Errorf("credential from a node without a tx index: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
 
 	// CometBFT's light client, trusting the genesis set, accepts the same
 	// light blocks.
