@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -457,6 +458,11 @@ func (n *testNode) run(args ...string) (stdout, stderr string, code int) {
 	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
 	args = append(args, "--home", n.home, "--keyring-backend", "test")
+	if args[0] == "tx" && !slices.Contains(args, "--receipt-out") {
+		// A receipt waits for the next block: only the receipt tests
+		// (receipt_e2e_test.go) make them, so the other tests stay fast.
+		args = append(args, "--receipt-out", "none")
+	}
 	cmd := exec.CommandContext(ctx, n.bin, args...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

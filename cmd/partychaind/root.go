@@ -52,6 +52,9 @@ func newRootCmd() *cobra.Command {
 		newStatusCmd(),
 		newVersionCmd(),
 		newVerifyFieldCmd(),
+		newReceiptCmd(),
+		newVerifyReceiptCmd(),
+		newCredentialCmd(),
 		newBenchCmd(),
 		newTestnetCmd(),
 	)

@@ -229,6 +229,12 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			finishRosterTx(cmd.Context(), s, sum, t)
 		}
 	}
+	for _, t := range sum.Txs { // after all are in blocks: one wait for the next block, not one a tx
+		s.keepReceipt(cmd.Context(), t.TxResult)
+	}
+	if s.receipts != "" {
+		sum.Receipts = s.receipts
+	}
 	for _, r := range sum.Results {
 		switch r.Status {
 		case rowRegistered, rowCardNotUpdated:

@@ -46,6 +46,7 @@ type rosterSummary struct {
 	CardNotUpdated    int         `json:"card_not_updated"`
 	FirstMemberID     uint64      `json:"first_member_id"`
 	LastMemberID      uint64      `json:"last_member_id"`
+	Receipts          string      `json:"receipts,omitempty"` // the folder of the txs' receipts (--receipt-out)
 	Txs               []*rosterTx `json:"txs"`
 	Results           []rowResult `json:"results"`
 }
@@ -97,5 +98,13 @@ func printRosterSummary(cmd *cobra.Command, sum *rosterSummary) error {
 	fmt.Fprintf(w, ", %d already %s, %d rejected, %d not sent, %d without an answer\n",
 		sum.AlreadyRegistered, verb, sum.Rejected, sum.NotSent, sum.Unknown)
 	fmt.Fprintf(w, "cards in %s\n", sum.CardsDir)
+	if sum.Receipts != "" {
+		fmt.Fprintf(w, "receipts in %s\n", sum.Receipts)
+	}
+	for n, t := range sum.Txs {
+		if t.ReceiptError != "" {
+			fmt.Fprintf(w, "tx %d/%d %s: no receipt: %s\n", n+1, len(sum.Txs), t.Hash, t.ReceiptError)
+		}
+	}
 	return nil
 }

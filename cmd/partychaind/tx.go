@@ -45,7 +45,8 @@ func newTxCmd() *cobra.Command {
 		Short: "Sign and submit a transaction, then wait for its block",
 		Long: `Sign a transaction with a key from the keyring (--from), submit it to a node and
 wait until a block holds it. Prints the tx hash, height, block time and result; exits
-non-zero if the chain rejects it.`,
+non-zero if the chain rejects it. The receipt of the tx (a file that proves it offline, see
+'partychaind receipt') is written to --receipt-out once the next block is committed.`,
 	}
 	addNodeFlag(cmd)
 	f := cmd.PersistentFlags()
@@ -54,6 +55,7 @@ non-zero if the chain rejects it.`,
 	f.Int64("sequence", -1, "account sequence (default: ask the node)")
 	f.String("memo", "", "note stored with the tx (never personal data)")
 	f.Duration("timeout", 30*time.Second, "how long to wait for the block")
+	addReceiptOutFlag(cmd)
 	cmd.AddCommand(newTxOrgCmd())
 	cmd.AddCommand(newTxMemberCmd(), newTxActivityCmd(), newTxIdentityCmd())
 	cmd.AddCommand(newTxDuesCmd())
@@ -100,7 +102,11 @@ func signAndWait(cmd *cobra.Command, msgs ...any) (*client.TxResult, error) {
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
 	defer cancel()
-	return s.c.BroadcastAndWait(ctx, tx)
+	res, err := s.c.BroadcastAndWait(ctx, tx)
+	if err == nil {
+		s.keepReceipt(cmd.Context(), res)
+	}
+	return res, err
 }
 
 func printTxResult(cmd *cobra.Command, res *client.TxResult) error {
@@ -118,6 +124,11 @@ func printTxResult(cmd *cobra.Command, res *client.TxResult) error {
 		fmt.Fprintln(w, "result:     ok")
 	} else {
 		fmt.Fprintf(w, "result:     rejected, code %s/%d: %s\n", res.Codespace, res.Code, res.Log)
+	}
+	if res.Receipt != "" {
+		fmt.Fprintf(w, "receipt:    %s\n", res.Receipt)
+	} else if res.ReceiptError != "" {
+		fmt.Fprintf(w, "receipt:    none: %s\n", res.ReceiptError)
 	}
 	return nil
 }

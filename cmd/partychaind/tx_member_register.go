@@ -287,6 +287,9 @@ func sendWithCard(cmd *cobra.Command, branch uint64, birthYear uint32, newMsg fu
 	if err == nil && res.Code == 0 {
 		err = s.c.Wait(ctx, res)
 	}
+	if err == nil {
+		s.keepReceipt(cmd.Context(), res)
+	}
 	if err != nil {
 		return fmt.Errorf("%w\nthe card %s is kept (no member id yet): the registration may still reach the chain; "+
 			"run 'partychaind tx member complete-cards %s' later to fill in its member id, or delete the card if it never does",

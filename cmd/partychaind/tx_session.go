@@ -26,6 +26,9 @@ type txSession struct {
 	seq     uint64
 	memo    string
 	timeout time.Duration
+	// receipts is the folder for the receipts of the session's txs ("":
+	// none; --receipt-out).
+	receipts string
 }
 
 func openTxSession(cmd *cobra.Command) (*txSession, error) {
@@ -36,6 +39,7 @@ func openTxSession(cmd *cobra.Command) (*txSession, error) {
 	}
 	s.timeout, _ = f.GetDuration("timeout")
 	s.memo, _ = f.GetString("memo")
+	s.receipts = receiptOutDir(cmd)
 	var err error
 	if s.kr, err = openSigningKeyring(cmd); err != nil {
 		return nil, err
@@ -106,6 +110,12 @@ func (s *txSession) sign(msgs ...any) ([]byte, error) {
 		sig, _, err := s.kr.Sign(s.from, signBytes)
 		return sig, err
 	})
+}
+
+// keepReceipt writes the receipt of a tx of the session that is in a block
+// to the session's receipts folder, if it has one (see keepReceipt).
+func (s *txSession) keepReceipt(ctx context.Context, res *client.TxResult) {
+	keepReceipt(ctx, s.c, s.receipts, s.timeout, res)
 }
 
 // broadcast submits a signed tx; the sequence moves on if the mempool

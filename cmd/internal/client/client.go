@@ -39,6 +39,13 @@ func New(node string) (*Client, error) {
 	return &Client{rpc: rpc, node: node}, nil
 }
 
+// RPC is the node's CometBFT RPC client, for what this package does not
+// wrap (receipt.Build).
+func (c *Client) RPC() *rpchttp.HTTP { return c.rpc }
+
+// Node is the RPC address the client talks to.
+func (c *Client) Node() string { return c.node }
+
 // QueryError is a query the app answered with an error code.
 type QueryError struct {
 	Path      string
@@ -116,6 +123,11 @@ type TxResult struct {
 	Codespace string    `json:"codespace,omitempty"`
 	Code      uint32    `json:"code"`
 	Log       string    `json:"log,omitempty"`
+
+	// Receipt is the file the tx's receipt was written to (tx commands
+	// with --receipt-out); ReceiptError says why it was not.
+	Receipt      string `json:"receipt,omitempty"`
+	ReceiptError string `json:"receipt_error,omitempty"`
 
 	// Events are the tx's result events once it is in a block (none for a
 	// tx the mempool refused). They are not printed with the result.
