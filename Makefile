@@ -60,6 +60,7 @@ fault:
 # checks); `make fuzz-short` runs each for FUZZTIME, one after the other.
 FUZZ_TARGETS := \
 	./app:FuzzDecodeTx ./app:FuzzCheckTx ./app:FuzzSignedBlocks ./app:FuzzQuery \
+	./cmd/internal/card:FuzzDecodeDisclosure \
 	./app:FuzzParams ./app:FuzzGenesis ./cmd/internal/card:FuzzDecode ./cmd/partychaind:FuzzParseRoster
 
 fuzz-short:
