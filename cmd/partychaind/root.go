@@ -52,6 +52,7 @@ func newRootCmd() *cobra.Command {
 		newStatusCmd(),
 		newVersionCmd(),
 		newVerifyFieldCmd(),
+		newCardCmd(),
 		newBenchCmd(),
 		newTestnetCmd(),
 	)
