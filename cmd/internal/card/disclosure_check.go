@@ -3,11 +3,17 @@ package card
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/partychain/partychain/contracts/identity"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
 )
+
+// ErrNoIdentityRecord is wrapped by CheckIdentityWrites when the receipt
+// does not write the member's identity record at all (another member's
+// receipt, or a tx that is not a registration).
+var ErrNoIdentityRecord = errors.New("the receipt writes no identity record of the member")
 
 // Write is one state write that a verified receipt proves: its key, its
 // value at the end of the receipt's block, and whether it was a delete.
@@ -53,9 +59,10 @@ func (d *Disclosure) CheckIdentityWrites(chainID string, writes []Write) (*ident
 		return &rec, nil
 	}
 	if len(others) > 0 {
-		return nil, fmt.Errorf("the receipt writes the identity record of member %v, not of member %d: it is another member's receipt", others, d.MemberID)
+		return nil, fmt.Errorf("%w: it writes the identity record of member %v, not of member %d: it is another member's receipt",
+			ErrNoIdentityRecord, others, d.MemberID)
 	}
-	return nil, fmt.Errorf("the receipt writes no identity record of member %d: use the receipt of the member's registration", d.MemberID)
+	return nil, fmt.Errorf("%w: member %d's record is not among its writes: use the receipt of the member's registration", ErrNoIdentityRecord, d.MemberID)
 }
 
 // identityKeyMember reads the member id from an identity record's key.

@@ -145,9 +145,9 @@ func TestDisclosureRefused(t *testing.T) {
 		{"altered salt", alterSalt(t, good, "name"), "partychain-test", writes, nil,
 			`disclosure of member 12: field "name": the field does not match the commitment`},
 		{"another member's receipt", good, "partychain-test", receiptWrites(t, 13, other.Commitment()), nil,
-			"the receipt writes the identity record of member [13], not of member 12: it is another member's receipt"},
+			"the receipt writes no identity record of the member: it writes the identity record of member [13], not of member 12: it is another member's receipt"},
 		{"a receipt without the record", good, "partychain-test", writes[:1], nil,
-			"the receipt writes no identity record of member 12"},
+			"the receipt writes no identity record of the member: member 12's record is not among its writes"},
 		{"another card's disclosure", disclose(t, other, "name"), "partychain-test", writes, nil,
 			"the disclosure is not of this member's card"},
 		{"a record deleted", good, "partychain-test", []card.Write{{Key: identity.IdentityKey(12), Deleted: true}}, nil,
@@ -162,6 +162,12 @@ func TestDisclosureRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.reason) {
 			t.Errorf("%s: got %v, want an error with %q", tc.name, err, tc.reason)
 		}
+	}
+	if err := check(good, "partychain-test", receiptWrites(t, 13, other.Commitment())); !errors.Is(err, card.ErrNoIdentityRecord) {
+		t.Errorf("another member's receipt: %v, want ErrNoIdentityRecord", err)
+	}
+	if err := check(disclose(t, other, "name"), "partychain-test", writes); err == nil || errors.Is(err, card.ErrNoIdentityRecord) {
+		t.Errorf("another card's commitment: %v, want an error that is not ErrNoIdentityRecord", err)
 	}
 	if err := check(alterSalt(t, good, "name"), "partychain-test", writes); !errors.Is(err, identity.ErrFieldMismatch) {
 		t.Errorf("an altered salt: %v, want ErrFieldMismatch", err)
