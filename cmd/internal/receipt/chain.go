@@ -1,0 +1,119 @@
+package receipt
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/cometbft/cometbft/light"
+	cmttypes "github.com/cometbft/cometbft/types"
+)
+
+// Offline, the light client's clock is the header it checks: a receipt is
+// verified years after its block, so the trusting period (meant to bound how
+// long an unbonded validator can still be punished) cannot apply. What
+// remains of the light rules is all of the signature and hash checks.
+const (
+	offlineTrustingPeriod = 200 * 365 * 24 * time.Hour
+	offlineClockDrift     = time.Second
+)
+
+// checkedBlock is a LightBlock whose validators, header and commit agree and
+// whose every signature verified.
+type checkedBlock struct {
+	sh   *cmttypes.SignedHeader
+	vals *cmttypes.ValidatorSet
+}
+
+// checkLightBlock checks lb on its own: the validators are a set in the
+// set's order whose hash the header names, the commit is for that header,
+// and every signature in it verifies (VerifyCommit), with more than 2/3 of
+// the power for the block (also by the light client's VerifyCommitLight).
+func checkLightBlock(lb *LightBlock, chainID string) (checkedBlock, error) {
+	vals := make([]*cmttypes.Validator, len(lb.Validators))
+	for i, v := range lb.Validators {
+		if len(v.PubKey) != ed25519.PubKeySize {
+			return checkedBlock{}, fmt.Errorf("validator %d: public key of %d bytes, want %d", i, len(v.PubKey), ed25519.PubKeySize)
+		}
+		vals[i] = cmttypes.NewValidator(ed25519.PubKey(bytes.Clone(v.PubKey)), v.Power)
+	}
+	set, err := newValidatorSet(vals)
+	if err != nil {
+		return checkedBlock{}, fmt.Errorf("validators: %w", err)
+	}
+	for i, v := range set.Validators {
+		if !bytes.Equal(v.PubKey.Bytes(), lb.Validators[i].PubKey) {
+			return checkedBlock{}, fmt.Errorf("validators: not in the set's order (power, then address) at %d", i)
+		}
+	}
+	if !bytes.Equal(set.Hash(), lb.Header.ValidatorsHash) {
+		return checkedBlock{}, fmt.Errorf("validators: their hash is %X, the header names %X", set.Hash(), lb.Header.ValidatorsHash)
+	}
+	h, c := lb.Header, lb.Commit
+	sh := &cmttypes.SignedHeader{Header: &h, Commit: &c}
+	if err := sh.ValidateBasic(chainID); err != nil {
+		return checkedBlock{}, err
+	}
+	if err := set.VerifyCommit(chainID, c.BlockID, h.Height, &c); err != nil {
+		return checkedBlock{}, fmt.Errorf("commit: %w", err)
+	}
+	if err := set.VerifyCommitLight(chainID, c.BlockID, h.Height, &c); err != nil {
+		return checkedBlock{}, fmt.Errorf("commit: %w", err)
+	}
+	return checkedBlock{sh: sh, vals: set}, nil
+}
+
+// verifyTrust links the trusted set to every light block of lbs in turn
+// (the receipt's trust light blocks, then Block, then Next) with the light
+// client's rules. The first link is from the bare set: a light block signed
+// by the trusted set itself (same hash), or, when the trusted set's keys are
+// known, one whose commit more than 1/3 of the trusted power signed (its own
+// set's 2/3 is checked already). With only a hash, trust light blocks before
+// the first one signed by that set are not needed and are skipped (each was
+// still checked on its own); Block must be reached.
+func verifyTrust(t Trust, chainID string, lbs []checkedBlock, firstReceiptBlock int) error {
+	var trusted *checkedBlock
+	for i := range lbs {
+		lb := &lbs[i]
+		name := fmt.Sprintf("trust: header %d", lb.sh.Height)
+		if trusted == nil {
+			switch {
+			case len(t.Hash) > 0 && bytes.Equal(lb.vals.Hash(), t.Hash):
+			case t.Validators != nil:
+				if err := t.Validators.VerifyCommitLightTrusting(chainID, lb.sh.Commit, light.DefaultTrustLevel); err != nil {
+					return fmt.Errorf("%s: not signed by the trusted validator set %X: %w", name, t.Hash, err)
+				}
+			case i < firstReceiptBlock:
+				continue
+			default:
+				return fmt.Errorf("%s: signed by validator set %X, not by the trusted set %X, and no earlier header links them", name, lb.vals.Hash(), t.Hash)
+			}
+			trusted = lb
+			continue
+		}
+		err := light.Verify(trusted.sh, trusted.vals, lb.sh, lb.vals,
+			offlineTrustingPeriod, lb.sh.Time, offlineClockDrift, light.DefaultTrustLevel)
+		if err != nil {
+			return fmt.Errorf("%s: from header %d: %w", name, trusted.sh.Height, err)
+		}
+		trusted = lb
+	}
+	if trusted == nil {
+		return errors.New("trust: no header to check")
+	}
+	return nil
+}
+
+// signedBy counts who signed lb's commit for the block.
+func signedBy(lb checkedBlock) SignedBy {
+	s := SignedBy{ValidatorsTotal: lb.vals.Size(), PowerTotal: lb.vals.TotalVotingPower()}
+	for i, sig := range lb.sh.Commit.Signatures {
+		if sig.BlockIDFlag == cmttypes.BlockIDFlagCommit {
+			s.Validators++
+			s.Power += lb.vals.Validators[i].VotingPower
+		}
+	}
+	return s
+}
