@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/receipt"
 )
 
 // writeDisclosure writes the disclosure of names of c, passed through edit.
@@ -56,6 +57,27 @@ func TestVerifyDisclosureOffline(t *testing.T) {
 	}
 	if strings.Contains(out, "000000199005170000") {
 		t.Fatalf("the undisclosed id_number is printed:\n%s", out)
+	}
+
+	// A credential holding the registration receipt does as well as the receipt.
+	rb, err := os.ReadFile(rcpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := receipt.Parse(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := receipt.Encode(&receipt.Credential{Format: receipt.CredentialFormat, ChainID: fixtureChain, MemberID: 12, Receipts: []receipt.Receipt{*r}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	credential := filepath.Join(t.TempDir(), "member-12.credential.json")
+	if err := os.WriteFile(credential, cb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runOffline(t, "verify-field", proof, "name", "--receipt", credential, "--genesis", genesis); err != nil || !strings.Contains(out, "proven") {
+		t.Fatalf("with a credential: %v\n%s", err, out)
 	}
 
 	// The hash of the trusted validator set does as well as the genesis; -o json.
