@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,7 +22,7 @@ import (
 func addDisclosureFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.String("receipt", "", "offline: the receipt (or credential) file that proves the member's identity record, usually the registration's")
-	f.String("genesis", "", "offline: trust the chain id and validators of this genesis file (default: the genesis file of --home)")
+	f.String("genesis", "", "offline: trust the chain id and validators of this genesis file")
 	f.String("trusted-validators", "", "offline: trust the validator set with this hash (hex, a header's validators_hash) instead of a genesis file")
 }
 
@@ -45,7 +45,7 @@ type disclosedValue struct {
 
 func runVerifyDisclosure(cmd *cobra.Command, args []string) error {
 	proofPath, want := args[0], args[1:]
-	data, err := readBounded(proofPath, card.MaxDisclosureBytes)
+	data, err := readFileAtMost(proofPath, card.MaxDisclosureBytes)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func verifyReceiptFile(path string, trust receipt.Trust) ([]*receipt.Verified, e
 	if path == "" {
 		return nil, errors.New("--receipt is empty: give the member's registration receipt")
 	}
-	data, err := readBounded(path, receipt.MaxFileBytes)
+	data, err := readFileAtMost(path, receipt.MaxFileBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -164,38 +164,36 @@ func findIdentityRecord(d *card.Disclosure, vs []*receipt.Verified) (*receipt.Ve
 	return nil, firstErr
 }
 
-// disclosureTrust reads --trusted-validators or --genesis (default: the
-// genesis file of --home).
+// disclosureTrust reads --genesis or --trusted-validators (exactly one), as
+// verify-receipt does: an offline verifier says what they trust.
 func disclosureTrust(cmd *cobra.Command) (receipt.Trust, error) {
 	hash, _ := cmd.Flags().GetString("trusted-validators")
 	genesis, _ := cmd.Flags().GetString("genesis")
-	if hash != "" && genesis != "" {
+	switch {
+	case hash != "" && genesis != "":
 		return receipt.Trust{}, errors.New("give --genesis or --trusted-validators, not both")
-	}
-	if hash != "" {
-		b, err := hex.DecodeString(hash)
+	case hash != "":
+		b, err := hex.DecodeString(strings.TrimSpace(hash))
 		if err != nil || len(b) != 32 {
-			return receipt.Trust{}, fmt.Errorf("--trusted-validators %q is not a 32-byte hash in hex", hash)
+			return receipt.Trust{}, fmt.Errorf("--trusted-validators %q: want 64 hex digits (a validators hash)", hash)
 		}
 		return receipt.TrustValidatorsHash(b), nil
+	case genesis != "":
+		data, err := readFileAtMost(genesis, receipt.MaxFileBytes)
+		if err != nil {
+			return receipt.Trust{}, fmt.Errorf("--genesis: %w", err)
+		}
+		t, err := receipt.TrustFromGenesis(data)
+		if err != nil {
+			return receipt.Trust{}, fmt.Errorf("--genesis %s: %w", genesis, err)
+		}
+		return t, nil
 	}
-	if genesis == "" {
-		home, _ := cmd.Flags().GetString("home")
-		genesis = filepath.Join(home, "config", "genesis.json")
-	}
-	data, err := os.ReadFile(genesis)
-	if err != nil {
-		return receipt.Trust{}, fmt.Errorf("the trusted genesis file: %w (or give --trusted-validators HASH)", err)
-	}
-	t, err := receipt.TrustFromGenesis(data)
-	if err != nil {
-		return receipt.Trust{}, fmt.Errorf("%s: %w", genesis, err)
-	}
-	return t, nil
+	return receipt.Trust{}, errors.New("say what to trust: --genesis GENESIS.json (the chain's genesis file) or --trusted-validators HASH")
 }
 
-// readBounded reads a file from outside, refusing one over limit bytes.
-func readBounded(path string, limit int64) ([]byte, error) {
+// readFileAtMost reads a file from outside, refusing one over limit bytes.
+func readFileAtMost(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -214,7 +212,7 @@ func readBounded(path string, limit int64) ([]byte, error) {
 // isDisclosureFile reports whether path holds a disclosure (so the online
 // form can point to --receipt instead of calling it a damaged card).
 func isDisclosureFile(path string) bool {
-	data, err := readBounded(path, card.MaxDisclosureBytes)
+	data, err := readFileAtMost(path, card.MaxDisclosureBytes)
 	return err == nil && bytes.Contains(data, []byte(`"format": "`+card.DisclosureFormat+`"`))
 }
 

@@ -144,6 +144,7 @@ func TestVerifyDisclosureRefuses(t *testing.T) {
 			"is a member card, not a disclosure"},
 		{"both trusts", []string{good, "--receipt", rcpt, "--genesis", genesis, "--trusted-validators", hex.EncodeToString(vals.set.Hash())},
 			"not both"},
+		{"no trust named", []string{good, "--receipt", rcpt}, "say what to trust: --genesis"},
 		{"a disclosure without --receipt", []string{good, "name"},
 			"is a disclosure: check it offline with --receipt"},
 	}

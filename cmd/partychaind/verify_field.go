@@ -15,7 +15,7 @@ import (
 
 func newVerifyFieldCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use: "verify-field PROOF.json [FIELD...] --receipt RECEIPT.json [--genesis GENESIS.json | --trusted-validators HASH]\n" +
+		Use: "verify-field PROOF.json [FIELD...] --receipt RECEIPT.json (--genesis GENESIS.json | --trusted-validators HASH)\n" +
 			"  partychaind verify-field CARD_FILE FIELD [--node URL]",
 		Short: "Prove fields of a member card: a disclosure offline against a receipt, or a card against a node",
 		Long: `Offline (--receipt): check a disclosure written by 'partychaind card disclose'. The
@@ -23,7 +23,7 @@ receipt (or credential) is verified first, with only the genesis file or the has
 trusted validator set and no node; it must prove the member's identity record (the
 registration's receipt does), and each disclosed field must lead to the commitment in
 that record. FIELD... names fields the disclosure must hold (default: check all it holds).
-Without --genesis or --trusted-validators, the genesis file of --home is trusted.
+Say what is trusted: --genesis (the chain's genesis file) or --trusted-validators.
 
 Online (no --receipt): read a member card (written when the member was registered),
 build the Merkle proof of one field from its value and salt, and check it against the
