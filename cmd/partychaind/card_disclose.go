@@ -82,8 +82,12 @@ func runCardDisclose(cmd *cobra.Command, args []string) error {
 		return printJSON(cmd, res)
 	}
 	w := cmd.OutOrStdout()
-	fmt.Fprintf(w, "wrote %s: field(s) %s of member %d; the card's other %d field(s) stay hidden\n",
-		out, strings.Join(res.Fields, ", "), res.MemberID, res.Hidden)
+	hidden := fmt.Sprintf("the card's other %d stay hidden", res.Hidden)
+	if res.Hidden == 0 {
+		hidden = "the card has no other field"
+	}
+	fmt.Fprintf(w, "wrote %s: %s of member %d (%d of the card's %d fields; %s)\n",
+		out, strings.Join(res.Fields, ", "), res.MemberID, len(res.Fields), len(c.Fields), hidden)
 	receiptFile := "RECEIPT.json"
 	if c.TxHash != "" {
 		// Where the registering tx command kept its receipt (--receipt-out's default).
