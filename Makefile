@@ -60,8 +60,8 @@ fault:
 # checks); `make fuzz-short` runs each for FUZZTIME, one after the other.
 FUZZ_TARGETS := \
 	./app:FuzzDecodeTx ./app:FuzzCheckTx ./app:FuzzSignedBlocks ./app:FuzzQuery \
-	./cmd/internal/card:FuzzDecodeDisclosure \
-	./app:FuzzParams ./app:FuzzGenesis ./cmd/internal/card:FuzzDecode ./cmd/partychaind:FuzzParseRoster
+	./app:FuzzParams ./app:FuzzGenesis ./cmd/internal/card:FuzzDecode ./cmd/partychaind:FuzzParseRoster \
+	./cmd/internal/receipt:FuzzParse ./cmd/internal/card:FuzzDecodeDisclosure
 
 fuzz-short:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -52,6 +52,9 @@ func checkLightBlock(lb *LightBlock, chainID string) (checkedBlock, error) {
 		return checkedBlock{}, fmt.Errorf("validators: their hash is %X, the header names %X", set.Hash(), lb.Header.ValidatorsHash)
 	}
 	h, c := lb.Header, lb.Commit
+	if err := c.BlockID.ValidateBasic(); err != nil { // VoteSignBytes panics on a bad one
+		return checkedBlock{}, fmt.Errorf("commit: block id: %w", err)
+	}
 	sh := &cmttypes.SignedHeader{Header: &h, Commit: &c}
 	if err := sh.ValidateBasic(chainID); err != nil {
 		return checkedBlock{}, err

@@ -18,7 +18,14 @@ import (
 // its writes against Next's app hash, and the tx itself (it decodes, and its
 // signature verifies unless it failed). A tx that failed in its block
 // verifies: Verified says so. Each error names the link that failed.
-func Verify(r *Receipt, t Trust) (*Verified, error) {
+func Verify(r *Receipt, t Trust) (v *Verified, err error) {
+	defer func() {
+		// CometBFT's code panics on some malformed input that its checks
+		// do not catch first; a receipt from outside is such input.
+		if p := recover(); p != nil {
+			v, err = nil, fmt.Errorf("receipt: malformed: %v", p)
+		}
+	}()
 	if r == nil {
 		return nil, errors.New("receipt: none")
 	}
@@ -66,7 +73,7 @@ func Verify(r *Receipt, t Trust) (*Verified, error) {
 	if err := verifyWrites(r); err != nil {
 		return nil, err
 	}
-	v, err := newVerified(r, t)
+	v, err = newVerified(r, t)
 	if err != nil {
 		return nil, err
 	}
