@@ -41,7 +41,7 @@ func (v *Verified) Words() []string {
 	if v.Signer != "" {
 		signer = "account " + v.Signer
 	}
-	out = append(out, fmt.Sprintf("tx %s, number %d in the block, signed by %s", v.TxHash, v.Index, signer))
+	out = append(out, fmt.Sprintf("tx %s (index %d in the block), signed by %s", v.TxHash, v.Index, signer))
 	if len(v.Writes) > 0 {
 		var recs []string
 		unknown := 0
@@ -55,8 +55,11 @@ func (v *Verified) Words() []string {
 				recs = append(recs, w.Record)
 			}
 		}
-		if unknown > 0 {
-			recs = append(recs, fmt.Sprintf("%d index entries", unknown))
+		switch {
+		case unknown == 1:
+			recs = append(recs, "1 other entry")
+		case unknown > 1:
+			recs = append(recs, fmt.Sprintf("%d other entries", unknown))
 		}
 		out = append(out, fmt.Sprintf("proves %d writes to the state: %s", len(v.Writes), strings.Join(recs, ", ")))
 	}
