@@ -145,6 +145,7 @@ func TestVerifyDisclosureRefuses(t *testing.T) {
 		{"both trusts", []string{good, "--receipt", rcpt, "--genesis", genesis, "--trusted-validators", hex.EncodeToString(vals.set.Hash())},
 			"not both"},
 		{"no trust named", []string{good, "--receipt", rcpt}, "say what to trust: --genesis"},
+		{"a trust without --receipt", []string{good, "--genesis", genesis}, "go with --receipt"},
 		{"a disclosure without --receipt", []string{good, "name"},
 			"is a disclosure: check it offline with --receipt"},
 	}

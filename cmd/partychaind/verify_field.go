@@ -37,6 +37,9 @@ docs/receipts.md and docs/identity.md.`,
 			if cmd.Flags().Changed("receipt") {
 				return runVerifyDisclosure(cmd, args)
 			}
+			if cmd.Flags().Changed("genesis") || cmd.Flags().Changed("trusted-validators") {
+				return errors.New("--genesis and --trusted-validators go with --receipt: the offline check of a disclosure")
+			}
 			return runVerifyField(cmd, args)
 		},
 	}
