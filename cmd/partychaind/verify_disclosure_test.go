@@ -106,7 +106,11 @@ func TestVerifyDisclosureRefuses(t *testing.T) {
 	good := writeDisclosure(t, c, nil, "birth_date", "name")
 	salt := hex.EncodeToString(c.Fields[0].Salt) // the salt of "name"
 	badSalt := []byte(salt)
-	badSalt[0] ^= 1 // '0'..'9' and 'a'..'f' stay lower-case hex when bit 0 flips
+	if badSalt[0] == '0' { // another lower-case hex digit, so the file stays well-formed
+		badSalt[0] = '1'
+	} else {
+		badSalt[0] = '0'
+	}
 	flipped, err := os.ReadFile(rcpt)
 	if err != nil {
 		t.Fatal(err)
