@@ -93,10 +93,9 @@ func writeRegistrationReceipt(t *testing.T, vals fixtureVals, memberID uint64, c
 	res := &abci.ExecTxResult{Data: data, GasWanted: 5000, GasUsed: 4200}
 	results := cmttypes.NewResults([]*abci.ExecTxResult{res})
 
-	idValue, _ := (&identityv1.Identity{MemberId: memberID, Commitment: commitment, BirthYear: 1990, RegisteredHeight: H}).Marshal()
 	ownerValue, _ := (&identityv1.CommitmentOwner{MemberId: memberID}).Marshal()
 	writes := []receipt.Write{ // key order
-		{Key: identity.IdentityKey(memberID), Value: idValue},
+		identityRecordWrite(t, memberID, commitment),
 		{Key: append([]byte{identity.Ledger, 0x02}, commitment...), Value: ownerValue},
 	}
 	leaves := make([][]byte, len(writes))
@@ -157,6 +156,17 @@ func writeRegistrationReceipt(t *testing.T, vals fixtureVals, memberID uint64, c
 		t.Fatal(err)
 	}
 	return path
+}
+
+// identityRecordWrite is the write a registration at height 2 makes at
+// the member's identity key.
+func identityRecordWrite(t *testing.T, memberID uint64, commitment []byte) receipt.Write {
+	t.Helper()
+	v, err := (&identityv1.Identity{MemberId: memberID, Commitment: commitment, BirthYear: 1990, RegisteredHeight: 2}).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return receipt.Write{Key: identity.IdentityKey(memberID), Value: v}
 }
 
 func fixtureHash(what string, h int64) []byte {

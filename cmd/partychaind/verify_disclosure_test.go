@@ -178,3 +178,38 @@ func c13Claiming12(t *testing.T, c13 *card.Card) *card.Card {
 	dup.MemberID = 12
 	return &dup
 }
+
+// TestFindIdentityRecord: a failed tx proves nothing; of a credential's
+// receipts, the one that writes the member's record with another
+// commitment is the reason given, not one that writes no record.
+func TestFindIdentityRecord(t *testing.T) {
+	_, c := writeCard(t, 12)
+	_, other := writeCard(t, 12)
+	d, err := c.Disclose([]string{"name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record := func(commitment []byte) *receipt.Verified {
+		w := identityRecordWrite(t, 12, commitment)
+		return &receipt.Verified{ChainID: "partychain-test", Height: 7, Writes: []receipt.VerifiedWrite{{Key: w.Key, Value: w.Value}}}
+	}
+	failed := &receipt.Verified{ChainID: "partychain-test", Height: 5, TxHash: "AB", Failed: true, Code: 5, Codespace: "member"}
+	noRecord := &receipt.Verified{ChainID: "partychain-test", Height: 6}
+	for _, tc := range []struct {
+		name   string
+		vs     []*receipt.Verified
+		reason string
+	}{
+		{"a failed tx", []*receipt.Verified{failed}, "its tx AB failed in block 5 (code 5 member): it wrote nothing"},
+		{"a failed tx's record", []*receipt.Verified{{ChainID: "partychain-test", Failed: true, Writes: record(c.Commitment()).Writes}}, "failed in block"},
+		{"the telling one of a credential", []*receipt.Verified{noRecord, record(other.Commitment()), noRecord},
+			"none of the credential's 3 receipts proves the disclosure's commitment: the receipt proves member 12's commitment"},
+	} {
+		if _, err := findIdentityRecord(d, tc.vs); err == nil || !strings.Contains(err.Error(), tc.reason) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.reason)
+		}
+	}
+	if v, err := findIdentityRecord(d, []*receipt.Verified{noRecord, record(c.Commitment())}); err != nil || v.Height != 7 {
+		t.Errorf("the record in a credential's second receipt: %+v, %v", v, err)
+	}
+}
