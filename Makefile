@@ -61,7 +61,7 @@ fault:
 FUZZ_TARGETS := \
 	./app:FuzzDecodeTx ./app:FuzzCheckTx ./app:FuzzSignedBlocks ./app:FuzzQuery \
 	./app:FuzzParams ./app:FuzzGenesis ./cmd/internal/card:FuzzDecode ./cmd/partychaind:FuzzParseRoster \
-	./cmd/internal/receipt:FuzzParse
+	./cmd/internal/receipt:FuzzParse ./cmd/internal/card:FuzzDecodeDisclosure
 
 fuzz-short:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -55,6 +55,7 @@ func newRootCmd() *cobra.Command {
 		newReceiptCmd(),
 		newVerifyReceiptCmd(),
 		newCredentialCmd(),
+		newCardCmd(),
 		newBenchCmd(),
 		newTestnetCmd(),
 	)

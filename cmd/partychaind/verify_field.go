@@ -15,17 +15,36 @@ import (
 
 func newVerifyFieldCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "verify-field CARD_FILE FIELD",
-		Short: "Prove one field of a member card against the member's commitment on chain",
-		Long: `Read a member card (written when the member was registered), build the Merkle proof
-of one field from its value and salt, and check it against the commitment the chain
-holds for the card's member. Only that field's value is disclosed by the proof; the
-others stay hidden behind their salts. Exits non-zero if the field does not match or
-the card's commitment is not the chain's. See docs/identity.md.`,
-		Args: cobra.ExactArgs(2),
-		RunE: runVerifyField,
+		Use: "verify-field PROOF.json [FIELD...] --receipt RECEIPT.json (--genesis GENESIS.json | --trusted-validators HASH)\n" +
+			"  partychaind verify-field CARD_FILE FIELD [--node URL]",
+		Short: "Prove fields of a member card: a disclosure offline against a receipt, or a card against a node",
+		Long: `Offline (--receipt): check a disclosure written by 'partychaind card disclose'. The
+receipt (or credential) is verified first, with only the genesis file or the hash of a
+trusted validator set and no node; it must prove the member's identity record (the
+registration's receipt does), and each disclosed field must lead to the commitment in
+that record. FIELD... names fields the disclosure must hold (default: check all it holds).
+Say what is trusted: --genesis (the chain's genesis file) or --trusted-validators.
+
+Online (no --receipt): read a member card (written when the member was registered),
+build the Merkle proof of one field from its value and salt, and check it against the
+commitment the node answers for the card's member; this trusts the node.
+
+Either way only the chosen fields' values are disclosed; the others stay hidden behind
+their salts. Exits non-zero, naming the reason, if anything does not match. See
+docs/receipts.md and docs/identity.md.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("receipt") {
+				return runVerifyDisclosure(cmd, args)
+			}
+			if cmd.Flags().Changed("genesis") || cmd.Flags().Changed("trusted-validators") {
+				return errors.New("--genesis and --trusted-validators go with --receipt: the offline check of a disclosure")
+			}
+			return runVerifyField(cmd, args)
+		},
 	}
 	addNodeFlag(cmd)
+	addDisclosureFlags(cmd)
 	return cmd
 }
 
@@ -41,6 +60,12 @@ type fieldCheck struct {
 }
 
 func runVerifyField(cmd *cobra.Command, args []string) error {
+	if isDisclosureFile(args[0]) {
+		return fmt.Errorf("%s is a disclosure: check it offline with --receipt RECEIPT.json (the member's registration receipt)", args[0])
+	}
+	if len(args) != 2 {
+		return fmt.Errorf("verify-field CARD_FILE FIELD takes 2 arguments, got %d (a disclosure is checked with --receipt)", len(args))
+	}
 	path, name := args[0], args[1]
 	c, err := card.Read(path)
 	if err != nil {

@@ -47,3 +47,8 @@ func commitmentKey(commitment []byte) []byte {
 func keyIndexKey(addr []byte) []byte {
 	return append(prefix(kindKey, AddressLen), addr...)
 }
+
+// IdentityKey is the state key of member memberID's identity record (an
+// Identity: its commitment, birth year and key). A receipt's write at this
+// key proves the commitment a member card discloses fields against.
+func IdentityKey(memberID uint64) []byte { return identityKey(memberID) }

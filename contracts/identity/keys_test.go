@@ -15,6 +15,7 @@ func TestKeyLayout(t *testing.T) {
 		want string
 	}{
 		{identityKey(0x0102), "0301" + "0000000000000102"},
+		{IdentityKey(0x0102), "0301" + "0000000000000102"},
 		{commitmentKey(c), "0302" + hex.EncodeToString(c)},
 		{keyIndexKey(a), "0303" + hex.EncodeToString(a)},
 	}

@@ -53,3 +53,29 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeDisclosure: any bytes either are refused with an error, or are
+// a disclosure that encodes back to exactly those bytes, whose hashes are 32
+// bytes, and whose fields check against its commitment without a panic.
+func FuzzDecodeDisclosure(f *testing.F) {
+	good := disclose(f, registeredCard(f, 1), "birth_date", "name")
+	f.Add(good)
+	f.Add(disclose(f, registeredCard(f, 2), "id_number"))
+	f.Add(bytes.Replace(good, []byte("1990-05-17"), []byte("1990-05-18"), 1))
+	f.Add([]byte(`{"format":"partychain-disclosure/1","chain_id":"c","member_id":1,"commitment":"00","fields":[]}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := card.DecodeDisclosure(data)
+		if err != nil {
+			return
+		}
+		again, err := d.Encode()
+		if err != nil || !bytes.Equal(again, data) {
+			t.Fatalf("accepted bytes do not encode back: %v\n%s\n%s", err, data, again)
+		}
+		if len(d.Commitment) != 32 || len(d.Fields) == 0 {
+			t.Fatalf("accepted a disclosure with a %d-byte commitment and %d fields", len(d.Commitment), len(d.Fields))
+		}
+		_ = d.Verify()
+	})
+}
