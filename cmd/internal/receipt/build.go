@@ -2,7 +2,7 @@ package receipt
 
 import (
 	"bytes"
-	gocontext "context" // named: the package's tests have a helper called context
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -24,13 +24,13 @@ import (
 // Node is what Build asks of a node's RPC; CometBFT's RPC clients
 // (rpc/client/http.HTTP) have it all.
 type Node interface {
-	Status(ctx gocontext.Context) (*coretypes.ResultStatus, error)
-	Tx(ctx gocontext.Context, hash []byte, prove bool) (*coretypes.ResultTx, error)
-	Block(ctx gocontext.Context, height *int64) (*coretypes.ResultBlock, error)
-	BlockResults(ctx gocontext.Context, height *int64) (*coretypes.ResultBlockResults, error)
-	Commit(ctx gocontext.Context, height *int64) (*coretypes.ResultCommit, error)
-	Validators(ctx gocontext.Context, height *int64, page, perPage *int) (*coretypes.ResultValidators, error)
-	ABCIQueryWithOptions(ctx gocontext.Context, path string, data cmtbytes.HexBytes,
+	Status(ctx context.Context) (*coretypes.ResultStatus, error)
+	Tx(ctx context.Context, hash []byte, prove bool) (*coretypes.ResultTx, error)
+	Block(ctx context.Context, height *int64) (*coretypes.ResultBlock, error)
+	BlockResults(ctx context.Context, height *int64) (*coretypes.ResultBlockResults, error)
+	Commit(ctx context.Context, height *int64) (*coretypes.ResultCommit, error)
+	Validators(ctx context.Context, height *int64, page, perPage *int) (*coretypes.ResultValidators, error)
+	ABCIQueryWithOptions(ctx context.Context, path string, data cmtbytes.HexBytes,
 		opts rpcclient.ABCIQueryOptions) (*coretypes.ResultABCIQuery, error)
 }
 
@@ -58,12 +58,12 @@ const pollEvery = 200 * time.Millisecond
 // headers, validator sets against their hashes, commits against their
 // headers), so a node's wrong answer is reported here rather than by the
 // receipt's verifier; the signatures are left to Verify.
-func Build(ctx gocontext.Context, n Node, txHash []byte) (*Receipt, error) {
+func Build(ctx context.Context, n Node, txHash []byte) (*Receipt, error) {
 	return BuildAt(ctx, n, txHash, 0)
 }
 
 // BuildAt is Build for a tx known to be in block height (0: find it).
-func BuildAt(ctx gocontext.Context, n Node, txHash []byte, height int64) (*Receipt, error) {
+func BuildAt(ctx context.Context, n Node, txHash []byte, height int64) (*Receipt, error) {
 	b := &builder{n: n}
 	block, index, err := b.find(ctx, txHash, height)
 	if err != nil {
@@ -103,7 +103,7 @@ func BuildAt(ctx gocontext.Context, n Node, txHash []byte, height int64) (*Recei
 type builder struct{ n Node }
 
 // find returns the block that holds the tx and the tx's index in it.
-func (b *builder) find(ctx gocontext.Context, hash []byte, height int64) (*cmttypes.Block, int, error) {
+func (b *builder) find(ctx context.Context, hash []byte, height int64) (*cmttypes.Block, int, error) {
 	if height == 0 {
 		found, err := b.n.Tx(ctx, hash, false)
 		switch {
@@ -129,7 +129,7 @@ func (b *builder) find(ctx gocontext.Context, hash []byte, height int64) (*cmtty
 
 // walk finds the tx on a node that indexes no txs: it reads the blocks
 // from the latest down to the earliest kept, until ctx ends.
-func (b *builder) walk(ctx gocontext.Context, hash []byte) (*cmttypes.Block, int, error) {
+func (b *builder) walk(ctx context.Context, hash []byte) (*cmttypes.Block, int, error) {
 	st, err := b.n.Status(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -151,7 +151,7 @@ func (b *builder) walk(ctx gocontext.Context, hash []byte) (*cmttypes.Block, int
 		hash, st.SyncInfo.EarliestBlockHeight, st.SyncInfo.LatestBlockHeight)
 }
 
-func (b *builder) block(ctx gocontext.Context, h int64) (*cmttypes.Block, error) {
+func (b *builder) block(ctx context.Context, h int64) (*cmttypes.Block, error) {
 	res, err := b.n.Block(ctx, &h)
 	if err != nil {
 		return nil, fmt.Errorf("block %d: %w", h, err)
@@ -173,7 +173,7 @@ func txIndex(block *cmttypes.Block, hash []byte) int {
 }
 
 // waitFor waits until block h is committed, or ctx ends.
-func (b *builder) waitFor(ctx gocontext.Context, h int64, txHash []byte) error {
+func (b *builder) waitFor(ctx context.Context, h int64, txHash []byte) error {
 	for {
 		st, err := b.n.Status(ctx)
 		if err == nil && st.SyncInfo.LatestBlockHeight >= h {
@@ -193,7 +193,7 @@ func (b *builder) waitFor(ctx gocontext.Context, h int64, txHash []byte) error {
 
 // lightBlock fetches the signed header of height h and the validator set
 // that signed it, and checks that they belong together.
-func (b *builder) lightBlock(ctx gocontext.Context, h int64) (LightBlock, error) {
+func (b *builder) lightBlock(ctx context.Context, h int64) (LightBlock, error) {
 	c, err := b.n.Commit(ctx, &h)
 	if err != nil {
 		return LightBlock{}, fmt.Errorf("header %d: %w", h, err)
@@ -222,7 +222,7 @@ func (b *builder) lightBlock(ctx gocontext.Context, h int64) (LightBlock, error)
 }
 
 // validators reads the validator set of height h, page by page.
-func (b *builder) validators(ctx gocontext.Context, h int64) ([]Validator, error) {
+func (b *builder) validators(ctx context.Context, h int64) ([]Validator, error) {
 	var out []Validator
 	perPage := validatorsPerPage
 	for page := 1; ; page++ {
@@ -265,7 +265,7 @@ func builtSet(vals []Validator) (*cmttypes.ValidatorSet, error) {
 
 // result reads the tx's result and proves it against the results hash of
 // the next header.
-func (b *builder) result(ctx gocontext.Context, h int64, index int, resultsHash []byte) (Result, error) {
+func (b *builder) result(ctx context.Context, h int64, index int, resultsHash []byte) (Result, error) {
 	res, err := b.n.BlockResults(ctx, &h)
 	if err != nil {
 		return Result{}, fmt.Errorf("results of block %d: %w", h, err)
@@ -285,7 +285,7 @@ func (b *builder) result(ctx gocontext.Context, h int64, index int, resultsHash 
 // writes asks the node for the tx's writes and their proofs, and checks
 // that they all prove the one write-set root that chains prevAppHash (the
 // app hash of h-1) to appHash (that of h).
-func (b *builder) writes(ctx gocontext.Context, h int64, index int, prevAppHash, appHash []byte) ([]Write, error) {
+func (b *builder) writes(ctx context.Context, h int64, index int, prevAppHash, appHash []byte) ([]Write, error) {
 	path := fmt.Sprintf("%s%d", PathTxWrites, index)
 	res, err := b.n.ABCIQueryWithOptions(ctx, path, nil, rpcclient.ABCIQueryOptions{Height: h})
 	if err != nil {
@@ -346,7 +346,7 @@ func writeRoot(w Write) ([]byte, error) {
 // trust fetches, for every validator-set change u below h, the light
 // blocks u+1 (signed by the old set, naming the new one) and u+2 (signed
 // by the new one), those below h, ascending and once each.
-func (b *builder) trust(ctx gocontext.Context, h int64) ([]LightBlock, error) {
+func (b *builder) trust(ctx context.Context, h int64) ([]LightBlock, error) {
 	res, err := b.n.ABCIQueryWithOptions(ctx, PathValsetChanges, nil, rpcclient.ABCIQueryOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("validator-set changes: %w", err)

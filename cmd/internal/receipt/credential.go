@@ -28,8 +28,9 @@ func VerifyCredential(c *Credential, t Trust) ([]*Verified, error) {
 		if r.ChainID != c.ChainID {
 			return nil, fmt.Errorf("receipt %d: chain id %q, the credential's is %q", i, r.ChainID, c.ChainID)
 		}
-		if i > 0 && r.Height <= c.Receipts[i-1].Height {
-			return nil, fmt.Errorf("receipt %d: height %d after %d: heights must ascend", i, r.Height, c.Receipts[i-1].Height)
+		if prev := &c.Receipts[max(i-1, 0)]; i > 0 && (r.Height < prev.Height || r.Height == prev.Height && r.Index <= prev.Index) {
+			return nil, fmt.Errorf("receipt %d: tx %d of height %d after tx %d of height %d: receipts must ascend by height, then index",
+				i, r.Index, r.Height, prev.Index, prev.Height)
 		}
 		v, err := Verify(r, t)
 		if err != nil {

@@ -2,16 +2,70 @@ package receipt
 
 import (
 	"encoding/json"
+	"reflect"
 )
 
 // Encode is the canonical encoding of a Receipt or a Credential: JSON
 // indented by two spaces, fields in declaration order, byte slices in
 // base64 as encoding/json writes them (hashes in headers as CometBFT's
-// upper-case hex), ending with a newline. Parse accepts only this form.
+// upper-case hex), ending with a newline. An empty byte string or list is
+// written null, never "" or []: one form for every value. Parse accepts
+// only this form.
 func Encode(v any) ([]byte, error) {
-	b, err := json.MarshalIndent(v, "", "  ")
+	b, err := json.MarshalIndent(emptiesToNil(v), "", "  ")
 	if err != nil {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// emptiesToNil returns a copy of v in which every empty slice reachable
+// through exported fields, slice elements and pointers is nil. Slices that
+// hold something are copied before their elements change, so v itself is
+// never modified.
+func emptiesToNil(v any) any {
+	if v == nil {
+		return nil
+	}
+	rv := reflect.ValueOf(v)
+	cp := reflect.New(rv.Type()).Elem()
+	cp.Set(rv)
+	normalize(cp)
+	return cp.Interface()
+}
+
+func normalize(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || !v.CanSet() {
+			return
+		}
+		cp := reflect.New(v.Elem().Type())
+		cp.Elem().Set(v.Elem())
+		normalize(cp.Elem())
+		v.Set(cp)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				normalize(f)
+			}
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			if !v.IsNil() {
+				v.Set(reflect.Zero(v.Type()))
+			}
+			return
+		}
+		if k := v.Type().Elem().Kind(); k == reflect.Uint8 || k == reflect.String || k == reflect.Int64 ||
+			k == reflect.Int || k == reflect.Uint32 || k == reflect.Uint64 || k == reflect.Bool {
+			return // a non-empty slice of scalars has one form
+		}
+		cp := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(cp, v)
+		for i := range cp.Len() {
+			normalize(cp.Index(i))
+		}
+		v.Set(cp)
+	}
 }

@@ -41,6 +41,13 @@ func TestParseRoundTrip(t *testing.T) {
 	if err != nil || len(vs) != 1 {
 		t.Fatalf("credential: %v", err)
 	}
+	// Receipts ascend by height, then by index within a block: the same tx
+	// twice is refused.
+	twice := *cred
+	twice.Receipts = []Receipt{cred.Receipts[0], cred.Receipts[0]}
+	if _, err := VerifyCredential(&twice, genesisTrust(t, fourVals)); err == nil || !strings.Contains(err.Error(), "must ascend by height, then index") {
+		t.Fatalf("the same receipt twice: %v", err)
+	}
 	cred.MemberID = 43
 	if _, err := VerifyCredential(cred, genesisTrust(t, fourVals)); err == nil || !strings.Contains(err.Error(), "does not concern member 43") {
 		t.Fatalf("credential of another member: %v", err)
@@ -72,6 +79,9 @@ func TestParseRefuses(t *testing.T) {
 		{"time at +08:00", []byte(strings.Replace(s, `"2026-11-20T02:06:00Z"`, `"2026-11-20T10:06:00+08:00"`, 1)), "not in the canonical form"},
 		{"key twice", []byte(strings.Replace(s, "  \"chain_id\"", "  \"index\": 1,\n  \"chain_id\"", 1)), "not in the canonical form"},
 		{"key in other case", []byte(strings.Replace(s, `"chain_id"`, `"Chain_ID"`, 1)), "not in the canonical form"},
+		// An empty byte string or list has one form, null.
+		{"empty value as \"\"", []byte(strings.Replace(s, `"value": null`, `"value": ""`, 1)), "not in the canonical form"},
+		{"empty trust as []", []byte(strings.Replace(s, `"trust": null`, `"trust": []`, 1)), "not in the canonical form"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, c, err := Parse(tc.b)
@@ -125,7 +135,7 @@ func TestEveryByteFlipped(t *testing.T) {
 			if err == nil {
 				parsed++
 				if v, err := Verify(r, tr); err == nil {
-					t.Fatalf("byte %d (%q) flipped by %#x: accepted (%+v)\n%s", i, good[i], bit, v, context(good, i))
+					t.Fatalf("byte %d (%q) flipped by %#x: accepted (%+v)\n%s", i, good[i], bit, v, around(good, i))
 				}
 			}
 			b[i] ^= bit
@@ -134,7 +144,7 @@ func TestEveryByteFlipped(t *testing.T) {
 	t.Logf("%d bytes, %d flips parsed and were refused by Verify", len(b), parsed)
 }
 
-func context(b []byte, i int) string {
+func around(b []byte, i int) string {
 	lo, hi := max(0, i-80), min(len(b), i+40)
 	return string(b[lo:i]) + "<<" + string(b[i:i+1]) + ">>" + string(b[i+1:hi])
 }
