@@ -82,9 +82,14 @@ func runCardDisclose(cmd *cobra.Command, args []string) error {
 		return printJSON(cmd, res)
 	}
 	w := cmd.OutOrStdout()
-	hidden := fmt.Sprintf("the card's other %d stay hidden", res.Hidden)
-	if res.Hidden == 0 {
+	var hidden string
+	switch res.Hidden {
+	case 0:
 		hidden = "the card has no other field"
+	case 1:
+		hidden = "the other field stays hidden"
+	default:
+		hidden = fmt.Sprintf("the other %d fields stay hidden", res.Hidden)
 	}
 	fmt.Fprintf(w, "wrote %s: %s of member %d (%d of the card's %d fields; %s)\n",
 		out, strings.Join(res.Fields, ", "), res.MemberID, len(res.Fields), len(c.Fields), hidden)

@@ -31,7 +31,7 @@ func TestCardDisclose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "wrote "+out+": birth_date, name of member 12 (2 of the card's 3 fields; the card's other 1 stay hidden)") ||
+	if !strings.Contains(text, "wrote "+out+": birth_date, name of member 12 (2 of the card's 3 fields; the other field stays hidden)") ||
 		!strings.Contains(text, "partychaind verify-field "+out+" --receipt") {
 		t.Fatalf("output %q", text)
 	}
