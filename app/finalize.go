@@ -220,7 +220,8 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 // signature, known signer, exact sequence) consumes its sequence even if a
 // message then fails; its messages run on one branch, all or nothing. It
 // returns the keys the messages wrote (for the height's proof record) and,
-// in the result's data, the ids they created (proofv1.TxResultData).
+// in the result's data, the ids they created and the hash of those keys
+// (proofv1.TxResultData).
 func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (*abci.ExecTxResult, [][]byte, error) {
 	if decodeErr != nil {
 		return failedNoWrites(decodeErr, nil)
@@ -267,8 +268,8 @@ func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (
 	branch.Write()
 	events := make([]abci.Event, 0, 1+len(ctx.Events()))
 	res := &abci.ExecTxResult{Events: append(append(events, txEvent), ctx.Events()...)}
-	if created := ctx.CreatedIDs(); len(created) > 0 {
-		data, err := (&proofv1.TxResultData{Created: created}).Marshal()
+	if created, wh := ctx.CreatedIDs(), state.KeysHash(keys); len(created) > 0 || len(wh) > 0 {
+		data, err := (&proofv1.TxResultData{Created: created, WritesHash: wh}).Marshal()
 		if err != nil {
 			return nil, nil, err
 		}

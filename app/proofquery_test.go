@@ -63,6 +63,18 @@ func TestWriteProofsOfATx(t *testing.T) {
 	if len(tw.Writes) < 2 {
 		t.Fatalf("tx 0 wrote %d keys", len(tw.Writes))
 	}
+	// The result data commits to exactly those keys.
+	var data0 proofv1.TxResultData
+	if err := data0.Unmarshal(resp.TxResults[0].Data); err != nil {
+		t.Fatal(err)
+	}
+	keys := make([][]byte, len(tw.Writes))
+	for i, w := range tw.Writes {
+		keys[i] = w.Key
+	}
+	if !bytes.Equal(state.KeysHash(keys), data0.WritesHash) || len(data0.WritesHash) != 32 {
+		t.Fatalf("writes_hash %X is not the hash of the keys /proof/tx/0 lists", data0.WritesHash)
+	}
 	sawName := false
 	for _, w := range tw.Writes {
 		if got := appHashOf(t, w); !bytes.Equal(got, resp.AppHash) {

@@ -76,3 +76,20 @@ func LeafHash(leaf []byte) []byte {
 	h.Write(leaf)
 	return h.Sum(nil)
 }
+
+// KeysHash is SHA-256 over keys in the order given, each as
+// uvarint(len) || key: what a tx's result data commits to of the keys it
+// wrote (proofv1.TxResultData.writes_hash), so that a receipt's writes are
+// bound to its tx. Empty for no keys.
+func KeysHash(keys [][]byte) []byte {
+	if len(keys) == 0 {
+		return nil
+	}
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, k := range keys {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(k)))])
+		h.Write(k)
+	}
+	return h.Sum(nil)
+}

@@ -89,15 +89,15 @@ func writeRegistrationReceipt(t *testing.T, vals fixtureVals, memberID uint64, c
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, _ := (&proofv1.TxResultData{Created: []*proofv1.Created{{Kind: "member", Id: memberID}}}).Marshal()
-	res := &abci.ExecTxResult{Data: data, GasWanted: 5000, GasUsed: 4200}
-	results := cmttypes.NewResults([]*abci.ExecTxResult{res})
-
 	ownerValue, _ := (&identityv1.CommitmentOwner{MemberId: memberID}).Marshal()
 	writes := []receipt.Write{ // key order
 		identityRecordWrite(t, memberID, commitment),
 		{Key: append([]byte{identity.Ledger, 0x02}, commitment...), Value: ownerValue},
 	}
+	data, _ := (&proofv1.TxResultData{Created: []*proofv1.Created{{Kind: "member", Id: memberID}},
+		WritesHash: state.KeysHash([][]byte{writes[0].Key, writes[1].Key})}).Marshal()
+	res := &abci.ExecTxResult{Data: data, GasWanted: 5000, GasUsed: 4200}
+	results := cmttypes.NewResults([]*abci.ExecTxResult{res})
 	leaves := make([][]byte, len(writes))
 	for i, w := range writes {
 		leaves[i] = state.Leaf(w.Key, w.Value, w.Deleted)

@@ -94,6 +94,9 @@ func BuildAt(ctx context.Context, n Node, txHash []byte, height int64) (*Receipt
 	if r.Writes, err = b.writes(ctx, h, index, r.Block.Header.AppHash, r.Next.Header.AppHash); err != nil {
 		return nil, err
 	}
+	if err := verifyWrites(r); err != nil { // the writes must be the ones the result names
+		return nil, fmt.Errorf("the node's answers: %w", err)
+	}
 	if r.Trust, err = b.trust(ctx, h); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,7 @@ package receipt
 
 import (
 	"bytes"
-	gocontext "context"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -82,8 +82,11 @@ func newFakeChain(t *testing.T, top, change int64) *fakeNode {
 	start := time.Date(2026, 11, 20, 2, 31, 5, 0, time.UTC)
 	for h := int64(1); h <= top; h++ {
 		txs := cmttypes.Txs{cmttypes.Tx(fmt.Sprintf("tx-%d-0", h)), cmttypes.Tx(fmt.Sprintf("tx-%d-1", h))}
-		results := []*abci.ExecTxResult{{Code: 0, Data: []byte{1}, GasWanted: 5, GasUsed: 4}, {Code: 0, Data: []byte{2}, GasWanted: 7, GasUsed: 6}}
 		ws := []fakeWrite{{0, fmt.Sprintf("a%03d", h), "x"}, {1, fmt.Sprintf("b%03d", h), "y"}, {1, fmt.Sprintf("c%03d", h), "z"}}
+		// Each result names the keys its tx wrote, as the app's do.
+		data0, _ := (&proofv1.TxResultData{WritesHash: state.KeysHash([][]byte{[]byte(ws[0].key)})}).Marshal()
+		data1, _ := (&proofv1.TxResultData{WritesHash: state.KeysHash([][]byte{[]byte(ws[1].key), []byte(ws[2].key)})}).Marshal()
+		results := []*abci.ExecTxResult{{Code: 0, Data: data0, GasWanted: 5, GasUsed: 4}, {Code: 0, Data: data1, GasWanted: 7, GasUsed: 6}}
 		leaves := make([][]byte, len(ws))
 		for i, w := range ws {
 			leaves[i] = state.Leaf([]byte(w.key), []byte(w.value), false)
@@ -130,7 +133,7 @@ func sha256Of(what string, h int64) []byte {
 	return s[:]
 }
 
-func (n *fakeNode) Status(gocontext.Context) (*coretypes.ResultStatus, error) {
+func (n *fakeNode) Status(context.Context) (*coretypes.ResultStatus, error) {
 	return &coretypes.ResultStatus{SyncInfo: coretypes.SyncInfo{LatestBlockHeight: n.latest, EarliestBlockHeight: 1}}, nil
 }
 
@@ -144,7 +147,7 @@ func (n *fakeNode) height(h *int64) (int64, error) {
 	return *h, nil
 }
 
-func (n *fakeNode) Tx(_ gocontext.Context, hash []byte, _ bool) (*coretypes.ResultTx, error) {
+func (n *fakeNode) Tx(_ context.Context, hash []byte, _ bool) (*coretypes.ResultTx, error) {
 	if n.noIndex {
 		return nil, errors.New("transaction indexing is disabled")
 	}
@@ -158,7 +161,7 @@ func (n *fakeNode) Tx(_ gocontext.Context, hash []byte, _ bool) (*coretypes.Resu
 	return nil, fmt.Errorf("tx (%X) not found", hash)
 }
 
-func (n *fakeNode) Block(_ gocontext.Context, h *int64) (*coretypes.ResultBlock, error) {
+func (n *fakeNode) Block(_ context.Context, h *int64) (*coretypes.ResultBlock, error) {
 	height, err := n.height(h)
 	if err != nil {
 		return nil, err
@@ -166,7 +169,7 @@ func (n *fakeNode) Block(_ gocontext.Context, h *int64) (*coretypes.ResultBlock,
 	return &coretypes.ResultBlock{Block: n.blocks[height]}, nil
 }
 
-func (n *fakeNode) BlockResults(_ gocontext.Context, h *int64) (*coretypes.ResultBlockResults, error) {
+func (n *fakeNode) BlockResults(_ context.Context, h *int64) (*coretypes.ResultBlockResults, error) {
 	height, err := n.height(h)
 	if err != nil {
 		return nil, err
@@ -174,7 +177,7 @@ func (n *fakeNode) BlockResults(_ gocontext.Context, h *int64) (*coretypes.Resul
 	return &coretypes.ResultBlockResults{Height: height, TxsResults: n.results[height]}, nil
 }
 
-func (n *fakeNode) Commit(_ gocontext.Context, h *int64) (*coretypes.ResultCommit, error) {
+func (n *fakeNode) Commit(_ context.Context, h *int64) (*coretypes.ResultCommit, error) {
 	height, err := n.height(h)
 	if err != nil {
 		return nil, err
@@ -183,7 +186,7 @@ func (n *fakeNode) Commit(_ gocontext.Context, h *int64) (*coretypes.ResultCommi
 	return &coretypes.ResultCommit{SignedHeader: cmttypes.SignedHeader{Header: &header, Commit: n.commits[height]}}, nil
 }
 
-func (n *fakeNode) Validators(_ gocontext.Context, h *int64, page, perPage *int) (*coretypes.ResultValidators, error) {
+func (n *fakeNode) Validators(_ context.Context, h *int64, page, perPage *int) (*coretypes.ResultValidators, error) {
 	height, err := n.height(h)
 	if err != nil {
 		return nil, err
@@ -196,7 +199,7 @@ func (n *fakeNode) Validators(_ gocontext.Context, h *int64, page, perPage *int)
 	return &coretypes.ResultValidators{BlockHeight: height, Validators: all[from:min(from+per, len(all))], Count: len(all), Total: len(all)}, nil
 }
 
-func (n *fakeNode) ABCIQueryWithOptions(_ gocontext.Context, path string, _ cmtbytes.HexBytes,
+func (n *fakeNode) ABCIQueryWithOptions(_ context.Context, path string, _ cmtbytes.HexBytes,
 	opts rpcclient.ABCIQueryOptions) (*coretypes.ResultABCIQuery, error) {
 	var v interface{ ProtoMessage() }
 	switch {
@@ -242,7 +245,7 @@ func TestReceiptBuild(t *testing.T) {
 	n := newFakeChain(t, 8, 2)
 	n.shortVals = true // pages of one validator
 	tx := n.blocks[6].Data.Txs[1]
-	r, err := Build(gocontext.Background(), n, tx.Hash())
+	r, err := Build(context.Background(), n, tx.Hash())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +258,8 @@ func TestReceiptBuild(t *testing.T) {
 	if got := trustHeights(r); !slices.Equal(got, []int64{3, 4}) {
 		t.Fatalf("trust heights %v, want [3 4] (the change at 2: header 3 names the new set, 4 is its first signed)", got)
 	}
-	if r.Result.GasUsed != 6 || !bytes.Equal(r.Result.Data, []byte{2}) {
+	var data proofv1.TxResultData
+	if r.Result.GasUsed != 6 || data.Unmarshal(r.Result.Data) != nil || len(data.WritesHash) != 32 || len(r.Writes) != 2 {
 		t.Fatalf("result %+v", r.Result)
 	}
 	txp := merkle.Proof{Total: r.Tx.Proof.Total, Index: r.Tx.Proof.Index, LeafHash: state.LeafHash(tx.Hash()), Aunts: r.Tx.Proof.Aunts}
@@ -287,7 +291,7 @@ func TestReceiptBuildFindsTxWithoutIndex(t *testing.T) {
 	n := newFakeChain(t, 6, 0)
 	n.noIndex = true
 	tx := n.blocks[2].Data.Txs[0]
-	r, err := Build(gocontext.Background(), n, tx.Hash())
+	r, err := Build(context.Background(), n, tx.Hash())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +302,7 @@ func TestReceiptBuildFindsTxWithoutIndex(t *testing.T) {
 
 func TestReceiptBuildTrustBelowHeight(t *testing.T) {
 	n := newFakeChain(t, 6, 2)
-	r, err := Build(gocontext.Background(), n, n.blocks[4].Data.Txs[0].Hash())
+	r, err := Build(context.Background(), n, n.blocks[4].Data.Txs[0].Hash())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +338,7 @@ func TestReceiptBuildRefusesBadAnswers(t *testing.T) {
 			n := newFakeChain(t, 7, 2)
 			tx := n.blocks[5].Data.Txs[1]
 			tc.tamper(n)
-			_, err := Build(gocontext.Background(), n, tx.Hash())
+			_, err := Build(context.Background(), n, tx.Hash())
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error with %q", err, tc.want)
 			}
@@ -346,7 +350,7 @@ func TestReceiptBuildWaitsForNextBlock(t *testing.T) {
 	n := newFakeChain(t, 4, 0)
 	n.latest = 3
 	tx := n.blocks[3].Data.Txs[0]
-	ctx, cancel := gocontext.WithTimeout(gocontext.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err := Build(ctx, n, tx.Hash())
 	if err == nil || !strings.Contains(err.Error(), "block 4") || !strings.Contains(err.Error(), fmt.Sprintf("partychaind receipt %X", tx.Hash())) {

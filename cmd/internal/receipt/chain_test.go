@@ -131,11 +131,6 @@ func makeChain(t testing.TB, spec chainSpec) *testChain {
 	} else {
 		data.Created = []*proofv1.Created{{MsgIndex: 0, Kind: "member", Id: 42}}
 	}
-	res.Data, _ = data.Marshal()
-	if len(data.Created) == 0 && data.Codespace == "" {
-		res.Data = nil
-	}
-	results := cmttypes.NewResults([]*abci.ExecTxResult{{Code: 0, GasUsed: 10 * H}, res, {Code: 1, Data: []byte("x")}})
 	type kv struct {
 		key, value []byte
 		deleted    bool
@@ -148,6 +143,14 @@ func makeChain(t testing.TB, spec chainSpec) *testChain {
 		{key: []byte{0x02, 0x06}, value: u64(43)},
 	}
 	sort.Slice(writes, func(i, j int) bool { return bytes.Compare(writes[i].key, writes[j].key) < 0 })
+	if !spec.failed { // the tx wrote writes 1 and 3 (below); the other three are other txs'
+		data.WritesHash = state.KeysHash([][]byte{writes[1].key, writes[3].key})
+	}
+	res.Data, _ = data.Marshal()
+	if len(data.Created) == 0 && data.Codespace == "" {
+		res.Data = nil
+	}
+	results := cmttypes.NewResults([]*abci.ExecTxResult{{Code: 0, GasUsed: 10 * H}, res, {Code: 1, Data: []byte("x")}})
 	leaves := make([][]byte, len(writes))
 	for i, w := range writes {
 		leaves[i] = state.Leaf(w.key, w.value, w.deleted)

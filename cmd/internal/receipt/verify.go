@@ -9,6 +9,7 @@ import (
 	"github.com/cometbft/cometbft/crypto/merkle"
 	cmttypes "github.com/cometbft/cometbft/types"
 
+	proofv1 "github.com/partychain/partychain/proto/partychain/proof/v1"
 	"github.com/partychain/partychain/state"
 )
 
@@ -175,6 +176,24 @@ func verifyResult(r *Receipt) error {
 // against the app hash step from Block's app hash (height-1) to Next's
 // (height). Keys ascend, so do the indexes, and all proofs are of one tree.
 func verifyWrites(r *Receipt) error {
+	// The result's data (proven by the results hash) names the keys the
+	// tx's messages wrote: the receipt's writes must be exactly those, so
+	// no other write of the block can pass for the tx's. A failed tx wrote
+	// nothing.
+	var data proofv1.TxResultData
+	if err := data.Unmarshal(r.Result.Data); err != nil {
+		return fmt.Errorf("result: its data does not decode: %w", err)
+	}
+	keys := make([][]byte, len(r.Writes))
+	for i := range r.Writes {
+		keys[i] = r.Writes[i].Key
+	}
+	if got := state.KeysHash(keys); !bytes.Equal(got, data.WritesHash) {
+		if r.Result.Code != 0 {
+			return fmt.Errorf("writes: the tx failed in its block and wrote nothing, the receipt lists %d writes", len(r.Writes))
+		}
+		return fmt.Errorf("writes: the %d keys listed are not the keys the tx wrote (their hash %X, the proven result's %X)", len(keys), got, data.WritesHash)
+	}
 	var root []byte
 	for i, w := range r.Writes {
 		name := fmt.Sprintf("write %d", i)

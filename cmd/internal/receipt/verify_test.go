@@ -149,7 +149,9 @@ func TestVerifyRefuses(t *testing.T) {
 		{name: "write proofs from another height", change: func(r, o *Receipt) { r.Writes = o.Writes },
 			want: "writes: app hash step from block 6's app hash"},
 		{name: "a write left out", change: func(r, o *Receipt) { r.Writes = r.Writes[1:] },
-			want: ""}, // still proven: a receipt need not hold every write
+			want: "writes: the 1 keys listed are not the keys the tx wrote"},
+		{name: "another write of the block passed off as the tx's", change: func(r, o *Receipt) { r.Writes = append(r.Writes, r.Writes[0]); r.Writes[0].Key = []byte{0x01, 0x05} },
+			want: "writes: the 3 keys listed are not the keys the tx wrote"},
 		{name: "a write's value changed", change: func(r, o *Receipt) { r.Writes[1].Value = []byte("x") },
 			want: "write 1: a deletion with a value"},
 		{name: "a write's proof from another tree", change: func(r, o *Receipt) { r.Writes[1] = o.Writes[1] },
