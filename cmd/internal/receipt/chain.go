@@ -72,13 +72,18 @@ func checkLightBlock(lb *LightBlock, chainID string) (checkedBlock, error) {
 }
 
 // verifyTrust links the trusted set to every light block of lbs in turn
-// (the receipt's trust light blocks, then Block, then Next) with the light
-// client's rules. The first link is from the bare set: a light block signed
-// by the trusted set itself (same hash), or, when the trusted set's keys are
-// known, one whose commit more than 1/3 of the trusted power signed (its own
-// set's 2/3 is checked already). With only a hash, trust light blocks before
-// the first one signed by that set are not needed and are skipped (each was
-// still checked on its own); Block must be reached.
+// (the receipt's trust light blocks, then Block, then Next). The first link
+// must be signed by the trusted set itself (its hash); with only a hash,
+// trust light blocks before the first one signed by that set are skipped
+// (each was still checked on its own), and Block must be reached. Every
+// later light block must be signed by the set the one before it named as
+// the next (next_validators_hash), so no validator-set change between them
+// can be left out: a receipt carries the light blocks around every change.
+// That is stricter than the light client's skipping rule, which would take
+// a header signed by a set it was never shown if more than 1/3 of the
+// trusted power signed it; offline there is no trusting period and no
+// witness to catch such a fork, so 1/3 of an old set could otherwise make
+// receipts forever. The light client's own checks (light.Verify) run too.
 func verifyTrust(t Trust, chainID string, lbs []checkedBlock, firstReceiptBlock int) error {
 	var trusted *checkedBlock
 	for i := range lbs {
@@ -86,18 +91,21 @@ func verifyTrust(t Trust, chainID string, lbs []checkedBlock, firstReceiptBlock 
 		name := fmt.Sprintf("trust: header %d", lb.sh.Height)
 		if trusted == nil {
 			switch {
-			case len(t.Hash) > 0 && bytes.Equal(lb.vals.Hash(), t.Hash):
-			case t.Validators != nil:
-				if err := t.Validators.VerifyCommitLightTrusting(chainID, lb.sh.Commit, light.DefaultTrustLevel); err != nil {
-					return fmt.Errorf("%s: not signed by the trusted validator set %X: %w", name, t.Hash, err)
-				}
-			case i < firstReceiptBlock:
+			case bytes.Equal(lb.vals.Hash(), t.Hash):
+				trusted = lb
 				continue
+			case t.Validators == nil && i < firstReceiptBlock:
+				continue
+			case t.Validators != nil:
+				return fmt.Errorf("%s: not signed by the trusted validator set %X (the genesis set) but by %X: "+
+					"the receipt lacks the light blocks of a validator-set change before it", name, t.Hash, lb.vals.Hash())
 			default:
 				return fmt.Errorf("%s: signed by validator set %X, not by the trusted set %X, and no earlier header links them", name, lb.vals.Hash(), t.Hash)
 			}
-			trusted = lb
-			continue
+		}
+		if !bytes.Equal(lb.sh.ValidatorsHash, trusted.sh.NextValidatorsHash) {
+			return fmt.Errorf("%s: signed by validator set %X, but header %d names %X as the next set: "+
+				"a validator-set change between them is missing from the receipt", name, lb.sh.ValidatorsHash, trusted.sh.Height, trusted.sh.NextValidatorsHash)
 		}
 		err := light.Verify(trusted.sh, trusted.vals, lb.sh, lb.vals,
 			offlineTrustingPeriod, lb.sh.Time, offlineClockDrift, light.DefaultTrustLevel)

@@ -176,6 +176,9 @@ func makeChain(t testing.TB, spec chainSpec) *testChain {
 		if o, ok := spec.otherSets[h]; ok {
 			vs = o
 		}
+		if o, ok := spec.otherSets[h+1]; ok { // a forger names its own set as the next
+			next = o
+		}
 		hdr := cmttypes.Header{
 			Version:            cmtversion.Consensus{Block: version.BlockProtocol, App: 1},
 			ChainID:            testChainID,

@@ -1,6 +1,7 @@
 package receipt
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -73,7 +74,24 @@ func TestVerifyAcrossValidatorChanges(t *testing.T) {
 	// Without the second change's pair: the second set signed too little of 9.
 	c = makeChain(t, chainSpec{height: 9, sets: []testVals{fourVals, b, cset}, changes: map[int64]int{2: 1, 5: 2}})
 	c.receipt.Trust = c.receipt.Trust[:2]
-	wantErr(t, c.receipt, genesisTrust(t, fourVals), "trust: header 9: from header 4")
+	wantErr(t, c.receipt, genesisTrust(t, fourVals), "trust: header 9: signed by validator set")
+	wantErr(t, c.receipt, genesisTrust(t, fourVals), "a validator-set change between them is missing from the receipt")
+}
+
+// Two of the four genesis validators (half the power: more than the light
+// client's 1/3 for skipping) sign a block as a made-up set of their own.
+// A light client with a trusting period and witnesses might take that
+// header; a receipt checked offline must not: the made-up set was never
+// named by a header the trusted set signed.
+func TestVerifyRefusesAForgeByAThirdOfTheGenesis(t *testing.T) {
+	two := makeVals("genesis", 10, 10) // the keys of two of fourVals' validators
+	c := makeChain(t, chainSpec{height: 6, sets: []testVals{fourVals}, otherSets: map[int64]testVals{6: two, 7: two}})
+	if got := two.set.Validators[0].PubKey.Bytes(); !bytes.Equal(got, fourVals.set.Validators[0].PubKey.Bytes()) &&
+		!bytes.Equal(got, fourVals.set.Validators[1].PubKey.Bytes()) && !bytes.Equal(got, fourVals.set.Validators[2].PubKey.Bytes()) &&
+		!bytes.Equal(got, fourVals.set.Validators[3].PubKey.Bytes()) {
+		t.Fatal("the forging set is not made of genesis keys")
+	}
+	wantErr(t, c.receipt, genesisTrust(t, fourVals), "trust: header 6: not signed by the trusted validator set")
 }
 
 // Changes next to each other and next to the tx's block, each to a set
