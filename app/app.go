@@ -20,8 +20,12 @@ import (
 )
 
 // AppVersion is the application protocol version reported to CometBFT.
-// Bump it with any change to how a block is executed.
-const AppVersion uint64 = 1
+// Bump it with any change to how a block is executed. 2: every tx's result
+// data (in the results hash) names the ids it created, the hash of the keys
+// it wrote, and a failed tx's codespace (issue 12). Rules are not yet gated
+// by the version in force (issue 14): a node replays old blocks with the
+// newest rules.
+const AppVersion uint64 = 2
 
 // Version is the software version, set at build time by the Makefile.
 var Version = "dev"
