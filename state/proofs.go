@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/syndtr/goleveldb/leveldb"
 	"github.com/syndtr/goleveldb/leveldb/util"
@@ -170,6 +171,33 @@ func decodeRecord(b []byte) (*decodedRecord, error) {
 	return r, nil
 }
 
+// proofCache holds the last height's proof record read, decoded, and its
+// tree with the subtree hashes computed so far: the receipts of a block's
+// txs are asked for together, and each would otherwise decode the record
+// and hash the whole tree again (about 2n hashes for n writes).
+type proofCache struct {
+	mu     sync.Mutex
+	height int64
+	rec    *decodedRecord
+	tree   *tree
+}
+
+// withRecord runs f on height's decoded proof record and its tree, under
+// the cache's lock (the tree's memo is not safe for concurrent use).
+func (s *Store) withRecord(height int64, f func(*decodedRecord, *tree) error) error {
+	c := &s.proofs
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rec == nil || c.height != height {
+		r, err := s.readRecord(height)
+		if err != nil {
+			return err
+		}
+		c.height, c.rec, c.tree = height, r, newTree(r.leaves)
+	}
+	return f(c.rec, c.tree)
+}
+
 func (s *Store) readRecord(height int64) (*decodedRecord, error) {
 	v, err := s.db.Get(heightKey(proofPrefix, height), nil)
 	if errors.Is(err, leveldb.ErrNotFound) {
@@ -187,45 +215,45 @@ func (s *Store) readRecord(height int64) (*decodedRecord, error) {
 
 // TxWriteProofs proves the writes that tx index of height made, in key
 // order. A tx that failed, or wrote nothing, has none.
-func (s *Store) TxWriteProofs(height int64, index int) ([]WriteProof, error) {
-	r, err := s.readRecord(height)
-	if err != nil {
-		return nil, err
-	}
-	if index < 0 || index >= len(r.txWrites) {
-		return nil, fmt.Errorf("height %d has %d txs, no tx %d", height, len(r.txWrites), index)
-	}
-	return r.prove(height, r.txWrites[index])
+func (s *Store) TxWriteProofs(height int64, index int) (ps []WriteProof, err error) {
+	err = s.withRecord(height, func(r *decodedRecord, t *tree) error {
+		if index < 0 || index >= len(r.txWrites) {
+			return fmt.Errorf("height %d has %d txs, no tx %d", height, len(r.txWrites), index)
+		}
+		ps, err = r.prove(t, height, r.txWrites[index])
+		return err
+	})
+	return ps, err
 }
 
 // KeyWriteProof proves the write of key at height; ok is false if height
 // did not write key.
 func (s *Store) KeyWriteProof(height int64, key []byte) (p WriteProof, ok bool, err error) {
-	r, err := s.readRecord(height)
-	if err != nil {
-		return p, false, err
-	}
-	i := sort.Search(len(r.leaves), func(i int) bool {
-		k, _, _, _ := ParseLeaf(r.leaves[i])
-		return bytes.Compare(k, key) >= 0
+	err = s.withRecord(height, func(r *decodedRecord, t *tree) error {
+		i := sort.Search(len(r.leaves), func(i int) bool {
+			k, _, _, _ := ParseLeaf(r.leaves[i])
+			return bytes.Compare(k, key) >= 0
+		})
+		if i == len(r.leaves) {
+			return nil
+		}
+		if k, _, _, _ := ParseLeaf(r.leaves[i]); !bytes.Equal(k, key) {
+			return nil
+		}
+		ps, err := r.prove(t, height, []int{i})
+		if err != nil {
+			return err
+		}
+		p, ok = ps[0], true
+		return nil
 	})
-	if i == len(r.leaves) {
-		return p, false, nil
-	}
-	if k, _, _, _ := ParseLeaf(r.leaves[i]); !bytes.Equal(k, key) {
-		return p, false, nil
-	}
-	ps, err := r.prove(height, []int{i})
-	if err != nil {
-		return p, false, err
-	}
-	return ps[0], true, nil
+	return p, ok, err
 }
 
-// prove builds the proofs of the leaves at idx. The subtree hashes are
-// shared between the proofs: n leaf hashes and at most n inner hashes in all.
-func (r *decodedRecord) prove(height int64, idx []int) ([]WriteProof, error) {
-	t := newTree(r.leaves)
+// prove builds the proofs of the leaves at idx over t, the tree of r's
+// leaves. The subtree hashes are shared between the proofs (and kept in t
+// for the next): n leaf hashes and at most n inner hashes in all.
+func (r *decodedRecord) prove(t *tree, height int64, idx []int) ([]WriteProof, error) {
 	out := make([]WriteProof, 0, len(idx))
 	for _, i := range idx {
 		key, value, deleted, err := ParseLeaf(r.leaves[i])

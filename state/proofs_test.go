@@ -167,3 +167,69 @@ func TestDamagedProofRecord(t *testing.T) {
 		}
 	}
 }
+
+// Proofs are asked for from Query's goroutines while the consensus
+// connection commits: under the race detector (make race), readers of the
+// cached record and tree and Commit never race, and every proof read leads
+// to its height's app hash.
+func TestWriteProofsBesideCommits(t *testing.T) {
+	s, err := OpenInMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	appHashes := make([][]byte, 21)
+	commit := func(h int64) {
+		keys := make([][]byte, 0, 40)
+		for i := range 40 {
+			k := []byte(fmt.Sprintf("\x01%02d-%03d", i, h))
+			s.Working().Set(k, []byte("v"))
+			keys = append(keys, k)
+		}
+		ah, err := s.SealWith(h, SealInfo{TxWrites: [][][]byte{keys[:20], keys[20:]}})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		appHashes[h] = ah
+		if err := s.Commit(); err != nil {
+			t.Error(err)
+		}
+	}
+	commit(0)
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				h := s.LastHeight()
+				ps, err := s.TxWriteProofs(h, g%2)
+				if err != nil || len(ps) != 20 {
+					errs <- fmt.Errorf("height %d tx %d: %d proofs, %v", h, g%2, len(ps), err)
+					return
+				}
+			}
+		}()
+	}
+	for h := int64(1); h <= 20; h++ {
+		commit(h)
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for h := int64(1); h <= 20; h++ {
+		ps, err := s.TxWriteProofs(h, 1)
+		if err != nil || !bytes.Equal(verifyWrite(t, ps[19]), appHashes[h]) {
+			t.Fatalf("height %d: %v", h, err)
+		}
+	}
+}

@@ -58,6 +58,7 @@ type Store struct {
 	// lowProof the lowest kept, -1 until first needed (proofs.go).
 	retain   int64
 	lowProof int64
+	proofs   proofCache
 }
 
 type sealedLayer struct {
