@@ -244,7 +244,10 @@ func (s *Store) Commit() error {
 	// Size the batch once: a record is a kind byte, the key and the value
 	// with their varint lengths; the roots and the metadata are small.
 	size, n := 64, 0
-	for _, l := range s.sealed {
+	records := make([][]byte, len(s.sealed))
+	for i, l := range s.sealed {
+		records[i] = proofRecord(l.prevAppHash, l.writes, l.leaves, l.info)
+		size += 3*(1+2*binary.MaxVarintLen32) + 2*(len(proofPrefix)+8) + len(records[i])
 		n += len(l.writes)
 		size += 2*(1+2*binary.MaxVarintLen32) + len(rootPrefix) + 8 + len(l.root)
 		for _, w := range l.writes {
@@ -253,7 +256,7 @@ func (s *Store) Commit() error {
 	}
 	batch := leveldb.MakeBatch(size)
 	written := make([][]byte, 0, n)
-	for _, l := range s.sealed {
+	for i, l := range s.sealed {
 		for _, w := range l.writes {
 			written = append(written, w.key)
 			if w.deleted {
@@ -263,7 +266,7 @@ func (s *Store) Commit() error {
 			}
 		}
 		batch.Put(rootKey(l.height), l.root)
-		batch.Put(heightKey(proofPrefix, l.height), proofRecord(l.prevAppHash, l.writes, l.leaves, l.info))
+		batch.Put(heightKey(proofPrefix, l.height), records[i])
 		if l.info.ValsetChanged {
 			batch.Put(heightKey(valsetPrefix, l.height), nil)
 		}
