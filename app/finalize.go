@@ -186,9 +186,12 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	contracts.SaveClock(a.context(blk, w))
 	results := make([]*abci.ExecTxResult, len(req.Txs))
 	txWrites := make([][][]byte, len(req.Txs))
+	var keys [][]byte // every tx's written keys, back to back; txWrites[i] is tx i's part
 	for i := range req.Txs {
-		res, keys, err := a.deliverTx(blk, decoded[i], decodeErrs[i], sigOK[i])
-		txWrites[i] = keys
+		start := len(keys)
+		res, more, err := a.deliverTx(blk, decoded[i], decodeErrs[i], sigOK[i], keys)
+		keys = more
+		txWrites[i] = keys[start:len(keys):len(keys)]
 		if err != nil {
 			return nil, fmt.Errorf("height %d tx %d: %w", req.Height, i, err)
 		}
@@ -219,15 +222,15 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 // deliverTx executes one tx. A tx that passes the envelope checks (decoding,
 // signature, known signer, exact sequence) consumes its sequence even if a
 // message then fails; its messages run on one branch, all or nothing. It
-// returns the keys the messages wrote (for the height's proof record) and,
-// in the result's data, the ids they created and the hash of those keys
-// (proofv1.TxResultData).
-func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (*abci.ExecTxResult, [][]byte, error) {
+// appends to keys the keys the messages wrote (for the height's proof
+// record) and returns them; the result's data names the ids they created
+// and the hash of those keys (proofv1.TxResultData).
+func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool, keys [][]byte) (*abci.ExecTxResult, [][]byte, error) {
 	if decodeErr != nil {
-		return failedNoWrites(decodeErr, nil)
+		return failedNoWrites(decodeErr, nil, keys)
 	}
 	if !sigOK {
-		return failedNoWrites(ErrInvalidSignature.Wrap("signature does not match the body and signer"), nil)
+		return failedNoWrites(ErrInvalidSignature.Wrap("signature does not match the body and signer"), nil, keys)
 	}
 	w := a.store.Working()
 	acc, err := a.org.Account(w, tx.addr)
@@ -235,10 +238,10 @@ func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (
 		return nil, nil, err
 	}
 	if acc == nil {
-		return failedNoWrites(ErrUnknownSigner.Wrapf("%X", tx.addr), nil)
+		return failedNoWrites(ErrUnknownSigner.Wrapf("%X", tx.addr), nil, keys)
 	}
 	if err := checkSequence(tx.body.Sequence, acc.Sequence); err != nil {
-		return failedNoWrites(err, nil)
+		return failedNoWrites(err, nil, keys)
 	}
 	acc.Sequence++
 	a.org.SetAccount(w, acc)
@@ -261,14 +264,15 @@ func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool) (
 				return nil, nil, fmt.Errorf("message %d (%s): %w", i, m.route.Name, err)
 			}
 			branch.Discard()
-			return failedNoWrites(wrapMsgErr(i, m.route.Name, err), []abci.Event{txEvent})
+			return failedNoWrites(wrapMsgErr(i, m.route.Name, err), []abci.Event{txEvent}, keys)
 		}
 	}
-	keys := branch.AppendKeys(nil)
+	start := len(keys)
+	keys = branch.AppendKeys(keys)
 	branch.Write()
 	events := make([]abci.Event, 0, 1+len(ctx.Events()))
 	res := &abci.ExecTxResult{Events: append(append(events, txEvent), ctx.Events()...)}
-	if created, wh := ctx.CreatedIDs(), state.KeysHash(keys); len(created) > 0 || len(wh) > 0 {
+	if created, wh := ctx.CreatedIDs(), state.KeysHash(keys[start:]); len(created) > 0 || len(wh) > 0 {
 		data, err := (&proofv1.TxResultData{Created: created, WritesHash: wh}).Marshal()
 		if err != nil {
 			return nil, nil, err
@@ -318,10 +322,11 @@ func failed(err error, events []abci.Event) (*abci.ExecTxResult, error) {
 	return &abci.ExecTxResult{Codespace: space, Code: code, Log: log, Events: events, Data: data}, nil
 }
 
-// failedNoWrites is failed for deliverTx: a failed tx's messages wrote nothing.
-func failedNoWrites(err error, events []abci.Event) (*abci.ExecTxResult, [][]byte, error) {
+// failedNoWrites is failed for deliverTx: a failed tx's messages wrote
+// nothing, so keys is returned as it came.
+func failedNoWrites(err error, events []abci.Event, keys [][]byte) (*abci.ExecTxResult, [][]byte, error) {
 	res, err := failed(err, events)
-	return res, nil, err
+	return res, keys, err
 }
 
 // decodeBlock decodes a block's txs and answers each one's signature. A tx

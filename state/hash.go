@@ -85,11 +85,15 @@ func KeysHash(keys [][]byte) []byte {
 	if len(keys) == 0 {
 		return nil
 	}
-	h := sha256.New()
-	var n [binary.MaxVarintLen64]byte
+	size := 0
 	for _, k := range keys {
-		h.Write(n[:binary.PutUvarint(n[:], uint64(len(k)))])
-		h.Write(k)
+		size += binary.MaxVarintLen64 + len(k)
 	}
-	return h.Sum(nil)
+	buf := make([]byte, 0, size)
+	for _, k := range keys {
+		buf = binary.AppendUvarint(buf, uint64(len(k)))
+		buf = append(buf, k...)
+	}
+	sum := sha256.Sum256(buf)
+	return sum[:]
 }
