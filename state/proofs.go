@@ -312,19 +312,21 @@ func (s *Store) ValsetChanges() ([]int64, error) {
 // pruneProofs adds to batch the deletion of the proof records below the
 // retain height once height is committed, at most maxPrunePerCommit
 // heights at a time (a retain_blocks lowered between runs catches up over
-// several Commits).
-func (s *Store) pruneProofs(batch *leveldb.Batch, height int64) {
+// several Commits). It returns the lowest height kept once the batch is
+// written, for Commit to record then.
+func (s *Store) pruneProofs(batch *leveldb.Batch, height int64) int64 {
+	low := s.lowProof
 	if s.retain <= 0 || height <= s.retain {
-		return
+		return low
 	}
 	keep := height - s.retain + 1
-	if s.lowProof < 0 {
-		s.lowProof = s.firstProofHeight()
+	if low < 0 {
+		low = s.firstProofHeight()
 	}
-	for h := s.lowProof; h < keep && h < s.lowProof+maxPrunePerCommit; h++ {
+	for h := low; h < keep && h < low+maxPrunePerCommit; h++ {
 		batch.Delete(heightKey(proofPrefix, h))
 	}
-	s.lowProof = min(keep, s.lowProof+maxPrunePerCommit)
+	return max(low, min(keep, low+maxPrunePerCommit))
 }
 
 const maxPrunePerCommit = 1000

@@ -272,7 +272,7 @@ func (s *Store) Commit() error {
 		}
 	}
 	last := s.sealed[len(s.sealed)-1]
-	s.pruneProofs(batch, last.height)
+	lowProof := s.pruneProofs(batch, last.height)
 	batch.Put(metaKey, append(binary.BigEndian.AppendUint64(nil, uint64(last.height)), last.appHash...))
 	// The synced write holds no lock: readers (Query, CheckTx, metrics,
 	// the peer filter) do not wait for the disk. A Snapshot reads its height
@@ -282,6 +282,7 @@ func (s *Store) Commit() error {
 		return fmt.Errorf("commit height %d: %w", last.height, err)
 	}
 	s.cache.committed(written) // after the write: see readCache
+	s.lowProof = lowProof
 	s.meta.Lock()
 	s.height, s.appHash = last.height, last.appHash
 	s.meta.Unlock()
