@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -102,34 +101,6 @@ func runCardDisclose(cmd *cobra.Command, args []string) error {
 	fmt.Fprintf(w, "check it offline, with the member's registration receipt: partychaind verify-field %s --receipt %s --genesis GENESIS.json\n", out, receiptFile)
 	if c.TxHash != "" {
 		fmt.Fprintf(w, "(no receipt kept? any node makes it again: partychaind receipt %s --out %s.json)\n", c.TxHash, c.TxHash)
-	}
-	return nil
-}
-
-// writeNewFile creates path with mode 0600, writes data and syncs it; an
-// existing file is an error, never overwritten.
-func writeNewFile(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%s already exists: choose another file", path)
-		}
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		defer d.Close()
-		return d.Sync()
 	}
 	return nil
 }

@@ -168,7 +168,7 @@ Import it with: partychaind keys import <name> <file>`,
 				_, err := cmd.OutOrStdout().Write(blob)
 				return err
 			}
-			if err := keysWriteNewFile(out, blob); err != nil {
+			if err := writeNewFile(out, blob); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Exported key %q to %s\n", args[0], out)
@@ -192,7 +192,7 @@ for as well.`,
 			if err != nil {
 				return err
 			}
-			blob, err := keysReadSmallFile(args[1], keysMaxImportSize)
+			blob, err := readFileAtMost(args[1], keysMaxImportSize)
 			if err != nil {
 				return err
 			}
@@ -383,46 +383,6 @@ func keysPrintInfos(cmd *cobra.Command, format string, infos []keyring.Info, asL
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", i.Name, i.AddressHex(), i.PubKeyHex())
 	}
 	return tw.Flush()
-}
-
-// keysWriteNewFile creates path with mode 0600 (never overwriting) and
-// writes data, removing the file again if the write fails.
-func keysWriteNewFile(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%s already exists: choose another --out or remove it first", path)
-		}
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-func keysReadSmallFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is too large for a key export (over %d bytes)", path, limit)
-	}
-	return data, nil
 }
 
 func keysWipe(b []byte) {

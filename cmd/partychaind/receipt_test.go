@@ -103,7 +103,7 @@ func TestReceiptCommandRefusals(t *testing.T) {
 		{[]string{"verify-receipt", junk, "--genesis", filepath.Join(dir, "none.json")}, "no such file"},
 		{[]string{"verify-receipt", junk, "--genesis", genesis}, "--genesis " + genesis},
 		{[]string{"verify-receipt", filepath.Join(dir, "none.json"), "--trusted-validators", hash}, "no such file"},
-		{[]string{"verify-receipt", big, "--trusted-validators", hash}, "larger than"},
+		{[]string{"verify-receipt", big, "--trusted-validators", hash}, "too large"},
 		{[]string{"verify-receipt", junk, "--trusted-validators", hash}, junk + " does not verify"},
 	} {
 		_, _, err := runRoot(t, tc.args...)

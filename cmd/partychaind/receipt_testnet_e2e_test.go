@@ -139,14 +139,16 @@ func TestReceiptTestnetValidatorSetChange(t *testing.T) {
 		}
 	}
 
-	// Without the change's headers, the two still agree: the new set is 3
-	// of the 4 genesis validators, more than the light rules' 1/3, so the
-	// block is trusted in one skip.
+	// Without the change's headers the two part on purpose: the new set is
+	// 3 of the 4 genesis validators, more than the light rules' 1/3, so the
+	// light client (live, with a trusting period and witnesses to catch a
+	// fork) trusts the block in one skip; a receipt, checked offline with
+	// neither, must carry every change (docs/receipts.md).
 	cut := *ra
 	cut.Trust = nil
 	_, verr := receipt.Verify(&cut, mustTrust(t, genesis))
-	if lerr := lightClientCheck(genesis, &cut); (verr == nil) != (lerr == nil) {
-		t.Errorf("without trust headers: receipt.Verify says %v, the light client %v", verr, lerr)
+	if lerr := lightClientCheck(genesis, &cut); lerr != nil || verr == nil || !strings.Contains(verr.Error(), "lacks the light blocks of a validator-set change") {
+		t.Errorf("without trust headers: receipt.Verify says %v (want a refusal), the light client %v (want it to skip)", verr, lerr)
 	}
 	// A signature changed in the new set's first header: both refuse, and
 	// verify-receipt names the link.

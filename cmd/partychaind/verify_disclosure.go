@@ -5,9 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,7 +89,7 @@ func verifyDisclosure(cmd *cobra.Command, d *card.Disclosure, proofPath string, 
 			return nil, fmt.Errorf("disclosure %s: %w", proofPath, err)
 		}
 	}
-	trust, err := disclosureTrust(cmd)
+	trust, err := offlineTrust(cmd)
 	if err != nil {
 		return nil, err
 	}
@@ -162,51 +159,6 @@ func findIdentityRecord(d *card.Disclosure, vs []*receipt.Verified) (*receipt.Ve
 		return nil, fmt.Errorf("none of the credential's %d receipts proves the disclosure's commitment: %w", len(vs), firstErr)
 	}
 	return nil, firstErr
-}
-
-// disclosureTrust reads --genesis or --trusted-validators (exactly one), as
-// verify-receipt does: an offline verifier says what they trust.
-func disclosureTrust(cmd *cobra.Command) (receipt.Trust, error) {
-	hash, _ := cmd.Flags().GetString("trusted-validators")
-	genesis, _ := cmd.Flags().GetString("genesis")
-	switch {
-	case hash != "" && genesis != "":
-		return receipt.Trust{}, errors.New("give --genesis or --trusted-validators, not both")
-	case hash != "":
-		b, err := hex.DecodeString(strings.TrimSpace(hash))
-		if err != nil || len(b) != 32 {
-			return receipt.Trust{}, fmt.Errorf("--trusted-validators %q: want 64 hex digits (a validators hash)", hash)
-		}
-		return receipt.TrustValidatorsHash(b), nil
-	case genesis != "":
-		data, err := readFileAtMost(genesis, receipt.MaxFileBytes)
-		if err != nil {
-			return receipt.Trust{}, fmt.Errorf("--genesis: %w", err)
-		}
-		t, err := receipt.TrustFromGenesis(data)
-		if err != nil {
-			return receipt.Trust{}, fmt.Errorf("--genesis %s: %w", genesis, err)
-		}
-		return t, nil
-	}
-	return receipt.Trust{}, errors.New("say what to trust: --genesis GENESIS.json (the chain's genesis file) or --trusted-validators HASH")
-}
-
-// readFileAtMost reads a file from outside, refusing one over limit bytes.
-func readFileAtMost(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: over %d bytes, too large", path, limit)
-	}
-	return data, nil
 }
 
 // isDisclosureFile reports whether path holds a disclosure (so the online

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -48,11 +47,11 @@ type credentialCheck struct {
 
 func runVerifyReceipt(cmd *cobra.Command, args []string) error {
 	path := args[0]
-	trust, err := verifyTrust(cmd)
+	trust, err := offlineTrust(cmd)
 	if err != nil {
 		return err
 	}
-	b, err := readBounded(path, receipt.MaxFileBytes)
+	b, err := readFileAtMost(path, receipt.MaxFileBytes)
 	if err != nil {
 		return err
 	}
@@ -102,15 +101,16 @@ func plural(n int) string {
 	return "s"
 }
 
-// verifyTrust reads --genesis or --trusted-validators (exactly one).
-func verifyTrust(cmd *cobra.Command) (receipt.Trust, error) {
+// offlineTrust reads --genesis or --trusted-validators (exactly one): what
+// an offline verifier (verify-receipt, verify-field --receipt) trusts.
+func offlineTrust(cmd *cobra.Command) (receipt.Trust, error) {
 	genesis, _ := cmd.Flags().GetString("genesis")
 	hash, _ := cmd.Flags().GetString("trusted-validators")
 	switch {
 	case genesis != "" && hash != "":
 		return receipt.Trust{}, errors.New("give --genesis or --trusted-validators, not both")
 	case genesis != "":
-		b, err := readBounded(genesis, receipt.MaxFileBytes)
+		b, err := readFileAtMost(genesis, receipt.MaxFileBytes)
 		if err != nil {
 			return receipt.Trust{}, fmt.Errorf("--genesis: %w", err)
 		}
@@ -127,21 +127,4 @@ func verifyTrust(cmd *cobra.Command) (receipt.Trust, error) {
 		return receipt.TrustValidatorsHash(h), nil
 	}
 	return receipt.Trust{}, errors.New("say what to trust: --genesis GENESIS.json (the chain's genesis file) or --trusted-validators HASH")
-}
-
-// readBounded reads a file of at most limit bytes.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes: not a receipt", path, limit)
-	}
-	return b, nil
 }
