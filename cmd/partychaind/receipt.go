@@ -73,26 +73,37 @@ func runReceipt(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, _ := cmd.Flags().GetString("out")
-	if isJSON(cmd) && out == "" {
-		out = "-"
-	}
-	if out == "" {
-		out = filepath.Join(receiptsHome(cmd), receiptFileName(hash))
-	}
-	if out == "-" {
-		_, err := cmd.OutOrStdout().Write(b)
-		return err
-	}
-	if err := writeReceiptFile(out, b); err != nil {
-		return err
-	}
-	if isJSON(cmd) {
-		_, err := cmd.OutOrStdout().Write(b)
+	out, done, err := outputBundle(cmd, b, receiptFileName(hash))
+	if err != nil || done {
 		return err
 	}
 	printReceiptSummary(cmd, out, hash, r)
 	return nil
+}
+
+// outputBundle writes a receipt or credential file b where --out says (by
+// default name in the receipts folder; "-" prints it) and, with -o json,
+// prints it too. done is true when nothing is left to print.
+func outputBundle(cmd *cobra.Command, b []byte, name string) (out string, done bool, err error) {
+	out, _ = cmd.Flags().GetString("out")
+	if isJSON(cmd) && out == "" {
+		out = "-"
+	}
+	if out == "" {
+		out = filepath.Join(receiptsHome(cmd), name)
+	}
+	if out == "-" {
+		_, err := cmd.OutOrStdout().Write(b)
+		return out, true, err
+	}
+	if err := writeReceiptFile(out, b); err != nil {
+		return out, true, err
+	}
+	if isJSON(cmd) {
+		_, err := cmd.OutOrStdout().Write(b)
+		return out, true, err
+	}
+	return out, false, nil
 }
 
 // printReceiptSummary says in a few lines what a receipt file holds.
@@ -278,22 +289,8 @@ func runCredential(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, _ := cmd.Flags().GetString("out")
-	if isJSON(cmd) && out == "" {
-		out = "-"
-	}
-	if out == "" {
-		out = filepath.Join(receiptsHome(cmd), fmt.Sprintf("member-%d.credential.json", id))
-	}
-	if out == "-" {
-		_, err := cmd.OutOrStdout().Write(b)
-		return err
-	}
-	if err := writeReceiptFile(out, b); err != nil {
-		return err
-	}
-	if isJSON(cmd) {
-		_, err := cmd.OutOrStdout().Write(b)
+	out, done, err := outputBundle(cmd, b, fmt.Sprintf("member-%d.credential.json", id))
+	if err != nil || done {
 		return err
 	}
 	w := cmd.OutOrStdout()
