@@ -188,6 +188,15 @@ func (s *Store) withRecord(height int64, f func(*decodedRecord, *tree) error) er
 	c := &s.proofs
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.rec != nil && c.height == height {
+		// Still kept? A Commit may have pruned it since (a bloom-filtered
+		// lookup; the answer must not depend on what this node cached).
+		if ok, err := s.db.Has(heightKey(proofPrefix, height), nil); err != nil {
+			return err
+		} else if !ok {
+			c.rec, c.tree = nil, nil
+		}
+	}
 	if c.rec == nil || c.height != height {
 		r, err := s.readRecord(height)
 		if err != nil {

@@ -135,6 +135,11 @@ func TestProofRecordsPrunedWithBlocks(t *testing.T) {
 	defer s.Close()
 	s.SetRetain(2)
 	for h := int64(0); h <= 6; h++ {
+		if h == 4 { // height 2's record is read (and cached) before it is pruned
+			if _, ok, err := s.KeyWriteProof(2, []byte{1, 2}); err != nil || !ok {
+				t.Fatalf("height 2 before pruning: %v %v", ok, err)
+			}
+		}
 		s.Working().Set([]byte{1, byte(h)}, []byte("v"))
 		if _, err := s.Seal(h); err != nil {
 			t.Fatal(err)
