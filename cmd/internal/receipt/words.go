@@ -41,7 +41,7 @@ func (v *Verified) Words() []string {
 	if v.Signer != "" {
 		signer = "account " + v.Signer
 	}
-	out = append(out, fmt.Sprintf("tx %s (index %d in the block), signed by %s", v.TxHash, v.Index, signer))
+	out = append(out, fmt.Sprintf("tx %s, signed by %s", v.TxHash, signer))
 	if len(v.Writes) > 0 {
 		var recs []string
 		unknown := 0
@@ -61,7 +61,7 @@ func (v *Verified) Words() []string {
 		case unknown > 1:
 			recs = append(recs, fmt.Sprintf("%d other entries", unknown))
 		}
-		out = append(out, fmt.Sprintf("proves %d writes to the state: %s", len(v.Writes), strings.Join(recs, ", ")))
+		out = append(out, fmt.Sprintf("proves the tx's %d writes to the state, as they stood at the end of block %d: %s", len(v.Writes), v.Height, strings.Join(recs, ", ")))
 	}
 	out = append(out, fmt.Sprintf("this proves the record was written at block %d; it does not prove the record is still current", v.Height))
 	return out

@@ -23,7 +23,7 @@ func TestWords(t *testing.T) {
 		"member 42 admitted as probationary member at branch 5, admission date 2026-11-20 (imported record)",
 		"block 6 at 2026-11-20 10:06:00 +08:00, signed by 4 of 4 validators, power 40 of 40",
 		"signed by account " + v.Signer,
-		"proves 2 writes to the state: member 42, 1 other entry",
+		"proves the tx's 2 writes to the state, as they stood at the end of block 6: member 42, 1 other entry",
 		"does not prove the record is still current",
 	} {
 		if !strings.Contains(words, want) {
