@@ -15,6 +15,7 @@ import (
 
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/cardindex"
 	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/identity"
@@ -46,6 +47,9 @@ type rosterOpts struct {
 	existing bool   // rows are existing members (MsgImportMember)
 	reason   uint32 // --reason, on every message
 	doc      []byte // --doc-hash, on every registration (applicants only)
+	allow    string // --allow-duplicate's reason
+	idx      *cardindex.Index
+	dupOf    map[int][]string // row index → the cards of the folder with its id_number (allowed duplicates)
 }
 
 // verb is what the summary says happened to a row sent with success.
@@ -111,6 +115,7 @@ until that card is completed or moved away. Exits non-zero if any row was not re
 	f.Int("batch", defaultRosterBatch, fmt.Sprintf("rows per tx, 1 to %d", maxRosterBatch))
 	reasonFlag(cmd)
 	f.String("doc-hash", "", "hash of the document behind the whole roster (64 hex digits), optional; applicants only")
+	f.String("allow-duplicate", "", "REASON: send rows although a card in --cards-dir holds the same id_number (kept in the folder's index, never sent)")
 	for _, name := range []string{"branch", "csv", "cards-dir"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
@@ -127,6 +132,10 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	branch := opt.branch
 	opt.existing, _ = f.GetBool("existing")
 	opt.reason = flagUint32(cmd, "reason")
+	opt.allow, _ = f.GetString("allow-duplicate")
+	if f.Changed("allow-duplicate") && strings.TrimSpace(opt.allow) == "" {
+		return errors.New("--allow-duplicate needs a reason, such as --allow-duplicate 're-admission after exit'")
+	}
 	var err error
 	if opt.doc, err = flagHash(cmd, "doc-hash", true); err != nil {
 		return err
@@ -174,7 +183,9 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			p.add("row %d: %v; move it away", row.Num, err)
 		case old.MemberID == 0:
 			p.add("row %d: card %s exists with no member id: its registration may still reach the chain; "+
-				"run 'partychaind tx member complete-cards %s', or move it away if it never does", row.Num, path, path)
+				"run 'partychaind tx member complete-cards %s'; if it is not on chain, send the same commitment again "+
+				"(never a new card: that could register the person twice) with 'partychaind tx member %s --card %s' "+
+				"and the row's other values", row.Num, path, path, map[bool]string{false: "register", true: "import"}[opt.existing], path)
 		case old.ChainID != s.chainID || old.BranchID != branch || old.BirthYear != row.BirthYear || !sameFields(old, row.Fields):
 			p.add("row %d: card %s (member %d) holds another person than the row; move it away or use another --cards-dir",
 				row.Num, path, old.MemberID)
@@ -200,6 +211,13 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return fmt.Errorf("--cards-dir: %w", err)
+		}
+		if opt.idx, err = cardindex.Open(dir); err != nil {
+			return err
+		}
+		defer opt.idx.Close()
+		if err := checkRosterDuplicates(cmd, csvPath, opt, rows, pending); err != nil {
+			return err
 		}
 	}
 
@@ -266,7 +284,11 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 				break
 			}
 		}
-		return fmt.Errorf("%d of %d rows were not %s (see above)%s", n, sum.Rows, opt.verb(), hint)
+		err := fmt.Errorf("%d of %d rows were not %s (see above)%s", n, sum.Rows, opt.verb(), hint)
+		if sum.Unknown > 0 {
+			return rosterOutcomeUnknown(err, sum)
+		}
+		return err
 	}
 	return nil
 }
@@ -403,6 +425,7 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 			return fail(rowNotSent, err.Error())
 		}
 	}
+	indexRosterCards(opt, sum, t)
 	bctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	res, err := s.broadcast(bctx, tx)
