@@ -56,6 +56,9 @@ type registerJSON struct {
 	MemberID u64    `json:"member_id"`
 	Card     string `json:"card"`
 	CardKept bool   `json:"card_kept"`
+
+	Resent            bool `json:"resent"`
+	AlreadyRegistered bool `json:"already_registered"`
 }
 
 type rosterJSON struct {
