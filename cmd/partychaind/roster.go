@@ -94,8 +94,12 @@ are registered or none), txs are sent in a row with consecutive sequences, and e
 waited for. The first tx is waited for before the others are sent, so a systematic problem
 (such as a key without the right role) stops the import early. Each registered row's card is
 rewritten with its member id. A rejected tx's cards are renamed to *.rejected (nothing of
-them reached the chain). A tx without an answer leaves its cards without a member id: run
-'tx member complete-cards DIR' later.
+them reached the chain). A tx without an answer leaves its cards without a member id and the
+command exits 3: run 'tx member complete-cards DIR', then the same import again.
+
+The rows to send are checked against the cards already in --cards-dir (a local index of
+keyed digests of id_number, never sent): a row whose id_number a card holds is refused with
+that card's path and member id, unless --allow-duplicate REASON is given.
 
 --reason is recorded with every row. --doc-hash (applicants only) is recorded with every
 registration, such as the hash of the signed roster; an existing member's document is its

@@ -23,7 +23,7 @@ trimmed of surrounding spaces and hold 1 to 1024 bytes of UTF-8.`
 
 func newMemberRegisterCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "register --branch ID --application-date D --birth-year Y --field NAME=VALUE ... --card-out FILE",
+		Use:   "register --branch ID --application-date D --birth-year Y (--field NAME=VALUE ... --card-out FILE | --card FILE)",
 		Short: "Register an applicant: write a member card, then commit to it on chain",
 		Long: `Register a written application received by a branch. The personal fields (--field
 name=value, repeated, and/or --fields-file) never go on chain: each gets a fresh 32-byte
@@ -33,9 +33,16 @@ The member card (fields + salts, JSON, mode 0600) is written to --card-out FIRST
 anything is sent; an existing file is never overwritten. Once the tx is in a block the card
 is rewritten with the member id, tx hash and height. If the chain rejects the tx, nothing
 reached the chain and the card is removed. If the outcome is unknown (the node could not be
-reached, or the block did not come within --timeout) the card is kept: finish it later with
-'tx member complete-cards FILE'. Give the card to the member: it is the only way to prove a
-field (verify-field), and it cannot be made again.
+reached, or the block did not come within --timeout) the card is kept and the command exits
+3 (sent, outcome unknown), printing the command to run next: the same command with --card
+FILE in place of the fields, which sends the card's commitment again (the chain refuses a
+commitment twice, so the person is recorded once; a card whose first send had landed is
+completed from the chain). Give the card to the member: it is the only way to prove a field
+(verify-field), and it cannot be made again.
+
+Before anything is sent, the card folder (the folder of --card-out or --card) is checked for
+a card with the same id_number (a local index of keyed digests, never sent); one found is
+refused with its path and member id unless --allow-duplicate REASON is given.
 
 ` + cardRulesHelp,
 		Args: cobra.NoArgs,
@@ -122,7 +129,7 @@ func checkImportDates(stage memberv1.Stage, admission, full, birthYear uint32, a
 func newMemberImportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "import --branch ID --stage full|probationary --admission-date D [--full-date D] --birth-year Y " +
-			"--field NAME=VALUE ... --legacy-doc H --card-out FILE",
+			"(--field NAME=VALUE ... --card-out FILE | --card FILE) --legacy-doc H",
 		Short: "Record an existing probationary or full member from legacy records (superior committee officers)",
 		Long: `Record an existing party member from legacy (paper or database) records, as a
 probationary or full member with the dates those records give. It is how a new chain gets
@@ -140,7 +147,8 @@ imported=true.
 
 The card is handled as by 'tx member register': written to --card-out before anything is
 sent, rewritten with the member id once the tx is in a block, removed if the chain rejects
-the tx, kept without a member id if there is no answer ('tx member complete-cards FILE').
+the tx, kept without a member id if there is no answer (exit status 3; send it again with
+--card FILE), checked against the card folder for the same id_number (--allow-duplicate).
 
 ` + cardRulesHelp,
 		Args: cobra.NoArgs,
