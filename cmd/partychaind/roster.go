@@ -49,7 +49,8 @@ type rosterOpts struct {
 	doc      []byte // --doc-hash, on every registration (applicants only)
 	allow    string // --allow-duplicate's reason
 	idx      *cardindex.Index
-	dupOf    map[int][]string // row index → the cards of the folder with its id_number (allowed duplicates)
+	dupOf    map[int][]string   // row index → the cards of the folder with its id_number (allowed duplicates)
+	resend   map[int]*card.Card // row index → its card from an earlier run with no answer, sent again
 }
 
 // verb is what the summary says happened to a row sent with success.
@@ -176,6 +177,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	sum := &rosterSummary{CSV: csvPath, CardsDir: dir, BranchID: branch, Mode: mode, Rows: len(rows), Txs: []*rosterTx{}, Results: make([]rowResult, len(rows))}
 	p := &problems{what: csvPath}
 	var pending []int
+	unfinished := map[int]*card.Card{}
 	for i, row := range rows {
 		path := rosterCardPath(dir, csvPath, row.Num, len(rows))
 		sum.Results[i] = rowResult{Row: row.Num, Line: row.Line, Card: path}
@@ -185,14 +187,13 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			pending = append(pending, i)
 		case err != nil:
 			p.add("row %d: %v; move it away", row.Num, err)
-		case old.MemberID == 0:
-			p.add("row %d: card %s exists with no member id: its registration may still reach the chain; "+
-				"run 'partychaind tx member complete-cards %s'; if it is not on chain, send the same commitment again "+
-				"(never a new card: that could register the person twice) with 'partychaind tx member %s --card %s' "+
-				"and the row's other values", row.Num, path, path, map[bool]string{false: "register", true: "import"}[opt.existing], path)
 		case old.ChainID != s.chainID || old.BranchID != branch || old.BirthYear != row.BirthYear || !sameFields(old, row.Fields):
 			p.add("row %d: card %s (member %d) holds another person than the row; move it away or use another --cards-dir",
 				row.Num, path, old.MemberID)
+		case old.MemberID == 0:
+			// Sent before with no answer: completed from the chain, or
+			// its own commitment sent again (settleUnfinishedRows).
+			unfinished[i] = old
 		default:
 			sum.Results[i].Status, sum.Results[i].MemberID = rowAlreadyRegistered, old.MemberID
 			sum.Results[i].TxHash, sum.Results[i].Height = old.TxHash, old.Height
@@ -200,6 +201,9 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	if err := p.err(); err != nil {
+		return err
+	}
+	if pending, err = settleUnfinishedRows(cmd.Context(), s, opt, sum, unfinished, pending); err != nil {
 		return err
 	}
 	toSend := make([]rosterRow, len(pending))
@@ -220,7 +224,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 		defer opt.idx.Close()
-		if err := checkRosterDuplicates(cmd, csvPath, opt, rows, pending); err != nil {
+		if err := checkRosterDuplicates(cmd, csvPath, opt, rows, sum, pending); err != nil {
 			return err
 		}
 	}
@@ -238,7 +242,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			stopped = sendRosterTx(cmd.Context(), s, opt, rows, sum, t)
 			if n == 0 && stopped == "" {
 				// The first tx is a probe: wait for it before sending the rest.
-				stopped = finishRosterTx(cmd.Context(), s, sum, t)
+				stopped = finishRosterTx(cmd.Context(), s, opt, sum, t)
 			}
 		} else {
 			for _, i := range t.idx {
@@ -248,7 +252,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	}
 	for n, t := range sum.Txs {
 		if n > 0 && t.Sent {
-			finishRosterTx(cmd.Context(), s, sum, t)
+			finishRosterTx(cmd.Context(), s, opt, sum, t)
 		}
 	}
 	for _, t := range sum.Txs { // after all are in blocks: one wait for the next block, not one a tx
@@ -290,7 +294,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 		}
 		err := fmt.Errorf("%d of %d rows were not %s (see above)%s", n, sum.Rows, opt.verb(), hint)
 		if sum.Unknown > 0 {
-			return rosterOutcomeUnknown(err, sum)
+			return rosterOutcomeUnknown(cmd, err, sum)
 		}
 		return err
 	}
@@ -394,7 +398,7 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 	fail := func(status, reason string) string {
 		for _, i := range t.idx {
 			sum.Results[i].Status, sum.Results[i].Reason = status, reason
-			if status == rowNotSent {
+			if status == rowNotSent && opt.resend[i] == nil {
 				sum.Results[i].Card = "" // none written, or removed
 			}
 		}
@@ -403,9 +407,12 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 	msgs := make([]any, len(t.idx))
 	for j, i := range t.idx {
 		r := rows[i]
-		c, err := card.New(s.chainID, opt.branch, r.BirthYear, r.Fields, nil)
-		if err != nil {
-			return fail(rowNotSent, fmt.Sprintf("row %d: %v", r.Num, err))
+		c, resent := opt.resend[i]
+		var err error
+		if !resent {
+			if c, err = card.New(s.chainID, opt.branch, r.BirthYear, r.Fields, nil); err != nil {
+				return fail(rowNotSent, fmt.Sprintf("row %d: %v", r.Num, err))
+			}
 		}
 		t.cards = append(t.cards, c)
 		if opt.existing {
@@ -422,9 +429,14 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 		return fail(rowNotSent, err.Error())
 	}
 	for j, i := range t.idx {
+		if opt.resend[i] != nil {
+			continue // its card is there already
+		}
 		if err := t.cards[j].Write(sum.Results[i].Card); err != nil {
 			for _, k := range t.idx[:j] {
-				os.Remove(sum.Results[k].Card)
+				if opt.resend[k] == nil {
+					os.Remove(sum.Results[k].Card)
+				}
 			}
 			return fail(rowNotSent, err.Error())
 		}
@@ -438,7 +450,7 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 	}
 	t.TxResult, t.Sent = res, true
 	if res.Code != 0 {
-		rejectRosterTx(sum, t)
+		rejectRosterTx(sum, t, opt.resend)
 		return fmt.Sprintf("not sent: the mempool refused an earlier tx (%s/%d: %s)", res.Codespace, res.Code, res.Log)
 	}
 	return ""
@@ -447,7 +459,7 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 // finishRosterTx waits for a sent tx and settles its rows: cards rewritten
 // with member ids, or renamed aside if rejected, or kept as they are if no
 // answer came. It returns why later txs must not be sent, or "".
-func finishRosterTx(ctx context.Context, s *txSession, sum *rosterSummary, t *rosterTx) string {
+func finishRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, sum *rosterSummary, t *rosterTx) string {
 	if t.Code != 0 {
 		return "an earlier tx was rejected"
 	}
@@ -461,7 +473,7 @@ func finishRosterTx(ctx context.Context, s *txSession, sum *rosterSummary, t *ro
 		return "no answer for an earlier tx: " + err.Error()
 	}
 	if !t.OK() {
-		rejectRosterTx(sum, t)
+		rejectRosterTx(sum, t, opt.resend)
 		return fmt.Sprintf("an earlier tx was rejected (%s/%d: %s)", t.Codespace, t.Code, t.Log)
 	}
 	ids := t.MessageEvents("member_registered", "member_id")
@@ -494,7 +506,7 @@ func finishRosterTx(ctx context.Context, s *txSession, sum *rosterSummary, t *ro
 
 // rejectRosterTx renames a rejected tx's cards to *.rejected: nothing of
 // them reached the chain.
-func rejectRosterTx(sum *rosterSummary, t *rosterTx) {
+func rejectRosterTx(sum *rosterSummary, t *rosterTx, resent map[int]*card.Card) {
 	reason := fmt.Sprintf("tx rejected, code %s/%d: %s", t.Codespace, t.Code, t.Log)
 	if t.Height == 0 {
 		reason = fmt.Sprintf("refused by the mempool, code %s/%d: %s", t.Codespace, t.Code, t.Log)
@@ -509,6 +521,12 @@ func rejectRosterTx(sum *rosterSummary, t *rosterTx) {
 		r.Status, r.TxHash, r.Height, r.Reason = rowRejected, t.Hash, t.Height, reason
 		if culprit >= 0 {
 			r.Reason = fmt.Sprintf("the tx failed at row %d: %s", sum.Results[t.idx[culprit]].Row, reason)
+		}
+		if resent[i] != nil {
+			// An earlier send of this card may still land: never set aside.
+			r.Reason += "; the card is kept: it was sent before with no answer, and that send may still land " +
+				"(run 'partychaind tx member complete-cards " + r.Card + "' later, or the same import again)"
+			continue
 		}
 		aside, err := renameAside(r.Card, ".rejected")
 		if err != nil {

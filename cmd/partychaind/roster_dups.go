@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/cardindex"
 )
 
@@ -13,7 +16,7 @@ import (
 // whose id_number a card of --cards-dir already holds (a person registered
 // before, by register or another roster), unless --allow-duplicate gave a
 // reason; then it remembers which cards each allowed row duplicates.
-func checkRosterDuplicates(cmd *cobra.Command, csvPath string, opt *rosterOpts, rows []rosterRow, pending []int) error {
+func checkRosterDuplicates(cmd *cobra.Command, csvPath string, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, pending []int) error {
 	p := &problems{what: csvPath}
 	opt.dupOf = map[int][]string{}
 	for _, i := range pending {
@@ -22,7 +25,11 @@ func checkRosterDuplicates(cmd *cobra.Command, csvPath string, opt *rosterOpts, 
 		if !ok {
 			continue
 		}
-		matches := opt.idx.Find(id, "")
+		except := ""
+		if opt.resend[i] != nil {
+			except = sum.Results[i].Card // its own card, sent again
+		}
+		matches := opt.idx.Find(id, except)
 		if len(matches) == 0 {
 			continue
 		}
@@ -70,10 +77,37 @@ func indexRosterCards(opt *rosterOpts, sum *rosterSummary, t *rosterTx) {
 }
 
 // rosterOutcomeUnknown is the error of an import some of whose rows were
-// sent with no answer: exit status 3, and the commands to run next.
-func rosterOutcomeUnknown(err error, sum *rosterSummary) error {
-	return &outcomeUnknownError{fmt.Sprintf("%v; %d rows were sent with no answer and may still reach the chain.\n"+
-		"next, once the node answers, fill in their member ids, then run the same import again (it skips the rows registered and sends the rest):\n"+
-		"  partychaind tx member complete-cards %s",
-		err, sum.Unknown, shellQuote(sum.CardsDir))}
+// sent with no answer: exit status 3, and the command to run next.
+func rosterOutcomeUnknown(cmd *cobra.Command, err error, sum *rosterSummary) error {
+	return &outcomeUnknownError{fmt.Sprintf("%v; %d rows were sent with no answer and may still reach the chain; their cards are kept without a member id.\n"+
+		"next, once the node answers, run the same import again: it completes the cards whose tx landed and sends the others' own commitments again "+
+		"(the chain refuses a commitment twice, so nobody is registered twice):\n  %s",
+		err, sum.Unknown, commandLine(cmd, nil))}
+}
+
+// settleUnfinishedRows settles, before anything is sent, the rows whose
+// card an earlier run left without a member id (sent with no answer): a
+// card whose commitment is on chain is completed from the chain (the row
+// is already registered); the others are sent again with their own card,
+// the same commitment, which the chain never records twice. It returns the
+// rows to send, in row order.
+func settleUnfinishedRows(ctx context.Context, s *txSession, opt *rosterOpts, sum *rosterSummary, unfinished map[int]*card.Card, pending []int) ([]int, error) {
+	opt.resend = map[int]*card.Card{}
+	for i, old := range unfinished {
+		r := &sum.Results[i]
+		done := completeCard(ctx, s.c, s.chainID, r.Card)
+		switch done.Status {
+		case "completed":
+			r.Status, r.MemberID, r.TxHash, r.Height = rowAlreadyRegistered, done.MemberID, done.TxHash, done.Height
+			sum.AlreadyRegistered++
+		case "not-on-chain":
+			opt.resend[i] = old
+			pending = append(pending, i)
+		default:
+			return nil, fmt.Errorf("row %d: card %s has no member id and could not be looked up on chain: %s; nothing was sent",
+				r.Row, r.Card, done.Reason)
+		}
+	}
+	slices.Sort(pending)
+	return pending, nil
 }

@@ -171,7 +171,10 @@ func newRPCProxy(t *testing.T, node int) *rpcProxy {
 // arguments (words split at spaces, '...' quoted), without "partychaind".
 func nextCommand(t *testing.T, stderr string) []string {
 	t.Helper()
-	_, after, ok := strings.Cut(stderr, "so this cannot register the person twice):\n  ")
+	_, after, ok := strings.Cut(stderr, "\nnext, ")
+	if ok {
+		_, after, ok = strings.Cut(after, ":\n  ")
+	}
 	if !ok {
 		t.Fatalf("no next command in:\n%s", stderr)
 	}
@@ -219,7 +222,7 @@ func TestResendAfterUnknownOutcome(t *testing.T) {
 	proxy := newRPCProxy(t, n.rpcPort)
 	cards := t.TempDir()
 
-	runPrinted := func(args []string) (registerJSON, string, int) {
+	runPrintedInto := func(v any, args []string) (string, int) {
 		t.Helper()
 		cmd := exec.Command(n.bin, append(args, "-o", "json")...)
 		var out, errOut bytes.Buffer
@@ -231,11 +234,16 @@ func TestResendAfterUnknownOutcome(t *testing.T) {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		var r registerJSON
 		if out.Len() > 0 {
-			decode(t, out.String(), &r)
+			decode(t, out.String(), v)
 		}
-		return r, errOut.String(), code
+		return errOut.String(), code
+	}
+	runPrinted := func(args []string) (registerJSON, string, int) {
+		t.Helper()
+		var r registerJSON
+		errOut, code := runPrintedInto(&r, args)
+		return r, errOut, code
 	}
 	sendLost := func(mode, cardName, id string) (cardPath string, next []string) {
 		t.Helper()
@@ -288,6 +296,39 @@ func TestResendAfterUnknownOutcome(t *testing.T) {
 	}
 	if got := applicantsOf(t, n, "3"); got != before+2 {
 		t.Errorf("applicants after resending a landed registration: %d, want %d", got, before+2)
+	}
+
+	// 3. A roster whose first tx is lost: exit 3, its card kept, the later
+	// tx not sent; the printed command (the same import) sends the lost
+	// row's own commitment again and the other row once.
+	csvPath := filepath.Join(t.TempDir(), "roster.csv")
+	if err := os.WriteFile(csvPath, []byte("name,id_number,application_date,birth_year\n"+
+		"陈七,110101199005170033,"+appDate+",1990\n"+"吴九,110101199005170044,"+appDate+",1990\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rosterDir := filepath.Join(cards, "roster")
+	proxy.mode.Store("lose-broadcast")
+	out, errOut, code := n.run("tx", "member", "import-roster", "--branch", "3", "--csv", csvPath, "--cards-dir", rosterDir,
+		"--batch", "1", "--from", "clerk", "--node", proxy.srv.URL, "--timeout", "3s")
+	proxy.mode.Store("pass")
+	if code != exitOutcomeUnknown || !strings.Contains(out, "1 without an answer") {
+		t.Fatalf("roster with its first tx lost: exit %d, want %d\nstdout: %s\nstderr: %s", code, exitOutcomeUnknown, out, errOut)
+	}
+	lostRow := filepath.Join(rosterDir, "roster.row-00001.card.json")
+	kept := readCard(t, lostRow)
+	if kept.MemberID != 0 {
+		t.Fatalf("the lost row's card holds member %d", kept.MemberID)
+	}
+	var again rosterJSON
+	if errOut, code := runPrintedInto(&again, nextCommand(t, errOut)); code != 0 || again.Registered != 2 || len(again.Txs) != 2 {
+		t.Fatalf("the same import again: exit %d, %+v\nstderr: %s", code, again, errOut)
+	}
+	if c := readCard(t, lostRow); c.MemberID == 0 || !bytes.Equal(c.Commitment(), kept.Commitment()) {
+		t.Errorf("the lost row's card after the rerun: member %d, commitment %x; want a member id and the kept commitment %x",
+			c.MemberID, c.Commitment(), kept.Commitment())
+	}
+	if got := applicantsOf(t, n, "3"); got != before+4 {
+		t.Errorf("applicants after the roster: %d, want %d", got, before+4)
 	}
 	n.stop()
 }

@@ -95,14 +95,20 @@ func (e *outcomeUnknownError) Error() string { return e.msg }
 // command with the flags the clerk gave, less the ones that made the card,
 // and --card path.
 func retryCommand(cmd *cobra.Command, path string) string {
-	skip := map[string]bool{"field": true, "fields-file": true, "card-out": true, "card": true, "allow-duplicate": true}
+	skip := map[string]bool{"field": true, "fields-file": true, "card-out": true, "card": true}
+	return commandLine(cmd, skip) + " --card " + shellQuote(path)
+}
+
+// commandLine is this command as the clerk gave it (its path and the flags
+// set), less the flags in skip, quoted for a POSIX shell.
+func commandLine(cmd *cobra.Command, skip map[string]bool) string {
 	parts := []string{cmd.CommandPath()}
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
 		if !skip[fl.Name] {
 			parts = append(parts, "--"+fl.Name, shellQuote(fl.Value.String()))
 		}
 	})
-	return strings.Join(append(parts, "--card", shellQuote(path)), " ")
+	return strings.Join(parts, " ")
 }
 
 // shellQuote quotes s for a POSIX shell if it needs it.
