@@ -95,7 +95,7 @@ waited for. The first tx is waited for before the others are sent, so a systemat
 (such as a key without the right role) stops the import early. Each registered row's card is
 rewritten with its member id. A rejected tx's cards are renamed to *.rejected (nothing of
 them reached the chain). A tx without an answer leaves its cards without a member id and the
-command exits 3: run 'tx member complete-cards DIR', then the same import again.
+command exits 3: run the same import again once the node answers.
 
 The rows to send are checked against the cards already in --cards-dir (a local index of
 keyed digests of id_number, never sent): a row whose id_number a card holds is refused with
@@ -106,8 +106,10 @@ registration, such as the hash of the signed roster; an existing member's docume
 row's legacy_doc.
 
 Running the same import again resumes it: a row whose card already holds a member id is
-skipped (if the card matches the row); a row whose card has no member id stops the import
-until that card is completed or moved away. Exits non-zero if any row was not registered.`,
+skipped (if the card matches the row); a row whose card has no member id (sent with no
+answer) is completed from the chain if its commitment is there, else sent again with its
+own card (the same commitment: never registered twice). Exits 3 if any row was sent with
+no answer, else 1 if any row was not registered.`,
 		Args: cobra.NoArgs,
 		RunE: runImportRoster,
 	}
