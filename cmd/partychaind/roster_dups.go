@@ -102,6 +102,7 @@ func settleUnfinishedRows(ctx context.Context, s *txSession, opt *rosterOpts, su
 			sum.AlreadyRegistered++
 		case "not-on-chain":
 			opt.resend[i] = old
+			r.Resent = true
 			pending = append(pending, i)
 		default:
 			return nil, fmt.Errorf("row %d: card %s has no member id and could not be looked up on chain: %s; nothing was sent",
