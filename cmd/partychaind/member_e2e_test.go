@@ -82,6 +82,7 @@ type rosterJSON struct {
 		Status   string `json:"status"`
 		MemberID u64    `json:"member_id"`
 		Reason   string `json:"reason"`
+		Resent   bool   `json:"resent"`
 	} `json:"results"`
 }
 

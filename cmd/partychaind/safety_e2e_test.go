@@ -323,6 +323,9 @@ func TestResendAfterUnknownOutcome(t *testing.T) {
 	if errOut, code := runPrintedInto(&again, nextCommand(t, errOut)); code != 0 || again.Registered != 2 || len(again.Txs) != 2 {
 		t.Fatalf("the same import again: exit %d, %+v\nstderr: %s", code, again, errOut)
 	}
+	if len(again.Results) != 2 || !again.Results[0].Resent || again.Results[1].Resent {
+		t.Errorf("rows of the rerun: %+v; want row 1 sent again from its card, row 2 new", again.Results)
+	}
 	if c := readCard(t, lostRow); c.MemberID == 0 || !bytes.Equal(c.Commitment(), kept.Commitment()) {
 		t.Errorf("the lost row's card after the rerun: member %d, commitment %x; want a member id and the kept commitment %x",
 			c.MemberID, c.Commitment(), kept.Commitment())
