@@ -247,7 +247,10 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			}
 		} else {
 			for _, i := range t.idx {
-				sum.Results[i].Status, sum.Results[i].Reason, sum.Results[i].Card = rowNotSent, stopped, ""
+				sum.Results[i].Status, sum.Results[i].Reason = rowNotSent, stopped
+				if opt.resend[i] == nil {
+					sum.Results[i].Card = "" // none written
+				}
 			}
 		}
 	}
