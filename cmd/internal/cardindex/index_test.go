@@ -120,6 +120,23 @@ func TestIndexFollowsTheFolder(t *testing.T) {
 	}
 	x.Close()
 
+	// A damaged index is made again from the cards.
+	os.WriteFile(filepath.Join(dir, IndexFile), []byte("{not json"), 0o600)
+	x = open(t, dir)
+	if got := x.Find("B2", ""); len(got) != 1 || got[0].Path != b {
+		t.Errorf("Find after the index was damaged = %+v", got)
+	}
+	x.Close()
+
+	// A card replaced by another under the same name is read again.
+	os.Remove(b)
+	writeCard(t, dir, "b.card.json", 0, [2]string{"id_number", "C3"})
+	x = open(t, dir)
+	if got, old := x.Find("C3", ""), x.Find("B2", ""); len(got) != 1 || len(old) != 0 {
+		t.Errorf("after a card was replaced: Find(C3) = %+v, Find(B2) = %+v", got, old)
+	}
+	x.Close()
+
 	// A damaged key is refused with what to do.
 	os.WriteFile(filepath.Join(dir, KeyFile), []byte("xyz"), 0o600)
 	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "damaged") {
