@@ -16,6 +16,20 @@ func main() {
 		if !errors.As(err, &rejected) { // a rejected tx was already printed
 			fmt.Fprintln(os.Stderr, "Error:", err)
 		}
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// Exit statuses of partychaind (docs/operator.md, "Exit status").
+const (
+	exitFailed         = 1 // any error, a rejected tx included
+	exitOutcomeUnknown = 3 // a tx was sent (or may have been) and no answer came: see the message for the next command
+)
+
+func exitCode(err error) int {
+	var unknown *outcomeUnknownError
+	if errors.As(err, &unknown) {
+		return exitOutcomeUnknown
+	}
+	return exitFailed
 }

@@ -274,7 +274,16 @@ func TestMemberImportFlags(t *testing.T) {
 		{base("--stage", "full", "--admission-date", "1995-07-01", "--full-date", "1996-07-01"), "--legacy-doc is required"},
 		{base("--stage", "full", "--admission-date", "1995-07-01", "--full-date", "1996-07-01", "--legacy-doc", "x"), "--legacy-doc \"x\": want 64 hex digits"},
 		{base("--stage", "full", "--admission-date", "1995-07-01", "--full-date", "1996-07-01", "--legacy-doc", doc, "--doc-hash", strings.Repeat("cd", 32)), "the same flag: give one"},
-		{[]string{"tx", "member", "import", "--branch", "2", "--stage", "full", "--admission-date", "1995-07-01", "--birth-year", "1970", "--field", "name=A"}, `"card-out" not set`},
+		// Neither --card-out nor --card.
+		{[]string{"tx", "member", "import", "--branch", "2", "--stage", "probationary", "--admission-date", "2026-01-02", "--birth-year", "1970",
+			"--field", "name=A", "--legacy-doc", doc, "--from", "registrar"}, "--card-out is empty: give the path of the new member card"},
+		// --card sends an existing card's commitment: no fields, no new card.
+		{[]string{"tx", "member", "register", "--branch", "2", "--application-date", "2026-01-02", "--birth-year", "1970",
+			"--field", "name=A", "--card", card, "--from", "clerk"}, "--field with --card"},
+		{[]string{"tx", "member", "register", "--branch", "2", "--application-date", "2026-01-02", "--birth-year", "1970",
+			"--card", card + ".missing", "--from", "clerk"}, "--card: open"},
+		{[]string{"tx", "member", "register", "--branch", "2", "--application-date", "2026-01-02", "--birth-year", "1970",
+			"--field", "name=A", "--card-out", card, "--allow-duplicate", " ", "--from", "clerk"}, "--allow-duplicate needs a reason"},
 		// An empty --card-out is refused before anything is signed or sent.
 		{[]string{"tx", "member", "import", "--branch", "2", "--stage", "probationary", "--admission-date", "2026-01-02", "--birth-year", "1970",
 			"--field", "name=A", "--legacy-doc", doc, "--card-out", "", "--from", "registrar"}, "--card-out is empty"},

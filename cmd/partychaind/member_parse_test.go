@@ -321,7 +321,7 @@ func TestParseRoster(t *testing.T) {
 			"G,X7,,2026-11-01,1990," + key + "\n" +
 			"H,X8,,2026-11-01,1990," + key + "\n" + // key of row 8
 			"G,X7,,2026-11-01,1990,\n" + // repeats row 8
-			"I,X1,,2026-11-01,1990,\n" + // id_number of row 1
+			"I,x-1,,2026-11-01,1990,\n" + // id_number of row 1, written another way
 			"J,X9,,2026-11-01,2030,\n" + // born after applying
 			"K,X10\n", // cell count
 			[]string{

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/cardindex"
 	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/identity"
@@ -46,6 +46,10 @@ type rosterOpts struct {
 	existing bool   // rows are existing members (MsgImportMember)
 	reason   uint32 // --reason, on every message
 	doc      []byte // --doc-hash, on every registration (applicants only)
+	allow    string // --allow-duplicate's reason
+	idx      *cardindex.Index
+	dupOf    map[int][]string   // row index → the cards of the folder with its id_number (allowed duplicates)
+	resend   map[int]*card.Card // row index → its card from an earlier run with no answer, sent again
 }
 
 // verb is what the summary says happened to a row sent with success.
@@ -90,16 +94,22 @@ are registered or none), txs are sent in a row with consecutive sequences, and e
 waited for. The first tx is waited for before the others are sent, so a systematic problem
 (such as a key without the right role) stops the import early. Each registered row's card is
 rewritten with its member id. A rejected tx's cards are renamed to *.rejected (nothing of
-them reached the chain). A tx without an answer leaves its cards without a member id: run
-'tx member complete-cards DIR' later.
+them reached the chain). A tx without an answer leaves its cards without a member id and the
+command exits 3: run the same import again once the node answers.
+
+The rows to send are checked against the cards already in --cards-dir (a local index of
+keyed digests of id_number, never sent): a row whose id_number a card holds is refused with
+that card's path and member id, unless --allow-duplicate REASON is given.
 
 --reason is recorded with every row. --doc-hash (applicants only) is recorded with every
 registration, such as the hash of the signed roster; an existing member's document is its
 row's legacy_doc.
 
 Running the same import again resumes it: a row whose card already holds a member id is
-skipped (if the card matches the row); a row whose card has no member id stops the import
-until that card is completed or moved away. Exits non-zero if any row was not registered.`,
+skipped (if the card matches the row); a row whose card has no member id (sent with no
+answer) is completed from the chain if its commitment is there, else sent again with its
+own card (the same commitment: never registered twice). Exits 3 if any row was sent with
+no answer, else 1 if any row was not registered.`,
 		Args: cobra.NoArgs,
 		RunE: runImportRoster,
 	}
@@ -111,6 +121,7 @@ until that card is completed or moved away. Exits non-zero if any row was not re
 	f.Int("batch", defaultRosterBatch, fmt.Sprintf("rows per tx, 1 to %d", maxRosterBatch))
 	reasonFlag(cmd)
 	f.String("doc-hash", "", "hash of the document behind the whole roster (64 hex digits), optional; applicants only")
+	f.String("allow-duplicate", "", "REASON: send rows although a card in --cards-dir holds the same id_number (kept in the folder's index, never sent)")
 	for _, name := range []string{"branch", "csv", "cards-dir"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
@@ -127,6 +138,10 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	branch := opt.branch
 	opt.existing, _ = f.GetBool("existing")
 	opt.reason = flagUint32(cmd, "reason")
+	opt.allow, _ = f.GetString("allow-duplicate")
+	if f.Changed("allow-duplicate") && strings.TrimSpace(opt.allow) == "" {
+		return errors.New("--allow-duplicate needs a reason, such as --allow-duplicate 're-admission after exit'")
+	}
 	var err error
 	if opt.doc, err = flagHash(cmd, "doc-hash", true); err != nil {
 		return err
@@ -163,6 +178,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	sum := &rosterSummary{CSV: csvPath, CardsDir: dir, BranchID: branch, Mode: mode, Rows: len(rows), Txs: []*rosterTx{}, Results: make([]rowResult, len(rows))}
 	p := &problems{what: csvPath}
 	var pending []int
+	unfinished := map[int]*card.Card{}
 	for i, row := range rows {
 		path := rosterCardPath(dir, csvPath, row.Num, len(rows))
 		sum.Results[i] = rowResult{Row: row.Num, Line: row.Line, Card: path}
@@ -172,12 +188,13 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			pending = append(pending, i)
 		case err != nil:
 			p.add("row %d: %v; move it away", row.Num, err)
-		case old.MemberID == 0:
-			p.add("row %d: card %s exists with no member id: its registration may still reach the chain; "+
-				"run 'partychaind tx member complete-cards %s', or move it away if it never does", row.Num, path, path)
 		case old.ChainID != s.chainID || old.BranchID != branch || old.BirthYear != row.BirthYear || !sameFields(old, row.Fields):
 			p.add("row %d: card %s (member %d) holds another person than the row; move it away or use another --cards-dir",
 				row.Num, path, old.MemberID)
+		case old.MemberID == 0:
+			// Sent before with no answer: completed from the chain, or
+			// its own commitment sent again (settleUnfinishedRows).
+			unfinished[i] = old
 		default:
 			sum.Results[i].Status, sum.Results[i].MemberID = rowAlreadyRegistered, old.MemberID
 			sum.Results[i].TxHash, sum.Results[i].Height = old.TxHash, old.Height
@@ -185,6 +202,9 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	if err := p.err(); err != nil {
+		return err
+	}
+	if pending, err = settleUnfinishedRows(cmd.Context(), s, opt, sum, unfinished, pending); err != nil {
 		return err
 	}
 	toSend := make([]rosterRow, len(pending))
@@ -201,6 +221,13 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return fmt.Errorf("--cards-dir: %w", err)
 		}
+		if opt.idx, err = cardindex.Open(dir); err != nil {
+			return err
+		}
+		defer opt.idx.Close()
+		if err := checkRosterDuplicates(cmd, csvPath, opt, rows, sum, pending); err != nil {
+			return err
+		}
 	}
 
 	for start := 0; start < len(pending); start += batch {
@@ -216,17 +243,20 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			stopped = sendRosterTx(cmd.Context(), s, opt, rows, sum, t)
 			if n == 0 && stopped == "" {
 				// The first tx is a probe: wait for it before sending the rest.
-				stopped = finishRosterTx(cmd.Context(), s, sum, t)
+				stopped = finishRosterTx(cmd.Context(), s, opt, sum, t)
 			}
 		} else {
 			for _, i := range t.idx {
-				sum.Results[i].Status, sum.Results[i].Reason, sum.Results[i].Card = rowNotSent, stopped, ""
+				sum.Results[i].Status, sum.Results[i].Reason = rowNotSent, stopped
+				if opt.resend[i] == nil {
+					sum.Results[i].Card = "" // none written
+				}
 			}
 		}
 	}
 	for n, t := range sum.Txs {
 		if n > 0 && t.Sent {
-			finishRosterTx(cmd.Context(), s, sum, t)
+			finishRosterTx(cmd.Context(), s, opt, sum, t)
 		}
 	}
 	for _, t := range sum.Txs { // after all are in blocks: one wait for the next block, not one a tx
@@ -266,7 +296,11 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 				break
 			}
 		}
-		return fmt.Errorf("%d of %d rows were not %s (see above)%s", n, sum.Rows, opt.verb(), hint)
+		err := fmt.Errorf("%d of %d rows were not %s (see above)%s", n, sum.Rows, opt.verb(), hint)
+		if sum.Unknown > 0 {
+			return rosterOutcomeUnknown(cmd, err, sum)
+		}
+		return err
 	}
 	return nil
 }
@@ -359,159 +393,4 @@ func checkExistingOnChain(p *problems, where string, r rosterRow, params memberv
 				where, formatDate(r.FullDate), days, formatDate(r.AdmissionDate), params.ProbationDays)
 		}
 	}
-}
-
-// sendRosterTx makes the cards of a tx's rows, signs the tx, writes the
-// cards, and broadcasts it. It returns why later txs must not be sent, or
-// "".
-func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, t *rosterTx) string {
-	fail := func(status, reason string) string {
-		for _, i := range t.idx {
-			sum.Results[i].Status, sum.Results[i].Reason = status, reason
-			if status == rowNotSent {
-				sum.Results[i].Card = "" // none written, or removed
-			}
-		}
-		return fmt.Sprintf("not sent after an earlier tx failed: %s", reason)
-	}
-	msgs := make([]any, len(t.idx))
-	for j, i := range t.idx {
-		r := rows[i]
-		c, err := card.New(s.chainID, opt.branch, r.BirthYear, r.Fields, nil)
-		if err != nil {
-			return fail(rowNotSent, fmt.Sprintf("row %d: %v", r.Num, err))
-		}
-		t.cards = append(t.cards, c)
-		if opt.existing {
-			msgs[j] = &memberv1.MsgImportMember{BranchId: opt.branch, Stage: r.Stage, AdmissionDate: r.AdmissionDate,
-				FullDate: r.FullDate, BirthYear: r.BirthYear, Commitment: c.Commitment(), MemberPubKey: r.MemberKey,
-				DocHash: r.LegacyDoc, ReasonCode: opt.reason}
-		} else {
-			msgs[j] = &memberv1.MsgRegisterApplicant{BranchId: opt.branch, ApplicationDate: r.AppDate, BirthYear: r.BirthYear,
-				Commitment: c.Commitment(), MemberPubKey: r.MemberKey, ReasonCode: opt.reason, DocHash: opt.doc}
-		}
-	}
-	tx, err := s.sign(msgs...)
-	if err != nil {
-		return fail(rowNotSent, err.Error())
-	}
-	for j, i := range t.idx {
-		if err := t.cards[j].Write(sum.Results[i].Card); err != nil {
-			for _, k := range t.idx[:j] {
-				os.Remove(sum.Results[k].Card)
-			}
-			return fail(rowNotSent, err.Error())
-		}
-	}
-	bctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	res, err := s.broadcast(bctx, tx)
-	if err != nil {
-		return fail(rowUnknown, err.Error())
-	}
-	t.TxResult, t.Sent = res, true
-	if res.Code != 0 {
-		rejectRosterTx(sum, t)
-		return fmt.Sprintf("not sent: the mempool refused an earlier tx (%s/%d: %s)", res.Codespace, res.Code, res.Log)
-	}
-	return ""
-}
-
-// finishRosterTx waits for a sent tx and settles its rows: cards rewritten
-// with member ids, or renamed aside if rejected, or kept as they are if no
-// answer came. It returns why later txs must not be sent, or "".
-func finishRosterTx(ctx context.Context, s *txSession, sum *rosterSummary, t *rosterTx) string {
-	if t.Code != 0 {
-		return "an earlier tx was rejected"
-	}
-	wctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	if err := s.c.Wait(wctx, t.TxResult); err != nil {
-		for _, i := range t.idx {
-			sum.Results[i].Status, sum.Results[i].TxHash = rowUnknown, t.Hash
-			sum.Results[i].Reason = err.Error() + "; the card is kept without a member id: run 'partychaind tx member complete-cards' later"
-		}
-		return "no answer for an earlier tx: " + err.Error()
-	}
-	if !t.OK() {
-		rejectRosterTx(sum, t)
-		return fmt.Sprintf("an earlier tx was rejected (%s/%d: %s)", t.Codespace, t.Code, t.Log)
-	}
-	ids := t.MessageEvents("member_registered", "member_id")
-	for j, i := range t.idx {
-		r := &sum.Results[i]
-		r.TxHash, r.Height = t.Hash, t.Height
-		var id uint64
-		if v := ids[j]; len(v) == 1 {
-			id, _ = strconv.ParseUint(v[0], 10, 64)
-		}
-		if id == 0 {
-			r.Status = rowUnknown
-			r.Reason = fmt.Sprintf("tx %s is in block %d but reports no member id for message %d; "+
-				"run 'partychaind tx member complete-cards %s'", t.Hash, t.Height, j, r.Card)
-			continue
-		}
-		c := t.cards[j]
-		c.MemberID, c.TxHash, c.Height = id, t.Hash, t.Height
-		r.MemberID = id
-		if err := c.Rewrite(r.Card); err != nil {
-			r.Status = rowCardNotUpdated
-			r.Reason = fmt.Sprintf("member %d is registered but its card could not be updated: %v "+
-				"(the card is still valid; run 'partychaind tx member complete-cards %s')", id, err, r.Card)
-			continue
-		}
-		r.Status = rowRegistered
-	}
-	return ""
-}
-
-// rejectRosterTx renames a rejected tx's cards to *.rejected: nothing of
-// them reached the chain.
-func rejectRosterTx(sum *rosterSummary, t *rosterTx) {
-	reason := fmt.Sprintf("tx rejected, code %s/%d: %s", t.Codespace, t.Code, t.Log)
-	if t.Height == 0 {
-		reason = fmt.Sprintf("refused by the mempool, code %s/%d: %s", t.Codespace, t.Code, t.Log)
-	}
-	// The app names the failing message: "message 3 (member/...): ...".
-	culprit := -1
-	if _, err := fmt.Sscanf(t.Log, "message %d (", &culprit); err != nil || culprit >= len(t.idx) {
-		culprit = -1
-	}
-	for _, i := range t.idx {
-		r := &sum.Results[i]
-		r.Status, r.TxHash, r.Height, r.Reason = rowRejected, t.Hash, t.Height, reason
-		if culprit >= 0 {
-			r.Reason = fmt.Sprintf("the tx failed at row %d: %s", sum.Results[t.idx[culprit]].Row, reason)
-		}
-		aside, err := renameAside(r.Card, ".rejected")
-		if err != nil {
-			r.Reason += fmt.Sprintf("; the card %s could not be renamed: %v", r.Card, err)
-			continue
-		}
-		r.Card = aside
-	}
-}
-
-// renameAside renames path to path+suffix, or path+suffix+".2", ... if
-// taken: it never replaces a file.
-func renameAside(path, suffix string) (string, error) {
-	for n := 1; n < 1000; n++ {
-		target := path + suffix
-		if n > 1 {
-			target += "." + strconv.Itoa(n)
-		}
-		err := os.Link(path, target)
-		if err == nil {
-			return target, os.Remove(path)
-		}
-		if errors.Is(err, os.ErrExist) {
-			continue
-		}
-		// No hard links here: check, then rename.
-		if _, statErr := os.Lstat(target); statErr == nil {
-			continue
-		}
-		return target, os.Rename(path, target)
-	}
-	return "", fmt.Errorf("no free name for %s%s", path, suffix)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/cardindex"
 	"github.com/partychain/partychain/contracts/identity"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
@@ -23,7 +24,7 @@ const (
 	colApplicationDate = "application_date"
 	colBirthYear       = "birth_year"
 	colMemberKey       = "member_key"
-	colIDNumber        = "id_number" // no two rows may share one
+	colIDNumber        = cardindex.IDNumberField // no two rows may share one (compared as cardindex.Normalize makes it)
 
 	// A roster of existing members (--existing) has these instead of
 	// application_date.
@@ -240,7 +241,7 @@ func parseRoster(name string, r io.Reader, existing bool) ([]rosterRow, error) {
 				people[person] = num
 			}
 			if _, ok := cols[colIDNumber]; ok && !repeated {
-				if id := cell(colIDNumber); id != "" {
+				if id := cardindex.Normalize(cell(colIDNumber)); id != "" {
 					if prev, dup := idNumbers[id]; dup {
 						p.add("%s: has the %s of row %d", where, colIDNumber, prev)
 					} else {

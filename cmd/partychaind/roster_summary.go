@@ -19,6 +19,9 @@ type rowResult struct {
 	TxHash   string `json:"tx_hash,omitempty"`
 	Height   int64  `json:"height,omitempty"`
 	Reason   string `json:"reason,omitempty"`
+	// Resent: the row's card from an earlier run with no answer was sent
+	// again (its own commitment), not a new card.
+	Resent bool `json:"resent,omitempty"`
 }
 
 // rosterTx is one tx of an import, with the rows it carries.

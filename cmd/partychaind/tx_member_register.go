@@ -2,62 +2,19 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/contracts/identity"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
-
-// cardFlags adds the flags of the personal fields and the card.
-func cardFlags(cmd *cobra.Command, whose string) {
-	f := cmd.Flags()
-	f.StringArray("field", nil, "a personal field as name=value (repeat the flag)")
-	f.String("fields-file", "", "file of personal fields: name=value lines or a JSON object")
-	f.String("member-key", "", "the "+whose+"'s own public key (64 hex digits) or a key name, optional")
-	f.String("card-out", "", "path of the new member card (must not exist)")
-}
-
-// cardInputs are the personal fields, the member's own key and the card's
-// path, read and checked from the flags of cardFlags.
-type cardInputs struct {
-	fields    [][2]string
-	memberKey []byte
-	cardPath  string
-}
-
-func readCardInputs(cmd *cobra.Command) (*cardInputs, error) {
-	f := cmd.Flags()
-	in := &cardInputs{}
-	fieldArgs, _ := f.GetStringArray("field")
-	fieldsFile, _ := f.GetString("fields-file")
-	var err error
-	if in.fields, err = collectFields(fieldArgs, fieldsFile); err != nil {
-		return nil, err
-	}
-	if s, _ := f.GetString("member-key"); s != "" {
-		if in.memberKey, err = resolvePubKey(cmd, s); err != nil {
-			return nil, fmt.Errorf("--member-key: %w", err)
-		}
-	}
-	if in.cardPath, _ = f.GetString("card-out"); in.cardPath == "" {
-		return nil, errors.New("--card-out is empty: give the path of the new member card (a file that does not exist yet)")
-	}
-	if _, err := os.Lstat(in.cardPath); err == nil {
-		return nil, fmt.Errorf("--card-out %s already exists: a card is never overwritten; choose another file", in.cardPath)
-	}
-	return in, nil
-}
 
 const cardRulesHelp = `A birth_date field (YYYY-MM-DD) must fall in --birth-year. --fields-file holds one
 name=value per line (blank lines and lines starting with # are skipped) or a JSON object of
@@ -66,7 +23,7 @@ trimmed of surrounding spaces and hold 1 to 1024 bytes of UTF-8.`
 
 func newMemberRegisterCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "register --branch ID --application-date D --birth-year Y --field NAME=VALUE ... --card-out FILE",
+		Use:   "register --branch ID --application-date D --birth-year Y (--field NAME=VALUE ... --card-out FILE | --card FILE)",
 		Short: "Register an applicant: write a member card, then commit to it on chain",
 		Long: `Register a written application received by a branch. The personal fields (--field
 name=value, repeated, and/or --fields-file) never go on chain: each gets a fresh 32-byte
@@ -76,9 +33,16 @@ The member card (fields + salts, JSON, mode 0600) is written to --card-out FIRST
 anything is sent; an existing file is never overwritten. Once the tx is in a block the card
 is rewritten with the member id, tx hash and height. If the chain rejects the tx, nothing
 reached the chain and the card is removed. If the outcome is unknown (the node could not be
-reached, or the block did not come within --timeout) the card is kept: finish it later with
-'tx member complete-cards FILE'. Give the card to the member: it is the only way to prove a
-field (verify-field), and it cannot be made again.
+reached, or the block did not come within --timeout) the card is kept and the command exits
+3 (sent, outcome unknown), printing the command to run next: the same command with --card
+FILE in place of the fields, which sends the card's commitment again (the chain refuses a
+commitment twice, so the person is recorded once; a card whose first send had landed is
+completed from the chain). Give the card to the member: it is the only way to prove a field
+(verify-field), and it cannot be made again.
+
+Before anything is sent, the card folder (the folder of --card-out or --card) is checked for
+a card with the same id_number (a local index of keyed digests, never sent); one found is
+refused with its path and member id unless --allow-duplicate REASON is given.
 
 ` + cardRulesHelp,
 		Args: cobra.NoArgs,
@@ -91,7 +55,7 @@ field (verify-field), and it cannot be made again.
 	cardFlags(cmd, "applicant")
 	reasonFlag(cmd)
 	docFlag(cmd, false)
-	for _, name := range []string{"branch", "application-date", "birth-year", "card-out"} {
+	for _, name := range []string{"branch", "application-date", "birth-year"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
 	return cmd
@@ -104,6 +68,11 @@ type registerResult struct {
 	MemberID uint64 `json:"member_id"`
 	Card     string `json:"card"`
 	CardKept bool   `json:"card_kept"`
+	// Resent: the commitment of an existing card was sent again (--card).
+	// AlreadyRegistered: the chain refused it as already registered, so an
+	// earlier send had landed; MemberID is that member, read from the chain.
+	Resent            bool `json:"resent,omitempty"`
+	AlreadyRegistered bool `json:"already_registered,omitempty"`
 }
 
 func runRegister(cmd *cobra.Command, _ []string) error {
@@ -160,7 +129,7 @@ func checkImportDates(stage memberv1.Stage, admission, full, birthYear uint32, a
 func newMemberImportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "import --branch ID --stage full|probationary --admission-date D [--full-date D] --birth-year Y " +
-			"--field NAME=VALUE ... --legacy-doc H --card-out FILE",
+			"(--field NAME=VALUE ... --card-out FILE | --card FILE) --legacy-doc H",
 		Short: "Record an existing probationary or full member from legacy records (superior committee officers)",
 		Long: `Record an existing party member from legacy (paper or database) records, as a
 probationary or full member with the dates those records give. It is how a new chain gets
@@ -178,7 +147,8 @@ imported=true.
 
 The card is handled as by 'tx member register': written to --card-out before anything is
 sent, rewritten with the member id once the tx is in a block, removed if the chain rejects
-the tx, kept without a member id if there is no answer ('tx member complete-cards FILE').
+the tx, kept without a member id if there is no answer (exit status 3; send it again with
+--card FILE), checked against the card folder for the same id_number (--allow-duplicate).
 
 ` + cardRulesHelp,
 		Args: cobra.NoArgs,
@@ -194,7 +164,7 @@ the tx, kept without a member id if there is no answer ('tx member complete-card
 	f.String("legacy-doc", "", "hash of the legacy record (64 hex digits), required")
 	f.String("doc-hash", "", "the same as --legacy-doc")
 	reasonFlag(cmd)
-	for _, name := range []string{"branch", "stage", "admission-date", "birth-year", "card-out"} {
+	for _, name := range []string{"branch", "stage", "admission-date", "birth-year"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
 	return cmd
@@ -254,81 +224,6 @@ func runImport(cmd *cobra.Command, _ []string) error {
 	})
 }
 
-// sendWithCard reads the card flags (readCardInputs), makes the new
-// member's card and signs the message newMsg builds from the card's
-// commitment and the member's own key (a registration or an import). It
-// writes the card, sends the tx and waits for it; then completes the card
-// with the member id, or removes it if the chain rejected the tx, or keeps
-// it without an id if no answer came.
-func sendWithCard(cmd *cobra.Command, branch uint64, birthYear uint32, newMsg func(commitment, memberKey []byte) any) error {
-	in, err := readCardInputs(cmd)
-	if err != nil {
-		return err
-	}
-	s, err := openTxSession(cmd)
-	if err != nil {
-		return err
-	}
-	c, err := card.New(s.chainID, branch, birthYear, in.fields, nil)
-	if err != nil {
-		return err
-	}
-	cardPath := in.cardPath
-	tx, err := s.sign(newMsg(c.Commitment(), in.memberKey))
-	if err != nil {
-		return err
-	}
-	if err := c.Write(cardPath); err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-	defer cancel()
-	res, err := s.c.Broadcast(ctx, tx)
-	if err == nil && res.Code == 0 {
-		err = s.c.Wait(ctx, res)
-	}
-	if err == nil {
-		s.keepReceipt(cmd.Context(), res)
-	}
-	if err != nil {
-		return fmt.Errorf("%w\nthe card %s is kept (no member id yet): the registration may still reach the chain; "+
-			"run 'partychaind tx member complete-cards %s' later to fill in its member id, or delete the card if it never does",
-			err, cardPath, cardPath)
-	}
-	out := registerResult{TxResult: res, Card: cardPath}
-	if !res.OK() {
-		if rmErr := os.Remove(cardPath); rmErr != nil {
-			out.CardKept = true
-			fmt.Fprintf(cmd.ErrOrStderr(), "could not remove the card %s: %v\n", cardPath, rmErr)
-		}
-		if err := printRegisterResult(cmd, &out); err != nil {
-			return err
-		}
-		if out.CardKept {
-			return fmt.Errorf("%v; nothing reached the chain, but the card %s could not be removed", (&rejectedError{res}).Error(), cardPath)
-		}
-		return fmt.Errorf("%v; nothing reached the chain, so the card %s was removed", (&rejectedError{res}).Error(), cardPath)
-	}
-	ids := res.EventValues("member_registered", "member_id")
-	if len(ids) != 1 {
-		out.CardKept = true
-		_ = printRegisterResult(cmd, &out)
-		return fmt.Errorf("tx %s is in block %d but reports %d member_registered events, want 1; the card %s is kept: "+
-			"run 'partychaind tx member complete-cards %s'", res.Hash, res.Height, len(ids), cardPath, cardPath)
-	}
-	if out.MemberID, err = strconv.ParseUint(ids[0], 10, 64); err != nil || out.MemberID == 0 {
-		return fmt.Errorf("tx %s: member_registered member_id %q is not an id; the card %s is kept", res.Hash, ids[0], cardPath)
-	}
-	out.CardKept = true
-	c.MemberID, c.TxHash, c.Height = out.MemberID, res.Hash, res.Height
-	if err := c.Rewrite(cardPath); err != nil {
-		_ = printRegisterResult(cmd, &out)
-		return fmt.Errorf("member %d is registered, but the card %s could not be updated with its id: %w "+
-			"(the card is still valid; run 'partychaind tx member complete-cards %s')", out.MemberID, cardPath, err, cardPath)
-	}
-	return printRegisterResult(cmd, &out)
-}
-
 func printRegisterResult(cmd *cobra.Command, out *registerResult) error {
 	if isJSON(cmd) {
 		return printJSON(cmd, out)
@@ -336,6 +231,9 @@ func printRegisterResult(cmd *cobra.Command, out *registerResult) error {
 	w := cmd.OutOrStdout()
 	if out.MemberID != 0 {
 		fmt.Fprintf(w, "member id:  %d\n", out.MemberID)
+	}
+	if out.AlreadyRegistered {
+		fmt.Fprintf(w, "registered: already, by an earlier send of this card (the tx below was refused as a duplicate; nothing was recorded twice)\n")
 	}
 	if out.CardKept {
 		fmt.Fprintf(w, "card:       %s\n", out.Card)

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/cardindex"
+)
+
+// checkRosterDuplicates refuses, before anything is sent, the rows to send
+// whose id_number a card of --cards-dir already holds (a person registered
+// before, by register or another roster), unless --allow-duplicate gave a
+// reason; then it remembers which cards each allowed row duplicates.
+func checkRosterDuplicates(cmd *cobra.Command, csvPath string, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, pending []int) error {
+	p := &problems{what: csvPath}
+	opt.dupOf = map[int][]string{}
+	for _, i := range pending {
+		r := rows[i]
+		id, ok := cardindex.IDNumberOf(r.Fields)
+		if !ok {
+			continue
+		}
+		except := ""
+		if opt.resend[i] != nil {
+			except = sum.Results[i].Card // its own card, sent again
+		}
+		matches := opt.idx.Find(id, except)
+		if len(matches) == 0 {
+			continue
+		}
+		var found []string
+		for _, m := range matches {
+			switch {
+			case m.Err != nil:
+				found = append(found, fmt.Sprintf("%s (cannot be read)", m.Path))
+			case m.MemberID != 0:
+				found = append(found, fmt.Sprintf("%s (member %d)", m.Path, m.MemberID))
+			default:
+				found = append(found, fmt.Sprintf("%s (no member id yet: run 'partychaind tx member complete-cards %s')", m.Path, m.Path))
+			}
+			opt.dupOf[i] = append(opt.dupOf[i], m.Path)
+		}
+		if opt.allow == "" {
+			p.add("row %d (line %d): the %s of a card already in the card folder: %s", r.Num, r.Line, cardindex.IDNumberField, strings.Join(found, ", "))
+		} else {
+			fmt.Fprintf(cmd.ErrOrStderr(), "note: row %d: a duplicate of %s, allowed: %s\n", r.Num, strings.Join(found, ", "), opt.allow)
+		}
+	}
+	if err := p.err(); err != nil {
+		return fmt.Errorf("%w\nif a row really is a second registration of the same person (such as re-admission after an exit), "+
+			"run again with --allow-duplicate REASON", err)
+	}
+	return nil
+}
+
+// indexRosterCards adds a tx's new cards to the card folder's index, so a
+// later register or roster finds their people.
+func indexRosterCards(opt *rosterOpts, sum *rosterSummary, t *rosterTx) {
+	if opt.idx == nil {
+		return
+	}
+	for _, i := range t.idx {
+		reason := ""
+		if len(opt.dupOf[i]) > 0 {
+			reason = opt.allow
+		}
+		if err := opt.idx.Add(sum.Results[i].Card, opt.dupOf[i], reason); err != nil {
+			sum.Results[i].Reason = "the card folder's index was not updated: " + err.Error()
+		}
+	}
+	_ = opt.idx.Save()
+}
+
+// rosterOutcomeUnknown is the error of an import some of whose rows were
+// sent with no answer: exit status 3, and the command to run next.
+func rosterOutcomeUnknown(cmd *cobra.Command, err error, sum *rosterSummary) error {
+	return &outcomeUnknownError{fmt.Sprintf("%v; %d rows were sent with no answer and may still reach the chain; their cards are kept without a member id.\n"+
+		"next, once the node answers, run the same import again: it completes the cards whose tx landed and sends the others' own commitments again "+
+		"(the chain refuses a commitment twice, so nobody is registered twice):\n  %s",
+		err, sum.Unknown, commandLine(cmd, nil))}
+}
+
+// settleUnfinishedRows settles, before anything is sent, the rows whose
+// card an earlier run left without a member id (sent with no answer): a
+// card whose commitment is on chain is completed from the chain (the row
+// is already registered); the others are sent again with their own card,
+// the same commitment, which the chain never records twice. It returns the
+// rows to send, in row order.
+func settleUnfinishedRows(ctx context.Context, s *txSession, opt *rosterOpts, sum *rosterSummary, unfinished map[int]*card.Card, pending []int) ([]int, error) {
+	opt.resend = map[int]*card.Card{}
+	for i, old := range unfinished {
+		r := &sum.Results[i]
+		done := completeCard(ctx, s.c, s.chainID, r.Card)
+		switch done.Status {
+		case "completed":
+			r.Status, r.MemberID, r.TxHash, r.Height = rowAlreadyRegistered, done.MemberID, done.TxHash, done.Height
+			sum.AlreadyRegistered++
+		case "not-on-chain":
+			opt.resend[i] = old
+			r.Resent = true
+			pending = append(pending, i)
+		default:
+			return nil, fmt.Errorf("row %d: card %s has no member id and could not be looked up on chain: %s; nothing was sent",
+				r.Row, r.Card, done.Reason)
+		}
+	}
+	slices.Sort(pending)
+	return pending, nil
+}
