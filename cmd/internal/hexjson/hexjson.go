@@ -53,10 +53,8 @@ func marshal(jm jsonpb.Marshaler, m proto.Message) (json.RawMessage, error) {
 // raw that is not base64 where m has bytes is an error, so a mismatch is
 // never printed half converted.
 func Rewrite(raw []byte, m proto.Message) (json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
+	tree, err := decodeOrdered(raw)
+	if err != nil {
 		return nil, fmt.Errorf("hexjson: %w", err)
 	}
 	out, err := walk(tree, reflect.ValueOf(m), "")
@@ -90,22 +88,22 @@ func walk(node any, v reflect.Value, name string) (any, error) {
 			}
 		}
 	case reflect.Map:
-		obj, ok := node.(map[string]any)
+		obj, ok := node.(*object)
 		if !ok {
 			return node, nil
 		}
 		iter := v.MapRange()
 		for iter.Next() {
 			k := fmt.Sprint(iter.Key().Interface())
-			if sub, ok := obj[k]; ok {
+			if sub, ok := obj.vals[k]; ok {
 				var err error
-				if obj[k], err = walk(sub, iter.Value(), name); err != nil {
+				if obj.vals[k], err = walk(sub, iter.Value(), name); err != nil {
 					return nil, err
 				}
 			}
 		}
 	case reflect.Struct:
-		obj, ok := node.(map[string]any)
+		obj, ok := node.(*object)
 		if !ok {
 			return node, nil // a well-known type written as a string
 		}
@@ -115,7 +113,7 @@ func walk(node any, v reflect.Value, name string) (any, error) {
 }
 
 // walkStruct converts the fields of obj, the JSON object of struct v.
-func walkStruct(obj map[string]any, v reflect.Value) error {
+func walkStruct(obj *object, v reflect.Value) error {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -147,7 +145,7 @@ func walkStruct(obj map[string]any, v reflect.Value) error {
 		if name == "" {
 			continue
 		}
-		sub, ok := obj[name]
+		sub, ok := obj.vals[name]
 		if !ok {
 			continue
 		}
@@ -155,7 +153,7 @@ func walkStruct(obj map[string]any, v reflect.Value) error {
 		if err != nil {
 			return err
 		}
-		obj[name] = conv
+		obj.vals[name] = conv
 	}
 	return nil
 }

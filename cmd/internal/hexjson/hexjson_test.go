@@ -100,3 +100,18 @@ func TestBytesMarshalJSON(t *testing.T) {
 		t.Fatalf("Bytes = %s, %v; want {\"k\":\"ab01\"}", out, err)
 	}
 }
+
+func TestRewriteKeepsFieldOrder(t *testing.T) {
+	acct := &orgv1.Account{Address: seq(20, 1), PubKey: seq(32, 2), Sequence: 3}
+	out, err := Proto(acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, p, s := bytes.Index(out, []byte(`"address"`)), bytes.Index(out, []byte(`"pub_key"`)), bytes.Index(out, []byte(`"sequence"`))
+	if a < 0 || !(a < p && p < s) {
+		t.Fatalf("fields out of the .proto order: %s", out)
+	}
+	if _, err := Rewrite([]byte(`{"address":null} {}`), acct); err == nil {
+		t.Fatal("Rewrite of two JSON values: no error")
+	}
+}
