@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,52 +77,31 @@ func newRootCmd() *cobra.Command {
 // not given.
 const envKeyringBackend = "PARTYCHAIN_KEYRING_BACKEND"
 
-// settingEnv is the environment variable of each setting that has one.
-var settingEnv = map[string]string{"keyring-backend": envKeyringBackend, "node": envNode}
-
 // applySettings gives each client setting (keyring-backend, node,
 // chain-id, output) that the command has and that was not given as a flag
 // its value from the environment or else from <home>/config/client.toml
-// (clientconfig.Resolve: flag > env > file > default). The flag is set
-// without being marked as given, so a command that treats an absent flag
-// in its own way (testnet's keyring) still sees it as absent.
+// (flag > env > file > default). chain-id is a setting of tx commands only:
+// init's and testnet's --chain-id name a new chain.
 func applySettings(cmd *cobra.Command, home string) error {
-	file, err := clientconfig.Load(home)
-	if err != nil {
-		return err
-	}
-	for _, name := range []string{"keyring-backend", "node", "chain-id", "output"} {
-		f := cmd.Flags().Lookup(name)
-		if f == nil || f.Changed {
-			continue
-		}
-		if name == "chain-id" && !isTxCommand(cmd) {
-			continue // init's and testnet's --chain-id name a new chain
-		}
-		env := settingEnv[name]
-		v, src := clientconfig.Resolve(false, "", os.Getenv(env), file.Get(name), "")
-		var from string
-		switch src {
-		case clientconfig.FromEnv:
-			from = "environment variable " + env
-		case clientconfig.FromFile:
-			from = "setting " + name + " in " + clientconfig.Path(home)
-		default:
-			continue
-		}
-		if name == "keyring-backend" && !slices.Contains(keyring.Backends(), v) {
-			return fmt.Errorf("%s is %q: the keyring backends are %s", from, v, strings.Join(keyring.Backends(), ", "))
-		}
-		if err := f.Value.Set(v); err != nil {
-			return fmt.Errorf("%s: %w", from, err)
-		}
-		if name == "output" {
-			if _, err := outputFormat(cmd); err != nil {
-				return fmt.Errorf("%s: %w", from, err)
+	settings := []clientconfig.Setting{
+		{Flag: "keyring-backend", Env: envKeyringBackend, Check: func(v string) error {
+			if !slices.Contains(keyring.Backends(), v) {
+				return fmt.Errorf("the keyring backends are %s", strings.Join(keyring.Backends(), ", "))
 			}
-		}
+			return nil
+		}},
+		{Flag: "node", Env: envNode},
+		{Flag: "output", Check: func(v string) error {
+			if v != "text" && v != "json" {
+				return errors.New("the output formats are text and json")
+			}
+			return nil
+		}},
 	}
-	return nil
+	if isTxCommand(cmd) {
+		settings = append(settings, clientconfig.Setting{Flag: "chain-id"})
+	}
+	return clientconfig.Apply(cmd.Flags(), home, settings)
 }
 
 // isTxCommand reports whether cmd is below "tx".

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/spf13/pflag"
 )
 
 // FileName is the settings file's name in <home>/config.
@@ -140,4 +141,54 @@ func WriteNew(home string, c Config) (bool, error) {
 		return false, fmt.Errorf("client settings %s: %w", p, err)
 	}
 	return true, f.Close()
+}
+
+// Setting is one client setting as a command has it: its flag, its
+// environment variable ("" if none) and a check of a value from the
+// environment or the file (nil: none).
+type Setting struct {
+	Flag  string
+	Env   string
+	Check func(string) error
+}
+
+// Apply gives each setting that fs has and that was not given on the
+// command line its value from the environment, or else from home's
+// client.toml (Resolve). The flag is set without being marked as given, so
+// a command that treats an absent flag in its own way still sees it as
+// absent. A bad value is an error naming where it came from.
+func Apply(fs *pflag.FlagSet, home string, settings []Setting) error {
+	file, err := Load(home)
+	if err != nil {
+		return err
+	}
+	for _, s := range settings {
+		f := fs.Lookup(s.Flag)
+		if f == nil || f.Changed {
+			continue
+		}
+		env := ""
+		if s.Env != "" {
+			env = os.Getenv(s.Env)
+		}
+		v, src := Resolve(false, "", env, file.Get(s.Flag), "")
+		var from string
+		switch src {
+		case FromEnv:
+			from = "environment variable " + s.Env
+		case FromFile:
+			from = "setting " + s.Flag + " in " + Path(home)
+		default:
+			continue
+		}
+		if s.Check != nil {
+			if err := s.Check(v); err != nil {
+				return fmt.Errorf("%s is %q: %w", from, v, err)
+			}
+		}
+		if err := f.Value.Set(v); err != nil {
+			return fmt.Errorf("%s is %q: %w", from, v, err)
+		}
+	}
+	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 func TestResolveOrder(t *testing.T) {
@@ -70,5 +72,55 @@ func TestLoadRefusesUnknownAndBroken(t *testing.T) {
 		if name == "typo" && (err == nil || !strings.Contains(err.Error(), "keyring_backend")) {
 			t.Errorf("typo: %v; want the unknown key named", err)
 		}
+	}
+}
+
+func TestApply(t *testing.T) {
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, "config"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(Path(home), []byte("keyring-backend = \"test\"\nnode = \"tcp://file:1\"\noutput = \"json\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TEST_CLIENTCONFIG_NODE", "tcp://env:2")
+	t.Setenv("TEST_CLIENTCONFIG_BACKEND", "")
+	newFlags := func(args ...string) *pflag.FlagSet {
+		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+		fs.String("keyring-backend", "file", "")
+		fs.String("node", "tcp://default:3", "")
+		fs.String("output", "text", "")
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		return fs
+	}
+	settings := []Setting{
+		{Flag: "keyring-backend", Env: "TEST_CLIENTCONFIG_BACKEND"},
+		{Flag: "node", Env: "TEST_CLIENTCONFIG_NODE"},
+		{Flag: "chain-id"}, // not a flag of this command: skipped
+		{Flag: "output", Check: func(v string) error {
+			if v != "text" {
+				return os.ErrInvalid
+			}
+			return nil
+		}},
+	}
+	fs := newFlags("--output", "text")
+	if err := Apply(fs, home, settings); err != nil {
+		t.Fatal(err)
+	}
+	for flag, want := range map[string]string{"keyring-backend": "test", "node": "tcp://env:2", "output": "text"} {
+		if got, _ := fs.GetString(flag); got != want {
+			t.Errorf("%s = %q, want %q", flag, got, want)
+		}
+	}
+	if fs.Changed("keyring-backend") || fs.Changed("node") {
+		t.Error("a setting from the file or the environment marked its flag as given")
+	}
+	// The file's output fails its check: the error names the file.
+	err := Apply(newFlags(), home, settings)
+	if err == nil || !strings.Contains(err.Error(), "setting output in "+Path(home)) {
+		t.Fatalf("Apply with a bad value in the file: %v", err)
 	}
 }
