@@ -26,9 +26,14 @@ install:
 
 # A single-node dev chain on embedded defaults. The home is created on first
 # run with an UNENCRYPTED test keyring holding the root secretary ("secretary").
+# init writes config/client.toml naming that keyring, so later commands on
+# the home need no --keyring-backend; a home made before client settings
+# existed gets the same line here.
 run: build
 	@test -f $(DEV_HOME)/config/genesis.json || \
 		$(BIN) init dev --home $(DEV_HOME) --keyring-backend test
+	@test -f $(DEV_HOME)/config/client.toml || ! test -f $(DEV_HOME)/keyring-test/secretary.json || \
+		printf 'keyring-backend = "test"\n' > $(DEV_HOME)/config/client.toml
 	$(BIN) start --home $(DEV_HOME)
 
 # Everything CI checks: formatting, vet, generated code, all tests (the

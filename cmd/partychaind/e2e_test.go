@@ -153,7 +153,14 @@ func TestEndToEnd(t *testing.T) {
 
 	// The root secretary creates a branch under the root committee: 3,
 	// after the office branch.
-	created := n.mustTx("tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", "First Branch", "--from", "secretary")
+	var created struct {
+		txJSON
+		OrgID u64 `json:"org_id"`
+	}
+	n.mustClient(&created, "tx", "org", "create", "--parent", "1", "--kind", "branch", "--name", "First Branch", "--from", "secretary")
+	if created.Code != 0 || created.OrgID != 3 {
+		t.Fatalf("org create: %+v, want code 0 and org_id 3", created)
+	}
 	var show queryJSON[orgJSON]
 	n.mustClient(&show, "query", "org", "show", "3")
 	want := orgJSON{ID: 3, ParentID: 1, Kind: "ORG_KIND_BRANCH", Name: "First Branch", Depth: 1, Status: "ORG_STATUS_ACTIVE"}
@@ -199,7 +206,10 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// The clerk, an organization officer of 3, creates a group under 3.
-	n.mustTx("tx", "org", "create", "--parent", "3", "--kind", "group", "--name", "First Group", "--from", "clerk")
+	out, errOut, code = n.client("tx", "org", "create", "--parent", "3", "--kind", "group", "--name", "First Group", "--from", "clerk")
+	if code != 0 || !strings.HasPrefix(out, "organization id: 4\n") || !strings.Contains(out, "result:     ok") {
+		t.Fatalf("org create (text): exit %d, want the line \"organization id: 4\" first\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
 	tree := n.subtree("1")
 	type node struct {
 		id, parent, depth u64

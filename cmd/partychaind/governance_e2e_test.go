@@ -90,7 +90,7 @@ func TestGovernanceCLIEndToEnd(t *testing.T) {
 	own := st.NodeInfo.ID
 	var vals queryJSON[govValidatorsJSON]
 	n.mustClient(&vals, "query", "governance", "validators")
-	if v := vals.Result.Validators; len(v) != 1 || v[0].OrgID != 1 || v[0].Power != 10 || v[0].PubKey != st.ValidatorInfo.PubKey.Value {
+	if v := vals.Result.Validators; len(v) != 1 || v[0].OrgID != 1 || v[0].Power != 10 || !sameBytesB64(v[0].PubKey, st.ValidatorInfo.PubKey.Value) || !hex64Re.MatchString(v[0].PubKey) {
 		t.Fatalf("validators %+v; the node's key is %s", v, st.ValidatorInfo.PubKey.Value)
 	}
 	if nodes := n.govNodes(); len(nodes) != 1 || nodes[own] != 1 {

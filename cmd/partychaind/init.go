@@ -11,6 +11,7 @@ import (
 
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/clientconfig"
 	"github.com/partychain/partychain/cmd/internal/keyring"
 	"github.com/partychain/partychain/consensus"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
@@ -29,6 +30,9 @@ and a genesis in which this node is the only validator and the root committee ha
 secretary. The secretary is a member (member 1 of the root's office branch, organization 2)
 acting with their own key, --secretary: a key name in the keyring or a hex ed25519 public
 key; without it, a key named "secretary" is created (or reused) in the keyring.
+
+The keyring backend init used is written to config/client.toml in the home (unless that
+file exists), so later commands on the home use it without --keyring-backend.
 
 The secretary's member card is written to config/secretary-card.json in the home (mode
 0600): their personal fields (--secretary-field name=value, repeated) with fresh secret
@@ -73,13 +77,19 @@ existing card is kept and reused.`,
 					return fmt.Errorf("the genesis is written but the secretary's card is not: %w", err)
 				}
 			}
+			backend, _ := cmd.Flags().GetString("keyring-backend")
+			settings := clientconfig.Path(home)
+			if _, err := clientconfig.WriteNew(home, clientconfig.Config{KeyringBackend: backend}); err != nil {
+				return fmt.Errorf("the home is initialized but its client settings are not: %w", err)
+			}
 			out := struct {
 				*consensus.InitResult
+				ClientSettings    string `json:"client_settings"`
 				SecretaryKey      string `json:"secretary_key,omitempty"`
 				SecretaryPubKey   string `json:"secretary_pub_key"`
 				SecretaryMemberID uint64 `json:"secretary_member_id"`
 				SecretaryCard     string `json:"secretary_card"`
-			}{res, name, hex.EncodeToString(pub), 1, cardPath}
+			}{res, settings, name, hex.EncodeToString(pub), 1, cardPath}
 			if isJSON(cmd) {
 				return printJSON(cmd, out)
 			}
@@ -90,6 +100,9 @@ existing card is kept and reused.`,
 				fmt.Fprintf(w, " (key %q)", name)
 			}
 			fmt.Fprintf(w, "\n  secretary:         member 1 of organization %d, card %s\n", app.OfficeBranchID, cardPath)
+			if set, err := clientconfig.Load(home); err == nil && set.KeyringBackend != "" {
+				fmt.Fprintf(w, "  client settings:   %s (keyring-backend %s: later commands on this home use it without the flag)\n", settings, set.KeyringBackend)
+			}
 			return nil
 		},
 	}

@@ -475,6 +475,9 @@ func (n *testNode) run(args ...string) (stdout, stderr string, code int) {
 	default:
 		n.t.Fatalf("partychaind %s: %v\nstderr: %s", strings.Join(args, " "), err, errOut.String())
 	}
+	if err := checkJSONOutput(args, out.String()); err != nil {
+		n.t.Errorf("partychaind %s: %v\nstdout: %s", strings.Join(args, " "), err, out.String())
+	}
 	return out.String(), errOut.String(), code
 }
 

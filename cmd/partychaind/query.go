@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
+	"github.com/cosmos/gogoproto/jsonpb"
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cobra"
+
+	"github.com/partychain/partychain/cmd/internal/hexjson"
 )
 
 func newQueryCmd() *cobra.Command {
@@ -19,7 +23,7 @@ func newQueryCmd() *cobra.Command {
 	addNodeFlag(cmd)
 	raw := &cobra.Command{
 		Use:   "raw PATH",
-		Short: "Run any ABCI query path, such as /org/1/subtree?page=2, and print its JSON",
+		Short: "Run any ABCI query path, such as /org/1/subtree?page=2, and print its JSON as the node answers it (bytes in base64)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := rpcClient(cmd)
@@ -45,7 +49,8 @@ func newQueryCmd() *cobra.Command {
 	return cmd
 }
 
-// runQuery queries path into m, then prints it as JSON or with text.
+// runQuery queries path into m, then prints it as JSON (bytes in hex, as
+// text prints them) or with text.
 func runQuery(cmd *cobra.Command, path string, m proto.Message, text func(w io.Writer)) error {
 	c, err := rpcClient(cmd)
 	if err != nil {
@@ -55,6 +60,12 @@ func runQuery(cmd *cobra.Command, path string, m proto.Message, text func(w io.W
 		value, height, err := c.Query(cmd.Context(), path)
 		if err != nil {
 			return err
+		}
+		if err := jsonpb.Unmarshal(bytes.NewReader(value), m); err != nil {
+			return fmt.Errorf("decode answer of %s: %w", path, err)
+		}
+		if value, err = hexjson.Rewrite(value, m); err != nil {
+			return fmt.Errorf("answer of %s: %w", path, err)
 		}
 		return printQueryJSON(cmd, value, height)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/contracts/org"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
@@ -17,14 +18,14 @@ func newTxOrgCmd() *cobra.Command {
 	var kind, name string
 	create := &cobra.Command{
 		Use:   "create --parent ID --kind KIND --name NAME",
-		Short: "Create an organization (kind: committee, general-branch, branch, group)",
+		Short: "Create an organization (kind: committee, general-branch, branch, group); prints its id",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			k, err := org.ParseKind(kind)
 			if err != nil {
 				return err
 			}
-			return sendTx(cmd, &orgv1.MsgCreateOrg{ParentId: parent, Kind: k, Name: name})
+			return runCreateOrg(cmd, &orgv1.MsgCreateOrg{ParentId: parent, Kind: k, Name: name})
 		},
 	}
 	create.Flags().Uint64Var(&parent, "parent", 0, "id of the parent organization")
@@ -88,6 +89,50 @@ grants a role to themselves.`,
 	}
 	cmd.AddCommand(create, rename, dissolve, grant, revoke)
 	return cmd
+}
+
+// orgCreated is the output of tx org create with -o json.
+type orgCreated struct {
+	*client.TxResult
+	OrgID uint64 `json:"org_id,omitempty"`
+}
+
+// runCreateOrg sends msg and prints the new organization's id, read from
+// the tx's result data (the ids it created, which its receipt proves).
+func runCreateOrg(cmd *cobra.Command, msg *orgv1.MsgCreateOrg) error {
+	res, err := signAndWait(cmd, msg)
+	if err != nil {
+		return err
+	}
+	out := orgCreated{TxResult: res}
+	var idErr error
+	if res.OK() {
+		ids, err := res.CreatedIDs("org")
+		switch {
+		case err != nil:
+			idErr = err
+		case len(ids) != 1:
+			idErr = fmt.Errorf("tx %s is in block %d but its result names %d new organizations, not 1", res.Hash, res.Height, len(ids))
+		default:
+			out.OrgID = ids[0]
+		}
+	}
+	if isJSON(cmd) {
+		if err := printJSON(cmd, out); err != nil {
+			return err
+		}
+	} else {
+		if out.OrgID != 0 {
+			fmt.Fprintf(cmd.OutOrStdout(), "organization id: %d\n", out.OrgID)
+		}
+		if err := printTxResult(cmd, res); err != nil {
+			return err
+		}
+	}
+	if !res.OK() {
+		return &rejectedError{res}
+	}
+	return idErr
 }
 
 // parseOrgRoleMember reads ORG_ID ROLE MEMBER_ID.

@@ -22,6 +22,7 @@ import (
 
 	"github.com/partychain/partychain/contracts"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	proofv1 "github.com/partychain/partychain/proto/partychain/proof/v1"
 )
 
 // Client talks to one node's RPC.
@@ -132,6 +133,9 @@ type TxResult struct {
 	// Events are the tx's result events once it is in a block (none for a
 	// tx the mempool refused). They are not printed with the result.
 	Events []abci.Event `json:"-"`
+	// Data is the tx's result data once it is in a block: a
+	// proofv1.TxResultData (see CreatedIDs). Not printed.
+	Data []byte `json:"-"`
 }
 
 // OK reports whether the tx was committed with success.
@@ -174,7 +178,7 @@ func (c *Client) Wait(ctx context.Context, res *TxResult) error {
 		if err == nil {
 			res.Height = found.Height
 			res.Codespace, res.Code, res.Log = found.TxResult.Codespace, found.TxResult.Code, found.TxResult.Log
-			res.Events = found.TxResult.Events
+			res.Events, res.Data = found.TxResult.Events, found.TxResult.Data
 			break
 		}
 		if strings.Contains(err.Error(), "indexing is disabled") {
@@ -237,7 +241,7 @@ func (c *Client) waitByBlocks(ctx context.Context, res *TxResult, hash []byte) e
 			}
 			r := results.TxsResults[i]
 			res.Height, res.Time = h, b.Block.Time
-			res.Codespace, res.Code, res.Log, res.Events = r.Codespace, r.Code, r.Log, r.Events
+			res.Codespace, res.Code, res.Log, res.Events, res.Data = r.Codespace, r.Code, r.Log, r.Events, r.Data
 			return nil
 		}
 		h++
@@ -263,6 +267,24 @@ func (c *Client) blockResults(ctx context.Context, h int64) (*coretypes.ResultBl
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// CreatedIDs returns the ids of kind ("org", "member", "meeting", ...) the
+// tx's messages created, in message order, from its result data
+// (proofv1.TxResultData), which the results hash covers; unlike events,
+// it is what a receipt proves.
+func (r *TxResult) CreatedIDs(kind string) ([]uint64, error) {
+	var d proofv1.TxResultData
+	if err := d.Unmarshal(r.Data); err != nil {
+		return nil, fmt.Errorf("tx %s: result data is not a TxResultData: %w", r.Hash, err)
+	}
+	var ids []uint64
+	for _, c := range d.Created {
+		if c.Kind == kind {
+			ids = append(ids, c.Id)
+		}
+	}
+	return ids, nil
 }
 
 // EventValues returns the values of attribute key of the events of type

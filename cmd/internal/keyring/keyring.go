@@ -207,7 +207,7 @@ func (k *Keyring) Delete(name string) error {
 	}
 	// No parse: a corrupt or badly permissioned key file may be deleted too.
 	if _, err := os.Lstat(k.path(name)); errors.Is(err, os.ErrNotExist) {
-		return errorf(ErrNotFound, "key %q not found in keyring %s", name, k.dir)
+		return k.notFound(name)
 	} else if err != nil {
 		return fmt.Errorf("delete key %q: %w", name, err)
 	}
@@ -298,6 +298,24 @@ func wrongPassphrase(name string) error {
 	return errorf(ErrWrongPassphrase, "wrong passphrase for key %q", name)
 }
 
+// notFound is ErrNotFound for name, saying so if the home's keyring of
+// another backend holds a key of that name: the usual cause is a backend
+// set for one command and not the next.
+func (k *Keyring) notFound(name string) error {
+	for _, other := range Backends() {
+		if other == k.backend {
+			continue
+		}
+		dir := filepath.Join(filepath.Dir(k.dir), "keyring-"+other)
+		if _, err := os.Lstat(filepath.Join(dir, name+".json")); err == nil {
+			return errorf(ErrNotFound, "key %q not found in the %s keyring %s, but the %s keyring %s has it: "+
+				"use --keyring-backend %s (or PARTYCHAIN_KEYRING_BACKEND=%s, or keyring-backend = %q in config/client.toml)",
+				name, k.backend, k.dir, other, dir, other, other, other)
+		}
+	}
+	return errorf(ErrNotFound, "key %q not found in the %s keyring %s", name, k.backend, k.dir)
+}
+
 func (k *Keyring) path(name string) string { return filepath.Join(k.dir, name+".json") }
 
 // checkFree validates name and fails if a key of that name exists.
@@ -380,7 +398,7 @@ func (k *Keyring) load(name string) (*keyFile, Info, error) {
 	data, err := readKeyFile(p)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, Info{}, errorf(ErrNotFound, "key %q not found in keyring %s", name, k.dir)
+			return nil, Info{}, k.notFound(name)
 		}
 		return nil, Info{}, err
 	}

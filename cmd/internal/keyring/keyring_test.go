@@ -677,3 +677,29 @@ func TestListIgnoresForeignFiles(t *testing.T) {
 		t.Fatalf("List = %v, %v", list, err)
 	}
 }
+
+func TestNotFoundNamesTheOtherBackend(t *testing.T) {
+	home := t.TempDir()
+	test, err := Open(home, BackendTest, noPass(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := test.Add("clerk"); err != nil {
+		t.Fatal(err)
+	}
+	file, err := Open(home, BackendFile, noPass(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = file.Show("clerk")
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "the test keyring") || !strings.Contains(err.Error(), "--keyring-backend test") {
+		t.Fatalf("Show of a key only in the test keyring, from the file keyring: %v; want ErrNotFound naming the test keyring and the flag", err)
+	}
+	if err := file.Delete("clerk"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "--keyring-backend test") {
+		t.Fatalf("Delete: %v", err)
+	}
+	_, err = test.Show("nobody")
+	if !errors.Is(err, ErrNotFound) || strings.Contains(err.Error(), "has it") {
+		t.Fatalf("Show of a key in no keyring: %v; want a plain ErrNotFound", err)
+	}
+}

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cosmos/gogoproto/jsonpb"
 	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/partychain/partychain/app"
+	"github.com/partychain/partychain/cmd/internal/hexjson"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
 	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
@@ -63,8 +63,8 @@ type CreatedID struct {
 // VerifiedWrite is a proven write, with the record it is and its value in
 // proto3 JSON where the key's ledger and kind are known.
 type VerifiedWrite struct {
-	Key     []byte          `json:"key"`
-	Value   []byte          `json:"value"`
+	Key     hexjson.Bytes   `json:"key"` // hex, like every bytes field the CLI prints
+	Value   hexjson.Bytes   `json:"value"`
 	Deleted bool            `json:"deleted"`
 	Record  string          `json:"record,omitempty"` // "member 42", "identity 42", ...
 	View    json.RawMessage `json:"view,omitempty"`
@@ -79,8 +79,6 @@ type SignedBy struct {
 	Power           int64 `json:"power"`
 	PowerTotal      int64 `json:"power_total"`
 }
-
-var jsonMarshaler = jsonpb.Marshaler{OrigName: true}
 
 // newVerified decodes what the proofs proved.
 func newVerified(r *Receipt, t Trust) (*Verified, error) {
@@ -113,7 +111,7 @@ func newVerified(r *Receipt, t Trust) (*Verified, error) {
 	default:
 		v.Signer = strings.ToUpper(hex.EncodeToString(tx.Address))
 		for i, m := range tx.Messages {
-			js, err := jsonMarshaler.MarshalToString(m.Msg)
+			js, err := hexjson.ProtoSet(m.Msg)
 			if err != nil {
 				return nil, fmt.Errorf("tx: message %d: %w", i, err)
 			}
@@ -125,7 +123,7 @@ func newVerified(r *Receipt, t Trust) (*Verified, error) {
 		vw.Record, vw.msg = recordOf(w.Key)
 		if vw.msg != nil && !w.Deleted {
 			if err := proto.Unmarshal(w.Value, vw.msg); err == nil {
-				if js, err := jsonMarshaler.MarshalToString(vw.msg); err == nil {
+				if js, err := hexjson.ProtoSet(vw.msg); err == nil {
 					vw.View = json.RawMessage(js)
 				}
 			} else {
