@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	problemlist "github.com/partychain/partychain/cmd/internal/problems"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
@@ -124,7 +125,7 @@ func TestCheckExistingOnChain(t *testing.T) {
 			[]string{"born 2008, admitted in 2025: at least 18 years are required"}},
 	} {
 		p := &problems{what: "e.csv"}
-		checkExistingOnChain(p, "row 1 (line 2)", tc.r, params, today)
+		checkExistingOnChain(p, problemlist.At{Row: 1, Line: 2}, tc.r, params, today)
 		err := p.err()
 		if len(tc.errs) == 0 {
 			if err != nil {

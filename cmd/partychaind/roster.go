@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/cardindex"
 	"github.com/partychain/partychain/cmd/internal/client"
+	problemlist "github.com/partychain/partychain/cmd/internal/problems"
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/identity"
 	"github.com/partychain/partychain/contracts/member"
@@ -121,6 +123,7 @@ no answer, else 1 if any row was not registered.`,
 	f.Int("batch", defaultRosterBatch, fmt.Sprintf("rows per tx, 1 to %d", maxRosterBatch))
 	reasonFlag(cmd)
 	f.String("doc-hash", "", "hash of the document behind the whole roster (64 hex digits), optional; applicants only")
+	f.Bool("dry-run", false, "check every row (the file, the cards, the chain, the card folder) and list every problem; send and write nothing")
 	f.String("allow-duplicate", "", "REASON: send rows although a card in --cards-dir holds the same id_number (kept in the folder's index, never sent)")
 	for _, name := range []string{"branch", "csv", "cards-dir"} {
 		_ = cmd.MarkFlagRequired(name)
@@ -162,21 +165,27 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	if !utf8.Valid(raw) {
 		return fmt.Errorf("%s is not UTF-8: save the roster as UTF-8 CSV", csvPath)
 	}
-	rows, err := parseRoster(csvPath, bytes.NewReader(raw), opt.existing)
+	// Every check runs before anything is sent, and all their problems
+	// come in one list: the file, the cards, the chain, the card folder.
+	p := &problems{what: csvPath}
+	rows, err := parseRosterInto(p, csvPath, bytes.NewReader(raw), opt.existing)
 	if err != nil {
 		return err
 	}
+	if rows == nil { // the header is wrong: no row can be read
+		return p.err()
+	}
+	dryRun, _ := f.GetBool("dry-run")
 
 	s, err := openTxSession(cmd)
 	if err != nil {
-		return err
+		return rosterNodeError(cmd, err)
 	}
 	mode := "applicants"
 	if opt.existing {
 		mode = "existing"
 	}
 	sum := &rosterSummary{CSV: csvPath, CardsDir: dir, BranchID: branch, Mode: mode, Rows: len(rows), Txs: []*rosterTx{}, Results: make([]rowResult, len(rows))}
-	p := &problems{what: csvPath}
 	var pending []int
 	unfinished := map[int]*card.Card{}
 	for i, row := range rows {
@@ -201,33 +210,57 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			sum.AlreadyRegistered++
 		}
 	}
-	if err := p.err(); err != nil {
-		return err
-	}
-	if pending, err = settleUnfinishedRows(cmd.Context(), s, opt, sum, unfinished, pending); err != nil {
-		return err
+	if dryRun {
+		// Nothing is written: the unfinished cards are checked as the
+		// real run would send them again (their own card).
+		opt.resend = map[int]*card.Card{}
+		for i, old := range unfinished {
+			opt.resend[i] = old
+			pending = append(pending, i)
+		}
+		slices.Sort(pending)
+	} else if p.len() == 0 {
+		if pending, err = settleUnfinishedRows(cmd.Context(), s, opt, sum, unfinished, pending); err != nil {
+			return rosterNodeError(cmd, err)
+		}
 	}
 	toSend := make([]rosterRow, len(pending))
 	for j, i := range pending {
 		toSend[j] = rows[i]
 	}
+	dups := false
 	if len(toSend) > 0 {
 		ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-		err = checkRosterOnChain(ctx, s.c, csvPath, opt, toSend)
+		err = checkRosterSigner(ctx, s.c, s.from, s.signer.Address, opt, p)
+		if err == nil {
+			err = checkRosterOnChain(ctx, s.c, opt, toSend, p)
+		}
 		cancel()
 		if err != nil {
-			return err
+			return rosterNodeError(cmd, err)
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("--cards-dir: %w", err)
+		if _, statErr := os.Stat(dir); !dryRun || statErr == nil { // a dry run creates no card folder
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return fmt.Errorf("--cards-dir: %w", err)
+			}
+			if opt.idx, err = cardindex.Open(dir); err != nil {
+				return err
+			}
+			defer opt.idx.Close()
+			dups = checkRosterDuplicates(cmd, opt, rows, sum, pending, p)
 		}
-		if opt.idx, err = cardindex.Open(dir); err != nil {
-			return err
+	}
+	if err := p.err(); err != nil {
+		if dups {
+			err = fmt.Errorf("%w\nif a row really is a second registration of the same person (such as re-admission after an exit), "+
+				"run again with --allow-duplicate REASON", err)
 		}
-		defer opt.idx.Close()
-		if err := checkRosterDuplicates(cmd, csvPath, opt, rows, sum, pending); err != nil {
-			return err
-		}
+		return err
+	}
+	if dryRun {
+		return printRosterDryRun(cmd, &rosterDryRun{DryRun: true, CSV: csvPath, CardsDir: dir, BranchID: branch, Mode: mode,
+			Rows: len(rows), ToSend: len(pending), Txs: (len(pending) + batch - 1) / batch,
+			AlreadyRegistered: sum.AlreadyRegistered, Unfinished: len(unfinished)})
 	}
 
 	for start := 0; start < len(pending); start += batch {
@@ -320,14 +353,16 @@ func rosterSigners(opt *rosterOpts) string {
 // belongs to a member. Applicants' dates lie within the date window;
 // existing members' dates lie on or before today, with full_date at least
 // probation_days after admission_date and the age rule at admission.
-func checkRosterOnChain(ctx context.Context, c *client.Client, name string, opt *rosterOpts, rows []rosterRow) error {
+func checkRosterOnChain(ctx context.Context, c *client.Client, opt *rosterOpts, rows []rosterRow, p *problems) error {
 	branch := opt.branch
 	var o orgv1.Organization
-	if _, err := c.QueryInto(ctx, fmt.Sprintf("/org/%d", branch), &o); err != nil {
+	var qe *client.QueryError
+	if _, err := c.QueryInto(ctx, fmt.Sprintf("/org/%d", branch), &o); errors.As(err, &qe) {
+		p.add("--branch %d: %s", branch, qe.Log)
+	} else if err != nil {
 		return fmt.Errorf("--branch %d: %w", branch, err)
-	}
-	if o.Kind != orgv1.OrgKind_ORG_KIND_BRANCH || o.Status != orgv1.OrgStatus_ORG_STATUS_ACTIVE {
-		return fmt.Errorf("--branch %d is a %s (%s): members are recorded at an active branch",
+	} else if o.Kind != orgv1.OrgKind_ORG_KIND_BRANCH || o.Status != orgv1.OrgStatus_ORG_STATUS_ACTIVE {
+		p.add("--branch %d is a %s (%s): members are recorded at an active branch",
 			branch, enumName(o.Kind.String(), "ORG_KIND_"), enumName(o.Status.String(), "ORG_STATUS_"))
 	}
 	var params memberv1.Params
@@ -338,13 +373,12 @@ func checkRosterOnChain(ctx context.Context, c *client.Client, name string, opt 
 	if _, err := c.QueryInto(ctx, "/chain/clock", &clock); err != nil {
 		return err
 	}
-	p := &problems{what: name}
 	today := clock.Today
 	for _, r := range rows {
-		where := fmt.Sprintf("row %d (line %d)", r.Num, r.Line)
+		where := problemlist.At{Row: r.Num, Line: r.Line}
 		if opt.existing {
 			checkExistingOnChain(p, where, r, params, today)
-		} else {
+		} else if r.AppDate != 0 { // else the date has a problem of its own
 			switch {
 			case r.AppDate > today:
 				p.add("%s: application_date %s is after the chain's date %s", where, formatDate(r.AppDate), formatDate(today))
@@ -352,14 +386,13 @@ func checkRosterOnChain(ctx context.Context, c *client.Client, name string, opt 
 				p.add("%s: application_date %s is more than %d days before the chain's date %s (member params max_backdate_days)",
 					where, formatDate(r.AppDate), params.MaxBackdateDays, formatDate(today))
 			}
-			if age := int64(r.AppDate/10000) - int64(r.BirthYear); age < int64(params.MinAgeYears) {
+			if age := int64(r.AppDate/10000) - int64(r.BirthYear); r.BirthYear != 0 && age < int64(params.MinAgeYears) {
 				p.add("%s: born %d, applying in %d: at least %d years are required", where, r.BirthYear, r.AppDate/10000, params.MinAgeYears)
 			}
 		}
 		if len(r.MemberKey) > 0 {
 			var owner identityv1.CommitmentOwner
 			_, err := c.QueryInto(ctx, "/identity/key/"+strings.ToUpper(hex.EncodeToString(identity.AddressOf(r.MemberKey))), &owner)
-			var qe *client.QueryError
 			switch {
 			case err == nil:
 				p.add("%s: member_key already belongs to member %d", where, owner.MemberId)
@@ -369,25 +402,25 @@ func checkRosterOnChain(ctx context.Context, c *client.Client, name string, opt 
 			}
 		}
 	}
-	return p.err()
+	return nil
 }
 
 // checkExistingOnChain checks an existing member's dates against the
 // chain's date and the member params, as MsgImportMember will: nothing
 // after today (there is no backdating bound), old enough at admission, and
 // a full date at least one probation after the admission.
-func checkExistingOnChain(p *problems, where string, r rosterRow, params memberv1.Params, today uint32) {
+func checkExistingOnChain(p *problems, where problemlist.At, r rosterRow, params memberv1.Params, today uint32) {
 	if r.AdmissionDate > today {
 		p.add("%s: admission_date %s is after the chain's date %s", where, formatDate(r.AdmissionDate), formatDate(today))
 	}
 	if r.FullDate > today {
 		p.add("%s: full_date %s is after the chain's date %s", where, formatDate(r.FullDate), formatDate(today))
 	}
-	if age := int64(r.AdmissionDate/10000) - int64(r.BirthYear); age < int64(params.MinAgeYears) {
+	if age := int64(r.AdmissionDate/10000) - int64(r.BirthYear); r.AdmissionDate != 0 && r.BirthYear != 0 && age < int64(params.MinAgeYears) {
 		p.add("%s: born %d, admitted in %d: at least %d years are required (member params min_age_years)",
 			where, r.BirthYear, r.AdmissionDate/10000, params.MinAgeYears)
 	}
-	if r.FullDate != 0 {
+	if r.FullDate != 0 && r.AdmissionDate != 0 {
 		if days := contracts.DaysBetween(r.AdmissionDate, r.FullDate); days < int64(params.ProbationDays) {
 			p.add("%s: full_date %s is %d days after admission_date %s: a probation lasts at least %d days (member params probation_days)",
 				where, formatDate(r.FullDate), days, formatDate(r.AdmissionDate), params.ProbationDays)

@@ -15,9 +15,10 @@ import (
 // checkRosterDuplicates refuses, before anything is sent, the rows to send
 // whose id_number a card of --cards-dir already holds (a person registered
 // before, by register or another roster), unless --allow-duplicate gave a
-// reason; then it remembers which cards each allowed row duplicates.
-func checkRosterDuplicates(cmd *cobra.Command, csvPath string, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, pending []int) error {
-	p := &problems{what: csvPath}
+// reason (added to p; it reports whether there were any); then it
+// remembers which cards each allowed row duplicates.
+func checkRosterDuplicates(cmd *cobra.Command, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, pending []int, p *problems) bool {
+	refused := false
 	opt.dupOf = map[int][]string{}
 	for _, i := range pending {
 		r := rows[i]
@@ -46,16 +47,13 @@ func checkRosterDuplicates(cmd *cobra.Command, csvPath string, opt *rosterOpts, 
 			opt.dupOf[i] = append(opt.dupOf[i], m.Path)
 		}
 		if opt.allow == "" {
+			refused = true
 			p.add("row %d (line %d): the %s of a card already in the card folder: %s", r.Num, r.Line, cardindex.IDNumberField, strings.Join(found, ", "))
 		} else {
 			fmt.Fprintf(cmd.ErrOrStderr(), "note: row %d: a duplicate of %s, allowed: %s\n", r.Num, strings.Join(found, ", "), opt.allow)
 		}
 	}
-	if err := p.err(); err != nil {
-		return fmt.Errorf("%w\nif a row really is a second registration of the same person (such as re-admission after an exit), "+
-			"run again with --allow-duplicate REASON", err)
-	}
-	return nil
+	return refused
 }
 
 // indexRosterCards adds a tx's new cards to the card folder's index, so a

@@ -14,6 +14,7 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/cardindex"
+	problemlist "github.com/partychain/partychain/cmd/internal/problems"
 	"github.com/partychain/partychain/contracts/identity"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
@@ -45,8 +46,9 @@ var (
 
 // rosterRow is one applicant, or one existing member, of a roster.
 type rosterRow struct {
-	Num       int // data row, from 1 (the header is not counted)
-	Line      int // line of the file where the row starts
+	Num       int  // data row, from 1 (the header is not counted)
+	Line      int  // line of the file where the row starts
+	Bad       bool // the row has a problem of its own (parseRosterInto)
 	AppDate   uint32
 	BirthYear uint32
 	Fields    [][2]string // in column order; empty cells left out
@@ -59,33 +61,33 @@ type rosterRow struct {
 	LegacyDoc     []byte
 }
 
-// maxRosterProblems bounds the problems listed for one file.
-const maxRosterProblems = 50
-
-// problems collects what is wrong with an input before anything is sent.
+// problems collects what is wrong with an input before anything is sent:
+// a row's problem repeated on other rows is one line naming them all
+// (cmd/internal/problems).
 type problems struct {
 	what string
-	list []string
-	more int
+	l    *problemlist.List
 }
 
 func (p *problems) add(format string, args ...any) {
-	if len(p.list) < maxRosterProblems {
-		p.list = append(p.list, fmt.Sprintf(format, args...))
-	} else {
-		p.more++
+	if p.l == nil {
+		p.l = &problemlist.List{What: p.what}
 	}
+	p.l.Add(format, args...)
+}
+
+func (p *problems) len() int {
+	if p.l == nil {
+		return 0
+	}
+	return p.l.Len()
 }
 
 func (p *problems) err() error {
-	if len(p.list) == 0 {
+	if p.l == nil {
 		return nil
 	}
-	msg := fmt.Sprintf("%s: %d problem(s); nothing was sent:\n  %s", p.what, len(p.list)+p.more, strings.Join(p.list, "\n  "))
-	if p.more > 0 {
-		msg += fmt.Sprintf("\n  ... and %d more", p.more)
-	}
-	return errors.New(msg)
+	return p.l.Err()
 }
 
 // parseRoster reads and checks a whole roster CSV: a header, then one row
@@ -95,6 +97,21 @@ func (p *problems) err() error {
 // finds at once, by row and line.
 func parseRoster(name string, r io.Reader, existing bool) ([]rosterRow, error) {
 	p := &problems{what: name}
+	rows, err := parseRosterInto(p, name, r, existing)
+	if err == nil {
+		err = p.err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// parseRosterInto is parseRoster adding its problems to p, so that the
+// checks against the chain and the card folder can add theirs to the same
+// list: it returns the rows read (those with a problem marked Bad; none if
+// the header has one), or an error if the file cannot be read at all.
+func parseRosterInto(p *problems, name string, r io.Reader, existing bool) ([]rosterRow, error) {
 	special, required, other := applicantColumns, applicantRequiredColumns, existingColumns
 	otherHint := "it belongs to a roster of existing members: add --existing"
 	if existing {
@@ -148,8 +165,8 @@ func parseRoster(name string, r io.Reader, existing bool) ([]rosterRow, error) {
 	if len(fieldCols) > identity.MaxFields {
 		p.add("header: %d personal field columns, at most %d", len(fieldCols), identity.MaxFields)
 	}
-	if err := p.err(); err != nil {
-		return nil, err
+	if p.len() > 0 {
+		return nil, nil
 	}
 
 	var rows []rosterRow
@@ -172,7 +189,8 @@ func parseRoster(name string, r io.Reader, existing bool) ([]rosterRow, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		row := rosterRow{Num: num, Line: line}
-		where := fmt.Sprintf("row %d (line %d)", num, line)
+		before := p.len()
+		where := problemlist.At{Row: num, Line: line}
 		cell := func(col string) string {
 			if i, ok := cols[col]; ok {
 				return strings.TrimSpace(rec[i])
@@ -250,12 +268,10 @@ func parseRoster(name string, r io.Reader, existing bool) ([]rosterRow, error) {
 				}
 			}
 		}
+		row.Bad = p.len() > before
 		rows = append(rows, row)
 	}
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
+	if len(rows) == 0 && p.len() == 0 {
 		return nil, fmt.Errorf("%s has a header but no rows", name)
 	}
 	return rows, nil
@@ -263,7 +279,7 @@ func parseRoster(name string, r io.Reader, existing bool) ([]rosterRow, error) {
 
 // parseExistingCells reads the stage, dates and legacy document of a row
 // of existing members.
-func parseExistingCells(p *problems, where string, cell func(string) string, row *rosterRow) {
+func parseExistingCells(p *problems, where problemlist.At, cell func(string) string, row *rosterRow) {
 	stageOK := false
 	if st, err := parseImportStage(colStage, cell(colStage)); err != nil {
 		p.add("%s: %v", where, err)

@@ -3,10 +3,12 @@ package main
 import (
 	"strings"
 	"testing"
+
+	problemlist "github.com/partychain/partychain/cmd/internal/problems"
 )
 
 // FuzzParseRoster: any CSV, of applicants or of existing members, either is
-// refused with an error that lists at most maxRosterProblems problems (and
+// refused with an error that lists at most problemlist.DefaultMax problems (and
 // a count of the rest), or gives rows that each hold a personal field, a
 // birth year and the dates their kind needs.
 func FuzzParseRoster(f *testing.F) {
@@ -22,8 +24,8 @@ func FuzzParseRoster(f *testing.F) {
 	f.Fuzz(func(t *testing.T, csv string, existing bool) {
 		rows, err := parseRoster("fuzz.csv", strings.NewReader(csv), existing)
 		if err != nil {
-			if n := strings.Count(err.Error(), "\n  "); n > maxRosterProblems+1 {
-				t.Fatalf("%d problem lines, at most %d and a count", n, maxRosterProblems)
+			if n := strings.Count(err.Error(), "\n  "); n > problemlist.DefaultMax+1 {
+				t.Fatalf("%d problem lines, at most %d and a count", n, problemlist.DefaultMax)
 			}
 			return
 		}

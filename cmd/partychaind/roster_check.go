@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/contracts/identity"
+	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
+	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+)
+
+// rosterOfficerRoles are the roles that may register or import members
+// (contracts/member: officers).
+var rosterOfficerRoles = []orgv1.Role{orgv1.Role_ROLE_SECRETARY, orgv1.Role_ROLE_DEPUTY_SECRETARY, orgv1.Role_ROLE_ORGANIZATION_OFFICER}
+
+// checkRosterSigner adds a problem if the signing key lacks the role the
+// roster's txs need: an officer of the branch for applicants, of the
+// branch's superior committee for existing members.
+func checkRosterSigner(ctx context.Context, c *client.Client, from string, addr []byte, opt *rosterOpts, p *problems) error {
+	orgID := opt.branch
+	if opt.existing {
+		id := opt.branch
+		orgID = 0
+		for id != 0 {
+			var o orgv1.Organization
+			var qe *client.QueryError
+			if _, err := c.QueryInto(ctx, fmt.Sprintf("/org/%d", id), &o); errors.As(err, &qe) {
+				return nil // said by checkRosterOnChain
+			} else if err != nil {
+				return err
+			}
+			if id != opt.branch && o.Kind == orgv1.OrgKind_ORG_KIND_COMMITTEE {
+				orgID = id
+				break
+			}
+			id = o.ParentId
+		}
+		if orgID == 0 {
+			p.add("--branch %d has no committee above it: existing members cannot be imported there", opt.branch)
+			return nil
+		}
+	}
+	var owner identityv1.CommitmentOwner
+	_, err := c.QueryInto(ctx, "/identity/key/"+strings.ToUpper(hex.EncodeToString(addr)), &owner)
+	var qe *client.QueryError
+	switch {
+	case errors.As(err, &qe) && qe.Has(identity.ErrIdentityNotFound):
+		p.add("--from %s is the key of no member: %s", from, rosterSigners(opt))
+		return nil
+	case err != nil:
+		return err
+	}
+	var l orgv1.OfficerList
+	if _, err := c.QueryInto(ctx, fmt.Sprintf("/org/%d/officers", orgID), &l); errors.As(err, &qe) {
+		return nil // no such organization: said by checkRosterOnChain
+	} else if err != nil {
+		return err
+	}
+	for _, o := range l.Officers {
+		if o.MemberId == owner.MemberId && slices.Contains(rosterOfficerRoles, o.Role) {
+			return nil
+		}
+	}
+	p.add("--from %s (member %d) lacks the role: %s", from, owner.MemberId, rosterSigners(opt))
+	return nil
+}
+
+// nodeDown reports whether err says that nothing answers at the node's
+// address (connection refused, no such host, ...), as opposed to an answer
+// that came late or an error of the chain.
+func nodeDown(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) {
+		return true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// rosterNodeError says, in one line and once for the whole run, that the
+// node does not answer and what to do next; other errors pass unchanged.
+func rosterNodeError(cmd *cobra.Command, err error) error {
+	if err == nil || !nodeDown(err) {
+		return err
+	}
+	node, _ := cmd.Flags().GetString("node")
+	return fmt.Errorf("the node at %s does not answer: is the node running? start it with make run (or pass --node); nothing was sent", node)
+}
+
+// rosterDryRun is what import-roster --dry-run found: nothing is sent.
+type rosterDryRun struct {
+	DryRun            bool   `json:"dry_run"`
+	CSV               string `json:"csv"`
+	CardsDir          string `json:"cards_dir"`
+	BranchID          uint64 `json:"branch_id"`
+	Mode              string `json:"mode"`
+	Rows              int    `json:"rows"`
+	ToSend            int    `json:"to_send"`
+	Txs               int    `json:"txs"`
+	AlreadyRegistered int    `json:"already_registered"`
+	Unfinished        int    `json:"unfinished"` // cards without a member id, looked up on chain by the real run
+}
+
+func printRosterDryRun(cmd *cobra.Command, d *rosterDryRun) error {
+	if isJSON(cmd) {
+		return printJSON(cmd, d)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "dry run: %s: %d rows, no problems found; %d to send in %d txs, %d already registered, "+
+		"%d with a card sent before without an answer (looked up on chain, or sent again with the same card, by the real run); nothing was sent\n",
+		d.CSV, d.Rows, d.ToSend, d.Txs, d.AlreadyRegistered, d.Unfinished)
+	return nil
+}
