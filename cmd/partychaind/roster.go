@@ -318,6 +318,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			sum.Unknown++
 		}
 	}
+	removeRejectedCards(sum)
 	if err := printRosterSummary(cmd, sum); err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -121,4 +123,59 @@ func printRosterDryRun(cmd *cobra.Command, d *rosterDryRun) error {
 		"%d with a card sent before without an answer (looked up on chain, or sent again with the same card, by the real run); nothing was sent\n",
 		d.CSV, d.Rows, d.ToSend, d.Txs, d.AlreadyRegistered, d.Unfinished)
 	return nil
+}
+
+// removeRejectedCards removes the cards an earlier run renamed to
+// *.rejected (nothing of them reached the chain) for the rows that are now
+// registered, by this run or an earlier one: the row's own card holds the
+// member. A card that cannot be removed is listed with the command that
+// removes it.
+func removeRejectedCards(sum *rosterSummary) {
+	for _, r := range sum.Results {
+		switch r.Status {
+		case rowRegistered, rowAlreadyRegistered, rowCardNotUpdated:
+		default:
+			continue
+		}
+		if r.Card == "" {
+			continue
+		}
+		aside, _ := filepath.Glob(globQuote(r.Card) + ".rejected*")
+		for _, path := range aside {
+			if !rejectedName(r.Card, path) {
+				continue
+			}
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				sum.RejectedKept = append(sum.RejectedKept, fmt.Sprintf("rm %s  # row %d is registered (%v)", shellQuote(path), r.Row, err))
+				continue
+			}
+			sum.RejectedRemoved = append(sum.RejectedRemoved, path)
+		}
+	}
+}
+
+// rejectedName reports whether path is card renamed aside by renameAside:
+// card.rejected or card.rejected.N.
+func rejectedName(card, path string) bool {
+	rest, ok := strings.CutPrefix(path, card+".rejected")
+	if !ok {
+		return false
+	}
+	if rest == "" {
+		return true
+	}
+	n, ok := strings.CutPrefix(rest, ".")
+	return ok && n != "" && strings.Trim(n, "0123456789") == ""
+}
+
+// globQuote escapes the pattern characters of a path for filepath.Glob.
+func globQuote(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -36,22 +38,27 @@ type rosterTx struct {
 
 // rosterSummary is what import-roster prints (all of it with -o json).
 type rosterSummary struct {
-	CSV               string      `json:"csv"`
-	CardsDir          string      `json:"cards_dir"`
-	BranchID          uint64      `json:"branch_id"`
-	Mode              string      `json:"mode"` // applicants, or existing (members imported from legacy records)
-	Rows              int         `json:"rows"`
-	Registered        int         `json:"registered"`
-	AlreadyRegistered int         `json:"already_registered"`
-	Rejected          int         `json:"rejected"`
-	NotSent           int         `json:"not_sent"`
-	Unknown           int         `json:"unknown"`
-	CardNotUpdated    int         `json:"card_not_updated"`
-	FirstMemberID     uint64      `json:"first_member_id"`
-	LastMemberID      uint64      `json:"last_member_id"`
-	Receipts          string      `json:"receipts,omitempty"` // the folder of the txs' receipts (--receipt-out)
-	Txs               []*rosterTx `json:"txs"`
-	Results           []rowResult `json:"results"`
+	CSV               string `json:"csv"`
+	CardsDir          string `json:"cards_dir"`
+	BranchID          uint64 `json:"branch_id"`
+	Mode              string `json:"mode"` // applicants, or existing (members imported from legacy records)
+	Rows              int    `json:"rows"`
+	Registered        int    `json:"registered"`
+	AlreadyRegistered int    `json:"already_registered"`
+	Rejected          int    `json:"rejected"`
+	// RejectedRemoved are the *.rejected cards of earlier runs removed
+	// because their rows are now registered; RejectedKept the commands
+	// that remove those that could not be.
+	RejectedRemoved []string    `json:"rejected_cards_removed,omitempty"`
+	RejectedKept    []string    `json:"rejected_cards_kept,omitempty"`
+	NotSent         int         `json:"not_sent"`
+	Unknown         int         `json:"unknown"`
+	CardNotUpdated  int         `json:"card_not_updated"`
+	FirstMemberID   uint64      `json:"first_member_id"`
+	LastMemberID    uint64      `json:"last_member_id"`
+	Receipts        string      `json:"receipts,omitempty"` // the folder of the txs' receipts (--receipt-out)
+	Txs             []*rosterTx `json:"txs"`
+	Results         []rowResult `json:"results"`
 }
 
 func (s *rosterSummary) failed() int {
@@ -79,17 +86,7 @@ func printRosterSummary(cmd *cobra.Command, sum *rosterSummary) error {
 			fmt.Fprintf(w, "tx %d/%d %s: height %d, ok (%s: members %d to %d)\n", n+1, len(sum.Txs), t.Hash, t.Height, rows, first, last)
 		}
 	}
-	for _, r := range sum.Results {
-		switch r.Status {
-		case rowRegistered, rowAlreadyRegistered:
-			continue
-		}
-		where := "card " + r.Card
-		if r.Card == "" {
-			where = "no card written"
-		}
-		fmt.Fprintf(w, "row %d (line %d): %s: %s; %s\n", r.Row, r.Line, r.Status, r.Reason, where)
-	}
+	printUnregisteredRows(w, sum.Results)
 	verb := "registered"
 	if sum.Mode == "existing" {
 		verb = "imported"
@@ -101,6 +98,12 @@ func printRosterSummary(cmd *cobra.Command, sum *rosterSummary) error {
 	fmt.Fprintf(w, ", %d already %s, %d rejected, %d not sent, %d without an answer\n",
 		sum.AlreadyRegistered, verb, sum.Rejected, sum.NotSent, sum.Unknown)
 	fmt.Fprintf(w, "cards in %s\n", sum.CardsDir)
+	if len(sum.RejectedRemoved) > 0 {
+		fmt.Fprintf(w, "removed %d rejected cards (*.rejected) of rows now registered\n", len(sum.RejectedRemoved))
+	}
+	if len(sum.RejectedKept) > 0 {
+		fmt.Fprintf(w, "rejected cards of rows now registered that could not be removed; remove them with:\n  %s\n", strings.Join(sum.RejectedKept, "\n  "))
+	}
 	if sum.Receipts != "" {
 		fmt.Fprintf(w, "receipts in %s\n", sum.Receipts)
 	}
@@ -110,4 +113,48 @@ func printRosterSummary(cmd *cobra.Command, sum *rosterSummary) error {
 		}
 	}
 	return nil
+}
+
+// printUnregisteredRows prints the rows that were not registered, with
+// their reasons: the rows with the same outcome and reason (a rejected tx,
+// a node that stopped answering) are one line naming them all.
+func printUnregisteredRows(w io.Writer, results []rowResult) {
+	type group struct {
+		rows, lines, cards []string
+	}
+	var order []string
+	groups := map[string]*group{}
+	for _, r := range results {
+		switch r.Status {
+		case rowRegistered, rowAlreadyRegistered:
+			continue
+		}
+		key := r.Status + ": " + r.Reason
+		g := groups[key]
+		if g == nil {
+			g = &group{}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.rows = append(g.rows, fmt.Sprint(r.Row))
+		g.lines = append(g.lines, fmt.Sprint(r.Line))
+		if r.Card != "" {
+			g.cards = append(g.cards, r.Card)
+		}
+	}
+	for _, key := range order {
+		g := groups[key]
+		where := "no card written"
+		switch {
+		case len(g.cards) == 1:
+			where = "card " + g.cards[0]
+		case len(g.cards) > 1:
+			where = "cards " + strings.Join(g.cards, ", ")
+		}
+		if len(g.rows) == 1 {
+			fmt.Fprintf(w, "row %s (line %s): %s; %s\n", g.rows[0], g.lines[0], key, where)
+		} else {
+			fmt.Fprintf(w, "%d rows %s (lines %s): %s; %s\n", len(g.rows), strings.Join(g.rows, ", "), strings.Join(g.lines, ", "), key, where)
+		}
+	}
 }
