@@ -87,8 +87,11 @@ birth_date against birth_year), field names and values, keys, hashes, the same p
 rule, keys already in use, and the dates: for applicants the date window (not after the
 chain's date, at most max_backdate_days before it); for existing members no date after the
 chain's date (/chain/clock), the age at admission (min_age_years) and full_date at least
-probation_days after admission_date (/member/params). Every problem is listed by row and
-line.
+probation_days after admission_date (/member/params); the --from key's role (an officer of
+the branch, or for --existing of its superior committee); the cards already in --cards-dir
+and the card folder's index. Every problem of every check comes in one list, by row and
+line; the same problem on several rows is one line naming them. Nothing is sent if any row
+fails. --dry-run runs every check and sends and writes nothing.
 
 Each row gets a card, <csv name>.row-<N>.card.json in --cards-dir (mode 0600, never
 overwritten), written before its tx is sent. Up to --batch rows go in one tx (all its rows
@@ -110,7 +113,8 @@ row's legacy_doc.
 Running the same import again resumes it: a row whose card already holds a member id is
 skipped (if the card matches the row); a row whose card has no member id (sent with no
 answer) is completed from the chain if its commitment is there, else sent again with its
-own card (the same commitment: never registered twice). Exits 3 if any row was sent with
+own card (the same commitment: never registered twice). The *.rejected cards of the rows
+now registered are removed. Exits 3 if any row was sent with
 no answer, else 1 if any row was not registered.`,
 		Args: cobra.NoArgs,
 		RunE: runImportRoster,
