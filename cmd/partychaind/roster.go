@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -214,15 +213,13 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			sum.AlreadyRegistered++
 		}
 	}
+	onChain := 0
 	if dryRun {
-		// Nothing is written: the unfinished cards are checked as the
-		// real run would send them again (their own card).
-		opt.resend = map[int]*card.Card{}
-		for i, old := range unfinished {
-			opt.resend[i] = old
-			pending = append(pending, i)
+		// Nothing is written: the unfinished cards are looked up on chain
+		// and the others checked as the real run would send them again.
+		if pending, onChain, err = lookUpUnfinishedRows(cmd.Context(), s, opt, unfinished, pending); err != nil {
+			return rosterNodeError(cmd, err)
 		}
-		slices.Sort(pending)
 	} else if p.len() == 0 {
 		if pending, err = settleUnfinishedRows(cmd.Context(), s, opt, sum, unfinished, pending); err != nil {
 			return rosterNodeError(cmd, err)
@@ -264,7 +261,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	if dryRun {
 		return printRosterDryRun(cmd, &rosterDryRun{DryRun: true, CSV: csvPath, CardsDir: dir, BranchID: branch, Mode: mode,
 			Rows: len(rows), ToSend: len(pending), Txs: (len(pending) + batch - 1) / batch,
-			AlreadyRegistered: sum.AlreadyRegistered, Unfinished: len(unfinished)})
+			AlreadyRegistered: sum.AlreadyRegistered, Unfinished: len(unfinished), UnfinishedOnChain: onChain})
 	}
 
 	for start := 0; start < len(pending); start += batch {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/contracts/identity"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
@@ -112,7 +113,39 @@ type rosterDryRun struct {
 	ToSend            int    `json:"to_send"`
 	Txs               int    `json:"txs"`
 	AlreadyRegistered int    `json:"already_registered"`
-	Unfinished        int    `json:"unfinished"` // cards without a member id, looked up on chain by the real run
+	// Unfinished are the rows whose card an earlier run left without a
+	// member id (sent with no answer); UnfinishedOnChain of them have
+	// their commitment on chain (the real run completes their cards), the
+	// others are sent again with their own card.
+	Unfinished        int `json:"unfinished"`
+	UnfinishedOnChain int `json:"unfinished_on_chain"`
+}
+
+// lookUpUnfinishedRows is settleUnfinishedRows for a dry run: it writes
+// nothing. A row whose card's commitment is on chain is counted (the real
+// run completes its card); the others are added to the rows to send, with
+// their own card. It returns the rows to send, in row order.
+func lookUpUnfinishedRows(ctx context.Context, s *txSession, opt *rosterOpts, unfinished map[int]*card.Card, pending []int) ([]int, int, error) {
+	opt.resend = map[int]*card.Card{}
+	onChain := 0
+	for i, old := range unfinished {
+		qctx, cancel := context.WithTimeout(ctx, s.timeout)
+		var owner identityv1.CommitmentOwner
+		_, err := s.c.QueryInto(qctx, "/identity/commitment/"+hex.EncodeToString(old.Commitment()), &owner)
+		cancel()
+		var qe *client.QueryError
+		switch {
+		case err == nil:
+			onChain++
+		case errors.As(err, &qe) && qe.Has(identity.ErrIdentityNotFound):
+			opt.resend[i] = old
+			pending = append(pending, i)
+		default:
+			return nil, 0, err
+		}
+	}
+	slices.Sort(pending)
+	return pending, onChain, nil
 }
 
 func printRosterDryRun(cmd *cobra.Command, d *rosterDryRun) error {
@@ -120,8 +153,9 @@ func printRosterDryRun(cmd *cobra.Command, d *rosterDryRun) error {
 		return printJSON(cmd, d)
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "dry run: %s: %d rows, no problems found; %d to send in %d txs, %d already registered, "+
-		"%d with a card sent before without an answer (looked up on chain, or sent again with the same card, by the real run); nothing was sent\n",
-		d.CSV, d.Rows, d.ToSend, d.Txs, d.AlreadyRegistered, d.Unfinished)
+		"%d with a card sent before without an answer (%d of them on chain: the real run completes their cards; "+
+		"the others are sent again with their own card); nothing was sent\n",
+		d.CSV, d.Rows, d.ToSend, d.Txs, d.AlreadyRegistered, d.Unfinished, d.UnfinishedOnChain)
 	return nil
 }
 

@@ -94,7 +94,6 @@ func TestRosterDryRunFindsEveryProblem(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("dry run: exit %d, want 1\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
-	t.Logf("dry run stderr:\n%s", errOut)
 	check("dry run", errOut, append([]string{"--from secretary", "applicants are registered by an officer"}, wantAll...))
 	noneSent("dry run")
 
@@ -159,6 +158,26 @@ func TestRosterDryRunFindsEveryProblem(t *testing.T) {
 	}
 	if got := applicantsOf(t, n, "3"); got != 2 {
 		t.Errorf("after the rerun: applicants %d, want 2", got)
+	}
+
+	// A card left without a member id whose commitment is on chain: the
+	// dry run finds it there and neither sends nor completes it.
+	soloDir := filepath.Join(dir, "solo")
+	if err := os.Mkdir(soloDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	unfinished := readCard(t, again.Results[0].Card)
+	unfinished.MemberID, unfinished.TxHash, unfinished.Height = 0, "", 0
+	soloCard := filepath.Join(soloDir, filepath.Base(again.Results[0].Card))
+	if err := unfinished.Write(soloCard); err != nil {
+		t.Fatal(err)
+	}
+	n.mustClient(&dry, "tx", "member", "import-roster", "--dry-run", "--branch", "3", "--csv", goodCSV, "--cards-dir", soloDir, "--from", "clerk")
+	if dry.Unfinished != 1 || dry.UnfinishedOnChain != 1 || dry.ToSend != 0 || dry.Txs != 0 {
+		t.Errorf("dry run over an unfinished card on chain: %+v", dry)
+	}
+	if c := readCard(t, soloCard); c.MemberID != 0 {
+		t.Errorf("a dry run completed the card: member %d", c.MemberID)
 	}
 	n.stop()
 }
