@@ -92,6 +92,16 @@ func nodeDown(err error) bool {
 	return errors.As(err, &dns)
 }
 
+// nodeReason is a row's reason for err: for a node that does not answer,
+// the same words for every row and tx (grouped in the summary) with the
+// next step; else err as it is.
+func nodeReason(err error) string {
+	if nodeDown(err) {
+		return "the node does not answer: is the node running? start it with make run (or pass --node)"
+	}
+	return err.Error()
+}
+
 // rosterNodeError says, in one line and once for the whole run, that the
 // node does not answer and what to do next; other errors pass unchanged.
 func rosterNodeError(cmd *cobra.Command, err error) error {

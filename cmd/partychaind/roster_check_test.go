@@ -61,7 +61,10 @@ func TestNodeDown(t *testing.T) {
 	if nodeDown(errors.New("query /org/3: not found (code org/2)")) || nodeDown(nil) {
 		t.Error("an answer is taken for a node down")
 	}
-	if !strings.Contains(fmt.Sprint(refused), "refused") {
-		t.Error("wrapped error lost")
+	if got := nodeReason(refused); !strings.Contains(got, "is the node running? start it with make run") {
+		t.Errorf("reason of a node down: %q", got)
+	}
+	if got := nodeReason(errors.New("timed out waiting for tx")); got != "timed out waiting for tx" {
+		t.Errorf("reason of a late answer: %q", got)
 	}
 }

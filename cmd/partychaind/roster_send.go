@@ -66,7 +66,7 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 	defer cancel()
 	res, err := s.broadcast(bctx, tx)
 	if err != nil {
-		return fail(rowUnknown, err.Error())
+		return fail(rowUnknown, nodeReason(err))
 	}
 	t.TxResult, t.Sent = res, true
 	if res.Code != 0 {
@@ -88,9 +88,9 @@ func finishRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, sum *ros
 	if err := s.c.Wait(wctx, t.TxResult); err != nil {
 		for _, i := range t.idx {
 			sum.Results[i].Status, sum.Results[i].TxHash = rowUnknown, t.Hash
-			sum.Results[i].Reason = err.Error() + "; the card is kept without a member id: run 'partychaind tx member complete-cards' later"
+			sum.Results[i].Reason = nodeReason(err) + "; the card is kept without a member id: run 'partychaind tx member complete-cards' later"
 		}
-		return "no answer for an earlier tx: " + err.Error()
+		return "no answer for an earlier tx: " + nodeReason(err)
 	}
 	if !t.OK() {
 		rejectRosterTx(sum, t, opt.resend)
