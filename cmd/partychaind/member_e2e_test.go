@@ -441,6 +441,14 @@ func importExisting(t *testing.T, n *testNode, dir, appDate string) {
 		e[2].Action != "member/appoint-activist" || e[2].ReasonCode != 6 || e[2].Stage != "STAGE_ACTIVIST" {
 		t.Errorf("history of member 4: %+v", e)
 	}
+	// The same history as a story: one line per act, dated in the
+	// calendar's zone, the signer by its key name, the document hash whole.
+	story, _, code := n.client("query", "member", "history", "4")
+	talk := regexp.MustCompile(`(?m)^\d{4}-\d{2}-\d{2}  talk with the applicant recorded, branch 3 \(talk on \d{4}-\d{2}-\d{2}.*\), reason code 5 — by clerk, document ` + talkDoc + `$`)
+	if acts := regexp.MustCompile(`(?m)^\d{4}-\d{2}-\d{2}  `).FindAllString(story, -1); code != 0 || len(acts) != 3 ||
+		!talk.MatchString(story) || !strings.Contains(story, "appointed an activist") || !strings.Contains(story, "UTC+08:00") {
+		t.Errorf("query member history 4 (text): exit %d\n%s", code, story)
+	}
 
 	// The branch, and the root committee over it, count the full members
 	// (the root also the three officers of the office branch).
