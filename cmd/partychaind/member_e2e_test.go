@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/clierr"
 )
 
 type memberJSON struct {
@@ -448,6 +449,14 @@ func importExisting(t *testing.T, n *testNode, dir, appDate string) {
 	if acts := regexp.MustCompile(`(?m)^\d{4}-\d{2}-\d{2}  `).FindAllString(story, -1); code != 0 || len(acts) != 3 ||
 		!talk.MatchString(story) || !strings.Contains(story, "appointed an activist") || !strings.Contains(story, "UTC+08:00") {
 		t.Errorf("query member history 4 (text): exit %d\n%s", code, story)
+	}
+	// A query the node refuses gives, with -o json, an error object with
+	// the node's code.
+	out, _, code = n.client("query", "member", "show", "999", "-o", "json")
+	var qe errorJSON
+	decode(t, out, &qe)
+	if code != 1 || qe.Error.Code != clierr.QueryRefused || qe.Error.Codespace != "member" || qe.Error.ChainCode == 0 {
+		t.Errorf("query member show 999 -o json: exit %d, %+v", code, qe.Error)
 	}
 
 	// The branch, and the root committee over it, count the full members

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/partychain/partychain/cmd/internal/clierr"
 	"github.com/partychain/partychain/cmd/internal/story"
 	"github.com/partychain/partychain/contracts/member"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
@@ -29,7 +30,7 @@ func idQuery(use, short, what string, run func(cmd *cobra.Command, id uint64) er
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseMemberID(what, args[0])
 			if err != nil {
-				return err
+				return clierr.AsUsage(err)
 			}
 			return run(cmd, id)
 		},
