@@ -230,7 +230,7 @@ func computeAssessment(p duesv1.Params, a assessFlags) (bracket uint32, dueFen i
 		switch {
 		case due <= 0:
 			return 0, 0, fmt.Errorf("--income gives a due of %s yuan (bracket %d, %s): the chain needs a positive due; "+
-				"members without income pay the flat due (--category flat)", formatFen(due), b, formatBp(table[b].RateBp))
+				"members without income pay the flat due (--category flat)", formatFen(due), b+1, formatBp(table[b].RateBp))
 		case p.MaxPaymentFen > 0 && due > p.MaxPaymentFen:
 			return 0, 0, fmt.Errorf("--income gives a due of %s yuan a month, above the chain's bound on one payment (%s yuan): check the income",
 				formatFen(due), formatFen(p.MaxPaymentFen))
@@ -252,7 +252,7 @@ func computeAssessment(p duesv1.Params, a assessFlags) (bracket uint32, dueFen i
 func assessNote(a assessFlags, bracket uint32, dueFen int64) string {
 	switch a.category {
 	case duesv1.Category_CATEGORY_EMPLOYED, duesv1.Category_CATEGORY_RETIRED:
-		return fmt.Sprintf("income stays on this machine; bracket %d, due %s yuan", bracket, formatFen(dueFen))
+		return fmt.Sprintf("income stays on this machine; bracket %d, due %s yuan", bracketNumber(bracket), formatFen(dueFen))
 	}
 	return fmt.Sprintf("category %s; due %s yuan a month", categoryName(a.category), formatFen(dueFen))
 }
@@ -289,10 +289,26 @@ type duesTxOutput struct {
 	SpendID    uint64            `json:"spend_id,omitempty"`
 }
 
+// bracketNumber is a bracket as people count it, from 1 (the first row of
+// the rate table); the chain holds its index from 0.
+func bracketNumber(index uint32) uint32 { return index + 1 }
+
+// assessedBracketNumber is bracketNumber for the categories that have
+// brackets (employed, retired), 0 for the others.
+func assessedBracketNumber(c duesv1.Category, index uint32) uint32 {
+	if c == duesv1.Category_CATEGORY_EMPLOYED || c == duesv1.Category_CATEGORY_RETIRED {
+		return bracketNumber(index)
+	}
+	return 0
+}
+
 // assessmentOutput is what tx dues assess sent (never the income).
 type assessmentOutput struct {
-	Category      string `json:"category"`
-	Bracket       uint32 `json:"bracket"`
+	Category string `json:"category"`
+	Bracket  uint32 `json:"bracket"` // the chain's index, from 0, as sent and as query dues assessment -o json shows it
+	// BracketNumber is the bracket counted from 1 as text shows it;
+	// employed and retired only.
+	BracketNumber uint32 `json:"bracket_number,omitempty"`
 	MonthlyDueFen int64  `json:"monthly_due_fen"`
 	MonthlyDue    string `json:"monthly_due"` // yuan, two decimals
 }
@@ -432,7 +448,7 @@ flat: students, unemployed members, members on relief: the flat due; no amount.`
 				return err
 			}
 			msg := &duesv1.MsgAssess{MemberId: id, Year: year, Category: a.category, Bracket: bracket, MonthlyDueFen: due}
-			out := &duesTxOutput{Assessment: &assessmentOutput{Category: categoryName(a.category), Bracket: bracket,
+			out := &duesTxOutput{Assessment: &assessmentOutput{Category: categoryName(a.category), Bracket: bracket, BracketNumber: assessedBracketNumber(a.category, bracket),
 				MonthlyDueFen: due, MonthlyDue: formatFen(due)}}
 			return sendDues(cmd, msg, assessNote(a, bracket, due), out)
 		},
