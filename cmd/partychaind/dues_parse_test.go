@@ -462,7 +462,7 @@ func TestPrintDisclosure(t *testing.T) {
 	b.Reset()
 	p := dues.DefaultParams()
 	printDuesParams(&b, &p)
-	for _, want := range []string{"0\t0.00 to 3000.00\t0.50%", "1\t3000.01 to 5000.00\t1.00%", "3\tabove 10000.00\t2.00%",
+	for _, want := range []string{"  1\t0.00 to 3000.00\t0.50%", "  2\t3000.01 to 5000.00\t1.00%", "  4\tabove 10000.00\t2.00%",
 		"flat due\t0.20 yuan a month", "farmer due\t0.20 to 1.00 yuan a month"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("params lack %q:\n%s", want, b.String())
