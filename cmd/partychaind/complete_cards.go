@@ -27,18 +27,34 @@ type cardCompletion struct {
 }
 
 func newCompleteCardsCmd() *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "complete-cards CARD_FILE|DIR ...",
 		Short: "Fill in the member id of cards whose registration had no answer",
 		Long: `Look up each card's commitment on chain (/identity/commitment/{hex}) and, if a member
 holds it, rewrite the card with the member id, and the registration's tx hash and height
 (from the node's tx index). A directory stands for its *.card.json files. Cards that already
-hold a member id are left as they are. Signs nothing. Exits non-zero if a card's commitment
-is not on chain: its registration was rejected or has not reached a block yet.`,
+hold a member id are left as they are. Signs nothing, so it takes no --from (nor the other
+signing flags of tx); it only needs --node. Exits non-zero if a card's commitment is not on
+chain: its registration was rejected or has not reached a block yet.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: runCompleteCards,
 	}
+	help := c.HelpFunc()
+	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		// The help shows only the flags the command uses: the signing
+		// flags every tx command inherits do not apply to it.
+		for _, name := range signingFlags {
+			if f := cmd.InheritedFlags().Lookup(name); f != nil {
+				f.Hidden = true
+			}
+		}
+		help(cmd, args)
+	})
+	return c
 }
+
+// signingFlags are the flags of tx that only a command that signs uses.
+var signingFlags = []string{"from", "chain-id", "sequence", "memo", "timeout", "receipt-out"}
 
 func runCompleteCards(cmd *cobra.Command, args []string) error {
 	var paths []string

@@ -80,11 +80,12 @@ func TestDuesCLIEndToEnd(t *testing.T) {
 	}
 	ym := func(m int) string { return fmt.Sprintf("%04d-%02d", year, m) }
 
-	// Assessment: the income is turned into bracket 1 and 40.00 yuan here,
+	// Assessment: the income is turned into bracket 2 (from 1, as DOMAIN's
+	// table counts; index 1 on chain) and 40.00 yuan here,
 	// and only those are sent.
 	out, errOut, code := n.client("tx", "dues", "assess", member, "--year", fmt.Sprint(year), "--category", "employed",
 		"--income", "4000.00", "--from", "clerk")
-	if code != 0 || !strings.HasPrefix(out, "income stays on this machine; bracket 1, due 40.00 yuan\n") || !strings.Contains(out, "result:     ok") {
+	if code != 0 || !strings.HasPrefix(out, "income stays on this machine; bracket 2, due 40.00 yuan\n") || !strings.Contains(out, "result:     ok") {
 		t.Fatalf("assess: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 	var a queryJSON[struct {
@@ -95,6 +96,16 @@ func TestDuesCLIEndToEnd(t *testing.T) {
 	n.mustClient(&a, "query", "dues", "assessment", member, fmt.Sprint(year))
 	if r := a.Result; r.Category != "CATEGORY_EMPLOYED" || r.Bracket != 1 || r.MonthlyDueFen != 4000 {
 		t.Errorf("assessment: %+v", r)
+	}
+	// In text, brackets count from 1 as the rate table does.
+	if out, _, code := n.client("query", "dues", "assessment", member, fmt.Sprint(year)); code != 0 ||
+		!regexp.MustCompile(`(?m)^bracket\s+2 \(from 1`).MatchString(out) {
+		t.Errorf("query dues assessment (text): exit %d\n%s", code, out)
+	}
+	if out, _, code := n.client("query", "dues", "params"); code != 0 ||
+		!regexp.MustCompile(`(?m)^\s+1\s+0\.00 to 3000\.00\s+0\.5`).MatchString(out) ||
+		regexp.MustCompile(`(?m)^\s+0\s+0\.00`).MatchString(out) {
+		t.Errorf("query dues params (text): exit %d\n%s", code, out)
 	}
 	for _, l := range n.logs {
 		if strings.Contains(tail(l, 100_000), "4000.00") {

@@ -242,9 +242,9 @@ func TestDuesAssessCLI(t *testing.T) {
 		due     int64
 		note    string
 	}{
-		{"3000.00", 0, 1500, "income stays on this machine; bracket 0, due 15.00 yuan"},
-		{"3000.01", 1, 3000, "income stays on this machine; bracket 1, due 30.00 yuan"},
-		{"4000", 1, 4000, "income stays on this machine; bracket 1, due 40.00 yuan"},
+		{"3000.00", 0, 1500, "income stays on this machine; bracket 1, due 15.00 yuan"},
+		{"3000.01", 1, 3000, "income stays on this machine; bracket 2, due 30.00 yuan"},
+		{"4000", 1, 4000, "income stays on this machine; bracket 2, due 40.00 yuan"},
 	} {
 		c := &duesCLI{t: t}
 		if err := c.run("tx", "dues", "assess", "7", "--year", "2026", "--category", "employed", "--income", tc.income, "--from", "clerk"); err != nil {
@@ -275,6 +275,7 @@ func TestDuesAssessCLI(t *testing.T) {
 		Assessment struct {
 			Category      string `json:"category"`
 			Bracket       uint32 `json:"bracket"`
+			BracketNumber uint32 `json:"bracket_number"`
 			MonthlyDueFen int64  `json:"monthly_due_fen"`
 			MonthlyDue    string `json:"monthly_due"`
 		} `json:"assessment"`
@@ -282,10 +283,10 @@ func TestDuesAssessCLI(t *testing.T) {
 	if err := json.Unmarshal(c.out.Bytes(), &got); err != nil {
 		t.Fatalf("assess -o json: %v\n%s", err, c.out.String())
 	}
-	if a := got.Assessment; got.Height != 7 || a.Category != "retired" || a.Bracket != 1 || a.MonthlyDueFen != 5000 || a.MonthlyDue != "50.00" {
+	if a := got.Assessment; got.Height != 7 || a.Category != "retired" || a.Bracket != 1 || a.BracketNumber != 2 || a.MonthlyDueFen != 5000 || a.MonthlyDue != "50.00" {
 		t.Errorf("assess -o json: %+v", got)
 	}
-	if !strings.Contains(c.err.String(), "income stays on this machine; bracket 1, due 50.00 yuan") || strings.Contains(c.out.String(), "5000.01") {
+	if !strings.Contains(c.err.String(), "income stays on this machine; bracket 2, due 50.00 yuan") || strings.Contains(c.out.String(), "5000.01") {
 		t.Errorf("assess -o json: stdout %s\nstderr %s", c.out.String(), c.err.String())
 	}
 
@@ -461,7 +462,7 @@ func TestPrintDisclosure(t *testing.T) {
 	b.Reset()
 	p := dues.DefaultParams()
 	printDuesParams(&b, &p)
-	for _, want := range []string{"0\t0.00 to 3000.00\t0.50%", "1\t3000.01 to 5000.00\t1.00%", "3\tabove 10000.00\t2.00%",
+	for _, want := range []string{"  1\t0.00 to 3000.00\t0.50%", "  2\t3000.01 to 5000.00\t1.00%", "  4\tabove 10000.00\t2.00%",
 		"flat due\t0.20 yuan a month", "farmer due\t0.20 to 1.00 yuan a month"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("params lack %q:\n%s", want, b.String())

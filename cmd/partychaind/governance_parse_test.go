@@ -293,7 +293,7 @@ func TestGovProposeCLI(t *testing.T) {
 	}{
 		{[]string{"remove-validator", "--org", "3"}, "--title is required"},
 		{[]string{"remove-validator", "--org", "3", "--title", "  "}, "--title is required"},
-		{[]string{"remove-validator", "--org", "3", "--title", strings.Repeat("x", 257)}, "at most 256"},
+		{[]string{"remove-validator", "--org", "3", "--title", strings.Repeat("x", 257)}, "at most 256 (about 85 Chinese characters, 3 bytes each in UTF-8)"},
 		{[]string{"remove-validator", "--title", "T"}, "--org is required"},
 		{[]string{"remove-validator", "--org", "0", "--title", "T"}, "--org"},
 		{[]string{"remove-validator", "--org", "x", "--title", "T"}, "--org"},

@@ -7,16 +7,41 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partychain/partychain/cmd/internal/clierr"
 )
 
 func main() {
 	root := newRootCmd()
-	if err := root.Execute(); err != nil {
+	out := &clierr.Counter{W: os.Stdout}
+	root.SetOut(out)
+	cmd, err := root.ExecuteC()
+	if err != nil {
+		code := exitCode(err)
 		var rejected *rejectedError
 		if !errors.As(err, &rejected) { // a rejected tx was already printed
 			fmt.Fprintln(os.Stderr, "Error:", err)
+			// With -o json a script reads the error from stdout too, unless
+			// the command already printed its answer there.
+			if out.N == 0 && ((cmd != nil && isJSON(cmd)) || clierr.JSONRequested(os.Args[1:])) {
+				_ = clierr.Write(os.Stdout, clierr.Classify(err, code))
+			}
 		}
-		os.Exit(exitCode(err))
+		os.Exit(code)
+	}
+}
+
+// markUsage makes the argument and flag errors of c and every command
+// below it usage errors (clierr.Usage with -o json).
+func markUsage(c *cobra.Command) {
+	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return clierr.AsUsage(err) })
+	if args := c.Args; args != nil {
+		c.Args = func(cmd *cobra.Command, a []string) error { return clierr.AsUsage(args(cmd, a)) }
+	}
+	for _, s := range c.Commands() {
+		markUsage(s)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/clierr"
 )
 
 type memberJSON struct {
@@ -427,6 +428,22 @@ func importExisting(t *testing.T, n *testNode, dir, appDate string) {
 	if e := hist.Result.Entries; len(e) != 3 || e[1].Action != "member/record-talk" || e[1].ReasonCode != 5 || !sameBytes(e[1].DocHash, talkDoc) ||
 		e[2].Action != "member/appoint-activist" || e[2].ReasonCode != 6 || e[2].Stage != "STAGE_ACTIVIST" {
 		t.Errorf("history of member 4: %+v", e)
+	}
+	// The same history as a story: one line per act, dated in the
+	// calendar's zone, the signer by its key name, the document hash whole.
+	story, _, code := n.client("query", "member", "history", "4")
+	talk := regexp.MustCompile(`(?m)^\d{4}-\d{2}-\d{2}  talk with the applicant recorded, branch 3 \(talk on \d{4}-\d{2}-\d{2}.*\), reason code 5 — by clerk, document ` + talkDoc + `$`)
+	if acts := regexp.MustCompile(`(?m)^\d{4}-\d{2}-\d{2}  `).FindAllString(story, -1); code != 0 || len(acts) != 3 ||
+		!talk.MatchString(story) || !strings.Contains(story, "appointed an activist") || !strings.Contains(story, "UTC+08:00") {
+		t.Errorf("query member history 4 (text): exit %d\n%s", code, story)
+	}
+	// A query the node refuses gives, with -o json, an error object with
+	// the node's code.
+	out, _, code = n.client("query", "member", "show", "999", "-o", "json")
+	var qe errorJSON
+	decode(t, out, &qe)
+	if code != 1 || qe.Error.Code != clierr.QueryRefused || qe.Error.Codespace != "member" || qe.Error.ChainCode == 0 {
+		t.Errorf("query member show 999 -o json: exit %d, %+v", code, qe.Error)
 	}
 
 	// The branch, and the root committee over it, count the full members

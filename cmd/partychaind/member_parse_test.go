@@ -259,7 +259,7 @@ func TestCollectFields(t *testing.T) {
 	}{
 		{nil, "", "no personal fields"},
 		{[]string{"name"}, "", "want name=value"},
-		{[]string{"Name=x"}, "", "must match"},
+		{[]string{"Name=x"}, "", `field name "Name" is not allowed: a field name is 1 to 32 characters, lower-case letters a-z, digits 0-9 and _, starting with a letter, such as name, birth_date or id_number (did you mean "name"?)`},
 		{[]string{"name="}, "", "value of 0 bytes"},
 		{[]string{"name=a", "name=b"}, "", "twice"},
 		{[]string{"id_number=1"}, lines, "twice"},

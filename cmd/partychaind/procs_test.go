@@ -478,6 +478,9 @@ func (n *testNode) run(args ...string) (stdout, stderr string, code int) {
 	if err := checkJSONOutput(args, out.String()); err != nil {
 		n.t.Errorf("partychaind %s: %v\nstdout: %s", strings.Join(args, " "), err, out.String())
 	}
+	if err := checkJSONError(args, out.String(), code); err != nil {
+		n.t.Errorf("partychaind %s: %v\nstdout: %s", strings.Join(args, " "), err, out.String())
+	}
 	return out.String(), errOut.String(), code
 }
 

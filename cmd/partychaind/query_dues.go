@@ -45,7 +45,11 @@ func newQueryDuesCmd() *cobra.Command {
 			return runQuery(cmd, fmt.Sprintf("/dues/%d/%d", id, year), &a, func(w io.Writer) {
 				fmt.Fprintf(w, "member %d\tyear %d\n", a.MemberId, a.Year)
 				fmt.Fprintf(w, "category\t%s\n", categoryName(a.Category))
-				fmt.Fprintf(w, "bracket\t%d\n", a.Bracket)
+				if n := assessedBracketNumber(a.Category, a.Bracket); n > 0 {
+					fmt.Fprintf(w, "bracket\t%d (from 1, as in query dues params)\n", n)
+				} else {
+					fmt.Fprintf(w, "bracket\t-\n")
+				}
 				fmt.Fprintf(w, "monthly due\t%s yuan\n", formatFen(a.MonthlyDueFen))
 				fmt.Fprintf(w, "declared by\t%X at height %d\n", a.DeclaredBy, a.Height)
 			})
@@ -99,7 +103,7 @@ func printDuesParams(w io.Writer, p *duesv1.Params) {
 					span = "above " + formatFen(t[i-1].UpperFen)
 				}
 			}
-			fmt.Fprintf(w, "  %d\t%s\t%s\n", i, span, formatBp(b.RateBp))
+			fmt.Fprintf(w, "  %d\t%s\t%s\n", bracketNumber(uint32(i)), span, formatBp(b.RateBp))
 		}
 	}
 	table("employed", p.Employed)

@@ -6,10 +6,11 @@ import (
 	"io"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/partychain/partychain/cmd/internal/clierr"
+	"github.com/partychain/partychain/cmd/internal/story"
 	"github.com/partychain/partychain/contracts/member"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
@@ -29,7 +30,7 @@ func idQuery(use, short, what string, run func(cmd *cobra.Command, id uint64) er
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseMemberID(what, args[0])
 			if err != nil {
-				return err
+				return clierr.AsUsage(err)
 			}
 			return run(cmd, id)
 		},
@@ -71,13 +72,22 @@ func newQueryMemberCmd() *cobra.Command {
 		var m memberv1.Member
 		return runQuery(cmd, fmt.Sprintf("/member/%d", id), &m, func(w io.Writer) { printMember(w, &m) })
 	})
-	history := idQuery("history MEMBER_ID", "List the changes of a member's record, oldest first", "member id",
+	history := idQuery("history MEMBER_ID", "Tell a member's history, oldest act first: date, what happened, who, document", "member id",
 		func(cmd *cobra.Command, id uint64) error {
 			var p memberv1.HistoryPage
-			return runQuery(cmd, pagePath(cmd, fmt.Sprintf("/member/%d/history", id), nil), &p, func(w io.Writer) {
-				printHistory(w, &p)
-			})
+			path := pagePath(cmd, fmt.Sprintf("/member/%d/history", id), nil)
+			if isJSON(cmd) {
+				return runQuery(cmd, path, &p, nil)
+			}
+			names, zone := storyNames(cmd), storyZone(cmd)
+			return runQuery(cmd, path, &p, func(w io.Writer) { story.Write(w, id, &p, names, zone) })
 		})
+	history.Long = `Tell a member's history as a story, oldest act first: one line per act with its
+date (YYYY-MM-DD in the consortium calendar's zone, org params calendar_utc_offset_minutes,
++08:00 by default), what happened in words, who did it (the key name if this home's keyring
+holds the signer's key, else the first 8 hex digits of its address; "the chain" for the
+chain's own steps) and the document hash if the act recorded one. -o json prints the
+entries as the node keeps them (heights, tx hashes, whole addresses in hex).`
 	pageFlags(history, true)
 	standing := idQuery("standing MEMBER_ID", "Show a member's political birthday and party standing as of the last block", "member id",
 		func(cmd *cobra.Command, id uint64) error {
@@ -197,24 +207,6 @@ func printMember(w io.Writer, m *memberv1.Member) {
 	fmt.Fprintf(w, "party probation until\t%s\n", formatDate(m.PartyProbationUntil))
 	fmt.Fprintf(w, "history entries\t%d\n", m.HistoryCount)
 	fmt.Fprintf(w, "created, updated\theight %d, height %d\n", m.CreatedHeight, m.UpdatedHeight)
-}
-
-func printHistory(w io.Writer, p *memberv1.HistoryPage) {
-	fmt.Fprintln(w, "SEQ\tHEIGHT\tTIME (UTC)\tACTION\tSTAGE\tSTATUS\tBRANCH\tREASON\tDOC\tDETAIL")
-	for _, e := range p.Entries {
-		doc := "-"
-		if len(e.DocHash) > 0 {
-			doc = hex.EncodeToString(e.DocHash[:min(6, len(e.DocHash))]) + "…"
-		}
-		fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", e.Seq, e.Height,
-			time.Unix(e.TimeUnix, 0).UTC().Format("2006-01-02 15:04:05"), e.Action,
-			stageName(e.Stage), statusName(e.Status), e.BranchId, e.ReasonCode, doc, e.Detail)
-	}
-	more := ""
-	if p.HasMore {
-		more = fmt.Sprintf("; more on page %d", p.Page+1)
-	}
-	fmt.Fprintf(w, "(page %d, %d shown%s; -o json shows actors, tx hashes and whole document hashes)\n", p.Page, len(p.Entries), more)
 }
 
 // newQueryOrgMembersCmd is query org members: a branch's roster by stage.

@@ -70,6 +70,7 @@ func newRootCmd() *cobra.Command {
 		newBenchCmd(),
 		newTestnetCmd(),
 	)
+	markUsage(root)
 	return root
 }
 

@@ -24,6 +24,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/partychain/partychain/cmd/internal/clierr"
 )
 
 // clerkBranch makes branch 3 under the root committee and a clerk who keeps
@@ -245,16 +247,23 @@ func TestResendAfterUnknownOutcome(t *testing.T) {
 		errOut, code := runPrintedInto(&r, args)
 		return r, errOut, code
 	}
-	sendLost := func(mode, cardName, id string) (cardPath string, next []string) {
+	sendLost := func(mode, cardName, id string, extra ...string) (cardPath string, next []string) {
 		t.Helper()
 		proxy.mode.Store(mode)
 		defer proxy.mode.Store("pass")
 		cardPath = filepath.Join(cards, cardName)
-		_, errOut, code := n.run("tx", "member", "register", "--branch", "3", "--application-date", appDate, "--birth-year", "1990",
-			"--field", "name=王五", "--field", "id_number="+id, "--card-out", cardPath, "--from", "clerk",
-			"--node", proxy.srv.URL, "--timeout", "3s")
+		out, errOut, code := n.run(append([]string{"tx", "member", "register", "--branch", "3", "--application-date", appDate, "--birth-year", "1990",
+			"--field", "name=王五", "--field", "id_number=" + id, "--card-out", cardPath, "--from", "clerk",
+			"--node", proxy.srv.URL, "--timeout", "3s"}, extra...)...)
 		if code != exitOutcomeUnknown || !strings.Contains(errOut, "outcome is unknown") || !strings.Contains(errOut, "--card "+cardPath) {
 			t.Fatalf("register with the answer lost (%s): exit %d, want %d\nstderr: %s", mode, code, exitOutcomeUnknown, errOut)
+		}
+		if jsonAsked(extra) { // a script reads the same on stdout, with a code to branch on
+			var e errorJSON
+			decode(t, out, &e)
+			if e.Error.Code != clierr.OutcomeUnknown || e.Error.Exit != exitOutcomeUnknown || !strings.Contains(e.Error.Message, "--card "+cardPath) {
+				t.Errorf("register with the answer lost (%s) -o json: %+v", mode, e.Error)
+			}
 		}
 		if c := readCard(t, cardPath); c.MemberID != 0 {
 			t.Fatalf("card after an unknown outcome holds member %d", c.MemberID)
@@ -279,13 +288,15 @@ func TestResendAfterUnknownOutcome(t *testing.T) {
 		t.Errorf("applicants after the resend: %d, want %d", got, before+1)
 	}
 	// Sending a completed card again is refused before anything is sent.
-	if _, errOut, code := runPrinted(next); code != 1 || !strings.Contains(errOut, "already registered as member") {
-		t.Errorf("resend of a completed card: exit %d\nstderr: %s", code, errOut)
+	var refused errorJSON
+	if errOut, code := runPrintedInto(&refused, next); code != 1 || !strings.Contains(errOut, "already registered as member") ||
+		refused.Error.Code != clierr.Failed || !strings.Contains(refused.Error.Message, "already registered as member") {
+		t.Errorf("resend of a completed card: exit %d, %+v\nstderr: %s", code, refused.Error, errOut)
 	}
 
 	// 2. The tx lands but its answer is lost: the printed command finds the
 	// commitment on chain and completes the card; nobody is added.
-	landed, next := sendLost("lose-answers", "landed.card.json", "110101199005170022")
+	landed, next := sendLost("lose-answers", "landed.card.json", "110101199005170022", "-o", "json")
 	n.waitFor("the unseen registration to land", func() bool { return applicantsOf(t, n, "3") == before+2 })
 	r, errOut, code = runPrinted(next)
 	if code != 0 || !r.AlreadyRegistered || r.MemberID == 0 || !strings.HasPrefix(r.Codespace, "identity") {

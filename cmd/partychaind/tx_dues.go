@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partychain/partychain/cmd/internal/client"
-	"github.com/partychain/partychain/contracts/dues"
 	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
 )
 
@@ -212,51 +211,6 @@ func readIncome(cmd *cobra.Command) (string, error) {
 	return line, nil
 }
 
-// computeAssessment is the bracket and monthly due the chain is sent, from
-// the chain's policy and what the clerk gave. For employed and retired
-// members it uses the ledger's own rule (dues.MonthlyDue), so a due computed
-// here is one the chain accepts for its bracket.
-func computeAssessment(p duesv1.Params, a assessFlags) (bracket uint32, dueFen int64, err error) {
-	switch a.category {
-	case duesv1.Category_CATEGORY_EMPLOYED, duesv1.Category_CATEGORY_RETIRED:
-		table := p.Employed
-		if a.category == duesv1.Category_CATEGORY_RETIRED {
-			table = p.Retired
-		}
-		if len(table) == 0 {
-			return 0, 0, fmt.Errorf("the chain's dues params have no %s brackets", categoryName(a.category))
-		}
-		b, due := dues.MonthlyDue(p, a.category, a.incomeFen)
-		switch {
-		case due <= 0:
-			return 0, 0, fmt.Errorf("--income gives a due of %s yuan (bracket %d, %s): the chain needs a positive due; "+
-				"members without income pay the flat due (--category flat)", formatFen(due), b, formatBp(table[b].RateBp))
-		case p.MaxPaymentFen > 0 && due > p.MaxPaymentFen:
-			return 0, 0, fmt.Errorf("--income gives a due of %s yuan a month, above the chain's bound on one payment (%s yuan): check the income",
-				formatFen(due), formatFen(p.MaxPaymentFen))
-		}
-		return uint32(b), due, nil
-	case duesv1.Category_CATEGORY_FARMER:
-		if a.amountFen < p.FarmerMinFen || a.amountFen > p.FarmerMaxFen {
-			return 0, 0, fmt.Errorf("--amount %s: farmers pay %s to %s yuan a month", formatFen(a.amountFen),
-				formatFen(p.FarmerMinFen), formatFen(p.FarmerMaxFen))
-		}
-		return 0, a.amountFen, nil
-	case duesv1.Category_CATEGORY_FLAT:
-		return 0, p.FlatFen, nil
-	}
-	return 0, 0, fmt.Errorf("category %s", a.category)
-}
-
-// assessNote is what tx dues assess tells the clerk before it signs.
-func assessNote(a assessFlags, bracket uint32, dueFen int64) string {
-	switch a.category {
-	case duesv1.Category_CATEGORY_EMPLOYED, duesv1.Category_CATEGORY_RETIRED:
-		return fmt.Sprintf("income stays on this machine; bracket %d, due %s yuan", bracket, formatFen(dueFen))
-	}
-	return fmt.Sprintf("category %s; due %s yuan a month", categoryName(a.category), formatFen(dueFen))
-}
-
 // ---- sending ----
 
 // duesSend signs msg from --from, broadcasts it and waits for its block.
@@ -291,8 +245,11 @@ type duesTxOutput struct {
 
 // assessmentOutput is what tx dues assess sent (never the income).
 type assessmentOutput struct {
-	Category      string `json:"category"`
-	Bracket       uint32 `json:"bracket"`
+	Category string `json:"category"`
+	Bracket  uint32 `json:"bracket"` // the chain's index, from 0, as sent and as query dues assessment -o json shows it
+	// BracketNumber is the bracket counted from 1 as text shows it;
+	// employed and retired only.
+	BracketNumber uint32 `json:"bracket_number,omitempty"`
 	MonthlyDueFen int64  `json:"monthly_due_fen"`
 	MonthlyDue    string `json:"monthly_due"` // yuan, two decimals
 }
@@ -432,7 +389,7 @@ flat: students, unemployed members, members on relief: the flat due; no amount.`
 				return err
 			}
 			msg := &duesv1.MsgAssess{MemberId: id, Year: year, Category: a.category, Bracket: bracket, MonthlyDueFen: due}
-			out := &duesTxOutput{Assessment: &assessmentOutput{Category: categoryName(a.category), Bracket: bracket,
+			out := &duesTxOutput{Assessment: &assessmentOutput{Category: categoryName(a.category), Bracket: bracket, BracketNumber: assessedBracketNumber(a.category, bracket),
 				MonthlyDueFen: due, MonthlyDue: formatFen(due)}}
 			return sendDues(cmd, msg, assessNote(a, bracket, due), out)
 		},

@@ -227,7 +227,8 @@ func govTitleFlag(cmd *cobra.Command) (string, error) {
 	case strings.TrimSpace(title) == "":
 		return "", errors.New("--title is required: what the proposal decides, in a line")
 	case len(title) > governance.MaxTitleBytes:
-		return "", fmt.Errorf("--title is %d bytes, at most %d", len(title), governance.MaxTitleBytes)
+		return "", fmt.Errorf("--title is %d bytes, at most %d (about %d Chinese characters, 3 bytes each in UTF-8)",
+			len(title), governance.MaxTitleBytes, governance.MaxTitleBytes/3)
 	}
 	return title, nil
 }

@@ -42,6 +42,21 @@ const (
 
 var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
+// FieldNameRule says in words which field names are allowed (fieldName).
+const FieldNameRule = "a field name is 1 to 32 characters, lower-case letters a-z, digits 0-9 and _, " +
+	"starting with a letter, such as name, birth_date or id_number"
+
+// suggestName proposes the allowed name closest to a refused one (lower
+// case, - and spaces as _), or nothing if that is not allowed either.
+func suggestName(name string) string {
+	s := strings.ToLower(strings.TrimSpace(name))
+	s = strings.NewReplacer("-", "_", " ", "_").Replace(s)
+	if s != name && fieldName.MatchString(s) {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
 // ErrFieldMismatch is returned by VerifyField when a well-formed proof does
 // not lead to the commitment: a wrong value, salt, name, index or path.
 var ErrFieldMismatch = errors.New("the field does not match the commitment")
@@ -64,10 +79,11 @@ func NewSalt(rand io.Reader) ([]byte, error) {
 // CheckField checks one field: its name, its value and its salt.
 func CheckField(f Field) error {
 	if !fieldName.MatchString(f.Name) {
-		return fmt.Errorf("field name %q must match %s", f.Name, fieldName)
+		return fmt.Errorf("field name %q is not allowed: %s%s", f.Name, FieldNameRule, suggestName(f.Name))
 	}
 	if len(f.Value) == 0 || len(f.Value) > MaxValueLen {
-		return fmt.Errorf("field %q: value of %d bytes, want 1 to %d", f.Name, len(f.Value), MaxValueLen)
+		return fmt.Errorf("field %q: value of %d bytes, want 1 to %d bytes (about %d Chinese characters, 3 bytes each in UTF-8)",
+			f.Name, len(f.Value), MaxValueLen, MaxValueLen/3)
 	}
 	if !utf8.ValidString(f.Value) {
 		return fmt.Errorf("field %q: value is not valid UTF-8", f.Name)

@@ -230,7 +230,7 @@ func TestNewRefuses(t *testing.T) {
 	}{
 		{"no chain id", "", 1990, fields, nil, "chain id"},
 		{"no fields", "c", 1990, nil, nil, "0 fields"},
-		{"bad field name", "c", 1990, [][2]string{{"Name", "x"}}, nil, "must match"},
+		{"bad field name", "c", 1990, [][2]string{{"Name", "x"}}, nil, "lower-case letters a-z"},
 		{"duplicate field", "c", 1990, [][2]string{{"name", "x"}, {"name", "y"}}, nil, "twice"},
 		{"birth date not a date", "c", 1990, [][2]string{{"birth_date", "17 May 1990"}}, nil, "YYYY-MM-DD"},
 		{"birth date in another year", "c", 1991, [][2]string{{"birth_date", "1990-05-17"}}, nil, "birth year 1991"},
