@@ -38,5 +38,16 @@ func abciError(err error) (codespace string, code uint32, log string) {
 
 func checkTxResponse(err error) *abci.ResponseCheckTx {
 	space, code, log := abciError(err)
-	return &abci.ResponseCheckTx{Codespace: space, Code: code, Log: log}
+	return &abci.ResponseCheckTx{Codespace: space, Code: code, Log: log, Info: errorInfo(err)}
+}
+
+// errorInfo is the Info of a rejected tx: the typed fields attached to its
+// registered error, JSON in a fixed order (contracts.FieldsInfo), or "".
+// CometBFT leaves Info out of the results hash (types/results.go,
+// deterministicExecTxResult), so adding it changes no consensus data.
+func errorInfo(err error) string {
+	if _, ok := contracts.AsError(err); !ok {
+		return ""
+	}
+	return contracts.FieldsInfo(err)
 }

@@ -319,7 +319,7 @@ func failed(err error, events []abci.Event) (*abci.ExecTxResult, error) {
 	if merr != nil {
 		return nil, merr
 	}
-	return &abci.ExecTxResult{Codespace: space, Code: code, Log: log, Events: events, Data: data}, nil
+	return &abci.ExecTxResult{Codespace: space, Code: code, Log: log, Info: errorInfo(err), Events: events, Data: data}, nil
 }
 
 // failedNoWrites is failed for deliverTx: a failed tx's messages wrote

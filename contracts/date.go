@@ -91,10 +91,12 @@ func CheckActDate(field string, d, today uint32, maxBackdateDays uint32) error {
 		return ErrInvalidDate.Wrapf("%s %d", field, d)
 	}
 	if d > today {
-		return ErrInvalidDate.Wrapf("%s %d is after today (%d)", field, d, today)
+		return WithFields(ErrInvalidDate.Wrapf("%s %d is after today (%d)", field, d, today),
+			Date(field, d), Date("today", today))
 	}
 	if DaysBetween(d, today) > int64(maxBackdateDays) {
-		return ErrInvalidDate.Wrapf("%s %d is more than %d days before today (%d)", field, d, maxBackdateDays, today)
+		return WithFields(ErrInvalidDate.Wrapf("%s %d is more than %d days before today (%d)", field, d, maxBackdateDays, today),
+			Date(field, d), Date("today", today), Date("earliest", AddDays(today, -int64(maxBackdateDays))))
 	}
 	return nil
 }

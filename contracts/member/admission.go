@@ -138,7 +138,8 @@ func (k *Keeper) AdvanceToTarget(ctx *contracts.Context, msg *memberv1.MsgAdvanc
 		return err
 	}
 	if days := contracts.DaysBetween(m.ActivistDate, msg.Date); days < int64(p.ActivistMinDays) {
-		return ErrWaitingPeriod.Wrapf("activist since %d: %d days, at least %d are required", m.ActivistDate, days, p.ActivistMinDays)
+		return contracts.WithFields(ErrWaitingPeriod.Wrapf("activist since %d: %d days, at least %d are required", m.ActivistDate, days, p.ActivistMinDays),
+			contracts.Date("earliest", contracts.AddDays(m.ActivistDate, int64(p.ActivistMinDays))))
 	}
 	if err := k.requireFullMembers(ctx.Store, m.Id, msg.IntroducerIds); err != nil {
 		return err

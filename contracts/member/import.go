@@ -57,14 +57,16 @@ func (k *Keeper) ImportMember(ctx *contracts.Context, msg *memberv1.MsgImportMem
 
 func checkImportDates(today uint32, msg *memberv1.MsgImportMember, p memberv1.Params) error {
 	if msg.AdmissionDate > today || msg.FullDate > today {
-		return contracts.ErrInvalidDate.Wrapf("admission %d or full date %d is after today (%d)", msg.AdmissionDate, msg.FullDate, today)
+		return contracts.WithFields(contracts.ErrInvalidDate.Wrapf("admission %d or full date %d is after today (%d)", msg.AdmissionDate, msg.FullDate, today),
+			contracts.Date("admission", msg.AdmissionDate), contracts.Date("full", msg.FullDate), contracts.Date("today", today))
 	}
 	if age := msg.AdmissionDate/10000 - msg.BirthYear; msg.BirthYear > msg.AdmissionDate/10000 || age < p.MinAgeYears {
 		return ErrTooYoung.Wrapf("born %d, admitted in %d", msg.BirthYear, msg.AdmissionDate/10000)
 	}
 	if msg.Stage == memberv1.Stage_STAGE_FULL {
 		if days := contracts.DaysBetween(msg.AdmissionDate, msg.FullDate); days < int64(p.ProbationDays) {
-			return ErrWaitingPeriod.Wrapf("full %d is %d days after admission %d: a probation is at least %d", msg.FullDate, days, msg.AdmissionDate, p.ProbationDays)
+			return contracts.WithFields(ErrWaitingPeriod.Wrapf("full %d is %d days after admission %d: a probation is at least %d", msg.FullDate, days, msg.AdmissionDate, p.ProbationDays),
+				contracts.Date("earliest", contracts.AddDays(msg.AdmissionDate, int64(p.ProbationDays))))
 		}
 	}
 	return nil

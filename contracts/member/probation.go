@@ -92,7 +92,8 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 	switch msg.Outcome {
 	case memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME, memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND:
 		if mt.Date < m.ProbationEndDate {
-			return ErrWaitingPeriod.Wrapf("probation of member %d runs to %d; meeting %d was on %d", m.Id, m.ProbationEndDate, mt.Id, mt.Date)
+			return contracts.WithFields(ErrWaitingPeriod.Wrapf("probation of member %d runs to %d; meeting %d was on %d", m.Id, m.ProbationEndDate, mt.Id, mt.Date),
+				contracts.Date("earliest", m.ProbationEndDate))
 		}
 	}
 	if msg.Outcome == memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME && (m.OathDate == 0 || m.OathDate > mt.Date) {
