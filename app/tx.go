@@ -183,13 +183,13 @@ func unwrap(m *txv1.Msg) any {
 }
 
 // wrapMsgErr prefixes a message's error with its index and action, keeping
-// its code.
+// its code and typed fields.
 func wrapMsgErr(i int, action string, err error) error {
 	if e, ok := contracts.AsError(err); ok {
 		if detail := trimDesc(err.Error(), e.Desc); detail != "" {
-			return e.Wrapf("message %d (%s): %s", i, action, detail)
+			return contracts.WithFields(e.Wrapf("message %d (%s): %s", i, action, detail), contracts.FieldsOf(err)...)
 		}
-		return e.Wrapf("message %d (%s)", i, action)
+		return contracts.WithFields(e.Wrapf("message %d (%s)", i, action), contracts.FieldsOf(err)...)
 	}
 	return err
 }

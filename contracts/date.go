@@ -88,7 +88,7 @@ func WholeYears(a, b uint32) uint32 {
 // before it.
 func CheckActDate(field string, d, today uint32, maxBackdateDays uint32) error {
 	if _, err := ParseDate(d); err != nil {
-		return ErrInvalidDate.Wrapf("%s %d", field, d)
+		return WithFields(ErrInvalidDate.Wrapf("%s %d", field, d), Date(field, d))
 	}
 	if d > today {
 		return WithFields(ErrInvalidDate.Wrapf("%s %d is after today (%d)", field, d, today),

@@ -58,7 +58,7 @@ func (k *Keeper) ImportMember(ctx *contracts.Context, msg *memberv1.MsgImportMem
 func checkImportDates(today uint32, msg *memberv1.MsgImportMember, p memberv1.Params) error {
 	if msg.AdmissionDate > today || msg.FullDate > today {
 		return contracts.WithFields(contracts.ErrInvalidDate.Wrapf("admission %d or full date %d is after today (%d)", msg.AdmissionDate, msg.FullDate, today),
-			contracts.Date("admission", msg.AdmissionDate), contracts.Date("full", msg.FullDate), contracts.Date("today", today))
+			contracts.Date("admission_date", msg.AdmissionDate), contracts.Date("full_date", msg.FullDate), contracts.Date("today", today))
 	}
 	if age := msg.AdmissionDate/10000 - msg.BirthYear; msg.BirthYear > msg.AdmissionDate/10000 || age < p.MinAgeYears {
 		return ErrTooYoung.Wrapf("born %d, admitted in %d", msg.BirthYear, msg.AdmissionDate/10000)
