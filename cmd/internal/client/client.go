@@ -124,6 +124,8 @@ type TxResult struct {
 	Codespace string    `json:"codespace,omitempty"`
 	Code      uint32    `json:"code"`
 	Log       string    `json:"log,omitempty"`
+	// Info holds a refusal's typed fields (contracts.FieldsInfo), if any.
+	Info string `json:"info,omitempty"`
 
 	// Receipt is the file the tx's receipt was written to (tx commands
 	// with --receipt-out); ReceiptError says why it was not.
@@ -161,7 +163,7 @@ func (c *Client) Broadcast(ctx context.Context, tx []byte) (*TxResult, error) {
 	}
 	res := &TxResult{Hash: sent.Hash.String()}
 	if sent.Code != 0 {
-		res.Codespace, res.Code, res.Log = sent.Codespace, sent.Code, sent.Log
+		res.Codespace, res.Code, res.Log = sent.Codespace, sent.Code, sent.Log // broadcast_tx_sync does not return Info
 	}
 	return res, nil
 }
@@ -177,7 +179,7 @@ func (c *Client) Wait(ctx context.Context, res *TxResult) error {
 		found, err := c.rpc.Tx(ctx, hash, false)
 		if err == nil {
 			res.Height = found.Height
-			res.Codespace, res.Code, res.Log = found.TxResult.Codespace, found.TxResult.Code, found.TxResult.Log
+			res.Codespace, res.Code, res.Log, res.Info = found.TxResult.Codespace, found.TxResult.Code, found.TxResult.Log, found.TxResult.Info
 			res.Events, res.Data = found.TxResult.Events, found.TxResult.Data
 			break
 		}
@@ -241,7 +243,7 @@ func (c *Client) waitByBlocks(ctx context.Context, res *TxResult, hash []byte) e
 			}
 			r := results.TxsResults[i]
 			res.Height, res.Time = h, b.Block.Time
-			res.Codespace, res.Code, res.Log, res.Events, res.Data = r.Codespace, r.Code, r.Log, r.Events, r.Data
+			res.Codespace, res.Code, res.Log, res.Info, res.Events, res.Data = r.Codespace, r.Code, r.Log, r.Info, r.Events, r.Data
 			return nil
 		}
 		h++
@@ -345,7 +347,7 @@ func (c *Client) FindTxs(ctx context.Context, query string) ([]*TxResult, error)
 	for _, t := range found.Txs {
 		out = append(out, &TxResult{
 			Hash: t.Hash.String(), Height: t.Height, Codespace: t.TxResult.Codespace,
-			Code: t.TxResult.Code, Log: t.TxResult.Log, Events: t.TxResult.Events,
+			Code: t.TxResult.Code, Log: t.TxResult.Log, Info: t.TxResult.Info, Events: t.TxResult.Events,
 		})
 	}
 	return out, nil
