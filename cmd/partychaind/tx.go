@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/cmd/internal/errtrans"
 	"github.com/partychain/partychain/cmd/internal/keyring"
 	"github.com/partychain/partychain/contracts"
 )
@@ -36,7 +38,28 @@ func rpcClient(cmd *cobra.Command) (*client.Client, error) {
 type rejectedError struct{ res *client.TxResult }
 
 func (e *rejectedError) Error() string {
-	return fmt.Sprintf("tx %s rejected: %s (code %s/%d)", e.res.Hash, e.res.Log, e.res.Codespace, e.res.Code)
+	return fmt.Sprintf("tx %s rejected: %s", e.res.Hash, errtrans.Message(e.res.Codespace, e.res.Code, e.res.Log, e.res.Info, nil))
+}
+
+// keyNames is errtrans's keyring lookup: the name of the key whose address
+// is addr. The keyring is read once, at the first address.
+func keyNames(cmd *cobra.Command) errtrans.Names {
+	var keys []keyring.Info
+	read := false
+	return func(addr []byte) (string, bool) {
+		if !read {
+			read = true
+			if kr, err := openKeyring(cmd); err == nil {
+				keys, _ = kr.List()
+			}
+		}
+		for _, k := range keys {
+			if bytes.Equal(k.Address, addr) {
+				return k.Name, true
+			}
+		}
+		return "", false
+	}
 }
 
 func newTxCmd() *cobra.Command {
@@ -123,7 +146,8 @@ func printTxResult(cmd *cobra.Command, res *client.TxResult) error {
 	if res.Code == 0 {
 		fmt.Fprintln(w, "result:     ok")
 	} else {
-		fmt.Fprintf(w, "result:     rejected, code %s/%d: %s\n", res.Codespace, res.Code, res.Log)
+		fmt.Fprintf(w, "result:     rejected, code %s/%d: %s\n", res.Codespace, res.Code,
+			errtrans.Text(res.Codespace, res.Code, res.Log, res.Info, keyNames(cmd)))
 	}
 	if res.Receipt != "" {
 		fmt.Fprintf(w, "receipt:    %s\n", res.Receipt)
