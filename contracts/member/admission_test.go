@@ -131,6 +131,9 @@ func TestAdvanceToTarget(t *testing.T) {
 	shortDoc.DocHash = hashOf("file")[:31]
 	withDoc := adv(grp, today, group, s2, s3)
 	withDoc.ReasonCode, withDoc.DocHash = 14, hashOf("target file")
+	if _, _, err := l.try("a-secretary", adv(act, day(364), early, s1, s2)); len(contracts.FieldsOf(err)) != 1 || contracts.FieldsOf(err)[0] != contracts.Date("earliest", day(365)) {
+		t.Errorf("364 days as an activist: %v, fields %+v, want earliest %d", err, contracts.FieldsOf(err), day(365))
+	}
 	l.runCases(t, []txCase{
 		// The waiting period: 365 days as an activist.
 		{"364 days as an activist", "a-secretary", adv(act, day(364), early, s1, s2), ErrWaitingPeriod, cWaiting},

@@ -159,6 +159,9 @@ func TestFullMembership(t *testing.T) {
 	}
 	l.advanceTo(contracts.AddDays(end, -1))
 	early := l.generalMeeting(branchA, vote(fullRes, p1, allYes), vote(extendRes, p2, allYes), vote(cancelRes, p3, allYes))
+	if _, _, err := l.try("a-secretary", proposeFull(p1, early, 0, onTime, 0)); len(contracts.FieldsOf(err)) != 1 || contracts.FieldsOf(err)[0] != contracts.Date("earliest", end) {
+		t.Errorf("a day early: %v, fields %+v, want earliest %d", err, contracts.FieldsOf(err), end)
+	}
 	l.runCases(t, []txCase{
 		{"on time, a day early", "a-secretary", proposeFull(p1, early, 0, onTime, 0), ErrWaitingPeriod, cWaiting},
 		{"extended, a day early", "a-secretary", proposeFull(p2, early, 1, extend, 100), ErrWaitingPeriod, cWaiting},
