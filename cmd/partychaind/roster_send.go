@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/partychain/partychain/cmd/internal/card"
+	"github.com/partychain/partychain/cmd/internal/errtrans"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
@@ -127,7 +128,7 @@ func finishRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, sum *ros
 // rejectRosterTx renames a rejected tx's cards to *.rejected: nothing of
 // them reached the chain.
 func rejectRosterTx(sum *rosterSummary, t *rosterTx, resent map[int]*card.Card) {
-	reason := fmt.Sprintf("tx rejected, code %s/%d: %s", t.Codespace, t.Code, t.Log)
+	reason := fmt.Sprintf("tx rejected, code %s/%d: %s", t.Codespace, t.Code, errtrans.Text(t.Codespace, t.Code, t.Log, t.Info, nil))
 	if t.Height == 0 {
 		reason = fmt.Sprintf("refused by the mempool, code %s/%d: %s", t.Codespace, t.Code, t.Log)
 	}

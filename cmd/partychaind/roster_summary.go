@@ -9,6 +9,7 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/cmd/internal/errtrans"
 )
 
 // rowResult is the outcome of one roster row.
@@ -80,7 +81,8 @@ func printRosterSummary(cmd *cobra.Command, sum *rosterSummary) error {
 		case t.Height == 0:
 			fmt.Fprintf(w, "tx %d/%d %s: no answer (%s)\n", n+1, len(sum.Txs), t.Hash, rows)
 		case t.Code != 0:
-			fmt.Fprintf(w, "tx %d/%d %s: height %d, rejected, code %s/%d: %s (%s)\n", n+1, len(sum.Txs), t.Hash, t.Height, t.Codespace, t.Code, t.Log, rows)
+			fmt.Fprintf(w, "tx %d/%d %s: height %d, rejected, code %s/%d: %s (%s)\n", n+1, len(sum.Txs), t.Hash, t.Height, t.Codespace, t.Code,
+				errtrans.Text(t.Codespace, t.Code, t.Log, t.Info, keyNames(cmd)), rows)
 		default:
 			first, last := sum.Results[t.idx[0]].MemberID, sum.Results[t.idx[len(t.idx)-1]].MemberID
 			fmt.Fprintf(w, "tx %d/%d %s: height %d, ok (%s: members %d to %d)\n", n+1, len(sum.Txs), t.Hash, t.Height, rows, first, last)
