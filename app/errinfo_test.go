@@ -42,12 +42,13 @@ func TestRejectionFieldsInInfo(t *testing.T) {
 	if chk.Codespace != "date" || chk.Code != contracts.ErrInvalidDate.Code {
 		t.Fatalf("CheckTx: %s/%d %q, want date/2", chk.Codespace, chk.Code, chk.Log)
 	}
-	wantInfo("CheckTx", chk.Info, contracts.Date("admission_date", 20270230))
+	msg0 := []contracts.Field{contracts.Int("message", 0), contracts.Text("action", "member/import")}
+	wantInfo("CheckTx", chk.Info, append(msg0, contracts.Date("admission_date", 20270230))...)
 	res := ta.block(bad).TxResults[0]
 	if res.Codespace != "date" || res.Code != contracts.ErrInvalidDate.Code {
 		t.Fatalf("FinalizeBlock: %s/%d %q, want date/2", res.Codespace, res.Code, res.Log)
 	}
-	wantInfo("FinalizeBlock (not a date)", res.Info, contracts.Date("admission_date", 20270230))
+	wantInfo("FinalizeBlock (not a date)", res.Info, append(msg0, contracts.Date("admission_date", 20270230))...)
 
 	// After today (blocks of the test chain are in 2026): refused by the
 	// handler, with the block's day.
@@ -59,9 +60,9 @@ func TestRejectionFieldsInInfo(t *testing.T) {
 	if res.Codespace != "date" || res.Code != contracts.ErrInvalidDate.Code {
 		t.Fatalf("FinalizeBlock: %s/%d %q, want date/2", res.Codespace, res.Code, res.Log)
 	}
-	wantInfo("FinalizeBlock (after today)", res.Info, contracts.Date("admission_date", 20270105),
-		contracts.Date("full_date", 20280105), contracts.Field{Key: "today", Kind: contracts.FieldDate})
-	if today := contracts.ParseFieldsInfo(res.Info)[2].Value; today[:4] != "2026" {
+	wantInfo("FinalizeBlock (after today)", res.Info, append(msg0, contracts.Date("admission_date", 20270105),
+		contracts.Date("full_date", 20280105), contracts.Field{Key: "today", Kind: contracts.FieldDate})...)
+	if today := contracts.ParseFieldsInfo(res.Info)[4].Value; today[:4] != "2026" {
 		t.Fatalf("today %s, want the block's day in 2026", today)
 	}
 }

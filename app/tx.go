@@ -186,10 +186,14 @@ func unwrap(m *txv1.Msg) any {
 // its code and typed fields.
 func wrapMsgErr(i int, action string, err error) error {
 	if e, ok := contracts.AsError(err); ok {
-		if detail := trimDesc(err.Error(), e.Desc); detail != "" {
-			return contracts.WithFields(e.Wrapf("message %d (%s): %s", i, action, detail), contracts.FieldsOf(err)...)
+		fields := contracts.FieldsOf(err)
+		if len(fields) > 0 {
+			fields = append([]contracts.Field{contracts.Int("message", int64(i)), contracts.Text("action", action)}, fields...)
 		}
-		return contracts.WithFields(e.Wrapf("message %d (%s)", i, action), contracts.FieldsOf(err)...)
+		if detail := trimDesc(err.Error(), e.Desc); detail != "" {
+			return contracts.WithFields(e.Wrapf("message %d (%s): %s", i, action, detail), fields...)
+		}
+		return contracts.WithFields(e.Wrapf("message %d (%s)", i, action), fields...)
 	}
 	return err
 }

@@ -11,7 +11,8 @@ import (
 // render it in its own terms (dates as YYYY-MM-DD, enums by CLI names, an
 // address by key name) without parsing the log text. Kind is one of
 // FieldDate (Value is YYYYMMDD), FieldEnum (Value is the proto enum name),
-// FieldAddress (Value is the 20-byte address in lowercase hex) or FieldInt.
+// FieldAddress (Value is the 20-byte address in lowercase hex), FieldInt or
+// FieldText (a fixed name such as a message's action, never personal data).
 type Field struct {
 	Key   string `json:"key"`
 	Kind  string `json:"kind"`
@@ -24,6 +25,7 @@ const (
 	FieldEnum    = "enum"
 	FieldAddress = "address"
 	FieldInt     = "int"
+	FieldText    = "text"
 )
 
 // Date is a YYYYMMDD date field.
@@ -44,6 +46,9 @@ func Address(key string, addr []byte) Field {
 func Int(key string, n int64) Field {
 	return Field{Key: key, Kind: FieldInt, Value: strconv.FormatInt(n, 10)}
 }
+
+// Text is a short fixed text field (an action name, "member/import").
+func Text(key, s string) Field { return Field{Key: key, Kind: FieldText, Value: s} }
 
 // fielded attaches fields to an error without changing its text, code or
 // codespace.

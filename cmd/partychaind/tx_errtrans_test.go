@@ -61,12 +61,12 @@ func TestRosterRejectionInClerksTerms(t *testing.T) {
 		}
 	}
 	refusal := contracts.WithFields(member.ErrWaitingPeriod.Wrap("message 1 (member/import): full 20251231 is 364 days after admission 20250101: a probation is at least 365"),
-		contracts.Date("earliest", 20260101))
+		contracts.Int("message", 1), contracts.Text("action", "member/import"), contracts.Date("earliest", 20260101))
 	tx := &rosterTx{TxResult: &client.TxResult{Hash: "AB", Height: 7, Codespace: "member", Code: 9, Log: refusal.Error(), Info: contracts.FieldsInfo(refusal)},
 		Rows: []int{2, 3}, Sent: true, idx: []int{0, 1}}
 	sum := &rosterSummary{Results: []rowResult{{Row: 2, Card: cards[0]}, {Row: 3, Card: cards[1]}}, Txs: []*rosterTx{tx}}
 	rejectRosterTx(sum, tx, nil)
-	want := "the tx failed at row 3: tx rejected, code member/9: waiting period not met: earliest 2026-01-01"
+	want := "the tx failed at row 3: tx rejected, code member/9: message 1 (member/import): waiting period not met: earliest 2026-01-01"
 	for _, r := range sum.Results {
 		if r.Reason != want || r.Status != rowRejected {
 			t.Errorf("row %d: %s %q, want %q", r.Row, r.Status, r.Reason, want)
@@ -81,7 +81,7 @@ func TestRosterRejectionInClerksTerms(t *testing.T) {
 	if err := printRosterSummary(cmd, sum); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.String(); !strings.Contains(got, "tx 1/1 AB: height 7, rejected, code member/9: waiting period not met: earliest 2026-01-01 (rows 2-3)") {
+	if got := out.String(); !strings.Contains(got, "tx 1/1 AB: height 7, rejected, code member/9: message 1 (member/import): waiting period not met: earliest 2026-01-01 (rows 2-3)") {
 		t.Errorf("summary:\n%s", got)
 	}
 }

@@ -29,9 +29,19 @@ func Message(codespace string, code uint32, log, info string, names Names) strin
 // Text is the refusal's text without its code. Without fields it is log.
 func Text(codespace string, code uint32, log, info string, names Names) string {
 	fs := contracts.ParseFieldsInfo(info)
+	// A tx's message error names its message and action first.
+	prefix := ""
+	if len(fs) >= 2 && fs[0].Key == "message" && fs[1].Key == "action" {
+		prefix = fmt.Sprintf("message %s (%s): ", fs[0].Value, fs[1].Value)
+		fs = fs[2:]
+	}
 	if len(fs) == 0 {
 		return log
 	}
+	return prefix + text(codespace, code, log, fs, names)
+}
+
+func text(codespace string, code uint32, log string, fs []contracts.Field, names Names) string {
 	date, wait := contracts.ErrInvalidDate, member.ErrWaitingPeriod
 	switch {
 	case codespace == date.Codespace && code == date.Code:

@@ -51,6 +51,9 @@ func TestMessages(t *testing.T) {
 			"invalid date: kind general-branch is not a calendar date (want YYYY-MM-DD) (code date/2)"},
 		{"address by key name", contracts.WithFields(member.ErrWaitingPeriod, contracts.Address("signer", clerkAddr), contracts.Date("earliest", 20270101)),
 			"waiting period not met: signer clerk-a (abababababababababababababababababababab), earliest 2027-01-01 (code member/9)"},
+		{"a tx's message", contracts.WithFields(member.ErrWaitingPeriod.Wrap("message 2 (member/advance-to-target): activist since 20260101"),
+			contracts.Int("message", 2), contracts.Text("action", "member/advance-to-target"), contracts.Date("earliest", 20270101)),
+			"message 2 (member/advance-to-target): waiting period not met: earliest 2027-01-01 (code member/9)"},
 		{"unknown address stays hex", contracts.WithFields(member.ErrMemberNotFound, contracts.Address("signer", make([]byte, 20))),
 			"member not found: signer 0000000000000000000000000000000000000000 (code member/2)"},
 	} {
@@ -81,6 +84,10 @@ func TestEveryRegisteredError(t *testing.T) {
 	for _, e := range all {
 		if got := Text(e.Codespace, e.Code, "the log", "", names); got != "the log" {
 			t.Errorf("%s/%d without fields: %q", e.Codespace, e.Code, got)
+		}
+		only := contracts.FieldsInfo(contracts.WithFields(e, contracts.Int("message", 0), contracts.Text("action", "x/y")))
+		if got := Text(e.Codespace, e.Code, "the log", only, names); got != "the log" {
+			t.Errorf("%s/%d with only the message's fields: %q", e.Codespace, e.Code, got)
 		}
 		info := contracts.FieldsInfo(contracts.WithFields(e, contracts.Date("today", 20261208)))
 		got := Message(e.Codespace, e.Code, e.Desc, info, names)
