@@ -28,7 +28,8 @@ func actDate(ctx *contracts.Context, p memberv1.Params, field string, d uint32, 
 		return err
 	}
 	if d < after.date {
-		return ErrDateOrder.Wrapf("%s %d is before %s (%d)", field, d, after.act, after.date)
+		return contracts.WithFields(ErrDateOrder.Wrapf("%s %d is before %s (%d)", field, d, after.act, after.date),
+			contracts.Date(field, d), contracts.Text("step", after.act), contracts.Date("step_date", after.date))
 	}
 	return nil
 }

@@ -22,7 +22,8 @@ func (k *Keeper) ProposeAdmission(ctx *contracts.Context, msg *memberv1.MsgPropo
 		return err
 	}
 	if mt.Date < m.TargetDate {
-		return ErrDateOrder.Wrapf("meeting %d on %d is before member %d became a development target (%d)", mt.Id, mt.Date, m.Id, m.TargetDate)
+		return contracts.WithFields(ErrDateOrder.Wrapf("meeting %d on %d is before member %d became a development target (%d)", mt.Id, mt.Date, m.Id, m.TargetDate),
+			contracts.Date("meeting_date", mt.Date), contracts.Text("step", "the member became a development target"), contracts.Date("step_date", m.TargetDate))
 	}
 	if err := withinDeadline(ctx.Today, mt.Date, p); err != nil {
 		return err
@@ -109,7 +110,8 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 	}
 	// The decision on a probation follows the approval that began it.
 	if a := admitted(m); mt.Date < a.date {
-		return ErrDateOrder.Wrapf("meeting %d on %d is before %s (%d)", mt.Id, mt.Date, a.act, a.date)
+		return contracts.WithFields(ErrDateOrder.Wrapf("meeting %d on %d is before %s (%d)", mt.Id, mt.Date, a.act, a.date),
+			contracts.Date("meeting_date", mt.Date), contracts.Text("step", a.act), contracts.Date("step_date", a.date))
 	}
 	if err := withinDeadline(ctx.Today, mt.Date, p); err != nil {
 		return err

@@ -146,6 +146,11 @@ func TestFullMembership(t *testing.T) {
 	badDoc.DocHash = hashOf("oath")[:31]
 	withReason := oath(p1, l.today)
 	withReason.ReasonCode, withReason.DocHash = 17, hashOf("oath")
+	if _, _, err := l.try("a-secretary", oath(p1, contracts.AddDays(admitted, -1))); len(contracts.FieldsOf(err)) != 3 ||
+		contracts.FieldsOf(err)[0] != contracts.Date("date", contracts.AddDays(admitted, -1)) || contracts.FieldsOf(err)[1].Key != "step" ||
+		contracts.FieldsOf(err)[2].Key != "step_date" || contracts.FieldsOf(err)[2].Value <= contracts.FieldsOf(err)[0].Value {
+		t.Errorf("oath before the admission: %v, fields %+v", err, contracts.FieldsOf(err))
+	}
 	l.runCases(t, []txCase{
 		{"oath before the admission", "a-secretary", oath(p1, contracts.AddDays(admitted, -1)), ErrDateOrder, cOrder},
 		{"oath of an activist", "a-secretary", oath(tgt, l.today), ErrWrongStage, cStage},

@@ -48,6 +48,10 @@ func text(codespace string, code uint32, log string, fs []contracts.Field, names
 		return dateText(fs, names)
 	case codespace == wait.Codespace && code == wait.Code:
 		return waitText(fs, names)
+	case codespace == member.ErrDateOrder.Codespace && code == member.ErrDateOrder.Code:
+		if t := orderText(fs, names); t != "" {
+			return t
+		}
 	}
 	desc := log
 	if e := registered(codespace, code); e != nil {
@@ -90,6 +94,17 @@ func dateText(fs []contracts.Field, names Names) string {
 // waitText: "waiting period not met: earliest 2027-11-26".
 func waitText(fs []contracts.Field, names Names) string {
 	return "waiting period not met: " + list(fs, names)
+}
+
+// orderText: "meeting date 2026-03-01 is before the oath (2026-03-05)";
+// "" if the fields are not those of member/11.
+func orderText(fs []contracts.Field, names Names) string {
+	step, ok1 := find(fs, "step")
+	stepDate, ok2 := find(fs, "step_date")
+	if !ok1 || !ok2 || len(fs) != 3 || fs[0].Kind != contracts.FieldDate {
+		return ""
+	}
+	return fmt.Sprintf("%s is before %s (%s)", list(fs[:1], names), step.Value, Value(stepDate, names))
 }
 
 func find(fs []contracts.Field, key string) (contracts.Field, bool) {
