@@ -139,6 +139,8 @@ func (k *Keeper) AdvanceToTarget(ctx *contracts.Context, msg *memberv1.MsgAdvanc
 	}
 	if days := contracts.DaysBetween(m.ActivistDate, msg.Date); days < int64(p.ActivistMinDays) {
 		return contracts.WithFields(ErrWaitingPeriod.Wrapf("activist since %d: %d days, at least %d are required", m.ActivistDate, days, p.ActivistMinDays),
+			contracts.Date("activist_since", m.ActivistDate), contracts.Int("days_so_far", days),
+			contracts.Int("days_required", int64(p.ActivistMinDays)),
 			contracts.Date("earliest", contracts.AddDays(m.ActivistDate, int64(p.ActivistMinDays))))
 	}
 	if err := k.requireFullMembers(ctx.Store, m.Id, msg.IntroducerIds); err != nil {

@@ -2,6 +2,7 @@ package member
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 
 	"github.com/partychain/partychain/contracts"
@@ -131,7 +132,8 @@ func TestAdvanceToTarget(t *testing.T) {
 	shortDoc.DocHash = hashOf("file")[:31]
 	withDoc := adv(grp, today, group, s2, s3)
 	withDoc.ReasonCode, withDoc.DocHash = 14, hashOf("target file")
-	if _, _, err := l.try("a-secretary", adv(act, day(364), early, s1, s2)); len(contracts.FieldsOf(err)) != 1 || contracts.FieldsOf(err)[0] != contracts.Date("earliest", day(365)) {
+	if _, _, err := l.try("a-secretary", adv(act, day(364), early, s1, s2)); !reflect.DeepEqual(contracts.FieldsOf(err), []contracts.Field{contracts.Date("activist_since", day(0)),
+		contracts.Int("days_so_far", 364), contracts.Int("days_required", 365), contracts.Date("earliest", day(365))}) {
 		t.Errorf("364 days as an activist: %v, fields %+v, want earliest %d", err, contracts.FieldsOf(err), day(365))
 	}
 	l.runCases(t, []txCase{

@@ -23,7 +23,9 @@ func TestImportDateFields(t *testing.T) {
 	}{
 		{"full after today", full(20250101, 20261209), contracts.ErrInvalidDate, []contracts.Field{
 			contracts.Date("admission_date", 20250101), contracts.Date("full_date", 20261209), contracts.Date("today", 20261208)}},
-		{"short probation", full(20250101, 20251231), ErrWaitingPeriod, []contracts.Field{contracts.Date("earliest", 20260101)}},
+		{"short probation", full(20250101, 20251231), ErrWaitingPeriod, []contracts.Field{
+			contracts.Date("admission_date", 20250101), contracts.Date("full_date", 20251231),
+			contracts.Int("days_so_far", 364), contracts.Int("days_required", 365), contracts.Date("earliest", 20260101)}},
 	} {
 		err := checkImportDates(20261208, tc.msg, p)
 		if e, _ := contracts.AsError(err); e != tc.want || !reflect.DeepEqual(contracts.FieldsOf(err), tc.fs) {

@@ -66,6 +66,8 @@ func checkImportDates(today uint32, msg *memberv1.MsgImportMember, p memberv1.Pa
 	if msg.Stage == memberv1.Stage_STAGE_FULL {
 		if days := contracts.DaysBetween(msg.AdmissionDate, msg.FullDate); days < int64(p.ProbationDays) {
 			return contracts.WithFields(ErrWaitingPeriod.Wrapf("full %d is %d days after admission %d: a probation is at least %d", msg.FullDate, days, msg.AdmissionDate, p.ProbationDays),
+				contracts.Date("admission_date", msg.AdmissionDate), contracts.Date("full_date", msg.FullDate),
+				contracts.Int("days_so_far", days), contracts.Int("days_required", int64(p.ProbationDays)),
 				contracts.Date("earliest", contracts.AddDays(msg.AdmissionDate, int64(p.ProbationDays))))
 		}
 	}

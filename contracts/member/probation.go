@@ -94,6 +94,7 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 	case memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME, memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND:
 		if mt.Date < m.ProbationEndDate {
 			return contracts.WithFields(ErrWaitingPeriod.Wrapf("probation of member %d runs to %d; meeting %d was on %d", m.Id, m.ProbationEndDate, mt.Id, mt.Date),
+				contracts.Date("probation_ends", m.ProbationEndDate), contracts.Date("meeting_date", mt.Date),
 				contracts.Date("earliest", m.ProbationEndDate))
 		}
 	}

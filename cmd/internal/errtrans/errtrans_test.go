@@ -47,6 +47,10 @@ func TestMessages(t *testing.T) {
 			"invalid date: full date 2027-01-05 is after today (2026-12-08) (code date/2)"},
 		{"waiting period", contracts.WithFields(member.ErrWaitingPeriod.Wrap("x"), contracts.Date("earliest", 20271126)),
 			"waiting period not met: earliest 2027-11-26 (code member/9)"},
+		// As the chain gives it: the log's detail, in the clerk's terms.
+		{"waiting period as an activist", contracts.WithFields(member.ErrWaitingPeriod.Wrap("activist since 20260106: 364 days, at least 365 are required"),
+			contracts.Date("activist_since", 20260106), contracts.Int("days_so_far", 364), contracts.Int("days_required", 365), contracts.Date("earliest", 20270106)),
+			"waiting period not met: activist since 2026-01-06, days so far 364, days required 365, earliest 2027-01-06 (code member/9)"},
 		{"enum by CLI name", contracts.WithFields(contracts.ErrInvalidDate, contracts.Enum("kind", "ORG_KIND_GENERAL_BRANCH")),
 			"invalid date: kind general-branch is not a calendar date (want YYYY-MM-DD) (code date/2)"},
 		{"address by key name", contracts.WithFields(member.ErrWaitingPeriod, contracts.Address("signer", clerkAddr), contracts.Date("earliest", 20270101)),
