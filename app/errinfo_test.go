@@ -44,6 +44,9 @@ func TestRejectionFieldsInInfo(t *testing.T) {
 	}
 	msg0 := []contracts.Field{contracts.Int("message", 0), contracts.Text("action", "member/import")}
 	wantInfo("CheckTx", chk.Info, append(msg0, contracts.Date("admission_date", 20270230))...)
+	if string(chk.Data) != chk.Info {
+		t.Fatalf("CheckTx data %q, want the info %q (broadcast_tx_sync returns data, not info)", chk.Data, chk.Info)
+	}
 	res := ta.block(bad).TxResults[0]
 	if res.Codespace != "date" || res.Code != contracts.ErrInvalidDate.Code {
 		t.Fatalf("FinalizeBlock: %s/%d %q, want date/2", res.Codespace, res.Code, res.Log)
@@ -61,8 +64,11 @@ func TestRejectionFieldsInInfo(t *testing.T) {
 		t.Fatalf("FinalizeBlock: %s/%d %q, want date/2", res.Codespace, res.Code, res.Log)
 	}
 	wantInfo("FinalizeBlock (after today)", res.Info, append(msg0, contracts.Date("admission_date", 20270105),
-		contracts.Date("full_date", 20280105), contracts.Field{Key: "today", Kind: contracts.FieldDate})...)
-	if today := contracts.ParseFieldsInfo(res.Info)[4].Value; today[:4] != "2026" {
+		contracts.Field{Key: "today", Kind: contracts.FieldDate})...)
+	if tmpl := contracts.ParseInfo(res.Info).Template; tmpl != "admission date {admission_date} is after today ({today})" {
+		t.Fatalf("template %q", tmpl)
+	}
+	if today := contracts.ParseFieldsInfo(res.Info)[3].Value; today[:4] != "2026" {
 		t.Fatalf("today %s, want the block's day in 2026", today)
 	}
 }

@@ -36,9 +36,17 @@ func abciError(err error) (codespace string, code uint32, log string) {
 	return ErrInternal.Codespace, ErrInternal.Code, ErrInternal.Desc
 }
 
+// checkTxResponse is a mempool refusal. Its fields go in Info and, as the
+// same bytes, in Data: broadcast_tx_sync, which clients use, returns Data
+// but not Info, and a refused tx has no other data.
 func checkTxResponse(err error) *abci.ResponseCheckTx {
 	space, code, log := abciError(err)
-	return &abci.ResponseCheckTx{Codespace: space, Code: code, Log: log, Info: errorInfo(err)}
+	info := errorInfo(err)
+	res := &abci.ResponseCheckTx{Codespace: space, Code: code, Log: log, Info: info}
+	if info != "" {
+		res.Data = []byte(info)
+	}
+	return res
 }
 
 // errorInfo is the Info of a rejected tx: the typed fields attached to its

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"reflect"
 	"runtime"
 	"sync"
@@ -183,31 +184,11 @@ func unwrap(m *txv1.Msg) any {
 }
 
 // wrapMsgErr prefixes a message's error with its index and action, keeping
-// its code and typed fields.
+// its code, template and typed fields (to which it adds the index and
+// action, if it has any).
 func wrapMsgErr(i int, action string, err error) error {
-	if e, ok := contracts.AsError(err); ok {
-		fields := contracts.FieldsOf(err)
-		if len(fields) > 0 {
-			fields = append([]contracts.Field{contracts.Int("message", int64(i)), contracts.Text("action", action)}, fields...)
-		}
-		if detail := trimDesc(err.Error(), e.Desc); detail != "" {
-			return contracts.WithFields(e.Wrapf("message %d (%s): %s", i, action, detail), fields...)
-		}
-		return contracts.WithFields(e.Wrapf("message %d (%s)", i, action), fields...)
-	}
-	return err
-}
-
-// trimDesc drops the registered description from the end of a wrapped
-// error's text, since Wrapf adds it back.
-func trimDesc(s, desc string) string {
-	if s == desc {
-		return ""
-	}
-	if n := len(s) - len(desc) - 2; n > 0 && s[n:] == ": "+desc {
-		return s[:n]
-	}
-	return s
+	return contracts.Prefix(err, fmt.Sprintf("message %d (%s)", i, action),
+		contracts.Int("message", int64(i)), contracts.Text("action", action))
 }
 
 // minParallelVerify is the smallest batch worth splitting across cores.

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -16,7 +17,7 @@ const (
 )
 
 // ErrInvalidDate is shared by every ledger that takes dates.
-var ErrInvalidDate = Register("date", 2, "invalid date: want YYYYMMDD")
+var ErrInvalidDate = Register("date", 2, "invalid date")
 
 // ParseDate checks d is a real calendar date in range and returns its day
 // number.
@@ -88,15 +89,23 @@ func WholeYears(a, b uint32) uint32 {
 // before it.
 func CheckActDate(field string, d, today uint32, maxBackdateDays uint32) error {
 	if _, err := ParseDate(d); err != nil {
-		return WithFields(ErrInvalidDate.Wrapf("%s %d", field, d), Date(field, d))
+		return NotADate(field, d)
 	}
 	if d > today {
-		return WithFields(ErrInvalidDate.Wrapf("%s %d is after today (%d)", field, d, today),
-			Date(field, d), Date("today", today))
+		return ErrInvalidDate.Wrapt(words(field)+" {"+field+"} is after today ({today})", Date(field, d), Date("today", today))
 	}
 	if DaysBetween(d, today) > int64(maxBackdateDays) {
-		return WithFields(ErrInvalidDate.Wrapf("%s %d is more than %d days before today (%d)", field, d, maxBackdateDays, today),
-			Date(field, d), Date("today", today), Date("earliest", AddDays(today, -int64(maxBackdateDays))))
+		return ErrInvalidDate.Wrapt(words(field)+" {"+field+"} is more than {max_backdate_days} days before today ({today}): the earliest is {earliest}",
+			Date(field, d), Int("max_backdate_days", int64(maxBackdateDays)), Date("today", today), Date("earliest", AddDays(today, -int64(maxBackdateDays))))
 	}
 	return nil
 }
+
+// NotADate is the error of a date field d that is not a calendar date
+// YYYYMMDD from 19000101 to 29991231.
+func NotADate(field string, d uint32) error {
+	return ErrInvalidDate.Wrapt(words(field)+" {"+field+"} is not a calendar date from 1900 to 2999", Date(field, d))
+}
+
+// words writes a field's name as words: "admission_date" → "admission date".
+func words(field string) string { return strings.ReplaceAll(field, "_", " ") }

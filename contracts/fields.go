@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // Field is a typed value attached to a rejection, so that a client can
@@ -51,10 +52,11 @@ func Int(key string, n int64) Field {
 func Text(key, s string) Field { return Field{Key: key, Kind: FieldText, Value: s} }
 
 // fielded attaches fields to an error without changing its text, code or
-// codespace.
+// codespace. template, if set, is the text the fields fill (see Wrapt).
 type fielded struct {
-	err    error
-	fields []Field
+	err      error
+	fields   []Field
+	template string
 }
 
 func (f *fielded) Error() string { return f.err.Error() }
@@ -72,6 +74,91 @@ func WithFields(err error, fields ...Field) error {
 // WithFields is Wrapf's companion for an error without extra context.
 func (e *Error) WithFields(fields ...Field) error { return WithFields(error(e), fields...) }
 
+// Wrapt is Wrapf with typed fields: each {key} in template stands for the
+// field of that key. The log text is the template filled in the chain's
+// terms (dates YYYYMMDD, enums by proto name, addresses in upper-case hex,
+// as Wrapf's verbs gave them); the template and the fields go to the
+// result's Info (FieldsInfo), so a client fills the same sentence in its
+// own terms (Render) without reading the log.
+func (e *Error) Wrapt(template string, fields ...Field) error {
+	return &fielded{err: e.Wrap(Render(template, fields, ChainValue)), fields: fields, template: template}
+}
+
+// ChainValue is a field as the chain's log writes it.
+func ChainValue(f Field) string {
+	if f.Kind == FieldAddress {
+		return strings.ToUpper(f.Value)
+	}
+	return f.Value
+}
+
+// Render fills each {key} of template with value of the field of that key;
+// a {key} with no field stays as it is.
+func Render(template string, fields []Field, value func(Field) string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(template, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(template[i:], '}')
+		if j < 0 {
+			break
+		}
+		b.WriteString(template[:i])
+		key, found := template[i+1:i+j], false
+		for _, f := range fields {
+			if f.Key == key {
+				b.WriteString(value(f))
+				found = true
+				break
+			}
+		}
+		if !found {
+			b.WriteString(template[i : i+j+1])
+		}
+		template = template[i+j+1:]
+	}
+	b.WriteString(template)
+	return b.String()
+}
+
+// Prefix puts context in front of err's text ("message 2 (member/x): ...")
+// and fields in front of its fields, keeping its registered error and
+// template. A plain error gets the context only.
+func Prefix(err error, context string, fields ...Field) error {
+	e, ok := AsError(err)
+	if !ok {
+		return err
+	}
+	inner := FieldsOf(err)
+	msg := context
+	if detail := err.Error(); detail != e.Desc {
+		msg += ": " + strings.TrimSuffix(detail, ": "+e.Desc)
+	}
+	out := e.Wrap(msg)
+	if len(inner) == 0 {
+		return out
+	}
+	return &fielded{err: out, fields: append(fields, inner...), template: TemplateOf(err)}
+}
+
+// TemplateOf returns the template of the innermost Wrapt in err, or "".
+func TemplateOf(err error) string {
+	t := ""
+	for err != nil {
+		var f *fielded
+		if !errors.As(err, &f) {
+			break
+		}
+		if f.template != "" {
+			t = f.template
+		}
+		err = f.err
+	}
+	return t
+}
+
 // FieldsOf returns the fields attached to err, outermost first, in the
 // order they were attached.
 func FieldsOf(err error) []Field {
@@ -87,32 +174,39 @@ func FieldsOf(err error) []Field {
 	return out
 }
 
+// Info is what FieldsInfo writes: the fields and, for an error made by
+// Wrapt, the template they fill.
+type Info struct {
+	Fields   []Field `json:"fields"`
+	Template string  `json:"template,omitempty"`
+}
+
 // FieldsInfo is the JSON encoding of err's fields for the Info of a tx
-// result ("" if none): {"fields":[{"key":..,"kind":..,"value":..},...]}, in
-// a fixed order, so it is the same on every node. Info is not part of the
-// results hash, but it is deterministic all the same.
+// result ("" if none): {"fields":[{"key":..,"kind":..,"value":..},...],
+// "template":"..."}, in a fixed order, so it is the same on every node.
+// Info is not part of the results hash, but it is deterministic all the
+// same.
 func FieldsInfo(err error) string {
 	fs := FieldsOf(err)
 	if len(fs) == 0 {
 		return ""
 	}
-	b, jerr := json.Marshal(struct {
-		Fields []Field `json:"fields"`
-	}{fs})
+	b, jerr := json.Marshal(Info{Fields: fs, Template: TemplateOf(err)})
 	if jerr != nil {
 		return ""
 	}
 	return string(b)
 }
 
-// ParseFieldsInfo decodes an Info written by FieldsInfo; an Info that is not
-// such an object gives no fields.
-func ParseFieldsInfo(info string) []Field {
-	var v struct {
-		Fields []Field `json:"fields"`
-	}
+// ParseInfo decodes an Info written by FieldsInfo; anything else gives the
+// zero Info.
+func ParseInfo(info string) Info {
+	var v Info
 	if info == "" || json.Unmarshal([]byte(info), &v) != nil {
-		return nil
+		return Info{}
 	}
-	return v.Fields
+	return v
 }
+
+// ParseFieldsInfo is ParseInfo's fields.
+func ParseFieldsInfo(info string) []Field { return ParseInfo(info).Fields }

@@ -20,11 +20,8 @@ func (k *Keeper) RegisterApplicant(ctx *contracts.Context, msg *memberv1.MsgRegi
 	if err != nil {
 		return err
 	}
-	if err := actDate(ctx, p, "application_date", msg.ApplicationDate, noBound); err != nil {
+	if err := CheckApplicant(ctx.Today, msg, p); err != nil {
 		return err
-	}
-	if age := msg.ApplicationDate/10000 - msg.BirthYear; msg.BirthYear > msg.ApplicationDate/10000 || age < p.MinAgeYears {
-		return ErrTooYoung.Wrapf("born %d, applying in %d: at least %d years are required", msg.BirthYear, msg.ApplicationDate/10000, p.MinAgeYears)
 	}
 	id, err := k.peekID(ctx.Store)
 	if err != nil {
@@ -49,6 +46,21 @@ func (k *Keeper) RegisterApplicant(ctx *contracts.Context, msg *memberv1.MsgRegi
 	ctx.Emit("member_registered",
 		contracts.Indexed("member_id", idString(id)),
 		contracts.Indexed("branch_id", idString(msg.BranchId)))
+	return nil
+}
+
+// CheckApplicant is the part of RegisterApplicant's checks that needs only
+// the params and the chain's date: the application date's window and the
+// age rule. A client runs it on a roster row before sending.
+func CheckApplicant(today uint32, msg *memberv1.MsgRegisterApplicant, p memberv1.Params) error {
+	if err := contracts.CheckActDate("application_date", msg.ApplicationDate, today, p.MaxBackdateDays); err != nil {
+		return err
+	}
+	if age := msg.ApplicationDate/10000 - msg.BirthYear; msg.BirthYear > msg.ApplicationDate/10000 || age < p.MinAgeYears {
+		return ErrTooYoung.Wrapt("born {birth_year}, applying in {application_year}: at least {min_age_years} years are required",
+			contracts.Int("birth_year", int64(msg.BirthYear)), contracts.Int("application_year", int64(msg.ApplicationDate/10000)),
+			contracts.Int("min_age_years", int64(p.MinAgeYears)))
+	}
 	return nil
 }
 
@@ -138,7 +150,7 @@ func (k *Keeper) AdvanceToTarget(ctx *contracts.Context, msg *memberv1.MsgAdvanc
 		return err
 	}
 	if days := contracts.DaysBetween(m.ActivistDate, msg.Date); days < int64(p.ActivistMinDays) {
-		return contracts.WithFields(ErrWaitingPeriod.Wrapf("activist since %d: %d days, at least %d are required", m.ActivistDate, days, p.ActivistMinDays),
+		return ErrWaitingPeriod.Wrapt("activist since {activist_since}: {days_so_far} days, at least {days_required} are required; the earliest date is {earliest}",
 			contracts.Date("activist_since", m.ActivistDate), contracts.Int("days_so_far", days),
 			contracts.Int("days_required", int64(p.ActivistMinDays)),
 			contracts.Date("earliest", contracts.AddDays(m.ActivistDate, int64(p.ActivistMinDays))))

@@ -1,6 +1,8 @@
 package member
 
 import (
+	"strings"
+
 	"github.com/partychain/partychain/contracts"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
@@ -28,7 +30,7 @@ func actDate(ctx *contracts.Context, p memberv1.Params, field string, d uint32, 
 		return err
 	}
 	if d < after.date {
-		return contracts.WithFields(ErrDateOrder.Wrapf("%s %d is before %s (%d)", field, d, after.act, after.date),
+		return ErrDateOrder.Wrapt(strings.ReplaceAll(field, "_", " ")+" {"+field+"} is before {step} ({step_date})",
 			contracts.Date(field, d), contracts.Text("step", after.act), contracts.Date("step_date", after.date))
 	}
 	return nil

@@ -47,7 +47,7 @@ func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline)
 			return ErrInvalidDiscipline.Wrapf("party probation applies to full members; member %d is %s", m.Id, m.Stage)
 		}
 		if f := madeFull(m); msg.Date < f.date {
-			return contracts.WithFields(ErrDateOrder.Wrapf("party probation on %d is before %s (%d)", msg.Date, f.act, f.date),
+			return ErrDateOrder.Wrapt("party probation on {date} is before {step} ({step_date})",
 				contracts.Date("date", msg.Date), contracts.Text("step", f.act), contracts.Date("step_date", f.date))
 		}
 		if m.PartyProbationUntil != 0 {

@@ -22,12 +22,14 @@ func TestImportDateFields(t *testing.T) {
 		fs   []contracts.Field
 	}{
 		{"full after today", full(20250101, 20261209), contracts.ErrInvalidDate, []contracts.Field{
-			contracts.Date("admission_date", 20250101), contracts.Date("full_date", 20261209), contracts.Date("today", 20261208)}},
+			contracts.Date("full_date", 20261209), contracts.Date("today", 20261208)}},
+		{"admission after today", full(20261209, 20261210), contracts.ErrInvalidDate, []contracts.Field{
+			contracts.Date("admission_date", 20261209), contracts.Date("today", 20261208)}},
 		{"short probation", full(20250101, 20251231), ErrWaitingPeriod, []contracts.Field{
-			contracts.Date("admission_date", 20250101), contracts.Date("full_date", 20251231),
+			contracts.Date("full_date", 20251231), contracts.Date("admission_date", 20250101),
 			contracts.Int("days_so_far", 364), contracts.Int("days_required", 365), contracts.Date("earliest", 20260101)}},
 	} {
-		err := checkImportDates(20261208, tc.msg, p)
+		err := CheckImportDates(20261208, tc.msg, p)
 		if e, _ := contracts.AsError(err); e != tc.want || !reflect.DeepEqual(contracts.FieldsOf(err), tc.fs) {
 			t.Errorf("%s: %v, fields %+v, want %s/%d with %+v", tc.name, err, contracts.FieldsOf(err), tc.want.Codespace, tc.want.Code, tc.fs)
 		}

@@ -109,7 +109,7 @@ func (k *Keeper) recordGenesisMember(ctx *contracts.Context, p memberv1.Params, 
 		return err
 	}
 	msg := importOf(gm)
-	if err := checkImportDates(ctx.Today, msg, p); err != nil {
+	if err := CheckImportDates(ctx.Today, msg, p); err != nil {
 		return err
 	}
 	if err := k.identity.Register(ctx.Store, ctx.Height, gm.Id, gm.Commitment, gm.BirthYear, gm.PubKey); err != nil {

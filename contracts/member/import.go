@@ -2,6 +2,7 @@ package member
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/partychain/partychain/contracts"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
@@ -24,7 +25,7 @@ func (k *Keeper) ImportMember(ctx *contracts.Context, msg *memberv1.MsgImportMem
 	if err != nil {
 		return err
 	}
-	if err := checkImportDates(ctx.Today, msg, p); err != nil {
+	if err := CheckImportDates(ctx.Today, msg, p); err != nil {
 		return err
 	}
 	id, err := k.peekID(ctx.Store)
@@ -55,18 +56,27 @@ func (k *Keeper) ImportMember(ctx *contracts.Context, msg *memberv1.MsgImportMem
 	return nil
 }
 
-func checkImportDates(today uint32, msg *memberv1.MsgImportMember, p memberv1.Params) error {
+// CheckImportDates is the part of ImportMember's checks that needs only the
+// params and the chain's date: nothing after today, old enough at
+// admission, and a full date at least one probation after the admission.
+// A client runs it on a roster row before sending.
+func CheckImportDates(today uint32, msg *memberv1.MsgImportMember, p memberv1.Params) error {
 	if msg.AdmissionDate > today || msg.FullDate > today {
-		return contracts.WithFields(contracts.ErrInvalidDate.Wrapf("admission %d or full date %d is after today (%d)", msg.AdmissionDate, msg.FullDate, today),
-			contracts.Date("admission_date", msg.AdmissionDate), contracts.Date("full_date", msg.FullDate), contracts.Date("today", today))
+		f := contracts.Date("admission_date", msg.AdmissionDate)
+		if msg.AdmissionDate <= today {
+			f = contracts.Date("full_date", msg.FullDate)
+		}
+		return contracts.ErrInvalidDate.Wrapt(strings.ReplaceAll(f.Key, "_", " ")+" {"+f.Key+"} is after today ({today})", f, contracts.Date("today", today))
 	}
 	if age := msg.AdmissionDate/10000 - msg.BirthYear; msg.BirthYear > msg.AdmissionDate/10000 || age < p.MinAgeYears {
-		return ErrTooYoung.Wrapf("born %d, admitted in %d", msg.BirthYear, msg.AdmissionDate/10000)
+		return ErrTooYoung.Wrapt("born {birth_year}, admitted in {admission_year}: at least {min_age_years} years are required",
+			contracts.Int("birth_year", int64(msg.BirthYear)), contracts.Int("admission_year", int64(msg.AdmissionDate/10000)),
+			contracts.Int("min_age_years", int64(p.MinAgeYears)))
 	}
 	if msg.Stage == memberv1.Stage_STAGE_FULL {
 		if days := contracts.DaysBetween(msg.AdmissionDate, msg.FullDate); days < int64(p.ProbationDays) {
-			return contracts.WithFields(ErrWaitingPeriod.Wrapf("full %d is %d days after admission %d: a probation is at least %d", msg.FullDate, days, msg.AdmissionDate, p.ProbationDays),
-				contracts.Date("admission_date", msg.AdmissionDate), contracts.Date("full_date", msg.FullDate),
+			return ErrWaitingPeriod.Wrapt("full date {full_date} is {days_so_far} days after admission date {admission_date}: a probation is at least {days_required} days; the earliest full date is {earliest}",
+				contracts.Date("full_date", msg.FullDate), contracts.Date("admission_date", msg.AdmissionDate),
 				contracts.Int("days_so_far", days), contracts.Int("days_required", int64(p.ProbationDays)),
 				contracts.Date("earliest", contracts.AddDays(msg.AdmissionDate, int64(p.ProbationDays))))
 		}

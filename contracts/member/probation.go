@@ -22,8 +22,9 @@ func (k *Keeper) ProposeAdmission(ctx *contracts.Context, msg *memberv1.MsgPropo
 		return err
 	}
 	if mt.Date < m.TargetDate {
-		return contracts.WithFields(ErrDateOrder.Wrapf("meeting %d on %d is before member %d became a development target (%d)", mt.Id, mt.Date, m.Id, m.TargetDate),
-			contracts.Date("meeting_date", mt.Date), contracts.Text("step", "the member became a development target"), contracts.Date("step_date", m.TargetDate))
+		return ErrDateOrder.Wrapt("meeting {meeting} on {meeting_date} is before {step} ({step_date})",
+			contracts.Int("meeting", int64(mt.Id)), contracts.Date("meeting_date", mt.Date),
+			contracts.Text("step", "the member became a development target"), contracts.Date("step_date", m.TargetDate))
 	}
 	if err := withinDeadline(ctx.Today, mt.Date, p); err != nil {
 		return err
@@ -93,8 +94,9 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 	switch msg.Outcome {
 	case memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME, memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND:
 		if mt.Date < m.ProbationEndDate {
-			return contracts.WithFields(ErrWaitingPeriod.Wrapf("probation of member %d runs to %d; meeting %d was on %d", m.Id, m.ProbationEndDate, mt.Id, mt.Date),
-				contracts.Date("probation_ends", m.ProbationEndDate), contracts.Date("meeting_date", mt.Date),
+			return ErrWaitingPeriod.Wrapt("probation of member {member} runs to {probation_ends}; meeting {meeting} was on {meeting_date}; the earliest meeting date is {earliest}",
+				contracts.Int("member", int64(m.Id)), contracts.Date("probation_ends", m.ProbationEndDate),
+				contracts.Int("meeting", int64(mt.Id)), contracts.Date("meeting_date", mt.Date),
 				contracts.Date("earliest", m.ProbationEndDate))
 		}
 	}
@@ -111,8 +113,8 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 	}
 	// The decision on a probation follows the approval that began it.
 	if a := admitted(m); mt.Date < a.date {
-		return contracts.WithFields(ErrDateOrder.Wrapf("meeting %d on %d is before %s (%d)", mt.Id, mt.Date, a.act, a.date),
-			contracts.Date("meeting_date", mt.Date), contracts.Text("step", a.act), contracts.Date("step_date", a.date))
+		return ErrDateOrder.Wrapt("meeting {meeting} on {meeting_date} is before {step} ({step_date})",
+			contracts.Int("meeting", int64(mt.Id)), contracts.Date("meeting_date", mt.Date), contracts.Text("step", a.act), contracts.Date("step_date", a.date))
 	}
 	if err := withinDeadline(ctx.Today, mt.Date, p); err != nil {
 		return err

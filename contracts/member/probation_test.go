@@ -165,8 +165,8 @@ func TestFullMembership(t *testing.T) {
 	}
 	l.advanceTo(contracts.AddDays(end, -1))
 	early := l.generalMeeting(branchA, vote(fullRes, p1, allYes), vote(extendRes, p2, allYes), vote(cancelRes, p3, allYes))
-	if _, _, err := l.try("a-secretary", proposeFull(p1, early, 0, onTime, 0)); !reflect.DeepEqual(contracts.FieldsOf(err), []contracts.Field{contracts.Date("probation_ends", end),
-		contracts.Date("meeting_date", contracts.AddDays(end, -1)), contracts.Date("earliest", end)}) {
+	if _, _, err := l.try("a-secretary", proposeFull(p1, early, 0, onTime, 0)); !reflect.DeepEqual(contracts.FieldsOf(err), []contracts.Field{contracts.Int("member", int64(p1)), contracts.Date("probation_ends", end),
+		contracts.Int("meeting", int64(early)), contracts.Date("meeting_date", contracts.AddDays(end, -1)), contracts.Date("earliest", end)}) {
 		t.Errorf("a day early: %v, fields %+v, want earliest %d", err, contracts.FieldsOf(err), end)
 	}
 	l.runCases(t, []txCase{

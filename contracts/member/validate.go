@@ -21,7 +21,7 @@ func requireID(field string, id uint64) error {
 
 func requireDate(field string, d uint32) error {
 	if _, err := contracts.ParseDate(d); err != nil {
-		return contracts.WithFields(contracts.ErrInvalidDate.Wrapf("%s %d", field, d), contracts.Date(field, d))
+		return contracts.NotADate(field, d)
 	}
 	return nil
 }

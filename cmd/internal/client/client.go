@@ -163,7 +163,12 @@ func (c *Client) Broadcast(ctx context.Context, tx []byte) (*TxResult, error) {
 	}
 	res := &TxResult{Hash: sent.Hash.String()}
 	if sent.Code != 0 {
-		res.Codespace, res.Code, res.Log = sent.Codespace, sent.Code, sent.Log // broadcast_tx_sync does not return Info
+		res.Codespace, res.Code, res.Log = sent.Codespace, sent.Code, sent.Log
+		// broadcast_tx_sync returns no Info; the app puts a refusal's
+		// fields in Data as well.
+		if len(contracts.ParseInfo(string(sent.Data)).Fields) > 0 {
+			res.Info = string(sent.Data)
+		}
 	}
 	return res, nil
 }

@@ -12,8 +12,12 @@ import (
 	"strings"
 
 	"github.com/partychain/partychain/contracts"
-	"github.com/partychain/partychain/contracts/member"
+	"github.com/partychain/partychain/contracts/activity"
 	"github.com/partychain/partychain/contracts/org"
+	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
+	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
+	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
+	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
@@ -26,9 +30,13 @@ func Message(codespace string, code uint32, log, info string, names Names) strin
 	return fmt.Sprintf("%s (code %s/%d)", Text(codespace, code, log, info, names), codespace, code)
 }
 
-// Text is the refusal's text without its code. Without fields it is log.
+// Text is the refusal's text without its code: the registered error's
+// description, then the template the chain filled (contracts.Wrapt) filled
+// again in the clerk's terms. A refusal with fields but no template gives
+// its fields as "key value" pairs; one without fields keeps its log.
 func Text(codespace string, code uint32, log, info string, names Names) string {
-	fs := contracts.ParseFieldsInfo(info)
+	in := contracts.ParseInfo(info)
+	fs := in.Fields
 	// A tx's message error names its message and action first.
 	prefix := ""
 	if len(fs) >= 2 && fs[0].Key == "message" && fs[1].Key == "action" {
@@ -38,82 +46,14 @@ func Text(codespace string, code uint32, log, info string, names Names) string {
 	if len(fs) == 0 {
 		return log
 	}
-	return prefix + text(codespace, code, log, fs, names)
-}
-
-func text(codespace string, code uint32, log string, fs []contracts.Field, names Names) string {
-	date, wait := contracts.ErrInvalidDate, member.ErrWaitingPeriod
-	switch {
-	case codespace == date.Codespace && code == date.Code:
-		return dateText(fs, names)
-	case codespace == wait.Codespace && code == wait.Code:
-		return waitText(fs, names)
-	case codespace == member.ErrDateOrder.Codespace && code == member.ErrDateOrder.Code:
-		if t := orderText(fs, names); t != "" {
-			return t
-		}
-	}
 	desc := log
 	if e := registered(codespace, code); e != nil {
 		desc = e.Desc
 	}
-	return desc + ": " + list(fs, names)
-}
-
-// dateText: "admission date 2027-01-05 is after today (2026-12-08)", "date
-// 2026-01-01 is too far back: today 2026-12-08, earliest 2026-11-08", or
-// "date 2027-02-30 is not a calendar date".
-func dateText(fs []contracts.Field, names Names) string {
-	today, hasToday := find(fs, "today")
-	earliest, hasEarliest := find(fs, "earliest")
-	var acts []contracts.Field
-	for _, f := range fs {
-		if f.Key != "today" && f.Key != "earliest" {
-			acts = append(acts, f)
-		}
+	if in.Template != "" {
+		return prefix + desc + ": " + contracts.Render(in.Template, fs, func(f contracts.Field) string { return Value(f, names) })
 	}
-	switch {
-	case hasEarliest && hasToday:
-		return fmt.Sprintf("invalid date: %s is too far back (today %s, earliest %s)", list(acts, names), Value(today, names), Value(earliest, names))
-	case hasToday:
-		var late []contracts.Field
-		for _, f := range acts {
-			if f.Kind == contracts.FieldDate && f.Value > today.Value && len(f.Value) == len(today.Value) {
-				late = append(late, f)
-			}
-		}
-		if len(late) == 0 {
-			late = acts
-		}
-		return fmt.Sprintf("invalid date: %s is after today (%s)", list(late, names), Value(today, names))
-	default:
-		return fmt.Sprintf("invalid date: %s is not a calendar date (want YYYY-MM-DD)", list(acts, names))
-	}
-}
-
-// waitText: "waiting period not met: earliest 2027-11-26".
-func waitText(fs []contracts.Field, names Names) string {
-	return "waiting period not met: " + list(fs, names)
-}
-
-// orderText: "meeting date 2026-03-01 is before the oath (2026-03-05)";
-// "" if the fields are not those of member/11.
-func orderText(fs []contracts.Field, names Names) string {
-	step, ok1 := find(fs, "step")
-	stepDate, ok2 := find(fs, "step_date")
-	if !ok1 || !ok2 || len(fs) != 3 || fs[0].Kind != contracts.FieldDate {
-		return ""
-	}
-	return fmt.Sprintf("%s is before %s (%s)", list(fs[:1], names), step.Value, Value(stepDate, names))
-}
-
-func find(fs []contracts.Field, key string) (contracts.Field, bool) {
-	for _, f := range fs {
-		if f.Key == key {
-			return f, true
-		}
-	}
-	return contracts.Field{}, false
+	return prefix + desc + ": " + list(fs, names)
 }
 
 // list writes fields as "key value, key value" (underscores in keys as
@@ -126,7 +66,42 @@ func list(fs []contracts.Field, names Names) string {
 	return strings.Join(parts, ", ")
 }
 
-// Value is one field in the clerk's terms.
+// enums maps every ledger enum's proto names to the CLI's names: the
+// ledger's own name function where the CLI reads the value as a flag
+// (org.ParseKind, activity.ParseKind, ...), else the name without its
+// type's prefix, lower case, with hyphens (STAGE_DEVELOPMENT_TARGET →
+// development-target), as the CLI prints it.
+var enums = func() map[string]string {
+	m := map[string]string{}
+	add := func(values map[string]int32, name func(int32) string) {
+		for n, v := range values {
+			if m[n] = name(v); m[n] == n { // the ledger names no UNSPECIFIED
+				m[n] = "unspecified"
+			}
+		}
+	}
+	add(orgv1.OrgKind_value, func(v int32) string { return org.KindName(orgv1.OrgKind(v)) })
+	add(orgv1.Role_value, func(v int32) string { return org.RoleName(orgv1.Role(v)) })
+	add(activityv1.MeetingKind_value, func(v int32) string { return activity.KindName(activityv1.MeetingKind(v)) })
+	add(activityv1.ResolutionKind_value, func(v int32) string { return activity.ResolutionKindName(activityv1.ResolutionKind(v)) })
+	add(activityv1.QuorumRule_value, func(v int32) string { return activity.QuorumName(activityv1.QuorumRule(v)) })
+	for prefix, values := range map[string]map[string]int32{
+		"ORG_STATUS_": orgv1.OrgStatus_value, "STAGE_": memberv1.Stage_value, "STATUS_": memberv1.Status_value,
+		"EXIT_KIND_": memberv1.ExitKind_value, "DISCIPLINE_KIND_": memberv1.DisciplineKind_value,
+		"PROBATION_OUTCOME_": memberv1.ProbationOutcome_value, "PERIOD_": activityv1.Period_value,
+		"PROPOSAL_KIND_": governancev1.ProposalKind_value, "PROPOSAL_STATUS_": governancev1.ProposalStatus_value,
+		"CATEGORY_": duesv1.Category_value, "SPEND_STATUS_": duesv1.SpendStatus_value,
+	} {
+		for n := range values {
+			m[n] = strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(n, prefix)), "_", "-")
+		}
+	}
+	return m
+}()
+
+// Value is one field in the clerk's terms: a date as YYYY-MM-DD, an enum
+// by its CLI name, an address by key name (with its hex) where names knows
+// it; anything else as the chain gave it.
 func Value(f contracts.Field, names Names) string {
 	switch f.Kind {
 	case contracts.FieldDate:
@@ -134,11 +109,8 @@ func Value(f contracts.Field, names Names) string {
 			return f.Value[:4] + "-" + f.Value[4:6] + "-" + f.Value[6:]
 		}
 	case contracts.FieldEnum:
-		if k, ok := orgv1.OrgKind_value[f.Value]; ok {
-			return org.KindName(orgv1.OrgKind(k))
-		}
-		if r, ok := orgv1.Role_value[f.Value]; ok {
-			return org.RoleName(orgv1.Role(r))
+		if n, ok := enums[f.Value]; ok {
+			return n
 		}
 	case contracts.FieldAddress:
 		if names != nil {
