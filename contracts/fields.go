@@ -11,7 +11,7 @@ import (
 // Field is a typed value attached to a rejection, so that a client can
 // render it in its own terms (dates as YYYY-MM-DD, enums by CLI names, an
 // address by key name) without parsing the log text. Kind is one of
-// FieldDate (Value is YYYYMMDD), FieldEnum (Value is the proto enum name),
+// FieldDate (Value is YYYYMMDD), FieldMonth (YYYYMM), FieldEnum (Value is the proto enum name),
 // FieldAddress (Value is the 20-byte address in lowercase hex), FieldInt or
 // FieldText (a fixed name such as a message's action, never personal data).
 type Field struct {
@@ -23,6 +23,7 @@ type Field struct {
 // Field kinds.
 const (
 	FieldDate    = "date"
+	FieldMonth   = "month"
 	FieldEnum    = "enum"
 	FieldAddress = "address"
 	FieldInt     = "int"
@@ -32,6 +33,11 @@ const (
 // Date is a YYYYMMDD date field.
 func Date(key string, d uint32) Field {
 	return Field{Key: key, Kind: FieldDate, Value: strconv.FormatUint(uint64(d), 10)}
+}
+
+// Month is a YYYYMM month field (dues).
+func Month(key string, m uint32) Field {
+	return Field{Key: key, Kind: FieldMonth, Value: strconv.FormatUint(uint64(m), 10)}
 }
 
 // Enum is an enum field; name is the proto enum value's name

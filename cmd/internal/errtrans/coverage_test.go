@@ -32,7 +32,8 @@ func TestEveryFieldedCode(t *testing.T) {
 			continue
 		}
 		for _, f := range contracts.FieldsOf(tc.err) {
-			if f.Kind == contracts.FieldDate || f.Kind == contracts.FieldEnum || f.Kind == contracts.FieldAddress {
+			switch f.Kind {
+			case contracts.FieldDate, contracts.FieldMonth, contracts.FieldEnum, contracts.FieldAddress:
 				covered[fmt.Sprintf("%s/%d", e.Codespace, e.Code)] = true
 			}
 		}
@@ -133,7 +134,7 @@ func fieldedCodes(roots ...string) (map[string]string, error) {
 				for _, a := range call.Args[1:] {
 					if c, ok := a.(*ast.CallExpr); ok {
 						switch funcName(c) {
-						case "Date", "Enum", "Address":
+						case "Date", "Month", "Enum", "Address":
 							typed = true
 						}
 					}

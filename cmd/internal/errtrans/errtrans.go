@@ -99,7 +99,8 @@ var enums = func() map[string]string {
 	return m
 }()
 
-// Value is one field in the clerk's terms: a date as YYYY-MM-DD, an enum
+// Value is one field in the clerk's terms: a date as YYYY-MM-DD, a month
+// as YYYY-MM, an enum
 // by its CLI name, an address by key name (with its hex) where names knows
 // it; anything else as the chain gave it.
 func Value(f contracts.Field, names Names) string {
@@ -107,6 +108,10 @@ func Value(f contracts.Field, names Names) string {
 	case contracts.FieldDate:
 		if len(f.Value) == 8 {
 			return f.Value[:4] + "-" + f.Value[4:6] + "-" + f.Value[6:]
+		}
+	case contracts.FieldMonth:
+		if len(f.Value) == 6 {
+			return f.Value[:4] + "-" + f.Value[4:]
 		}
 	case contracts.FieldEnum:
 		if n, ok := enums[f.Value]; ok {

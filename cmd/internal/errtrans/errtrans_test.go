@@ -68,6 +68,8 @@ func init() {
 			"waiting period not met: clerk-a (abababababababababababababababababababab) waits (code member/9)"},
 		tcase{"unknown address stays hex", member.ErrMemberNotFound.Wrapt("{signer}", contracts.Address("signer", make([]byte, 20))),
 			"member not found: 0000000000000000000000000000000000000000 (code member/2)"},
+		tcase{"month", contracts.ErrInvalidDate.Wrapt("month {month}", contracts.Month("month", 202603)),
+			"invalid date: month 2026-03 (code date/2)"},
 		tcase{"fields without a template", contracts.WithFields(member.ErrWaitingPeriod.Wrap("x"), contracts.Date("earliest", 20271126)),
 			"waiting period not met: earliest 2027-11-26 (code member/9)"},
 	)
@@ -92,7 +94,7 @@ func TestMessages(t *testing.T) {
 				t.Fatalf("got  %q\nwant %q", got, tc.want)
 			}
 			for _, f := range contracts.ParseInfo(info).Fields {
-				if (f.Kind == contracts.FieldDate || f.Kind == contracts.FieldEnum) && strings.Contains(got, f.Value) {
+				if (f.Kind == contracts.FieldDate || f.Kind == contracts.FieldMonth || f.Kind == contracts.FieldEnum) && strings.Contains(got, f.Value) {
 					t.Errorf("%s %q left in the chain's terms: %q", f.Kind, f.Value, got)
 				}
 			}
