@@ -12,6 +12,7 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/cmd/internal/progress"
 	"github.com/partychain/partychain/contracts/identity"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
 )
@@ -84,13 +85,18 @@ func runCompleteCards(cmd *cobra.Command, args []string) error {
 	}
 	var out []cardCompletion
 	bad := 0
+	meter := progress.New(cmd.ErrOrStderr(), "cards", len(paths))
+	count := map[string]int{}
 	for _, path := range paths {
 		r := completeCard(ctx, c, chainID, path)
 		if r.Status != "completed" && r.Status != "complete" {
 			bad++
 		}
+		count[r.Status]++
 		out = append(out, r)
+		meter.Add(1)
 	}
+	meter.Done()
 	if isJSON(cmd) {
 		if err := printJSON(cmd, out); err != nil {
 			return err
@@ -107,6 +113,8 @@ func runCompleteCards(cmd *cobra.Command, args []string) error {
 			}
 			fmt.Fprintln(w)
 		}
+		fmt.Fprintf(w, "%d card%s: %d completed, %d already complete, %d not on chain, %d errors\n",
+			len(out), plural(len(out)), count["completed"], count["complete"], count["not-on-chain"], count["error"])
 	}
 	if bad > 0 {
 		return fmt.Errorf("%d of %d cards are not complete", bad, len(out))

@@ -240,6 +240,10 @@ func TestMemberCLIEndToEnd(t *testing.T) {
 	if len(completed) != 1 || completed[0].Status != "complete" || completed[0].MemberID != 4 {
 		t.Errorf("complete-cards: %+v", completed)
 	}
+	if out, errOut, code := n.client("tx", "member", "complete-cards", soloDir); code != 0 ||
+		!strings.HasSuffix(out, "\n1 card: 0 completed, 1 already complete, 0 not on chain, 0 errors\n") {
+		t.Errorf("complete-cards in text: exit %d, its summary missing:\n%s\nstderr: %s", code, out, errOut)
+	}
 
 	// The clerk holds no role at branch 4: the import is refused before
 	// anything is sent, and no card is written (roster_e2e_test.go sends a
