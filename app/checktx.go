@@ -58,7 +58,7 @@ func (a *App) admitSequence(tx *decodedTx) error {
 			return err
 		}
 		if acc == nil {
-			return ErrUnknownSigner.Wrapf("%X", tx.addr)
+			return ErrUnknownSigner.Wrapt("{signer}", contracts.Address("signer", tx.addr))
 		}
 		next = acc.Sequence
 	}

@@ -238,7 +238,7 @@ func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool, k
 		return nil, nil, err
 	}
 	if acc == nil {
-		return failedNoWrites(ErrUnknownSigner.Wrapf("%X", tx.addr), nil, keys)
+		return failedNoWrites(ErrUnknownSigner.Wrapt("{signer}", contracts.Address("signer", tx.addr)), nil, keys)
 	}
 	if err := checkSequence(tx.body.Sequence, acc.Sequence); err != nil {
 		return failedNoWrites(err, nil, keys)

@@ -25,13 +25,14 @@ type headcount struct {
 // committee or general branch admit every branch of its subtree.
 type venue struct {
 	org      *orgv1.Organization
+	kind     activityv1.MeetingKind
 	rule     kindRule
 	branchID uint64          // the one branch admitted; 0 for a whole subtree
 	memo     map[uint64]bool // branch id -> in the subtree (lookups only)
 }
 
 func newVenue(o *orgv1.Organization, kind activityv1.MeetingKind) *venue {
-	v := &venue{org: o, rule: kindRules[kind], memo: map[uint64]bool{}}
+	v := &venue{org: o, kind: kind, rule: kindRules[kind], memo: map[uint64]bool{}}
 	switch o.Kind {
 	case orgv1.OrgKind_ORG_KIND_BRANCH:
 		v.branchID = o.Id
@@ -67,7 +68,8 @@ func (k *Keeper) checkAttendance(ctx *contracts.Context, o *orgv1.Organization, 
 }
 
 // activeMember loads a member who must be active. A member the member
-// ledger refuses (not found) or one not active is refused with refusal;
+// ledger refuses (not found) or one not active is refused with refusal
+// (ErrNotAMember or ErrInvalidResolution);
 // what names the role of the member in the message ("subject ").
 func (k *Keeper) activeMember(r state.Reader, id uint64, refusal *contracts.Error, what string) (*memberv1.Member, error) {
 	mem, err := k.members.Member(r, id)
@@ -82,9 +84,20 @@ func (k *Keeper) activeMember(r state.Reader, id uint64, refusal *contracts.Erro
 		return nil, err
 	}
 	if mem.Status != memberv1.Status_STATUS_ACTIVE {
-		return nil, refusal.Wrapf("%smember %d is %s, not active", what, id, enumName(mem.Status.String(), "STATUS_"))
+		return nil, notActive(refusal, what, id, mem.Status)
 	}
 	return mem, nil
+}
+
+// notActive refuses a member who is not active with refusal
+// (ErrInvalidResolution for a resolution's subject, else ErrNotAMember),
+// named as each registered error so that its typed fields are found.
+func notActive(refusal *contracts.Error, what string, id uint64, status memberv1.Status) error {
+	template := what + "member {member} is {status}, not active"
+	if refusal == ErrInvalidResolution {
+		return ErrInvalidResolution.Wrapt(template, contracts.Int("member", int64(id)), contracts.Enum("status", status.String()))
+	}
+	return ErrNotAMember.Wrapt(template, contracts.Int("member", int64(id)), contracts.Enum("status", status.String()))
 }
 
 // admits checks a member may attend at the venue: a party member where the
@@ -92,8 +105,8 @@ func (k *Keeper) activeMember(r state.Reader, id uint64, refusal *contracts.Erro
 // the record or the branch where a flowing member is registered.
 func (k *Keeper) admits(r state.Reader, v *venue, mem *memberv1.Member) error {
 	if v.rule.partyOnly && !isPartyMember(mem) {
-		return ErrNotAMember.Wrapf("member %d is %s; a %s meeting is for party members",
-			mem.Id, enumName(mem.Stage.String(), "STAGE_"), v.rule.name)
+		return ErrNotAMember.Wrapt("member {member} is {stage}; a {kind} meeting is for party members",
+			contracts.Int("member", int64(mem.Id)), contracts.Enum("stage", mem.Stage.String()), contracts.Enum("kind", v.kind.String()))
 	}
 	for _, b := range []uint64{mem.BranchId, mem.FlowingBranchId} {
 		if b == 0 {
@@ -163,11 +176,6 @@ func isPartyMember(m *memberv1.Member) bool {
 // and the entitled count always agree.
 func votesAt(m *memberv1.Member, orgID uint64, _ uint32) bool {
 	return m.BranchId == orgID && m.Stage == memberv1.Stage_STAGE_FULL && m.PartyProbationUntil == 0
-}
-
-// enumName turns "STAGE_DEVELOPMENT_TARGET" into "development-target".
-func enumName(s, prefix string) string {
-	return strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(s, prefix)), "_", "-")
 }
 
 // faultf is a node fault: %v, never %w, so that a registered error met

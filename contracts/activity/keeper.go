@@ -106,5 +106,6 @@ func (k *Keeper) authorize(r state.Reader, signer []byte, line []*orgv1.Organiza
 			}
 		}
 	}
-	return ErrUnauthorized.Wrapf("%X needs secretary, deputy-secretary or organization-officer at organization %d or above", signer, line[0].Id)
+	return ErrUnauthorized.Wrapt("{signer} needs secretary, deputy-secretary or organization-officer at organization {org} or above",
+		contracts.Address("signer", signer), contracts.Int("org", int64(line[0].Id)))
 }

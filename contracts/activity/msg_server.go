@@ -42,8 +42,9 @@ func (k *Keeper) RecordMeeting(ctx *contracts.Context, m *activityv1.MsgRecordMe
 		return err
 	}
 	if held := kindRules[m.Kind].heldBy; held != orgv1.OrgKind_ORG_KIND_UNSPECIFIED && held != o.Kind {
-		return ErrKindNotAllowed.Wrapf("a %s meeting is held by a %s; organization %d is a %s",
-			KindName(m.Kind), enumName(held.String(), "ORG_KIND_"), o.Id, enumName(o.Kind.String(), "ORG_KIND_"))
+		return ErrKindNotAllowed.Wrapt("a {kind} meeting is held by a {held_by}; organization {org} is a {org_kind}",
+			contracts.Enum("kind", m.Kind.String()), contracts.Enum("held_by", held.String()),
+			contracts.Int("org", int64(o.Id)), contracts.Enum("org_kind", o.Kind.String()))
 	}
 	params, err := k.Params(ctx.Store)
 	if err != nil {
@@ -129,7 +130,7 @@ func (k *Keeper) ConfirmAttendance(ctx *contracts.Context, m *activityv1.MsgConf
 		return err
 	}
 	if !found {
-		return ErrNotYourAttendance.Wrapf("%X is no member's own key", ctx.Signer)
+		return ErrNotYourAttendance.Wrapt("{signer} is no member's own key", contracts.Address("signer", ctx.Signer))
 	}
 	if mem, err := k.members.Member(ctx.Store, member); err != nil || mem.Status == memberv1.Status_STATUS_EXITED {
 		if err != nil {

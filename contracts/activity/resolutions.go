@@ -72,8 +72,9 @@ func (k *Keeper) checkSubject(rd state.Reader, o *orgv1.Organization, i int, r *
 		return ErrInvalidResolution.Wrapf("%smember %d belongs to branch %d, not %d", what, mem.Id, mem.BranchId, o.Id)
 	}
 	if want := subjectStage[r.Kind]; mem.Stage != want {
-		return ErrInvalidResolution.Wrapf("%smember %d is %s; %s needs a %s", what, mem.Id,
-			enumName(mem.Stage.String(), "STAGE_"), ResolutionKindName(r.Kind), enumName(want.String(), "STAGE_"))
+		return ErrInvalidResolution.Wrapt(what+"member {member} is {stage}; {resolution_kind} needs a {want_stage}",
+			contracts.Int("member", int64(mem.Id)), contracts.Enum("stage", mem.Stage.String()),
+			contracts.Enum("resolution_kind", r.Kind.String()), contracts.Enum("want_stage", want.String()))
 	}
 	return nil
 }

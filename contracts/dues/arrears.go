@@ -121,7 +121,8 @@ func (k *Keeper) ClearArrears(ctx *contracts.Context, msg *duesv1.MsgClearArrear
 	// transfer they differ), decides.
 	if err := k.requireRole(ctx, m.BranchId, "an officer", officers...); err != nil {
 		if s.FlagBranchId == m.BranchId || k.requireRole(ctx, s.FlagBranchId, "an officer", officers...) != nil {
-			return ErrUnauthorized.Wrapf("%X is not an officer of branch %d (the member's) or %d (listing the flag)", ctx.Signer, m.BranchId, s.FlagBranchId)
+			return ErrUnauthorized.Wrapt("{signer} is not an officer of branch {branch} (the member's) or {flag_branch} (listing the flag)",
+				contracts.Address("signer", ctx.Signer), contracts.Int("branch", int64(m.BranchId)), contracts.Int("flag_branch", int64(s.FlagBranchId)))
 		}
 	}
 	if err := k.notOwnCase(ctx, m.Id); err != nil {

@@ -41,11 +41,11 @@ func validTable(name string, t []duesv1.Bracket) error {
 		last := i == len(t)-1
 		switch {
 		case b.RateBp == 0 || b.RateBp > 10_000:
-			return ErrInvalidGenesis.Wrapf("%s bracket %d: rate %d bp", name, i, b.RateBp)
+			return ErrInvalidGenesis.Wrapf("%s bracket %d: rate %d bp", name, i+1, b.RateBp)
 		case last && b.UpperFen != 0:
 			return ErrInvalidGenesis.Wrapf("%s: the last bracket has no upper bound (0)", name)
 		case !last && (b.UpperFen <= 0 || (i > 0 && b.UpperFen <= t[i-1].UpperFen)):
-			return ErrInvalidGenesis.Wrapf("%s bracket %d: upper bounds must rise", name, i)
+			return ErrInvalidGenesis.Wrapf("%s bracket %d: upper bounds must rise", name, i+1)
 		}
 	}
 	return nil

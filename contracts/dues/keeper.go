@@ -118,7 +118,8 @@ func (k *Keeper) payingMember(r state.Reader, id uint64) (*memberv1.Member, erro
 	}
 	party := m.Stage == memberv1.Stage_STAGE_PROBATIONARY || m.Stage == memberv1.Stage_STAGE_FULL
 	if !party || m.Status != memberv1.Status_STATUS_ACTIVE {
-		return nil, ErrNotPayingMember.Wrapf("member %d is %s, %s: dues are paid by active party members", id, m.Stage, m.Status)
+		return nil, ErrNotPayingMember.Wrapt("member {member} is {stage}, {status}: dues are paid by active party members",
+			contracts.Int("member", int64(id)), contracts.Enum("stage", m.Stage.String()), contracts.Enum("status", m.Status.String()))
 	}
 	return m, nil
 }
@@ -131,7 +132,7 @@ func (k *Keeper) requireRole(ctx *contracts.Context, org uint64, what string, ro
 			return err
 		}
 	}
-	return ErrUnauthorized.Wrapf("%X is not %s of organization %d", ctx.Signer, what, org)
+	return ErrUnauthorized.Wrapt("{signer} is not "+what+" of organization {org}", contracts.Address("signer", ctx.Signer), contracts.Int("org", int64(org)))
 }
 
 // notOwnCase refuses an officer deciding on their own record (clearing their

@@ -148,7 +148,8 @@ func (k *Keeper) requirePayer(ctx *contracts.Context, m *memberv1.Member) error 
 	if err != nil || (found && own == m.Id) {
 		return err
 	}
-	return ErrUnauthorized.Wrapf("%X is neither the dues clerk of branch %d nor member %d's own key", ctx.Signer, m.BranchId, m.Id)
+	return ErrUnauthorized.Wrapt("{signer} is neither the dues clerk of branch {branch} nor member {member}'s own key",
+		contracts.Address("signer", ctx.Signer), contracts.Int("branch", int64(m.BranchId)), contracts.Int("member", int64(m.Id)))
 }
 
 type monthDues struct {
@@ -165,7 +166,8 @@ func duesOf(ctx *contracts.Context, s *duesv1.DuesStanding, msg *duesv1.MsgPay, 
 	for i := 0; i < int(msg.Months); i++ {
 		month := addMonths(msg.FirstMonth, i)
 		if month > horizon {
-			return d, ErrFutureMonth.Wrapf("month %d is past %d (%d months ahead at most)", month, horizon, p.MaxPrepayMonths)
+			return d, ErrFutureMonth.Wrapt("month {month} is past {horizon} ({max_prepay_months} months ahead at most)",
+				contracts.Month("month", month), contracts.Month("horizon", horizon), contracts.Int("max_prepay_months", int64(p.MaxPrepayMonths)))
 		}
 		y := yearOf(s, month/100)
 		if y == nil {
@@ -173,7 +175,7 @@ func duesOf(ctx *contracts.Context, s *duesv1.DuesStanding, msg *duesv1.MsgPay, 
 		}
 		bit := uint32(1) << (month%100 - 1)
 		if y.PaidMask&bit != 0 {
-			return d, ErrMonthPaid.Wrapf("member %d already paid %d", s.MemberId, month)
+			return d, ErrMonthPaid.Wrapt("member {member} already paid {month}", contracts.Int("member", int64(s.MemberId)), contracts.Month("month", month))
 		}
 		y.PaidMask |= bit
 		d.due = append(d.due, y.MonthlyDueFen)

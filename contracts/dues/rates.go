@@ -1,6 +1,9 @@
 package dues
 
-import duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
+import (
+	"github.com/partychain/partychain/contracts"
+	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
+)
 
 // The rate tables and the one rounding rule. Pure functions: the CLI uses
 // them to compute a due from an income (which never leaves the clerk's
@@ -65,23 +68,25 @@ func checkAssessment(p duesv1.Params, a *duesv1.MsgAssess) error {
 		table = p.Retired
 	case duesv1.Category_CATEGORY_FARMER:
 		if a.Bracket != 0 || a.MonthlyDueFen < p.FarmerMinFen || a.MonthlyDueFen > p.FarmerMaxFen {
-			return ErrInvalidAssessment.Wrapf("farmers pay %d to %d fen a month, bracket 0; got %d fen, bracket %d", p.FarmerMinFen, p.FarmerMaxFen, a.MonthlyDueFen, a.Bracket)
+			return ErrInvalidAssessment.Wrapf("farmers pay %d to %d fen a month, bracket index 0; got %d fen, bracket index %d", p.FarmerMinFen, p.FarmerMaxFen, a.MonthlyDueFen, a.Bracket)
 		}
 		return nil
 	case duesv1.Category_CATEGORY_FLAT:
 		if a.Bracket != 0 || a.MonthlyDueFen != p.FlatFen {
-			return ErrInvalidAssessment.Wrapf("the flat due is %d fen a month, bracket 0; got %d fen, bracket %d", p.FlatFen, a.MonthlyDueFen, a.Bracket)
+			return ErrInvalidAssessment.Wrapf("the flat due is %d fen a month, bracket index 0; got %d fen, bracket index %d", p.FlatFen, a.MonthlyDueFen, a.Bracket)
 		}
 		return nil
 	default:
 		return ErrInvalidAssessment.Wrapf("category %d", int32(a.Category))
 	}
 	if int(a.Bracket) >= len(table) {
-		return ErrInvalidAssessment.Wrapf("bracket %d of %d", a.Bracket, len(table))
+		return ErrInvalidAssessment.Wrapt("bracket index {bracket_index} is bracket {bracket_number}; the {category} table has {brackets} brackets",
+			contracts.Int("bracket_index", int64(a.Bracket)), contracts.Int("bracket_number", int64(a.Bracket)+1),
+			contracts.Enum("category", a.Category.String()), contracts.Int("brackets", int64(len(table))))
 	}
 	lo, hi := DueRange(table, int(a.Bracket), p.MaxPaymentFen)
 	if a.MonthlyDueFen < lo || a.MonthlyDueFen > hi {
-		return ErrInvalidAssessment.Wrapf("bracket %d dues run from %d to %d fen a month; got %d", a.Bracket, lo, hi, a.MonthlyDueFen)
+		return ErrInvalidAssessment.Wrapf("bracket %d dues run from %d to %d fen a month; got %d", a.Bracket+1, lo, hi, a.MonthlyDueFen)
 	}
 	return nil
 }

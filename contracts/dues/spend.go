@@ -143,7 +143,7 @@ func (k *Keeper) ApproveSpend(ctx *contracts.Context, msg *duesv1.MsgApproveSpen
 		}
 		s.SuperiorBy, s.SuperiorMemberId = ctx.Signer, superior
 	default:
-		return ErrSpendNotPending.Wrapf("spend %d is %s", s.Id, s.Status)
+		return ErrSpendNotPending.Wrapt("spend {spend} is {status}", contracts.Int("spend", int64(s.Id)), contracts.Enum("status", s.Status.String()))
 	}
 	return k.completeSpend(ctx, s, o, p)
 }
@@ -212,7 +212,7 @@ func (k *Keeper) RejectSpend(ctx *contracts.Context, msg *duesv1.MsgRejectSpend)
 		return err
 	}
 	if s.Status != duesv1.SpendStatus_SPEND_STATUS_PENDING && s.Status != duesv1.SpendStatus_SPEND_STATUS_AWAITING_SUPERIOR {
-		return ErrSpendNotPending.Wrapf("spend %d is %s", s.Id, s.Status)
+		return ErrSpendNotPending.Wrapt("spend {spend} is {status}", contracts.Int("spend", int64(s.Id)), contracts.Enum("status", s.Status.String()))
 	}
 	o, err := k.org.Org(ctx.Store, s.OrgId)
 	if err != nil {
@@ -220,7 +220,8 @@ func (k *Keeper) RejectSpend(ctx *contracts.Context, msg *duesv1.MsgRejectSpend)
 	}
 	if err := k.requireRole(ctx, o.Id, "an officer", officers...); err != nil {
 		if o.ParentId == 0 || k.requireRole(ctx, o.ParentId, "an officer", officers[:3]...) != nil {
-			return ErrUnauthorized.Wrapf("%X is not an officer of organization %d or of its parent", ctx.Signer, o.Id)
+			return ErrUnauthorized.Wrapt("{signer} is not an officer of organization {org} or of its parent",
+				contracts.Address("signer", ctx.Signer), contracts.Int("org", int64(o.Id)))
 		}
 	}
 	s.Status, s.DoneHeight = duesv1.SpendStatus_SPEND_STATUS_REJECTED, ctx.Height

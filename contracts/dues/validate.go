@@ -36,7 +36,7 @@ func ValidatePay(m *duesv1.MsgPay) error {
 		return err
 	}
 	if !validMonth(m.FirstMonth) {
-		return ErrInvalidMonth.Wrapf("first_month %d", m.FirstMonth)
+		return ErrInvalidMonth.Wrapt("first_month {first_month}", contracts.Month("first_month", m.FirstMonth))
 	}
 	if m.Months == 0 || m.Months > 120 {
 		return ErrMalformed.Wrapf("months %d: 1 to 120", m.Months)

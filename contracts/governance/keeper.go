@@ -109,7 +109,7 @@ func (k *Keeper) voterOrg(ctx *contracts.Context) (uint64, error) {
 			return v.OrgId, nil
 		}
 	}
-	return 0, ErrNotValidatorOrg.Wrapf("%X", ctx.Signer)
+	return 0, ErrNotValidatorOrg.Wrapt("{signer}", contracts.Address("signer", ctx.Signer))
 }
 
 func (k *Keeper) nextID(kv state.KV) (uint64, error) {

@@ -60,7 +60,7 @@ func (k *Keeper) Vote(ctx *contracts.Context, msg *governancev1.MsgVote) error {
 		return err
 	}
 	if prop.Status != governancev1.ProposalStatus_PROPOSAL_STATUS_VOTING {
-		return ErrNotVoting.Wrapf("proposal %d is %s", prop.Id, prop.Status)
+		return ErrNotVoting.Wrapt("proposal {proposal} is {status}", contracts.Int("proposal", int64(prop.Id)), contracts.Enum("status", prop.Status.String()))
 	}
 	if ctx.Time.Unix() > prop.DeadlineUnix {
 		return ErrVotingClosed.Wrapf("proposal %d closed at %s", prop.Id, time.Unix(prop.DeadlineUnix, 0).UTC().Format(time.RFC3339))

@@ -3,6 +3,8 @@ package org
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/partychain/partychain/contracts"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
@@ -140,7 +142,26 @@ func (k *Keeper) authorize(r state.Reader, signer []byte, line []*orgv1.Organiza
 			}
 		}
 	}
-	return ErrUnauthorized.Wrapf("%X needs %s at organization %d or above", signer, roleNames(roles), line[0].Id)
+	return Unauthorized(signer, line[0].Id, roles...)
+}
+
+// Unauthorized is the refusal of a signer who holds none of roles at org
+// or above: "{signer} needs {role_1} or {role_2} at organization {org} or
+// above".
+func Unauthorized(signer []byte, org uint64, roles ...orgv1.Role) error {
+	fields := []contracts.Field{contracts.Address("signer", signer)}
+	var b strings.Builder
+	b.WriteString("{signer} needs ")
+	for i, r := range roles {
+		if i > 0 {
+			b.WriteString(" or ")
+		}
+		key := "role_" + strconv.Itoa(i+1)
+		b.WriteString("{" + key + "}")
+		fields = append(fields, contracts.Enum(key, r.String()))
+	}
+	b.WriteString(" at organization {org} or above")
+	return ErrUnauthorized.Wrapt(b.String(), append(fields, contracts.Int("org", int64(org)))...)
 }
 
 // managers are the roles that manage the tree and its officers.
@@ -182,17 +203,6 @@ func grantors(role orgv1.Role) []orgv1.Role {
 		return []orgv1.Role{orgv1.Role_ROLE_SECRETARY}
 	}
 	return managers
-}
-
-func roleNames(roles []orgv1.Role) string {
-	s := ""
-	for i, r := range roles {
-		if i > 0 {
-			s += " or "
-		}
-		s += RoleName(r)
-	}
-	return s
 }
 
 // Params returns the ledger's policy parameters.

@@ -29,7 +29,8 @@ func (k *Keeper) CreateOrg(ctx *contracts.Context, m *orgv1.MsgCreateOrg) error 
 		return err
 	}
 	if !CanHold(parent.Kind, m.Kind) {
-		return ErrInvalidChildKind.Wrapf("a %s under a %s", KindName(m.Kind), KindName(parent.Kind))
+		return ErrInvalidChildKind.Wrapt("a {kind} under a {parent_kind}",
+			contracts.Enum("kind", m.Kind.String()), contracts.Enum("parent_kind", parent.Kind.String()))
 	}
 	params, err := k.Params(ctx.Store)
 	if err != nil {

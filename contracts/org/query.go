@@ -133,7 +133,7 @@ func (k *Keeper) QueryAccount(r state.Reader, path []string, q url.Values) (prot
 		return nil, err
 	}
 	if acc == nil {
-		return nil, contracts.ErrNotFound.Wrapf("account %X", addr)
+		return nil, contracts.ErrNotFound.Wrapt("account {address}", contracts.Address("address", addr))
 	}
 	out := &orgv1.AccountInfo{Account: acc}
 	memberID, found, err := k.SignerMember(r, addr)

@@ -20,7 +20,8 @@ func (k *Keeper) GrantRole(ctx *contracts.Context, m *orgv1.MsgGrantRole) error 
 		return err
 	}
 	if grantor == m.MemberId {
-		return ErrSelfGrant.Wrapf("member %d cannot grant %s to themselves", m.MemberId, RoleName(m.Role))
+		return ErrSelfGrant.Wrapt("member {member} cannot grant {role} to themselves",
+			contracts.Int("member", int64(m.MemberId)), contracts.Enum("role", m.Role.String()))
 	}
 	if err := k.checkGrantee(ctx.Store, m.MemberId, grantor); err != nil {
 		return err
@@ -30,7 +31,8 @@ func (k *Keeper) GrantRole(ctx *contracts.Context, m *orgv1.MsgGrantRole) error 
 		return err
 	}
 	if held {
-		return ErrRoleAlreadyHeld.Wrapf("member %d is %s at organization %d", m.MemberId, RoleName(m.Role), o.Id)
+		return ErrRoleAlreadyHeld.Wrapt("member {member} is {role} at organization {org}",
+			contracts.Int("member", int64(m.MemberId)), contracts.Enum("role", m.Role.String()), contracts.Int("org", int64(o.Id)))
 	}
 	params, err := k.Params(ctx.Store)
 	if err != nil {
@@ -64,7 +66,8 @@ func (k *Keeper) checkGrantee(r state.Reader, memberID, grantor uint64) error {
 		return ErrCannotHoldRole.Wrapf("member %d has left", memberID)
 	}
 	if mem.Stage != memberv1.Stage_STAGE_FULL && mem.Stage != memberv1.Stage_STAGE_PROBATIONARY {
-		return ErrCannotHoldRole.Wrapf("member %d is %s, not a party member", memberID, mem.Stage)
+		return ErrCannotHoldRole.Wrapt("member {member} is {stage}, not a party member",
+			contracts.Int("member", int64(memberID)), contracts.Enum("stage", mem.Stage.String()))
 	}
 	id, err := k.identities.Identity(r, memberID)
 	if err != nil {
@@ -103,7 +106,8 @@ func (k *Keeper) RevokeRole(ctx *contracts.Context, m *orgv1.MsgRevokeRole) erro
 		return err
 	}
 	if !held {
-		return ErrRoleNotHeld.Wrapf("member %d is not %s at organization %d", m.MemberId, RoleName(m.Role), o.Id)
+		return ErrRoleNotHeld.Wrapt("member {member} is not {role} at organization {org}",
+			contracts.Int("member", int64(m.MemberId)), contracts.Enum("role", m.Role.String()), contracts.Int("org", int64(o.Id)))
 	}
 	if o.ParentId == 0 && m.Role == orgv1.Role_ROLE_SECRETARY {
 		others, err := k.activeHolderBesides(ctx.Store, o.Id, m.Role, m.MemberId)
