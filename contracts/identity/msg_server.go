@@ -92,8 +92,8 @@ func (k *Keeper) authorizeRotation(ctx *contracts.Context, member *memberv1.Memb
 		return 0, err
 	}
 	if !held {
-		return 0, ErrUnauthorized.Wrapf("%X needs organization officer at branch %d, member %d's branch, or to be member %d's own key",
-			ctx.Signer, member.BranchId, member.Id, member.Id)
+		return 0, ErrUnauthorized.Wrapt("{signer} needs organization officer at branch {branch}, member {member}'s branch, or to be member {member}'s own key",
+			contracts.Address("signer", ctx.Signer), contracts.Int("branch", int64(member.BranchId)), contracts.Int("member", int64(member.Id)))
 	}
 	roles, err := k.org.HoldsAnyRole(ctx.Store, member.Id)
 	if err != nil {
