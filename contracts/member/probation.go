@@ -178,9 +178,11 @@ func (k *Keeper) beginDecision(ctx *contracts.Context, id uint64, stage memberv1
 	}
 	if open {
 		d := c.m.Pending
-		return nil, p, ErrPendingDecision.Wrapt("member {member}: meeting {meeting}'s decision awaits approval until {until}",
+		until := contracts.AddDays(d.MeetingDate, int64(p.ApprovalDeadlineDays))
+		return nil, p, ErrPendingDecision.Wrapt("member {member}: meeting {meeting}'s decision awaits approval until {until}; "+
+			"a new proposal is possible from {earliest}, or once meeting {meeting}'s record is corrected",
 			contracts.Int("member", int64(id)), contracts.Int("meeting", int64(d.MeetingId)),
-			contracts.Date("until", contracts.AddDays(d.MeetingDate, int64(p.ApprovalDeadlineDays))))
+			contracts.Date("until", until), contracts.Date("earliest", contracts.AddDays(until, 1)))
 	}
 	return c, p, nil
 }

@@ -34,7 +34,11 @@ func (k *Keeper) TransferOut(ctx *contracts.Context, msg *memberv1.MsgTransferOu
 		return err
 	}
 	if open {
-		return ErrPendingDecision.Wrapf("member %d has meeting %d's decision pending", m.Id, m.Pending.MeetingId)
+		until := contracts.AddDays(m.Pending.MeetingDate, int64(p.ApprovalDeadlineDays))
+		return ErrPendingDecision.Wrapt("member {member} has meeting {meeting}'s decision pending until {until}; "+
+			"a transfer is possible from {earliest}, or once it is approved or meeting {meeting}'s record is corrected",
+			contracts.Int("member", int64(m.Id)), contracts.Int("meeting", int64(m.Pending.MeetingId)),
+			contracts.Date("until", until), contracts.Date("earliest", contracts.AddDays(until, 1)))
 	}
 	if _, err := k.activeBranch(ctx.Store, msg.ToBranchId); err != nil {
 		return err

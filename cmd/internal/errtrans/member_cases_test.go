@@ -94,9 +94,16 @@ func init() {
 			contracts.Int("index", 0), contracts.Int("meeting", 4), contracts.Int("yes", 3), contracts.Int("entitled", 9),
 			contracts.Enum("quorum", activityv1.QuorumRule_QUORUM_RULE_MAJORITY_OF_ENTITLED.String())),
 			"the resolution did not pass: resolution #0 of meeting 4: 3 yes of 9 entitled (majority-of-entitled) (code member/15)"},
-		tcase{"decision pending", member.ErrPendingDecision.Wrapt("member {member}: meeting {meeting}'s decision awaits approval until {until}",
-			id(7), contracts.Int("meeting", 4), date("until", 20260331)),
-			"a decision is already waiting for approval: member 7: meeting 4's decision awaits approval until 2026-03-31 (code member/17)"},
+		tcase{"decision pending", member.ErrPendingDecision.Wrapt("member {member}: meeting {meeting}'s decision awaits approval until {until}; "+
+			"a new proposal is possible from {earliest}, or once meeting {meeting}'s record is corrected",
+			id(7), contracts.Int("meeting", 4), date("until", 20260331), date("earliest", 20260401)),
+			"a decision is already waiting for approval: member 7: meeting 4's decision awaits approval until 2026-03-31; " +
+				"a new proposal is possible from 2026-04-01, or once meeting 4's record is corrected (code member/17)"},
+		tcase{"decision pending at a transfer", member.ErrPendingDecision.Wrapt("member {member} has meeting {meeting}'s decision pending until {until}; "+
+			"a transfer is possible from {earliest}, or once it is approved or meeting {meeting}'s record is corrected",
+			id(7), contracts.Int("meeting", 4), date("until", 20260331), date("earliest", 20260401)),
+			"a decision is already waiting for approval: member 7 has meeting 4's decision pending until 2026-03-31; " +
+				"a transfer is possible from 2026-04-01, or once it is approved or meeting 4's record is corrected (code member/17)"},
 		tcase{"talk recorded", member.ErrAlreadyRecorded.Wrapt("the talk with member {member} was recorded for {talk_date}", id(7), date("talk_date", 20260105)),
 			"already recorded: the talk with member 7 was recorded for 2026-01-05 (code member/26)"},
 		tcase{"oath recorded", member.ErrAlreadyRecorded.Wrapt("member {member} took the oath on {oath_date}", id(7), date("oath_date", 20260401)),
