@@ -45,7 +45,8 @@ func (k *Keeper) RotateMemberKey(ctx *contracts.Context, m *identityv1.MsgRotate
 		return err
 	}
 	if member.Status == memberv1.Status_STATUS_EXITED {
-		return ErrMemberExited.Wrapf("member %d", member.Id)
+		return ErrMemberExited.Wrapt("member {member} left on {exit_date} ({exit_kind})", contracts.Int("member", int64(member.Id)),
+			contracts.Date("exit_date", member.ExitDate), contracts.Enum("exit_kind", member.ExitKind.String()))
 	}
 	id, err := k.Identity(ctx.Store, m.MemberId)
 	if err != nil {
