@@ -113,7 +113,7 @@ func newLedger(t *testing.T) *ledger {
 	members := fakeMembers{
 		1: {Id: 1, BranchId: branchID, Status: memberv1.Status_STATUS_ACTIVE},
 		2: {Id: 2, BranchId: branchID, Status: memberv1.Status_STATUS_ACTIVE},
-		3: {Id: 3, BranchId: branchID, Status: memberv1.Status_STATUS_EXITED},
+		3: {Id: 3, BranchId: branchID, Status: memberv1.Status_STATUS_EXITED, ExitDate: 20260105, ExitKind: memberv1.ExitKind_EXIT_KIND_WITHDRAWAL},
 		4: {Id: 4, BranchId: otherBranchID, Status: memberv1.Status_STATUS_ACTIVE},
 		5: {Id: 5, BranchId: branchID, Status: memberv1.Status_STATUS_ACTIVE},
 		6: {Id: 6, BranchId: branchID, Status: memberv1.Status_STATUS_IN_TRANSFER},

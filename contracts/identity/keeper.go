@@ -128,9 +128,9 @@ func (k *Keeper) checkKeyFree(r state.Reader, memberID uint64, pubKey []byte) er
 		return err
 	}
 	if owner == memberID {
-		return ErrKeyInUse.Wrapf("%X is already member %d's key", addr, owner)
+		return ErrKeyInUse.Wrapt("{key} is already member {member}'s key", contracts.Address("key", addr), contracts.Int("member", int64(owner)))
 	}
-	return ErrKeyInUse.Wrapf("%X belongs to member %d", addr, owner)
+	return ErrKeyInUse.Wrapt("{key} belongs to member {member}", contracts.Address("key", addr), contracts.Int("member", int64(owner)))
 }
 
 // openAccount opens an account at sequence 0 for pubKey if it has none. An

@@ -45,7 +45,8 @@ func (k *Keeper) RotateMemberKey(ctx *contracts.Context, m *identityv1.MsgRotate
 		return err
 	}
 	if member.Status == memberv1.Status_STATUS_EXITED {
-		return ErrMemberExited.Wrapf("member %d", member.Id)
+		return ErrMemberExited.Wrapt("member {member} left on {exit_date} ({exit_kind})", contracts.Int("member", int64(member.Id)),
+			contracts.Date("exit_date", member.ExitDate), contracts.Enum("exit_kind", member.ExitKind.String()))
 	}
 	id, err := k.Identity(ctx.Store, m.MemberId)
 	if err != nil {
@@ -92,8 +93,8 @@ func (k *Keeper) authorizeRotation(ctx *contracts.Context, member *memberv1.Memb
 		return 0, err
 	}
 	if !held {
-		return 0, ErrUnauthorized.Wrapf("%X needs organization officer at branch %d, member %d's branch, or to be member %d's own key",
-			ctx.Signer, member.BranchId, member.Id, member.Id)
+		return 0, ErrUnauthorized.Wrapt("{signer} needs organization officer at branch {branch}, member {member}'s branch, or to be member {member}'s own key",
+			contracts.Address("signer", ctx.Signer), contracts.Int("branch", int64(member.BranchId)), contracts.Int("member", int64(member.Id)))
 	}
 	roles, err := k.org.HoldsAnyRole(ctx.Store, member.Id)
 	if err != nil {

@@ -62,7 +62,7 @@ func (k *Keeper) keyOwner(r state.Reader, addr []byte) (*identityv1.CommitmentOw
 		return nil, err
 	}
 	if !found {
-		return nil, ErrIdentityNotFound.Wrapf("no member's key has address %X", addr)
+		return nil, ErrIdentityNotFound.Wrapt("no member's key has address {address}", contracts.Address("address", addr))
 	}
 	id, err := k.Identity(r, memberID)
 	if err != nil {

@@ -79,7 +79,8 @@ func (k *Keeper) RecordTalk(ctx *contracts.Context, msg *memberv1.MsgRecordTalk)
 		return err
 	}
 	if m.TalkDate != 0 {
-		return ErrAlreadyRecorded.Wrapf("the talk with member %d was recorded for %d", m.Id, m.TalkDate)
+		return ErrAlreadyRecorded.Wrapt("the talk with member {member} was recorded for {talk_date}",
+			contracts.Int("member", int64(m.Id)), contracts.Date("talk_date", m.TalkDate))
 	}
 	p, err := k.Params(ctx.Store)
 	if err != nil {
@@ -181,7 +182,9 @@ func (k *Keeper) requireTraining(ctx *contracts.Context, m *memberv1.Member, mee
 		return err
 	}
 	if mt.Kind != activityv1.MeetingKind_MEETING_KIND_TRAINING || mt.Date > date || mt.Date < m.ActivistDate {
-		return ErrTrainingNotAttended.Wrapf("meeting %d is a %s on %d, not a training between %d (activist) and %d", mt.Id, mt.Kind, mt.Date, m.ActivistDate, date)
+		return ErrTrainingNotAttended.Wrapt("meeting {meeting} is a {kind} on {meeting_date}, not a training between {activist_since} (activist) and {date}",
+			contracts.Int("meeting", int64(mt.Id)), contracts.Enum("kind", mt.Kind.String()), contracts.Date("meeting_date", mt.Date),
+			contracts.Date("activist_since", m.ActivistDate), contracts.Date("date", date))
 	}
 	attended, err := k.meetings.Attended(ctx.Store, meetingID, m.Id)
 	if err != nil {

@@ -21,7 +21,8 @@ func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline)
 		return err
 	}
 	if m.Stage != memberv1.Stage_STAGE_PROBATIONARY && m.Stage != memberv1.Stage_STAGE_FULL {
-		return ErrWrongStage.Wrapf("member %d is %s: discipline applies to party members", m.Id, m.Stage)
+		return ErrWrongStage.Wrapt("member {member} is {stage}: discipline applies to party members",
+			contracts.Int("member", int64(m.Id)), contracts.Enum("stage", m.Stage.String()))
 	}
 	if err := k.requireDisciplineOfficer(ctx, m.BranchId, m.Id); err != nil {
 		return err
@@ -44,14 +45,16 @@ func (k *Keeper) Discipline(ctx *contracts.Context, msg *memberv1.MsgDiscipline)
 	switch msg.Kind {
 	case memberv1.DisciplineKind_DISCIPLINE_KIND_PARTY_PROBATION:
 		if m.Stage != memberv1.Stage_STAGE_FULL {
-			return ErrInvalidDiscipline.Wrapf("party probation applies to full members; member %d is %s", m.Id, m.Stage)
+			return ErrInvalidDiscipline.Wrapt("party probation applies to full members; member {member} is {stage}",
+				contracts.Int("member", int64(m.Id)), contracts.Enum("stage", m.Stage.String()))
 		}
 		if f := madeFull(m); msg.Date < f.date {
 			return ErrDateOrder.Wrapt("party probation on {date} is before {step} ({step_date})",
 				contracts.Date("date", msg.Date), contracts.Text("step", f.act), contracts.Date("step_date", f.date))
 		}
 		if m.PartyProbationUntil != 0 {
-			return ErrInvalidDiscipline.Wrapf("member %d is already under party probation until %d", m.Id, m.PartyProbationUntil)
+			return ErrInvalidDiscipline.Wrapt("member {member} is already under party probation until {until}",
+				contracts.Int("member", int64(m.Id)), contracts.Date("until", m.PartyProbationUntil))
 		}
 		m.PartyProbationUntil = contracts.AddYears(msg.Date, int(msg.Years))
 		ctx.Store.Set(dueKey(m.PartyProbationUntil, duePartyProbation, m.Id), nil)
@@ -85,7 +88,8 @@ func (k *Keeper) requireDisciplineOfficer(ctx *contracts.Context, branchID, subj
 			return k.notOwnCase(ctx, subject)
 		}
 	}
-	return ErrUnauthorized.Wrapf("%X is not a discipline officer of a committee above branch %d", ctx.Signer, branchID)
+	return ErrUnauthorized.Wrapt("{signer} is not a discipline officer of a committee above branch {branch}",
+		contracts.Address("signer", ctx.Signer), contracts.Int("branch", int64(branchID)))
 }
 
 // RecordExit records removal, lapse, withdrawal, death, or the end of an
@@ -103,11 +107,14 @@ func (k *Keeper) RecordExit(ctx *contracts.Context, msg *memberv1.MsgRecordExit)
 	switch msg.Kind {
 	case memberv1.ExitKind_EXIT_KIND_REMOVAL, memberv1.ExitKind_EXIT_KIND_LAPSE, memberv1.ExitKind_EXIT_KIND_WITHDRAWAL:
 		if !member {
-			return ErrInvalidExit.Wrapf("%s applies to party members; member %d is %s (use APPLICATION_ENDED)", msg.Kind, m.Id, m.Stage)
+			return ErrInvalidExit.Wrapt("{kind} applies to party members; member {member} is {stage} (use {use})",
+				contracts.Enum("kind", msg.Kind.String()), contracts.Int("member", int64(m.Id)), contracts.Enum("stage", m.Stage.String()),
+				contracts.Enum("use", memberv1.ExitKind_EXIT_KIND_APPLICATION_ENDED.String()))
 		}
 	case memberv1.ExitKind_EXIT_KIND_APPLICATION_ENDED:
 		if member {
-			return ErrInvalidExit.Wrapf("member %d is %s: an application can end only before admission", m.Id, m.Stage)
+			return ErrInvalidExit.Wrapt("member {member} is {stage}: an application can end only before admission",
+				contracts.Int("member", int64(m.Id)), contracts.Enum("stage", m.Stage.String()))
 		}
 	}
 	if err := k.requireBranchOfficer(ctx, m.BranchId, m.Id); err != nil {

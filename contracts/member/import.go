@@ -95,10 +95,12 @@ func ValidateImportMember(m *memberv1.MsgImportMember) error {
 		}
 	case memberv1.Stage_STAGE_PROBATIONARY:
 		if m.FullDate != 0 {
-			return ErrMalformed.Wrap("full_date is for FULL members only")
+			return ErrMalformed.Wrapt("full_date is for {stage} members only", contracts.Enum("stage", memberv1.Stage_STAGE_FULL.String()))
 		}
 	default:
-		return ErrWrongStage.Wrapf("import records PROBATIONARY or FULL members, not %s", m.Stage)
+		return ErrWrongStage.Wrapt("import records {probationary} or {full} members, not {stage}",
+			contracts.Enum("probationary", memberv1.Stage_STAGE_PROBATIONARY.String()), contracts.Enum("full", memberv1.Stage_STAGE_FULL.String()),
+			contracts.Enum("stage", m.Stage.String()))
 	}
 	return ValidateRegisterApplicant(&memberv1.MsgRegisterApplicant{
 		BranchId: m.BranchId, ApplicationDate: m.AdmissionDate, BirthYear: m.BirthYear,

@@ -228,7 +228,8 @@ func (k *Keeper) requireRole(ctx *contracts.Context, orgID uint64, subject uint6
 			return k.notOwnCase(ctx, subject)
 		}
 	}
-	return ErrUnauthorized.Wrapf("%X is not %s of organization %d", ctx.Signer, what, orgID)
+	return ErrUnauthorized.Wrapt("{signer} is not {role} of organization {org}",
+		contracts.Address("signer", ctx.Signer), contracts.Text("role", what), contracts.Int("org", int64(orgID)))
 }
 
 // notOwnCase refuses an officer acting on their own record: nobody
@@ -288,7 +289,7 @@ func (k *Keeper) activeBranch(r state.Reader, id uint64) (*orgv1.Organization, e
 		return nil, err
 	}
 	if o.Kind != orgv1.OrgKind_ORG_KIND_BRANCH {
-		return nil, ErrNotABranch.Wrapf("organization %d is a %s", id, o.Kind)
+		return nil, ErrNotABranch.Wrapt("organization {org} is a {kind}", contracts.Int("org", int64(id)), contracts.Enum("kind", o.Kind.String()))
 	}
 	return o, nil
 }
@@ -296,7 +297,8 @@ func (k *Keeper) activeBranch(r state.Reader, id uint64) (*orgv1.Organization, e
 // requireLive refuses exited members.
 func requireLive(m *memberv1.Member) error {
 	if m.Status == memberv1.Status_STATUS_EXITED {
-		return ErrMemberExited.Wrapf("member %d left on %d (%s)", m.Id, m.ExitDate, m.ExitKind)
+		return ErrMemberExited.Wrapt("member {member} left on {exit_date} ({exit_kind})",
+			contracts.Int("member", int64(m.Id)), contracts.Date("exit_date", m.ExitDate), contracts.Enum("exit_kind", m.ExitKind.String()))
 	}
 	return nil
 }
@@ -315,7 +317,13 @@ func requireActiveAt(m *memberv1.Member, stages ...memberv1.Stage) error {
 			return nil
 		}
 	}
-	return ErrWrongStage.Wrapf("member %d is %s", m.Id, m.Stage)
+	names := make([]string, len(stages))
+	for i, s := range stages {
+		names[i] = s.String()
+	}
+	want, fs := allowed("needs", names...)
+	return ErrWrongStage.Wrapt("member {member} is {stage}; this step needs "+want,
+		append([]contracts.Field{contracts.Int("member", int64(m.Id)), contracts.Enum("stage", m.Stage.String())}, fs...)...)
 }
 
 // requireFullMembers checks named members (contacts, introducers) are
@@ -336,10 +344,12 @@ func (k *Keeper) requireFullMembers(r state.Reader, subject uint64, ids []uint64
 			return err
 		}
 		if m.Stage != memberv1.Stage_STAGE_FULL || m.Status != memberv1.Status_STATUS_ACTIVE {
-			return ErrNotFullMember.Wrapf("member %d is %s, %s", id, m.Stage, m.Status)
+			return ErrNotFullMember.Wrapt("member {member} is {stage}, {status}",
+				contracts.Int("member", int64(id)), contracts.Enum("stage", m.Stage.String()), contracts.Enum("status", m.Status.String()))
 		}
 		if m.PartyProbationUntil != 0 {
-			return ErrNotFullMember.Wrapf("member %d is under party probation until %d", id, m.PartyProbationUntil)
+			return ErrNotFullMember.Wrapt("member {member} is under party probation until {until}",
+				contracts.Int("member", int64(id)), contracts.Date("until", m.PartyProbationUntil))
 		}
 	}
 	return nil

@@ -63,7 +63,8 @@ func (k *Keeper) RecordOath(ctx *contracts.Context, msg *memberv1.MsgRecordOath)
 		return err
 	}
 	if m.OathDate != 0 {
-		return ErrAlreadyRecorded.Wrapf("member %d took the oath on %d", m.Id, m.OathDate)
+		return ErrAlreadyRecorded.Wrapt("member {member} took the oath on {oath_date}",
+			contracts.Int("member", int64(m.Id)), contracts.Date("oath_date", m.OathDate))
 	}
 	p, err := k.Params(ctx.Store)
 	if err != nil {
@@ -101,7 +102,8 @@ func (k *Keeper) ProposeFullMembership(ctx *contracts.Context, msg *memberv1.Msg
 		}
 	}
 	if msg.Outcome == memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME && (m.OathDate == 0 || m.OathDate > mt.Date) {
-		return ErrWrongStage.Wrapf("member %d has no oath on record by meeting %d's date %d: the oath comes before full membership", m.Id, mt.Id, mt.Date)
+		return ErrWrongStage.Wrapt("member {member} has no oath on record by meeting {meeting}'s date {meeting_date}: the oath comes before full membership",
+			contracts.Int("member", int64(m.Id)), contracts.Int("meeting", int64(mt.Id)), contracts.Date("meeting_date", mt.Date))
 	}
 	if msg.Outcome == memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND {
 		if m.ProbationExtended {
@@ -176,8 +178,11 @@ func (k *Keeper) beginDecision(ctx *contracts.Context, id uint64, stage memberv1
 	}
 	if open {
 		d := c.m.Pending
-		return nil, p, ErrPendingDecision.Wrapf("member %d: meeting %d's decision awaits approval until %d",
-			id, d.MeetingId, contracts.AddDays(d.MeetingDate, int64(p.ApprovalDeadlineDays)))
+		until := contracts.AddDays(d.MeetingDate, int64(p.ApprovalDeadlineDays))
+		return nil, p, ErrPendingDecision.Wrapt("member {member}: meeting {meeting}'s decision awaits approval until {until}; "+
+			"a new proposal is possible from {earliest}, or once meeting {meeting}'s record is corrected",
+			contracts.Int("member", int64(id)), contracts.Int("meeting", int64(d.MeetingId)),
+			contracts.Date("until", until), contracts.Date("earliest", contracts.AddDays(until, 1)))
 	}
 	return c, p, nil
 }
@@ -247,7 +252,8 @@ var outcomeResolution = map[memberv1.ProbationOutcome]activityv1.ResolutionKind{
 // withinDeadline: day is at most approval_deadline_days after the meeting.
 func withinDeadline(day, meetingDate uint32, p memberv1.Params) error {
 	if last := contracts.AddDays(meetingDate, int64(p.ApprovalDeadlineDays)); day > last {
-		return ErrDeadlinePassed.Wrapf("the meeting of %d could be approved until %d", meetingDate, last)
+		return ErrDeadlinePassed.Wrapt("the meeting of {meeting_date} could be approved until {last}",
+			contracts.Date("meeting_date", meetingDate), contracts.Date("last", last))
 	}
 	return nil
 }
@@ -260,17 +266,23 @@ func (k *Keeper) passedResolution(ctx *contracts.Context, m *memberv1.Member, me
 		return nil, err
 	}
 	if mt.Kind != activityv1.MeetingKind_MEETING_KIND_BRANCH_GENERAL || mt.OrgId != m.BranchId {
-		return nil, ErrInvalidMeeting.Wrapf("meeting %d is a %s of organization %d, not a general meeting of branch %d", mt.Id, mt.Kind, mt.OrgId, m.BranchId)
+		return nil, ErrInvalidMeeting.Wrapt("meeting {meeting} is a {kind} of organization {org}, not a general meeting of branch {branch}",
+			contracts.Int("meeting", int64(mt.Id)), contracts.Enum("kind", mt.Kind.String()), contracts.Int("org", int64(mt.OrgId)),
+			contracts.Int("branch", int64(m.BranchId)))
 	}
 	if int(index) >= len(mt.Resolutions) {
 		return nil, ErrInvalidMeeting.Wrapf("meeting %d has %d resolutions, no #%d", mt.Id, len(mt.Resolutions), index)
 	}
 	r := mt.Resolutions[index]
 	if r.Kind != kind || r.SubjectMemberId != m.Id {
-		return nil, ErrInvalidMeeting.Wrapf("resolution #%d of meeting %d is a %s about member %d", index, mt.Id, r.Kind, r.SubjectMemberId)
+		return nil, ErrInvalidMeeting.Wrapt("resolution #{index} of meeting {meeting} is of kind {kind} about member {subject}; this step needs kind {want} about member {member}",
+			contracts.Int("index", int64(index)), contracts.Int("meeting", int64(mt.Id)), contracts.Enum("kind", r.Kind.String()),
+			contracts.Int("subject", int64(r.SubjectMemberId)), contracts.Enum("want", kind.String()), contracts.Int("member", int64(m.Id)))
 	}
 	if !r.Passed {
-		return nil, ErrQuorumNotMet.Wrapf("resolution #%d of meeting %d: %d yes of %d entitled (%s)", index, mt.Id, r.Yes, r.Entitled, r.Quorum)
+		return nil, ErrQuorumNotMet.Wrapt("resolution #{index} of meeting {meeting}: {yes} yes of {entitled} entitled ({quorum})",
+			contracts.Int("index", int64(index)), contracts.Int("meeting", int64(mt.Id)), contracts.Int("yes", int64(r.Yes)),
+			contracts.Int("entitled", int64(r.Entitled)), contracts.Enum("quorum", r.Quorum.String()))
 	}
 	return mt, nil
 }

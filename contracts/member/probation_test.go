@@ -107,6 +107,13 @@ func TestApprovalDeadline(t *testing.T) {
 		{"proposed on day 90", "a-secretary", proposeAdmission(t3, mt, 2), nil, code{}},
 		{"approved on day 90, the day it was proposed", "district-officer", approveAdmission(t3, l.today), nil, code{}},
 	})
+	// The decision still open names its last day and the day a new
+	// proposal becomes possible.
+	if _, _, err := l.try("a-secretary", proposeAdmission(t4, mt, 3)); !reflect.DeepEqual(contracts.FieldsOf(err), []contracts.Field{
+		contracts.Int("member", int64(t4)), contracts.Int("meeting", int64(mt)),
+		contracts.Date("until", l.today), contracts.Date("earliest", contracts.AddDays(l.today, 1))}) {
+		t.Errorf("proposed again on day 90: %v, fields %+v", err, contracts.FieldsOf(err))
+	}
 	l.advance(1)
 	day91, day90 := l.today, contracts.AddDays(l.today, -1)
 	l.runCases(t, []txCase{

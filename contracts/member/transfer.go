@@ -34,7 +34,11 @@ func (k *Keeper) TransferOut(ctx *contracts.Context, msg *memberv1.MsgTransferOu
 		return err
 	}
 	if open {
-		return ErrPendingDecision.Wrapf("member %d has meeting %d's decision pending", m.Id, m.Pending.MeetingId)
+		until := contracts.AddDays(m.Pending.MeetingDate, int64(p.ApprovalDeadlineDays))
+		return ErrPendingDecision.Wrapt("member {member} has meeting {meeting}'s decision pending until {until}; "+
+			"a transfer is possible from {earliest}, or once it is approved or meeting {meeting}'s record is corrected",
+			contracts.Int("member", int64(m.Id)), contracts.Int("meeting", int64(m.Pending.MeetingId)),
+			contracts.Date("until", until), contracts.Date("earliest", contracts.AddDays(until, 1)))
 	}
 	if _, err := k.activeBranch(ctx.Store, msg.ToBranchId); err != nil {
 		return err
@@ -109,7 +113,8 @@ func (k *Keeper) beginAnswer(ctx *contracts.Context, id uint64) (*change, *membe
 	// Expiry is by date: the block hook returns the member, but it handles a
 	// bounded number per block, so an answer after the date is refused here.
 	if ctx.Today >= t.ExpiresDate {
-		return nil, nil, ErrDeadlinePassed.Wrapf("the transfer of member %d expired on %d: it returns to branch %d", id, t.ExpiresDate, t.FromBranchId)
+		return nil, nil, ErrDeadlinePassed.Wrapt("the transfer of member {member} expired on {expires}: it returns to branch {branch}",
+			contracts.Int("member", int64(id)), contracts.Date("expires", t.ExpiresDate), contracts.Int("branch", int64(t.FromBranchId)))
 	}
 	return c, t, nil
 }
@@ -179,7 +184,8 @@ func (k *Keeper) EndFlowing(ctx *contracts.Context, msg *memberv1.MsgEndFlowing)
 	}
 	if err := k.requireBranchOfficer(ctx, host, 0); err != nil {
 		if err2 := k.requireBranchOfficer(ctx, m.BranchId, 0); err2 != nil {
-			return ErrUnauthorized.Wrapf("%X is not an officer of host branch %d or home branch %d", ctx.Signer, host, m.BranchId)
+			return ErrUnauthorized.Wrapt("{signer} is not an officer of host branch {host} or home branch {home}",
+				contracts.Address("signer", ctx.Signer), contracts.Int("host", int64(host)), contracts.Int("home", int64(m.BranchId)))
 		}
 	}
 	if err := k.notOwnCase(ctx, m.Id); err != nil {

@@ -3,6 +3,7 @@ package member
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/partychain/partychain/contracts"
@@ -99,6 +100,11 @@ func TestTransferDecisionLapsed(t *testing.T) {
 	l.runCases(t, []txCase{
 		{"on the last day of the approval", "a-secretary", transferOut(pend, branchB), ErrPendingDecision, cPending},
 	})
+	if _, _, err := l.try("a-secretary", transferOut(pend, branchB)); !reflect.DeepEqual(contracts.FieldsOf(err), []contracts.Field{
+		contracts.Int("member", int64(pend)), contracts.Int("meeting", int64(mt)),
+		contracts.Date("until", l.today), contracts.Date("earliest", contracts.AddDays(l.today, 1))}) {
+		t.Errorf("a transfer on the last day of the approval: %v, fields %+v", err, contracts.FieldsOf(err))
+	}
 	l.advance(1)
 	l.runCases(t, []txCase{
 		{"the approval lapsed", "district-officer", approveFull(pend, l.today), ErrDeadlinePassed, cDeadline},

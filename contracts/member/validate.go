@@ -100,14 +100,16 @@ func ValidateProposeFullMembership(m *memberv1.MsgProposeFullMembership) error {
 	switch m.Outcome {
 	case memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME, memberv1.ProbationOutcome_PROBATION_OUTCOME_CANCEL:
 		if m.ExtensionDays != 0 {
-			return ErrMalformed.Wrap("extension_days is for EXTEND only")
+			return ErrMalformed.Wrapt("extension_days is for {outcome} only", contracts.Enum("outcome", memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND.String()))
 		}
 	case memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND:
 		if m.ExtensionDays == 0 {
-			return ErrMalformed.Wrap("EXTEND needs extension_days")
+			return ErrMalformed.Wrapt("{outcome} needs extension_days", contracts.Enum("outcome", memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND.String()))
 		}
 	default:
-		return ErrMalformed.Wrapf("outcome %d", int32(m.Outcome))
+		want, fs := allowed("want", memberv1.ProbationOutcome_PROBATION_OUTCOME_ON_TIME.String(),
+			memberv1.ProbationOutcome_PROBATION_OUTCOME_EXTEND.String(), memberv1.ProbationOutcome_PROBATION_OUTCOME_CANCEL.String())
+		return ErrMalformed.Wrapt("outcome {outcome}: want "+want, append([]contracts.Field{contracts.Enum("outcome", m.Outcome.String())}, fs...)...)
 	}
 	return nil
 }
@@ -141,7 +143,12 @@ func ValidateDiscipline(m *memberv1.MsgDiscipline) error {
 		return err
 	}
 	if m.Kind < memberv1.DisciplineKind_DISCIPLINE_KIND_WARNING || m.Kind > memberv1.DisciplineKind_DISCIPLINE_KIND_EXPULSION {
-		return ErrInvalidDiscipline.Wrapf("kind %d", int32(m.Kind))
+		var names []string
+		for k := memberv1.DisciplineKind_DISCIPLINE_KIND_WARNING; k <= memberv1.DisciplineKind_DISCIPLINE_KIND_EXPULSION; k++ {
+			names = append(names, k.String())
+		}
+		want, fs := allowed("want", names...)
+		return ErrInvalidDiscipline.Wrapt("kind {kind}: want "+want, append([]contracts.Field{contracts.Enum("kind", m.Kind.String())}, fs...)...)
 	}
 	party := m.Kind == memberv1.DisciplineKind_DISCIPLINE_KIND_PARTY_PROBATION
 	if party && (m.Years < 1 || m.Years > 2) {
@@ -167,7 +174,10 @@ func ValidateRecordExit(m *memberv1.MsgRecordExit) error {
 	case memberv1.ExitKind_EXIT_KIND_PROBATION_CANCELLED:
 		return ErrInvalidExit.Wrap("cancelling a probation is a full-membership decision")
 	}
-	return ErrInvalidExit.Wrapf("kind %d", int32(m.Kind))
+	want, fs := allowed("want", memberv1.ExitKind_EXIT_KIND_REMOVAL.String(), memberv1.ExitKind_EXIT_KIND_LAPSE.String(),
+		memberv1.ExitKind_EXIT_KIND_WITHDRAWAL.String(), memberv1.ExitKind_EXIT_KIND_DECEASED.String(),
+		memberv1.ExitKind_EXIT_KIND_APPLICATION_ENDED.String())
+	return ErrInvalidExit.Wrapt("kind {kind}: want "+want, append([]contracts.Field{contracts.Enum("kind", m.Kind.String())}, fs...)...)
 }
 
 func firstErr(errs ...error) error {
