@@ -82,18 +82,25 @@ func (e *Error) WithFields(fields ...Field) error { return WithFields(error(e), 
 
 // Wrapt is Wrapf with typed fields: each {key} in template stands for the
 // field of that key. The log text is the template filled in the chain's
-// terms (dates YYYYMMDD, enums by proto name, addresses in upper-case hex,
-// as Wrapf's verbs gave them); the template and the fields go to the
-// result's Info (FieldsInfo), so a client fills the same sentence in its
-// own terms (Render) without reading the log.
+// terms (dates YYYYMMDD, enums by short name, addresses in upper-case
+// hex); the template and the fields go to the result's Info (FieldsInfo),
+// so a client fills the same sentence in its own terms (Render) without
+// reading the log.
 func (e *Error) Wrapt(template string, fields ...Field) error {
 	return &fielded{err: e.Wrap(Render(template, fields, ChainValue)), fields: fields, template: template}
 }
 
-// ChainValue is a field as the chain's log writes it.
+// ChainValue is a field as the chain's log writes it: an address in
+// upper-case hex, an enum by its short name (EnumName) where its ledger
+// registered one, anything else as it is.
 func ChainValue(f Field) string {
-	if f.Kind == FieldAddress {
+	switch f.Kind {
+	case FieldAddress:
 		return strings.ToUpper(f.Value)
+	case FieldEnum:
+		if n, ok := EnumName(f.Value); ok {
+			return n
+		}
 	}
 	return f.Value
 }

@@ -50,14 +50,14 @@ func TestStageAndExitFields(t *testing.T) {
 		fs   []contracts.Field
 	}{
 		{"wrong stage", requireActiveAt(m, memberv1.Stage_STAGE_PROBATIONARY, memberv1.Stage_STAGE_FULL), ErrWrongStage,
-			"member 7 is STAGE_ACTIVIST; this step needs STAGE_PROBATIONARY or STAGE_FULL: member is not at the stage this step needs",
+			"member 7 is activist; this step needs probationary or full: member is not at the stage this step needs",
 			[]contracts.Field{contracts.Int("member", 7), contracts.Enum("stage", "STAGE_ACTIVIST"),
 				contracts.Enum("needs_1", "STAGE_PROBATIONARY"), contracts.Enum("needs_2", "STAGE_FULL")}},
 		{"left", requireActiveAt(left, memberv1.Stage_STAGE_APPLICANT), ErrMemberExited,
-			"member 12 left on 20290906 (EXIT_KIND_APPLICATION_ENDED): member has left: no further acts",
+			"member 12 left on 20290906 (application-ended): member has left: no further acts",
 			[]contracts.Field{contracts.Int("member", 12), contracts.Date("exit_date", 20290906), contracts.Enum("exit_kind", "EXIT_KIND_APPLICATION_ENDED")}},
 		{"exit kind", ValidateRecordExit(&memberv1.MsgRecordExit{MemberId: 7, Date: 20261201, Kind: 9}), ErrInvalidExit,
-			"kind 9: want EXIT_KIND_REMOVAL, EXIT_KIND_LAPSE, EXIT_KIND_WITHDRAWAL, EXIT_KIND_DECEASED or EXIT_KIND_APPLICATION_ENDED: invalid exit",
+			"kind 9: want removal, lapse, withdrawal, deceased or application-ended: invalid exit",
 			[]contracts.Field{contracts.Enum("kind", "9"), contracts.Enum("want_1", "EXIT_KIND_REMOVAL"), contracts.Enum("want_2", "EXIT_KIND_LAPSE"),
 				contracts.Enum("want_3", "EXIT_KIND_WITHDRAWAL"), contracts.Enum("want_4", "EXIT_KIND_DECEASED"), contracts.Enum("want_5", "EXIT_KIND_APPLICATION_ENDED")}},
 	} {

@@ -1,9 +1,10 @@
 // Package errtrans writes a chain refusal in the clerk's terms: from its
 // codespace, code, log and Info (the typed fields of contracts.FieldsInfo)
-// it gives dates as YYYY-MM-DD, the waiting period's earliest date, enum
-// values by the CLI's names (the ones org.ParseKind and org.ParseRole
-// read) and addresses by key name where the keyring knows them. It reads
-// the fields, never the log's text; a refusal without fields keeps its log.
+// it fills the error's template (contracts.Wrapt) with dates as
+// YYYY-MM-DD, months as YYYY-MM, enum values by their short names (the
+// CLI's: contracts.EnumName) and addresses by key name where the keyring
+// knows them. It reads the fields, never the log's text; a refusal without
+// fields keeps its log.
 package errtrans
 
 import (
@@ -12,13 +13,12 @@ import (
 	"strings"
 
 	"github.com/partychain/partychain/contracts"
-	"github.com/partychain/partychain/contracts/activity"
-	"github.com/partychain/partychain/contracts/org"
-	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
-	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
-	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
-	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
-	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	// The ledgers register their enums' short names (contracts.NameEnum).
+	_ "github.com/partychain/partychain/contracts/activity"
+	_ "github.com/partychain/partychain/contracts/dues"
+	_ "github.com/partychain/partychain/contracts/governance"
+	_ "github.com/partychain/partychain/contracts/member"
+	_ "github.com/partychain/partychain/contracts/org"
 )
 
 // Names gives the key name of an address, if the keyring holds it; nil
@@ -66,39 +66,6 @@ func list(fs []contracts.Field, names Names) string {
 	return strings.Join(parts, ", ")
 }
 
-// enums maps every ledger enum's proto names to the CLI's names: the
-// ledger's own name function where the CLI reads the value as a flag
-// (org.ParseKind, activity.ParseKind, ...), else the name without its
-// type's prefix, lower case, with hyphens (STAGE_DEVELOPMENT_TARGET →
-// development-target), as the CLI prints it.
-var enums = func() map[string]string {
-	m := map[string]string{}
-	add := func(values map[string]int32, name func(int32) string) {
-		for n, v := range values {
-			if m[n] = name(v); m[n] == n { // the ledger names no UNSPECIFIED
-				m[n] = "unspecified"
-			}
-		}
-	}
-	add(orgv1.OrgKind_value, func(v int32) string { return org.KindName(orgv1.OrgKind(v)) })
-	add(orgv1.Role_value, func(v int32) string { return org.RoleName(orgv1.Role(v)) })
-	add(activityv1.MeetingKind_value, func(v int32) string { return activity.KindName(activityv1.MeetingKind(v)) })
-	add(activityv1.ResolutionKind_value, func(v int32) string { return activity.ResolutionKindName(activityv1.ResolutionKind(v)) })
-	add(activityv1.QuorumRule_value, func(v int32) string { return activity.QuorumName(activityv1.QuorumRule(v)) })
-	for prefix, values := range map[string]map[string]int32{
-		"ORG_STATUS_": orgv1.OrgStatus_value, "STAGE_": memberv1.Stage_value, "STATUS_": memberv1.Status_value,
-		"EXIT_KIND_": memberv1.ExitKind_value, "DISCIPLINE_KIND_": memberv1.DisciplineKind_value,
-		"PROBATION_OUTCOME_": memberv1.ProbationOutcome_value, "PERIOD_": activityv1.Period_value,
-		"PROPOSAL_KIND_": governancev1.ProposalKind_value, "PROPOSAL_STATUS_": governancev1.ProposalStatus_value,
-		"CATEGORY_": duesv1.Category_value, "SPEND_STATUS_": duesv1.SpendStatus_value,
-	} {
-		for n := range values {
-			m[n] = strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(n, prefix)), "_", "-")
-		}
-	}
-	return m
-}()
-
 // Value is one field in the clerk's terms: a date as YYYY-MM-DD, a month
 // as YYYY-MM, an enum
 // by its CLI name, an address by key name (with its hex) where names knows
@@ -114,7 +81,7 @@ func Value(f contracts.Field, names Names) string {
 			return f.Value[:4] + "-" + f.Value[4:]
 		}
 	case contracts.FieldEnum:
-		if n, ok := enums[f.Value]; ok {
+		if n, ok := contracts.EnumName(f.Value); ok {
 			return n
 		}
 	case contracts.FieldAddress:
