@@ -13,6 +13,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/partychain/partychain/contracts"
+	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
 	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
 	proofv1 "github.com/partychain/partychain/proto/partychain/proof/v1"
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
@@ -57,6 +58,41 @@ func TestAppHashYear(t *testing.T) {
 	y.checkCoverage()
 }
 
+// TestAppHashYearNoticesAChange: the same year with one fen more in a
+// payment (a change the rules accept: the rest is voluntary) keeps every
+// height before it and changes the app hash of its height, with the same
+// outcomes. The golden file notices a change in state that no outcome and
+// no log shows.
+func TestAppHashYearNoticesAChange(t *testing.T) {
+	want, err := os.ReadFile(appHashGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := newLedgerYear(t)
+	const payDay = 20
+	y.tweak = func(day int, st *yearStep) {
+		if pay, isPay := st.msg.(*duesv1.MsgPay); isPay && day == payDay {
+			more := *pay
+			more.PaidFen++
+			st.msg = &more
+		}
+	}
+	y.run()
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(y.golden.String(), "\n")
+	if len(wl) != len(gl) {
+		t.Fatalf("%d heights, golden %d", len(gl)-1, len(wl)-1)
+	}
+	for i := 0; i < payDay; i++ {
+		if wl[i] != gl[i] {
+			t.Fatalf("height %d changed before the payment:\n- %s\n+ %s", i+1, wl[i], gl[i])
+		}
+	}
+	w, g := strings.Fields(wl[payDay]), strings.Fields(gl[payDay])
+	if w[2] == g[2] || strings.Join(w[3:], " ") != strings.Join(g[3:], " ") {
+		t.Fatalf("height %d: want another app hash and the same outcomes:\n- %s\n+ %s", payDay+1, wl[payDay], gl[payDay])
+	}
+}
+
 // firstDiffs lists up to max differing lines of two line-per-height files.
 func firstDiffs(want, got string, max int) string {
 	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
@@ -93,10 +129,11 @@ type ledgerYear struct {
 	start  uint32            // day 0's date
 	day    int               // the last day run (-1: none)
 	golden bytes.Buffer
-	okKind map[string]bool   // message kinds executed with success
-	hooked map[string]bool   // event types the block hooks emitted
-	passed map[string]bool   // proposal kinds carried out, and "SET_PARAMS/<ledger>"
-	ledger map[string]string // a set-params proposal's ledger, by proposal id
+	okKind map[string]bool             // message kinds executed with success
+	hooked map[string]bool             // event types the block hooks emitted
+	passed map[string]bool             // proposal kinds carried out, and "SET_PARAMS/<ledger>"
+	ledger map[string]string           // a set-params proposal's ledger, by proposal id
+	tweak  func(day int, st *yearStep) // if set, may change a step (TestAppHashYearNoticesAChange)
 }
 
 // yearStep is one tx of a day: who signs what, and whether it must be

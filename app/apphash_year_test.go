@@ -80,6 +80,9 @@ func (y *ledgerYear) run() {
 		var names []string
 		for _, f := range p[day] {
 			st := f()
+			if y.tweak != nil {
+				y.tweak(day, &st)
+			}
 			steps = append(steps, st)
 			names = append(names, st.name)
 		}
