@@ -130,14 +130,19 @@ func fieldedCodes(roots ...string) (map[string]string, error) {
 				if !ok || funcName(call) != "Wrapt" {
 					return true
 				}
+				// A typed field anywhere in the arguments, also inside
+				// an append(fields, contracts.Enum(...))... spread.
 				typed := false
 				for _, a := range call.Args[1:] {
-					if c, ok := a.(*ast.CallExpr); ok {
-						switch funcName(c) {
-						case "Date", "Month", "Enum", "Address":
-							typed = true
+					ast.Inspect(a, func(n ast.Node) bool {
+						if c, ok := n.(*ast.CallExpr); ok {
+							switch funcName(c) {
+							case "Date", "Month", "Enum", "Address":
+								typed = true
+							}
 						}
-					}
+						return !typed
+					})
 				}
 				if !typed {
 					return true
