@@ -194,9 +194,33 @@ func TestReceiptEndToEnd(t *testing.T) {
 		t.Errorf("another trusted set: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 
+	// The tx command wrote format 2 (bytes in hex). The same receipt in
+	// format 1, as clerks kept them before, verifies and says the same.
+	raw, _ := os.ReadFile(branch.Receipt)
+	if r.Format != receipt.Format || !bytes.Contains(raw, []byte(`"format": "partychain-receipt/2"`)) {
+		t.Errorf("the tx command wrote format %q", r.Format)
+	}
+	v1 := *r
+	v1.Format = receipt.FormatV1
+	old, err := receipt.Encode(&v1)
+	if err != nil || !bytes.Contains(old, []byte(`"format": "partychain-receipt/1"`)) {
+		t.Fatalf("encode in format 1: %v", err)
+	}
+	t.Logf("receipt of a tx, one validator: %d bytes (format 1: %d; docs/performance.md)", len(raw), len(old))
+	oldFile := filepath.Join(t.TempDir(), "v1.json")
+	if err := os.WriteFile(oldFile, old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]string{nil, {"-o", "json"}} {
+		o1, e1, c1 := n.run(append([]string{"verify-receipt", oldFile, "--genesis", genesis}, extra...)...)
+		o2, e2, c2 := n.run(append([]string{"verify-receipt", branch.Receipt, "--genesis", genesis}, extra...)...)
+		if c1 != 0 || c2 != 0 || o1 != o2 {
+			t.Errorf("verify-receipt %v, format 1 and 2: exit %d %d\n/1: %s%s\n/2: %s%s", extra, c1, c2, o1, e1, o2, e2)
+		}
+	}
+
 	// A changed receipt is refused, naming the failed link.
 	bad := filepath.Join(t.TempDir(), "bad.json")
-	raw, _ := os.ReadFile(branch.Receipt)
 	r.Result.GasUsed++
 	changed, err := receipt.Encode(r)
 	if err != nil || bytes.Equal(changed, raw) {

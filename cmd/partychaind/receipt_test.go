@@ -127,6 +127,8 @@ func TestReceiptVerifyGolden(t *testing.T) {
 		{"receipt-valsets.json", []string{"verified: receipt of tx "}},
 		{"receipt-failed.json", []string{"verified: receipt of tx ", "fail"}},
 		{"credential.json", []string{"verified: credential of member ", "receipt 1 of "}},
+		{"receipt-v1.json", []string{"verified: receipt of tx ", "signed by "}},
+		{"credential-v1.json", []string{"verified: credential of member ", "receipt 1 of "}},
 	} {
 		path := filepath.Join(dir, tc.file)
 		out, _, err := runRoot(t, "verify-receipt", path, "--genesis", genesis)
@@ -142,6 +144,17 @@ func TestReceiptVerifyGolden(t *testing.T) {
 		js, _, err := runRoot(t, "verify-receipt", path, "--genesis", genesis, "-o", "json")
 		if err != nil || !strings.Contains(js, `"tx_hash"`) {
 			t.Errorf("%s -o json: %v\n%s", tc.file, err, js)
+		}
+	}
+	// A file of format 1 (bytes in base64), as clerks kept them before
+	// format 2, says exactly what the same receipt in format 2 says.
+	for _, pair := range [][2]string{{"receipt-v1.json", "receipt.json"}, {"credential-v1.json", "credential.json"}} {
+		for _, extra := range [][]string{nil, {"-o", "json"}} {
+			v1, _, err1 := runRoot(t, append([]string{"verify-receipt", filepath.Join(dir, pair[0]), "--genesis", genesis}, extra...)...)
+			v2, _, err2 := runRoot(t, append([]string{"verify-receipt", filepath.Join(dir, pair[1]), "--genesis", genesis}, extra...)...)
+			if err1 != nil || err2 != nil || v1 != v2 || v1 == "" {
+				t.Errorf("%s %v: %v %v\n/1: %s\n/2: %s", pair[0], extra, err1, err2, v1, v2)
+			}
 		}
 	}
 	// The golden receipt does not verify against another chain's trust.

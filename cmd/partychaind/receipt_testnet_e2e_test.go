@@ -114,7 +114,13 @@ func TestReceiptTestnetValidatorSetChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("receipt %s: %d bytes", filepath.Base(f), st.Size())
+		r := readReceipt(t, f)
+		r.Format = receipt.FormatV1
+		v1, err := receipt.Encode(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("receipt %s: %d bytes (format 1: %d)", filepath.Base(f), st.Size(), len(v1))
 	}
 	t.Logf("partychaind receipt (2 trust headers, 4 then 3 validators): %v; receipt.Verify: %v", built.Round(time.Millisecond), verified.Round(time.Microsecond))
 

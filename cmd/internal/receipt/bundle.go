@@ -5,8 +5,10 @@
 // Build makes one from a node's RPC; Verify checks one with no node at all.
 // docs/receipts.md describes the format field by field.
 //
-// The file is JSON in one canonical form: Parse decodes it and encodes it
-// again, and refuses a file that is not byte for byte what that gives. So
+// The file is JSON in one canonical form (format 2: bytes in upper-case
+// hex; files of format 1, bytes in base64, still read): Parse decodes it
+// and encodes it again, and refuses a file that is not byte for byte what
+// that gives. So
 // every byte of an accepted file is either checked by a proof or signature,
 // or fixed by the encoding; none can change without the file being refused.
 package receipt
@@ -16,18 +18,25 @@ import (
 )
 
 const (
-	// Format names a receipt file's format and version.
-	Format = "partychain-receipt/1"
+	// Format names a receipt file's format and version: 2, every byte
+	// field in upper-case hex. New receipts are of this format.
+	Format = "partychain-receipt/2"
 	// CredentialFormat names a credential file: a member's stage history
-	// as receipts.
-	CredentialFormat = "partychain-credential/1"
+	// as receipts (of format Format).
+	CredentialFormat = "partychain-credential/2"
+	// FormatV1 and CredentialFormatV1 name format 1, which wrote byte
+	// fields in base64 (the headers' hashes in hex). Files of format 1
+	// still parse (into the same in-memory form) and verify as before;
+	// nothing writes new ones.
+	FormatV1           = "partychain-receipt/1"
+	CredentialFormatV1 = "partychain-credential/1"
 	// MaxFileBytes bounds a receipt or credential file read from outside.
 	MaxFileBytes = 16 << 20
 )
 
 // Receipt proves one committed tx.
 type Receipt struct {
-	Format  string `json:"format"` // Format
+	Format  string `json:"format"` // Format, or FormatV1 if read from a /1 file
 	ChainID string `json:"chain_id"`
 	Height  int64  `json:"height"` // the block that holds the tx
 	Index   uint32 `json:"index"`  // the tx's position in the block
@@ -105,7 +114,7 @@ type Validator struct {
 // membership, ...) as receipts in height order; each verifies on its own,
 // and each concerns MemberID.
 type Credential struct {
-	Format   string    `json:"format"` // CredentialFormat
+	Format   string    `json:"format"` // CredentialFormat, or CredentialFormatV1 if read from a /1 file
 	ChainID  string    `json:"chain_id"`
 	MemberID uint64    `json:"member_id"`
 	Receipts []Receipt `json:"receipts"`

@@ -13,7 +13,14 @@ func VerifyCredential(c *Credential, t Trust) ([]*Verified, error) {
 	if c == nil {
 		return nil, errors.New("credential: none")
 	}
-	if c.Format != CredentialFormat {
+	// A credential of format 1 holds receipts of format 1; of format 2,
+	// receipts of format 2.
+	want := Format
+	switch c.Format {
+	case CredentialFormat:
+	case CredentialFormatV1:
+		want = FormatV1
+	default:
 		return nil, fmt.Errorf("credential: format %q, want %q", c.Format, CredentialFormat)
 	}
 	if t.ChainID != "" && c.ChainID != t.ChainID {
@@ -31,6 +38,9 @@ func VerifyCredential(c *Credential, t Trust) ([]*Verified, error) {
 		if prev := &c.Receipts[max(i-1, 0)]; i > 0 && (r.Height < prev.Height || r.Height == prev.Height && r.Index <= prev.Index) {
 			return nil, fmt.Errorf("receipt %d: tx %d of height %d after tx %d of height %d: receipts must ascend by height, then index",
 				i, r.Index, r.Height, prev.Index, prev.Height)
+		}
+		if r.Format != want {
+			return nil, fmt.Errorf("receipt %d (height %d): receipt: format %q, want %q", i, r.Height, r.Format, want)
 		}
 		v, err := Verify(r, t)
 		if err != nil {

@@ -5,13 +5,34 @@ import (
 	"reflect"
 )
 
-// Encode is the canonical encoding of a Receipt or a Credential: JSON
-// indented by two spaces, fields in declaration order, byte slices in
-// base64 as encoding/json writes them (hashes in headers as CometBFT's
-// upper-case hex), ending with a newline. An empty byte string or list is
-// written null, never "" or []: one form for every value. Parse accepts
-// only this form.
+// Encode is the canonical encoding of a Receipt or a Credential, in the
+// format its Format names: JSON indented by two spaces, fields in
+// declaration order, ending with a newline. Format 2 (Format,
+// CredentialFormat) writes every byte field as upper-case hex (Hex), like
+// the hashes in CometBFT's headers; format 1 (FormatV1, CredentialFormatV1),
+// which Encode writes only for a receipt or credential read from a /1 file,
+// writes byte slices in base64 as encoding/json does (the headers' hashes
+// still in hex). An empty byte string or list is written null, never "" or
+// []: one form for every value. Parse accepts only this form.
 func Encode(v any) ([]byte, error) {
+	switch x := v.(type) {
+	case *Receipt:
+		if x != nil && x.Format != FormatV1 {
+			v = receiptToV2(x)
+		}
+	case Receipt:
+		if x.Format != FormatV1 {
+			v = receiptToV2(&x)
+		}
+	case *Credential:
+		if x != nil && x.Format != CredentialFormatV1 {
+			v = credentialToV2(x)
+		}
+	case Credential:
+		if x.Format != CredentialFormatV1 {
+			v = credentialToV2(&x)
+		}
+	}
 	b, err := json.MarshalIndent(emptiesToNil(v), "", "  ")
 	if err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ import (
 // back), and Verify and VerifyCredential never panic on what it accepts
 // (not even a panic they recover from).
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"receipt.json", "receipt-failed.json", "receipt-valsets.json", "credential.json"} {
+	for _, name := range goldenNames {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -22,6 +22,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(`{"format":"partychain-receipt/1"}`))
 	f.Add([]byte(`{"format":"partychain-credential/1","receipts":[{}]}`))
+	f.Add([]byte(`{"format":"partychain-receipt/2"}`))
+	f.Add([]byte(`{"format":"partychain-credential/2","receipts":[{}]}`))
 	gen, err := os.ReadFile(filepath.Join("testdata", "genesis.json"))
 	if err != nil {
 		f.Fatal(err)

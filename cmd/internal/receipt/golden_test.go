@@ -21,6 +21,11 @@ import (
 //	receipt-failed.json    a tx that failed at height 6 (code 5, codespace member)
 //	receipt-valsets.json   a tx at height 9 after two validator-set changes
 //	credential.json        member 42's credential: receipt.json as its history
+//	receipt-v1.json        receipt.json in format 1 (bytes in base64), as
+//	credential-v1.json     credential.json, files clerks made before format 2
+//
+// The /1 files are the bytes format 1 always wrote; a diff in them is a
+// break of files clerks hold.
 func goldenFiles(t *testing.T) map[string][]byte {
 	t.Helper()
 	good := goodChain(t).receipt
@@ -28,7 +33,12 @@ func goldenFiles(t *testing.T) map[string][]byte {
 	valsets := makeChain(t, chainSpec{height: 9, sets: []testVals{fourVals, makeVals("second", 10, 10, 10, 20), makeVals("third", 7, 7, 7)},
 		changes: map[int64]int{2: 1, 5: 2}}).receipt
 	cred := &Credential{Format: CredentialFormat, ChainID: testChainID, MemberID: 42, Receipts: []Receipt{*good}}
+	goodV1 := *good
+	goodV1.Format = FormatV1
+	credV1 := &Credential{Format: CredentialFormatV1, ChainID: testChainID, MemberID: 42, Receipts: []Receipt{goodV1}}
 	return map[string][]byte{
+		"receipt-v1.json":      encode(t, &goodV1),
+		"credential-v1.json":   encode(t, credV1),
 		"genesis.json":         genesisFile(t, fourVals),
 		"receipt.json":         encode(t, good),
 		"receipt-failed.json":  encode(t, failed),
@@ -90,7 +100,7 @@ func TestGoldenVerifies(t *testing.T) {
 	if tr.ChainID != testChainID || tr.CalendarOffsetMinutes != 480 {
 		t.Fatalf("trust %+v", tr)
 	}
-	for _, name := range []string{"receipt.json", "receipt-failed.json", "receipt-valsets.json", "credential.json"} {
+	for _, name := range goldenNames {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatal(err)
@@ -142,3 +152,7 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// goldenNames are the golden receipt and credential files, both formats.
+var goldenNames = []string{"receipt.json", "receipt-failed.json", "receipt-valsets.json", "credential.json",
+	"receipt-v1.json", "credential-v1.json"}

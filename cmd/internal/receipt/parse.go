@@ -13,7 +13,10 @@ import (
 // MaxFileBytes, strict JSON (an unknown field is refused), and only in the
 // canonical form (Encode of what it decodes must give the file back byte for
 // byte, with every time in UTC). It returns the receipt or the credential,
-// whichever the file's format names; Parse checks the form only, Verify and
+// whichever the file's format names. A file of format 1 (FormatV1,
+// CredentialFormatV1: bytes in base64) reads into the same in-memory form
+// as one of format 2, its Format telling which it was, and must be in the
+// canonical form of format 1. Parse checks the form only, Verify and
 // VerifyCredential check the proofs.
 func Parse(b []byte) (*Receipt, *Credential, error) {
 	if len(b) > MaxFileBytes {
@@ -27,29 +30,49 @@ func Parse(b []byte) (*Receipt, *Credential, error) {
 	}
 	switch head.Format {
 	case Format:
+		var w receiptV2
 		var r Receipt
-		if err := decodeCanonical(b, &r, func() { utcReceipt(&r) }); err != nil {
+		if err := decodeCanonical(b, &w, func() any {
+			r = receiptFromV2(&w)
+			utcReceipt(&r)
+			return &r
+		}); err != nil {
+			return nil, nil, err
+		}
+		return &r, nil, nil
+	case FormatV1:
+		var r Receipt
+		if err := decodeCanonical(b, &r, func() any { utcReceipt(&r); return &r }); err != nil {
 			return nil, nil, err
 		}
 		return &r, nil, nil
 	case CredentialFormat:
+		var w credentialV2
 		var c Credential
-		if err := decodeCanonical(b, &c, func() {
-			for i := range c.Receipts {
-				utcReceipt(&c.Receipts[i])
-			}
+		if err := decodeCanonical(b, &w, func() any {
+			c = credentialFromV2(&w)
+			utcCredential(&c)
+			return &c
 		}); err != nil {
 			return nil, nil, err
 		}
 		return nil, &c, nil
+	case CredentialFormatV1:
+		var c Credential
+		if err := decodeCanonical(b, &c, func() any { utcCredential(&c); return &c }); err != nil {
+			return nil, nil, err
+		}
+		return nil, &c, nil
 	default:
-		return nil, nil, fmt.Errorf("file: format %q, want %q or %q", head.Format, Format, CredentialFormat)
+		return nil, nil, fmt.Errorf("file: format %q, want %q or %q (or format 1: %q or %q)",
+			head.Format, Format, CredentialFormat, FormatV1, CredentialFormatV1)
 	}
 }
 
-// decodeCanonical decodes b into v strictly, puts its times in UTC (utc),
-// and insists that Encode(v) is b.
-func decodeCanonical(b []byte, v any, utc func()) error {
+// decodeCanonical decodes b into v strictly; read converts what it holds
+// to the in-memory Receipt or Credential with its times in UTC, and
+// decodeCanonical insists that Encode of that is b.
+func decodeCanonical(b []byte, v any, read func() any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -58,8 +81,7 @@ func decodeCanonical(b []byte, v any, utc func()) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errors.New("file: data after the JSON value")
 	}
-	utc()
-	again, err := Encode(v)
+	again, err := Encode(read())
 	if err != nil {
 		return fmt.Errorf("file: %w", err)
 	}
@@ -79,6 +101,13 @@ func firstDiff(b, canon []byte) string {
 		}
 	}
 	return fmt.Sprintf("length %d, canonical %d", len(b), len(canon))
+}
+
+// utcCredential puts every time of c's receipts in UTC.
+func utcCredential(c *Credential) {
+	for i := range c.Receipts {
+		utcReceipt(&c.Receipts[i])
+	}
 }
 
 // utcReceipt puts every time of r in UTC, so a time written with another

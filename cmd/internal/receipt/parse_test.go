@@ -117,9 +117,18 @@ func compact(t *testing.T, b []byte) []byte {
 // Every byte of a receipt file flipped in turn (its low bit, which keeps
 // most digits digits and most base64 and hex letters letters, and its
 // 0x20 bit, which changes a letter's case) gives a file that Parse or
-// Verify refuses: no byte goes unchecked.
+// Verify refuses: no byte goes unchecked, in either format.
 func TestEveryByteFlipped(t *testing.T) {
-	good := encode(t, goodChain(t).receipt)
+	for _, format := range []string{Format, FormatV1} {
+		t.Run(format, func(t *testing.T) {
+			r := *goodChain(t).receipt
+			r.Format = format
+			everyByteFlipped(t, encode(t, &r))
+		})
+	}
+}
+
+func everyByteFlipped(t *testing.T, good []byte) {
 	tr := genesisTrust(t, fourVals)
 	if r, _, err := Parse(good); err != nil {
 		t.Fatal(err)

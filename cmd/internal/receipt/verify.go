@@ -30,7 +30,9 @@ func Verify(r *Receipt, t Trust) (v *Verified, err error) {
 	if r == nil {
 		return nil, errors.New("receipt: none")
 	}
-	if r.Format != Format {
+	if r.Format != Format && r.Format != FormatV1 {
+		// FormatV1: read from a file of format 1; the in-memory form and
+		// what it proves are the same.
 		return nil, fmt.Errorf("receipt: format %q, want %q", r.Format, Format)
 	}
 	if t.ChainID != "" && r.ChainID != t.ChainID {
