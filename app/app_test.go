@@ -207,6 +207,12 @@ func TestQueryErrors(t *testing.T) {
 			t.Errorf("%s: %s/%d %q at %d, want %s/%d", c.path, r.Codespace, r.Code, r.Log, r.Height, c.codespace, c.code)
 		}
 	}
+	// A refusal with typed fields carries them in Info, as a tx's does.
+	nobody := key("nobody").PubKey().Address()
+	if r := ta.query("/account/" + hexOf(nobody)); contracts.ParseInfo(r.Info).Template == "" ||
+		len(contracts.ParseFieldsInfo(r.Info)) != 1 || contracts.ParseFieldsInfo(r.Info)[0] != contracts.Address("address", nobody) {
+		t.Errorf("account not found: info %q, want its address as a field", r.Info)
+	}
 	r, _ := ta.Query(context.Background(), &abci.RequestQuery{Path: "/org/1", Height: 7})
 	if r.Codespace != "query" || r.Code != 5 {
 		t.Errorf("historical query: %s/%d", r.Codespace, r.Code)

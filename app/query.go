@@ -61,6 +61,7 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 			a.logger.Error("query failed", "path", contracts.Echo(req.Path), "err", err)
 		}
 		resp.Codespace, resp.Code, resp.Log = abciError(err)
+		resp.Info = errorInfo(err)
 		return resp, nil
 	}
 	resp.Value = value

@@ -20,6 +20,7 @@ import (
 	"github.com/cosmos/gogoproto/jsonpb"
 	"github.com/cosmos/gogoproto/proto"
 
+	"github.com/partychain/partychain/cmd/internal/errtrans"
 	"github.com/partychain/partychain/contracts"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 	proofv1 "github.com/partychain/partychain/proto/partychain/proof/v1"
@@ -53,6 +54,7 @@ type QueryError struct {
 	Codespace string
 	Code      uint32
 	Log       string
+	Info      string // the refusal's typed fields and template, if any
 }
 
 // Has reports whether the answer carries the registered error e.
@@ -61,7 +63,7 @@ func (e *QueryError) Has(target *contracts.Error) bool {
 }
 
 func (e *QueryError) Error() string {
-	return fmt.Sprintf("query %s: %s (code %s/%d)", e.Path, e.Log, e.Codespace, e.Code)
+	return fmt.Sprintf("query %s: %s", e.Path, errtrans.Message(e.Codespace, e.Code, e.Log, e.Info, nil))
 }
 
 // Query runs an ABCI query and returns its JSON value and height.
@@ -72,7 +74,7 @@ func (c *Client) Query(ctx context.Context, path string) ([]byte, int64, error) 
 	}
 	r := res.Response
 	if r.Code != 0 {
-		return nil, r.Height, &QueryError{Path: path, Codespace: r.Codespace, Code: r.Code, Log: r.Log}
+		return nil, r.Height, &QueryError{Path: path, Codespace: r.Codespace, Code: r.Code, Log: r.Log, Info: r.Info}
 	}
 	return r.Value, r.Height, nil
 }
