@@ -7,13 +7,13 @@ package main
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
 
-	problemlist "github.com/partychain/partychain/cmd/internal/problems"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
@@ -101,6 +101,8 @@ func TestParseRosterExisting(t *testing.T) {
 	}
 }
 
+// TestCheckExistingOnChain: an existing member's row is checked by the
+// contract's member.CheckImportDates, in the clerk's terms (YYYY-MM-DD).
 func TestCheckExistingOnChain(t *testing.T) {
 	params := memberv1.Params{MinAgeYears: 18, ProbationDays: 365}
 	const today = 20261120
@@ -116,17 +118,18 @@ func TestCheckExistingOnChain(t *testing.T) {
 		{"probationary today", row(memberv1.Stage_STAGE_PROBATIONARY, today, 0, 1990), nil},
 		{"exactly one probation", row(memberv1.Stage_STAGE_FULL, 20240101, 20241231, 1990), nil}, // 2024 has 366 days: 365 days later
 		{"admission after today", row(memberv1.Stage_STAGE_PROBATIONARY, 20261121, 0, 1990),
-			[]string{"admission_date 2026-11-21 is after the chain's date 2026-11-20"}},
+			[]string{"admission date 2026-11-21 is after today (2026-11-20)"}},
 		{"full after today", row(memberv1.Stage_STAGE_FULL, 20250101, 20261125, 1990),
-			[]string{"full_date 2026-11-25 is after the chain's date"}},
+			[]string{"full date 2026-11-25 is after today (2026-11-20)"}},
 		{"short probation", row(memberv1.Stage_STAGE_FULL, 20250101, 20251231, 1990),
-			[]string{"full_date 2025-12-31 is 364 days after admission_date 2025-01-01: a probation lasts at least 365 days"}},
+			[]string{"full date 2025-12-31 is 364 days after admission date 2025-01-01: a probation is at least 365 days; the earliest full date is 2026-01-01"}},
 		{"too young", row(memberv1.Stage_STAGE_PROBATIONARY, 20250101, 0, 2008),
 			[]string{"born 2008, admitted in 2025: at least 18 years are required"}},
 	} {
-		p := &problems{what: "e.csv"}
-		checkExistingOnChain(p, problemlist.At{Row: 1, Line: 2}, tc.r, params, today)
-		err := p.err()
+		var err error
+		if e := checkRowRules(today, &rosterOpts{branch: 3, existing: true}, tc.r, params); e != nil {
+			err = errors.New(ruleText(e))
+		}
 		if len(tc.errs) == 0 {
 			if err != nil {
 				t.Errorf("%s: %v", tc.name, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/cardindex"
 	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/cmd/internal/errtrans"
 	problemlist "github.com/partychain/partychain/cmd/internal/problems"
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/identity"
@@ -350,11 +351,9 @@ func rosterSigners(opt *rosterOpts) string {
 
 // checkRosterOnChain checks the rows against the chain before anything is
 // sent, so that one row cannot sink the others of its tx: the branch is an
-// active branch, the dates fit the chain's date (the last block's) and the
-// member params, each person is old enough, and no member key already
-// belongs to a member. Applicants' dates lie within the date window;
-// existing members' dates lie on or before today, with full_date at least
-// probation_days after admission_date and the age rule at admission.
+// active branch, each row passes the contract's own checks of its dates
+// and age against the chain's date (the last block's) and the member
+// params (checkRowRules), and no member key already belongs to a member.
 func checkRosterOnChain(ctx context.Context, c *client.Client, opt *rosterOpts, rows []rosterRow, p *problems) error {
 	branch := opt.branch
 	var o orgv1.Organization
@@ -378,19 +377,8 @@ func checkRosterOnChain(ctx context.Context, c *client.Client, opt *rosterOpts, 
 	today := clock.Today
 	for _, r := range rows {
 		where := problemlist.At{Row: r.Num, Line: r.Line}
-		if opt.existing {
-			checkExistingOnChain(p, where, r, params, today)
-		} else if r.AppDate != 0 { // else the date has a problem of its own
-			switch {
-			case r.AppDate > today:
-				p.add("%s: application_date %s is after the chain's date %s", where, formatDate(r.AppDate), formatDate(today))
-			case contracts.DaysBetween(r.AppDate, today) > int64(params.MaxBackdateDays):
-				p.add("%s: application_date %s is more than %d days before the chain's date %s (member params max_backdate_days)",
-					where, formatDate(r.AppDate), params.MaxBackdateDays, formatDate(today))
-			}
-			if age := int64(r.AppDate/10000) - int64(r.BirthYear); r.BirthYear != 0 && age < int64(params.MinAgeYears) {
-				p.add("%s: born %d, applying in %d: at least %d years are required", where, r.BirthYear, r.AppDate/10000, params.MinAgeYears)
-			}
+		if err := checkRowRules(today, opt, r, params); err != nil {
+			p.add("%s: %s", where, ruleText(err))
 		}
 		if len(r.MemberKey) > 0 {
 			var owner identityv1.CommitmentOwner
@@ -407,25 +395,33 @@ func checkRosterOnChain(ctx context.Context, c *client.Client, opt *rosterOpts, 
 	return nil
 }
 
-// checkExistingOnChain checks an existing member's dates against the
-// chain's date and the member params, as MsgImportMember will: nothing
-// after today (there is no backdating bound), old enough at admission, and
-// a full date at least one probation after the admission.
-func checkExistingOnChain(p *problems, where problemlist.At, r rosterRow, params memberv1.Params, today uint32) {
-	if r.AdmissionDate > today {
-		p.add("%s: admission_date %s is after the chain's date %s", where, formatDate(r.AdmissionDate), formatDate(today))
-	}
-	if r.FullDate > today {
-		p.add("%s: full_date %s is after the chain's date %s", where, formatDate(r.FullDate), formatDate(today))
-	}
-	if age := int64(r.AdmissionDate/10000) - int64(r.BirthYear); r.AdmissionDate != 0 && r.BirthYear != 0 && age < int64(params.MinAgeYears) {
-		p.add("%s: born %d, admitted in %d: at least %d years are required (member params min_age_years)",
-			where, r.BirthYear, r.AdmissionDate/10000, params.MinAgeYears)
-	}
-	if r.FullDate != 0 && r.AdmissionDate != 0 {
-		if days := contracts.DaysBetween(r.AdmissionDate, r.FullDate); days < int64(params.ProbationDays) {
-			p.add("%s: full_date %s is %d days after admission_date %s: a probation lasts at least %d days (member params probation_days)",
-				where, formatDate(r.FullDate), days, formatDate(r.AdmissionDate), params.ProbationDays)
+// checkRowRules checks a row's dates and age against the chain's date and
+// the member params with the contract's own stateless checks, as the
+// chain will when the row is sent: member.CheckApplicant for applicants
+// (the date window, the age rule), member.CheckImportDates for existing
+// members (nothing after today, the age at admission, the probation). A
+// row whose date has a problem of its own is not checked here.
+func checkRowRules(today uint32, opt *rosterOpts, r rosterRow, params memberv1.Params) error {
+	if opt.existing {
+		if r.AdmissionDate == 0 {
+			return nil
 		}
+		return member.CheckImportDates(today, &memberv1.MsgImportMember{BranchId: opt.branch, Stage: r.Stage,
+			AdmissionDate: r.AdmissionDate, FullDate: r.FullDate, BirthYear: r.BirthYear}, params)
 	}
+	if r.AppDate == 0 {
+		return nil
+	}
+	return member.CheckApplicant(today, &memberv1.MsgRegisterApplicant{BranchId: opt.branch,
+		ApplicationDate: r.AppDate, BirthYear: r.BirthYear}, params)
+}
+
+// ruleText is a contract check's refusal in the clerk's terms (dates
+// YYYY-MM-DD), as errtrans writes the chain's.
+func ruleText(err error) string {
+	e, ok := contracts.AsError(err)
+	if !ok {
+		return err.Error()
+	}
+	return errtrans.Text(e.Codespace, e.Code, err.Error(), contracts.FieldsInfo(err), nil)
 }
