@@ -201,7 +201,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 			pending = append(pending, i)
 		case err != nil:
 			p.add("row %d: %v; move it away", row.Num, err)
-		case old.ChainID != s.chainID || old.BranchID != branch || old.BirthYear != row.BirthYear || !sameFields(old, row.Fields):
+		case old.ChainID != s.ChainID || old.BranchID != branch || old.BirthYear != row.BirthYear || !sameFields(old, row.Fields):
 			p.add("row %d: card %s (member %d) holds another person than the row; move it away or use another --cards-dir",
 				row.Num, path, old.MemberID)
 		case old.MemberID == 0:
@@ -232,10 +232,10 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 	}
 	dups := false
 	if len(toSend) > 0 {
-		ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-		err = checkRosterSigner(ctx, s.c, s.from, s.signer.Address, opt, p)
+		ctx, cancel := context.WithTimeout(cmd.Context(), s.Timeout)
+		err = checkRosterSigner(ctx, s.Client, s.From, s.Signer.Address, opt, p)
 		if err == nil {
-			err = checkRosterOnChain(ctx, s.c, opt, toSend, p)
+			err = checkRosterOnChain(ctx, s.Client, opt, toSend, p)
 		}
 		cancel()
 		if err != nil {
@@ -295,10 +295,10 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	for _, t := range sum.Txs { // after all are in blocks: one wait for the next block, not one a tx
-		s.keepReceipt(cmd.Context(), t.TxResult)
+		s.KeepReceipt(cmd.Context(), t.TxResult)
 	}
-	if s.receipts != "" {
-		sum.Receipts = s.receipts
+	if s.ReceiptDir != "" {
+		sum.Receipts = s.ReceiptDir
 	}
 	for _, r := range sum.Results {
 		switch r.Status {
@@ -328,7 +328,7 @@ func runImportRoster(cmd *cobra.Command, _ []string) error {
 		hint := ""
 		for _, t := range sum.Txs {
 			if t.Codespace == member.ErrUnauthorized.Codespace && t.Code == member.ErrUnauthorized.Code {
-				hint = fmt.Sprintf("; --from %s lacks the role: %s", s.from, rosterSigners(opt))
+				hint = fmt.Sprintf("; --from %s lacks the role: %s", s.From, rosterSigners(opt))
 				break
 			}
 		}

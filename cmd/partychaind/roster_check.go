@@ -16,6 +16,7 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/cmd/internal/txsession"
 	"github.com/partychain/partychain/contracts/identity"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
@@ -135,13 +136,13 @@ type rosterDryRun struct {
 // nothing. A row whose card's commitment is on chain is counted (the real
 // run completes its card); the others are added to the rows to send, with
 // their own card. It returns the rows to send, in row order.
-func lookUpUnfinishedRows(ctx context.Context, s *txSession, opt *rosterOpts, unfinished map[int]*card.Card, pending []int) ([]int, int, error) {
+func lookUpUnfinishedRows(ctx context.Context, s *txsession.Session, opt *rosterOpts, unfinished map[int]*card.Card, pending []int) ([]int, int, error) {
 	opt.resend = map[int]*card.Card{}
 	onChain := 0
 	for i, old := range unfinished {
-		qctx, cancel := context.WithTimeout(ctx, s.timeout)
+		qctx, cancel := context.WithTimeout(ctx, s.Timeout)
 		var owner identityv1.CommitmentOwner
-		_, err := s.c.QueryInto(qctx, "/identity/commitment/"+hex.EncodeToString(old.Commitment()), &owner)
+		_, err := s.Client.QueryInto(qctx, "/identity/commitment/"+hex.EncodeToString(old.Commitment()), &owner)
 		cancel()
 		var qe *client.QueryError
 		switch {

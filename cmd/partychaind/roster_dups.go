@@ -10,6 +10,7 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/cardindex"
+	"github.com/partychain/partychain/cmd/internal/txsession"
 )
 
 // checkRosterDuplicates refuses, before anything is sent, the rows to send
@@ -89,11 +90,11 @@ func rosterOutcomeUnknown(cmd *cobra.Command, err error, sum *rosterSummary) err
 // is already registered); the others are sent again with their own card,
 // the same commitment, which the chain never records twice. It returns the
 // rows to send, in row order.
-func settleUnfinishedRows(ctx context.Context, s *txSession, opt *rosterOpts, sum *rosterSummary, unfinished map[int]*card.Card, pending []int) ([]int, error) {
+func settleUnfinishedRows(ctx context.Context, s *txsession.Session, opt *rosterOpts, sum *rosterSummary, unfinished map[int]*card.Card, pending []int) ([]int, error) {
 	opt.resend = map[int]*card.Card{}
 	for i, old := range unfinished {
 		r := &sum.Results[i]
-		done := completeCard(ctx, s.c, s.chainID, r.Card)
+		done := completeCard(ctx, s.Client, s.ChainID, r.Card)
 		switch done.Status {
 		case "completed":
 			r.Status, r.MemberID, r.TxHash, r.Height = rowAlreadyRegistered, done.MemberID, done.TxHash, done.Height

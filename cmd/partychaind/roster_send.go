@@ -9,13 +9,14 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/errtrans"
+	"github.com/partychain/partychain/cmd/internal/txsession"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
 // sendRosterTx makes the cards of a tx's rows, signs the tx, writes the
 // cards, and broadcasts it. It returns why later txs must not be sent, or
 // "".
-func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, t *rosterTx) string {
+func sendRosterTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, t *rosterTx) string {
 	fail := func(status, reason string) string {
 		for _, i := range t.idx {
 			sum.Results[i].Status, sum.Results[i].Reason = status, reason
@@ -31,7 +32,7 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 		c, resent := opt.resend[i]
 		var err error
 		if !resent {
-			if c, err = card.New(s.chainID, opt.branch, r.BirthYear, r.Fields, nil); err != nil {
+			if c, err = card.New(s.ChainID, opt.branch, r.BirthYear, r.Fields, nil); err != nil {
 				return fail(rowNotSent, fmt.Sprintf("row %d: %v", r.Num, err))
 			}
 		}
@@ -45,7 +46,7 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 				Commitment: c.Commitment(), MemberPubKey: r.MemberKey, ReasonCode: opt.reason, DocHash: opt.doc}
 		}
 	}
-	tx, err := s.sign(msgs...)
+	tx, err := s.Sign(msgs...)
 	if err != nil {
 		return fail(rowNotSent, err.Error())
 	}
@@ -63,9 +64,9 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 		}
 	}
 	indexRosterCards(opt, sum, t)
-	bctx, cancel := context.WithTimeout(ctx, s.timeout)
+	bctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
-	res, err := s.broadcast(bctx, tx)
+	res, err := s.Broadcast(bctx, tx)
 	if err != nil {
 		return fail(rowUnknown, nodeReason(err))
 	}
@@ -80,13 +81,13 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 // finishRosterTx waits for a sent tx and settles its rows: cards rewritten
 // with member ids, or renamed aside if rejected, or kept as they are if no
 // answer came. It returns why later txs must not be sent, or "".
-func finishRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, sum *rosterSummary, t *rosterTx) string {
+func finishRosterTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, sum *rosterSummary, t *rosterTx) string {
 	if t.Code != 0 {
 		return "an earlier tx was rejected"
 	}
-	wctx, cancel := context.WithTimeout(ctx, s.timeout)
+	wctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
-	if err := s.c.Wait(wctx, t.TxResult); err != nil {
+	if err := s.Client.Wait(wctx, t.TxResult); err != nil {
 		for _, i := range t.idx {
 			sum.Results[i].Status, sum.Results[i].TxHash = rowUnknown, t.Hash
 			sum.Results[i].Reason = nodeReason(err) + "; the card is kept without a member id: run 'partychaind tx member complete-cards' later"
