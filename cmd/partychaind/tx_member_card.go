@@ -14,6 +14,7 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/cardindex"
+	"github.com/partychain/partychain/cmd/internal/clitext"
 	"github.com/partychain/partychain/cmd/internal/txsession"
 	"github.com/partychain/partychain/contracts/identity"
 )
@@ -113,12 +114,7 @@ func commandLine(cmd *cobra.Command, skip map[string]bool) string {
 }
 
 // shellQuote quotes s for a POSIX shell if it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@+") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func shellQuote(s string) string { return clitext.ShellQuote(s) }
 
 // duplicateError says which cards of the folder hold the id_number of a
 // person about to be registered, and what the clerk can do.
