@@ -1,4 +1,4 @@
-package main
+package roster
 
 import (
 	"context"
@@ -13,10 +13,10 @@ import (
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
-// sendRosterTx makes the cards of a tx's rows, signs the tx, writes the
+// sendTx makes the cards of a tx's rows, signs the tx, writes the
 // cards, and broadcasts it. It returns why later txs must not be sent, or
 // "".
-func sendRosterTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, t *rosterTx) string {
+func sendTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, rows []Row, sum *Summary, t *Tx) string {
 	fail := func(status, reason string) string {
 		for _, i := range t.idx {
 			sum.Results[i].Status, sum.Results[i].Reason = status, reason
@@ -63,7 +63,7 @@ func sendRosterTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, ro
 			return fail(rowNotSent, err.Error())
 		}
 	}
-	indexRosterCards(opt, sum, t)
+	indexCards(opt, sum, t)
 	bctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	res, err := s.Broadcast(bctx, tx)
@@ -72,16 +72,16 @@ func sendRosterTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, ro
 	}
 	t.TxResult, t.Sent = res, true
 	if res.Code != 0 {
-		rejectRosterTx(sum, t, opt.resend)
+		rejectTx(sum, t, opt.resend)
 		return fmt.Sprintf("not sent: the mempool refused an earlier tx (%s/%d: %s)", res.Codespace, res.Code, res.Log)
 	}
 	return ""
 }
 
-// finishRosterTx waits for a sent tx and settles its rows: cards rewritten
+// finishTx waits for a sent tx and settles its rows: cards rewritten
 // with member ids, or renamed aside if rejected, or kept as they are if no
 // answer came. It returns why later txs must not be sent, or "".
-func finishRosterTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, sum *rosterSummary, t *rosterTx) string {
+func finishTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, sum *Summary, t *Tx) string {
 	if t.Code != 0 {
 		return "an earlier tx was rejected"
 	}
@@ -95,7 +95,7 @@ func finishRosterTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, 
 		return "no answer for an earlier tx: " + nodeReason(err)
 	}
 	if !t.OK() {
-		rejectRosterTx(sum, t, opt.resend)
+		rejectTx(sum, t, opt.resend)
 		return fmt.Sprintf("an earlier tx was rejected (%s/%d: %s)", t.Codespace, t.Code, t.Log)
 	}
 	ids := t.MessageEvents("member_registered", "member_id")
@@ -126,9 +126,9 @@ func finishRosterTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, 
 	return ""
 }
 
-// rejectRosterTx renames a rejected tx's cards to *.rejected: nothing of
+// rejectTx renames a rejected tx's cards to *.rejected: nothing of
 // them reached the chain.
-func rejectRosterTx(sum *rosterSummary, t *rosterTx, resent map[int]*card.Card) {
+func rejectTx(sum *Summary, t *Tx, resent map[int]*card.Card) {
 	reason := fmt.Sprintf("tx rejected, code %s/%d: %s", t.Codespace, t.Code, errtrans.Text(t.Codespace, t.Code, t.Log, t.Info, nil))
 	if t.Height == 0 {
 		reason = fmt.Sprintf("refused by the mempool, code %s/%d: %s", t.Codespace, t.Code, t.Log)
