@@ -65,7 +65,7 @@ fault:
 # checks); `make fuzz-short` runs each for FUZZTIME, one after the other.
 FUZZ_TARGETS := \
 	./app:FuzzDecodeTx ./app:FuzzCheckTx ./app:FuzzSignedBlocks ./app:FuzzQuery \
-	./app:FuzzParams ./app:FuzzGenesis ./cmd/internal/card:FuzzDecode ./cmd/partychaind:FuzzParseRoster \
+	./app:FuzzParams ./app:FuzzGenesis ./cmd/internal/card:FuzzDecode ./cmd/internal/roster:FuzzParseRoster \
 	./cmd/internal/receipt:FuzzParse ./cmd/internal/card:FuzzDecodeDisclosure
 
 # The fuzz cache (new inputs each run found) is cleared first: it grows with

@@ -2,30 +2,19 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/cmd/internal/progress"
-	"github.com/partychain/partychain/contracts/identity"
-	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
+	"github.com/partychain/partychain/cmd/internal/roster"
 )
 
 // cardCompletion is the outcome of complete-cards for one card.
-type cardCompletion struct {
-	Card     string `json:"card"`
-	Status   string `json:"status"` // completed, complete, not-on-chain, error
-	MemberID uint64 `json:"member_id,omitempty"`
-	TxHash   string `json:"tx_hash,omitempty"`
-	Height   int64  `json:"height,omitempty"`
-	Reason   string `json:"reason,omitempty"`
-}
+type cardCompletion = roster.Completion
 
 func newCompleteCardsCmd() *cobra.Command {
 	c := &cobra.Command{
@@ -123,45 +112,5 @@ func runCompleteCards(cmd *cobra.Command, args []string) error {
 }
 
 func completeCard(ctx context.Context, c *client.Client, chainID, path string) cardCompletion {
-	r := cardCompletion{Card: path, Status: "error"}
-	cd, err := card.Read(path)
-	if err != nil {
-		r.Reason = err.Error()
-		return r
-	}
-	if cd.MemberID != 0 {
-		r.Status, r.MemberID, r.TxHash, r.Height = "complete", cd.MemberID, cd.TxHash, cd.Height
-		return r
-	}
-	if cd.ChainID != chainID {
-		r.Reason = fmt.Sprintf("a card of chain %q; the node runs %q", cd.ChainID, chainID)
-		return r
-	}
-	var owner identityv1.CommitmentOwner
-	height, err := c.QueryInto(ctx, "/identity/commitment/"+hex.EncodeToString(cd.Commitment()), &owner)
-	var qe *client.QueryError
-	if errors.As(err, &qe) && qe.Has(identity.ErrIdentityNotFound) {
-		r.Status = "not-on-chain"
-		r.Reason = fmt.Sprintf("no member holds its commitment at height %d: the registration was rejected or is not in a block yet", height)
-		return r
-	}
-	if err != nil {
-		r.Reason = err.Error()
-		return r
-	}
-	cd.MemberID = owner.MemberId
-	if txs, err := c.FindTxs(ctx, fmt.Sprintf("member_registered.member_id='%d'", owner.MemberId)); err == nil {
-		for _, t := range txs {
-			if t.Code == 0 {
-				cd.TxHash, cd.Height = t.Hash, t.Height
-				break
-			}
-		}
-	}
-	if err := cd.Rewrite(path); err != nil {
-		r.Reason = err.Error()
-		return r
-	}
-	r.Status, r.MemberID, r.TxHash, r.Height = "completed", cd.MemberID, cd.TxHash, cd.Height
-	return r
+	return roster.CompleteCard(ctx, c, chainID, path)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,7 +9,6 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
-	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/client"
 	activityv1 "github.com/partychain/partychain/proto/partychain/activity/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
@@ -270,139 +268,6 @@ func TestCollectFields(t *testing.T) {
 	}
 	if _, err := parseFieldsFile([]byte(`{"age": 30}`)); err == nil {
 		t.Error("a JSON number value was accepted")
-	}
-}
-
-func TestParseRoster(t *testing.T) {
-	const header = "name,id_number,birth_date,application_date,birth_year,member_key\n"
-	key := strings.Repeat("0a", 32)
-	good := "\ufeff" + header +
-		"Zhang San,110101199005170011,1990-05-17,2026-11-01,1990," + key + "\n" +
-		`"Li, Si",110101199101010022,,2026-11-02,1991,` + "\n" +
-		"Wang Wu,,,2026-11-03, 1985 ,\n"
-	rows, err := parseRoster("r.csv", strings.NewReader(good), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 3 {
-		t.Fatalf("%d rows, want 3", len(rows))
-	}
-	r0 := rows[0]
-	if r0.Num != 1 || r0.Line != 2 || r0.AppDate != 20261101 || r0.BirthYear != 1990 || len(r0.MemberKey) != 32 ||
-		!reflect.DeepEqual(r0.Fields, [][2]string{{"name", "Zhang San"}, {"id_number", "110101199005170011"}, {"birth_date", "1990-05-17"}}) {
-		t.Errorf("row 1 = %+v", r0)
-	}
-	if r := rows[1]; r.Fields[0][1] != "Li, Si" || len(r.Fields) != 2 || r.MemberKey != nil {
-		t.Errorf("row 2 = %+v", r)
-	}
-	if r := rows[2]; r.BirthYear != 1985 || len(r.Fields) != 1 || r.Line != 4 {
-		t.Errorf("row 3 = %+v", r)
-	}
-
-	for _, tc := range []struct {
-		name string
-		csv  string
-		errs []string // each must appear
-	}{
-		{"empty", "", []string{"is empty"}},
-		{"header only", header, []string{"no rows"}},
-		{"no application_date", "name,birth_year\nA,1990\n", []string{"no application_date column"}},
-		{"no fields", "application_date,birth_year\n2026-11-01,1990\n", []string{"no personal field columns"}},
-		{"bad column", "Name,application_date,birth_year\nA,2026-11-01,1990\n", []string{`column "Name" is not a field name`}},
-		{"dup column", "name,name,application_date,birth_year\nA,B,2026-11-01,1990\n", []string{`column "name" appears twice`}},
-		{"bad rows", header +
-			"A,X1,1990-01-01,2026-13-01,1990,\n" + // bad date
-			"B,X2,,2026-11-01,19x0,\n" + // bad year
-			"C,X3,,2026-11-01,1850,\n" + // year out of range
-			"D,X4,1991-01-01,2026-11-01,1990,\n" + // birth_date not in birth_year
-			"E,X5,1990-02-30,2026-11-01,1990,\n" + // birth_date not a date
-			",,,2026-11-01,1990,\n" + // no field
-			"F,X6,,2026-11-01,1990,zz\n" + // bad key
-			"G,X7,,2026-11-01,1990," + key + "\n" +
-			"H,X8,,2026-11-01,1990," + key + "\n" + // key of row 8
-			"G,X7,,2026-11-01,1990,\n" + // repeats row 8
-			"I,x-1,,2026-11-01,1990,\n" + // id_number of row 1, written another way
-			"J,X9,,2026-11-01,2030,\n" + // born after applying
-			"K,X10\n", // cell count
-			[]string{
-				`row 1 (line 2): application_date "2026-13-01" is not a date`,
-				`row 2 (line 3): birth_year "19x0" is not a year`,
-				"row 3 (line 4): birth year 1850",
-				"row 4 (line 5): birth_date 1991-01-01 is not in birth_year 1990",
-				`row 5 (line 6): birth_date "1990-02-30" is not a date`,
-				"row 6 (line 7): no personal field is filled in",
-				`row 7 (line 8): member_key "zz"`,
-				"row 9 (line 10): member_key is also row 8's",
-				"row 10 (line 11): repeats row 8",
-				"row 11 (line 12): has the id_number of row 1",
-				"row 12 (line 13): born 2030, after the application date 2026-11-01",
-				"row 13 (line 14): 2 cells, the header has 6",
-				"nothing was sent",
-			}},
-		{"bad quote", header + "A\"B,X1,,2026-11-01,1990,\n", []string{"bare \" in non-quoted-field"}},
-	} {
-		_, err := parseRoster("r.csv", strings.NewReader(tc.csv), false)
-		if err == nil {
-			t.Errorf("%s: accepted", tc.name)
-			continue
-		}
-		for _, want := range tc.errs {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("%s: error lacks %q:\n%v", tc.name, want, err)
-			}
-		}
-	}
-
-	// A long bad file: the same problem on many rows is one line naming
-	// the rows.
-	var b bytes.Buffer
-	b.WriteString(header)
-	for range 200 {
-		b.WriteString("A,X,,2026-13-01,1990,\n")
-	}
-	_, err = parseRoster("r.csv", &b, false)
-	if err == nil || !strings.Contains(err.Error(), "200 rows 1, 2, 3,") || !strings.Contains(err.Error(), "and 180 more") || strings.Count(err.Error(), "\n") > 4 {
-		t.Errorf("200 bad rows: %v", err)
-	}
-}
-
-func TestRosterCardsAndRenames(t *testing.T) {
-	dir := t.TempDir()
-	if got := rosterCardPath(dir, "/x/roster 2024.csv", 7, 12); got != filepath.Join(dir, "roster 2024.row-00007.card.json") {
-		t.Errorf("rosterCardPath = %q", got)
-	}
-	if got := rosterCardPath(dir, "r.csv", 7, 123456); got != filepath.Join(dir, "r.row-000007.card.json") {
-		t.Errorf("rosterCardPath = %q", got)
-	}
-
-	fields := [][2]string{{"name", "Zhang San"}, {"birth_date", "1990-05-17"}}
-	c, err := card.New("partychain-dev", 2, 1990, fields, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !sameFields(c, [][2]string{{"birth_date", "1990-05-17"}, {"name", "Zhang San"}}) {
-		t.Error("sameFields: field order should not matter")
-	}
-	if sameFields(c, [][2]string{{"name", "Zhang San"}}) || sameFields(c, [][2]string{{"name", "Zhang San"}, {"birth_date", "1990-05-18"}}) {
-		t.Error("sameFields: other fields matched")
-	}
-
-	// Rejected cards are renamed aside, never over another file.
-	path := filepath.Join(dir, "a.card.json")
-	for i, want := range []string{path + ".rejected", path + ".rejected.2", path + ".rejected.3"} {
-		if err := c.Write(path); err != nil {
-			t.Fatal(err)
-		}
-		got, err := renameAside(path, ".rejected")
-		if err != nil || got != want {
-			t.Fatalf("rename %d: %q, %v; want %q", i, got, err, want)
-		}
-		if _, err := card.Read(got); err != nil {
-			t.Errorf("renamed card: %v", err)
-		}
-		if _, err := os.Stat(path); !os.IsNotExist(err) {
-			t.Errorf("%s still exists after the rename", path)
-		}
 	}
 }
 

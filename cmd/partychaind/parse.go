@@ -1,16 +1,14 @@
 package main
 
 import (
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/partychain/partychain/contracts"
+	"github.com/partychain/partychain/cmd/internal/clitext"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
@@ -18,36 +16,13 @@ import (
 // command line are YYYY-MM-DD; the chain holds them as uint32 YYYYMMDD.
 
 // parseDate reads a YYYY-MM-DD calendar date as YYYYMMDD.
-func parseDate(what, s string) (uint32, error) {
-	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Errorf("%s %q is not a date: want YYYY-MM-DD, such as 2024-07-01", what, s)
-	}
-	d := uint32(t.Year()*10000 + int(t.Month())*100 + t.Day())
-	if _, err := contracts.ParseDate(d); err != nil {
-		return 0, fmt.Errorf("%s %q is out of range: want a date from %s to %s", what, s,
-			formatDate(contracts.MinDate), formatDate(contracts.MaxDate))
-	}
-	return d, nil
-}
+func parseDate(what, s string) (uint32, error) { return clitext.ParseDate(what, s) }
 
 // formatDate shows YYYYMMDD as YYYY-MM-DD, and 0 (no date) as "-".
-func formatDate(d uint32) string {
-	if d == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", d/10000, d/100%100, d%100)
-}
+func formatDate(d uint32) string { return clitext.FormatDate(d) }
 
 // parseHash reads a 32-byte hash given as 64 hex digits.
-func parseHash(what, s string) ([]byte, error) {
-	s = strings.TrimSpace(s)
-	b, err := hex.DecodeString(s)
-	if err != nil || len(b) != 32 {
-		return nil, fmt.Errorf("%s %q: want 64 hex digits, the SHA-256 of the document (never the document itself)", what, s)
-	}
-	return b, nil
-}
+func parseHash(what, s string) ([]byte, error) { return clitext.ParseHash(what, s) }
 
 // parseOptionalHash is parseHash that reads "" as no hash.
 func parseOptionalHash(what, s string) ([]byte, error) {
@@ -89,23 +64,14 @@ func parseIDList(what, s string) ([]uint64, error) {
 
 // enumName is the short CLI name of a proto enum value:
 // STAGE_DEVELOPMENT_TARGET → development-target.
-func enumName(s, prefix string) string {
-	return strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(s, prefix)), "_", "-")
-}
+func enumName(s, prefix string) string { return clitext.EnumName(s, prefix) }
 
 // parseEnum reads the short name of one of the allowed values of an enum.
 func parseEnum[E ~int32](what, s string, allowed []E, name func(E) string) (E, error) {
-	names := make([]string, len(allowed))
-	for i, v := range allowed {
-		if name(v) == s {
-			return v, nil
-		}
-		names[i] = name(v)
-	}
-	return 0, fmt.Errorf("%s %q: want %s", what, s, strings.Join(names, ", "))
+	return clitext.ParseEnum(what, s, allowed, name)
 }
 
-func stageName(s memberv1.Stage) string       { return enumName(s.String(), "STAGE_") }
+func stageName(s memberv1.Stage) string       { return clitext.StageName(s) }
 func statusName(s memberv1.Status) string     { return enumName(s.String(), "STATUS_") }
 func exitKindName(k memberv1.ExitKind) string { return enumName(k.String(), "EXIT_KIND_") }
 func disciplineName(k memberv1.DisciplineKind) string {

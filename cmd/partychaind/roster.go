@@ -1,65 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
-	"github.com/partychain/partychain/app"
-	"github.com/partychain/partychain/cmd/internal/card"
-	"github.com/partychain/partychain/cmd/internal/cardindex"
-	"github.com/partychain/partychain/cmd/internal/client"
-	problemlist "github.com/partychain/partychain/cmd/internal/problems"
-	"github.com/partychain/partychain/contracts"
-	"github.com/partychain/partychain/contracts/identity"
-	"github.com/partychain/partychain/contracts/member"
-	chainv1 "github.com/partychain/partychain/proto/partychain/chain/v1"
-	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
-	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
-	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
+	"github.com/partychain/partychain/cmd/internal/roster"
 )
 
-const (
-	defaultRosterBatch = 32
-	maxRosterBatch     = app.MaxMsgsPerTx
-)
-
-// Row outcomes of an import.
-const (
-	rowRegistered        = "registered"
-	rowAlreadyRegistered = "already-registered" // its card holds a member id from an earlier run
-	rowRejected          = "rejected"
-	rowNotSent           = "not-sent"
-	rowUnknown           = "unknown"          // sent, but no answer: the card is kept without a member id
-	rowCardNotUpdated    = "card-not-updated" // registered, but the card could not be rewritten
-)
-
-// rosterOpts are the settings of one import-roster run.
-type rosterOpts struct {
-	branch   uint64
-	existing bool   // rows are existing members (MsgImportMember)
-	reason   uint32 // --reason, on every message
-	doc      []byte // --doc-hash, on every registration (applicants only)
-	allow    string // --allow-duplicate's reason
-	idx      *cardindex.Index
-	dupOf    map[int][]string   // row index → the cards of the folder with its id_number (allowed duplicates)
-	resend   map[int]*card.Card // row index → its card from an earlier run with no answer, sent again
-}
-
-// verb is what the summary says happened to a row sent with success.
-func (o *rosterOpts) verb() string {
-	if o.existing {
-		return "imported"
-	}
-	return "registered"
-}
+// import-roster: the command reads its flags into roster.Options and
+// prints what cmd/internal/roster reports.
 
 func newImportRosterCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -123,7 +75,7 @@ no answer, else 1 if any row was not registered.`,
 	f.String("csv", "", "the roster: a CSV file with a header line")
 	f.String("cards-dir", "", "directory for the member cards (created with mode 0700 if missing)")
 	f.Bool("existing", false, "the rows are existing probationary or full members from legacy records (superior committee officers)")
-	f.Int("batch", defaultRosterBatch, fmt.Sprintf("rows per tx, 1 to %d", maxRosterBatch))
+	f.Int("batch", roster.DefaultBatch, fmt.Sprintf("rows per tx, 1 to %d", roster.MaxBatch))
 	reasonFlag(cmd)
 	f.String("doc-hash", "", "hash of the document behind the whole roster (64 hex digits), optional; applicants only")
 	f.Bool("dry-run", false, "check every row (the file, the cards, the chain, the card folder) and list every problem; send and write nothing")
@@ -136,296 +88,70 @@ no answer, else 1 if any row was not registered.`,
 
 func runImportRoster(cmd *cobra.Command, _ []string) error {
 	f := cmd.Flags()
-	opt := &rosterOpts{}
-	opt.branch, _ = f.GetUint64("branch")
-	if opt.branch == 0 {
+	o := roster.Options{Stderr: cmd.ErrOrStderr()}
+	o.Branch, _ = f.GetUint64("branch")
+	if o.Branch == 0 {
 		return errors.New("--branch must be a branch id from 1")
 	}
-	branch := opt.branch
-	opt.existing, _ = f.GetBool("existing")
-	opt.reason = flagUint32(cmd, "reason")
-	opt.allow, _ = f.GetString("allow-duplicate")
-	if f.Changed("allow-duplicate") && strings.TrimSpace(opt.allow) == "" {
+	o.Existing, _ = f.GetBool("existing")
+	o.Reason = flagUint32(cmd, "reason")
+	o.AllowDuplicate, _ = f.GetString("allow-duplicate")
+	if f.Changed("allow-duplicate") && strings.TrimSpace(o.AllowDuplicate) == "" {
 		return errors.New("--allow-duplicate needs a reason, such as --allow-duplicate 're-admission after exit'")
 	}
 	var err error
-	if opt.doc, err = flagHash(cmd, "doc-hash", true); err != nil {
+	if o.Doc, err = flagHash(cmd, "doc-hash", true); err != nil {
 		return err
 	}
-	if opt.existing && opt.doc != nil {
+	if o.Existing && o.Doc != nil {
 		return errors.New("--doc-hash is for rosters of applicants: with --existing, each row's legacy_doc is its document")
 	}
-	batch, _ := f.GetInt("batch")
-	if batch < 1 || batch > maxRosterBatch {
-		return fmt.Errorf("--batch %d: want 1 to %d rows per tx", batch, maxRosterBatch)
+	o.Batch, _ = f.GetInt("batch")
+	if o.Batch < 1 || o.Batch > roster.MaxBatch {
+		return fmt.Errorf("--batch %d: want 1 to %d rows per tx", o.Batch, roster.MaxBatch)
 	}
-	csvPath, _ := f.GetString("csv")
-	dir, _ := f.GetString("cards-dir")
-	raw, err := os.ReadFile(csvPath)
-	if err != nil {
-		return fmt.Errorf("--csv: %w", err)
-	}
-	if !utf8.Valid(raw) {
-		return fmt.Errorf("%s is not UTF-8: save the roster as UTF-8 CSV", csvPath)
-	}
-	// Every check runs before anything is sent, and all their problems
-	// come in one list: the file, the cards, the chain, the card folder.
-	p := &problems{what: csvPath}
-	rows, err := parseRosterInto(p, csvPath, bytes.NewReader(raw), opt.existing)
+	o.CSV, _ = f.GetString("csv")
+	o.CardsDir, _ = f.GetString("cards-dir")
+	o.DryRun, _ = f.GetBool("dry-run")
+	o.Node, _ = f.GetString("node")
+	imp, err := roster.Read(o)
 	if err != nil {
 		return err
 	}
-	if rows == nil { // the header is wrong: no row can be read
-		return p.err()
-	}
-	dryRun, _ := f.GetBool("dry-run")
-
 	s, err := openTxSession(cmd)
 	if err != nil {
-		return rosterNodeError(cmd, err)
+		return roster.NodeError(o.Node, err)
 	}
-	mode := "applicants"
-	if opt.existing {
-		mode = "existing"
-	}
-	sum := &rosterSummary{CSV: csvPath, CardsDir: dir, BranchID: branch, Mode: mode, Rows: len(rows), Txs: []*rosterTx{}, Results: make([]rowResult, len(rows))}
-	var pending []int
-	unfinished := map[int]*card.Card{}
-	for i, row := range rows {
-		path := rosterCardPath(dir, csvPath, row.Num, len(rows))
-		sum.Results[i] = rowResult{Row: row.Num, Line: row.Line, Card: path}
-		old, err := card.Read(path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			pending = append(pending, i)
-		case err != nil:
-			p.add("row %d: %v; move it away", row.Num, err)
-		case old.ChainID != s.chainID || old.BranchID != branch || old.BirthYear != row.BirthYear || !sameFields(old, row.Fields):
-			p.add("row %d: card %s (member %d) holds another person than the row; move it away or use another --cards-dir",
-				row.Num, path, old.MemberID)
-		case old.MemberID == 0:
-			// Sent before with no answer: completed from the chain, or
-			// its own commitment sent again (settleUnfinishedRows).
-			unfinished[i] = old
-		default:
-			sum.Results[i].Status, sum.Results[i].MemberID = rowAlreadyRegistered, old.MemberID
-			sum.Results[i].TxHash, sum.Results[i].Height = old.TxHash, old.Height
-			sum.AlreadyRegistered++
-		}
-	}
-	onChain := 0
-	if dryRun {
-		// Nothing is written: the unfinished cards are looked up on chain
-		// and the others checked as the real run would send them again.
-		if pending, onChain, err = lookUpUnfinishedRows(cmd.Context(), s, opt, unfinished, pending); err != nil {
-			return rosterNodeError(cmd, err)
-		}
-	} else if p.len() == 0 {
-		if pending, err = settleUnfinishedRows(cmd.Context(), s, opt, sum, unfinished, pending); err != nil {
-			return rosterNodeError(cmd, err)
-		}
-	}
-	toSend := make([]rosterRow, len(pending))
-	for j, i := range pending {
-		toSend[j] = rows[i]
-	}
-	dups := false
-	if len(toSend) > 0 {
-		ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-		err = checkRosterSigner(ctx, s.c, s.from, s.signer.Address, opt, p)
-		if err == nil {
-			err = checkRosterOnChain(ctx, s.c, opt, toSend, p)
-		}
-		cancel()
-		if err != nil {
-			return rosterNodeError(cmd, err)
-		}
-		if _, statErr := os.Stat(dir); !dryRun || statErr == nil { // a dry run creates no card folder
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return fmt.Errorf("--cards-dir: %w", err)
-			}
-			if opt.idx, err = cardindex.Open(dir); err != nil {
-				return err
-			}
-			defer opt.idx.Close()
-			dups = checkRosterDuplicates(cmd, opt, rows, sum, pending, p)
-		}
-	}
-	if err := p.err(); err != nil {
-		if dups {
-			err = fmt.Errorf("%w\nif a row really is a second registration of the same person (such as re-admission after an exit), "+
-				"run again with --allow-duplicate REASON", err)
-		}
+	rep, err := imp.Run(cmd.Context(), s)
+	if err != nil {
 		return err
 	}
-	if dryRun {
-		return printRosterDryRun(cmd, &rosterDryRun{DryRun: true, CSV: csvPath, CardsDir: dir, BranchID: branch, Mode: mode,
-			Rows: len(rows), ToSend: len(pending), Txs: (len(pending) + batch - 1) / batch,
-			AlreadyRegistered: sum.AlreadyRegistered, Unfinished: len(unfinished), UnfinishedOnChain: onChain})
-	}
-
-	for start := 0; start < len(pending); start += batch {
-		t := &rosterTx{TxResult: &client.TxResult{}, idx: pending[start:min(start+batch, len(pending))]}
-		for _, i := range t.idx {
-			t.Rows = append(t.Rows, rows[i].Num)
+	if rep.DryRun != nil {
+		if isJSON(cmd) {
+			return printJSON(cmd, rep.DryRun)
 		}
-		sum.Txs = append(sum.Txs, t)
+		rep.DryRun.Print(cmd.OutOrStdout())
+		return nil
 	}
-	stopped := ""
-	for n, t := range sum.Txs {
-		if stopped == "" {
-			stopped = sendRosterTx(cmd.Context(), s, opt, rows, sum, t)
-			if n == 0 && stopped == "" {
-				// The first tx is a probe: wait for it before sending the rest.
-				stopped = finishRosterTx(cmd.Context(), s, opt, sum, t)
-			}
-		} else {
-			for _, i := range t.idx {
-				sum.Results[i].Status, sum.Results[i].Reason = rowNotSent, stopped
-				if opt.resend[i] == nil {
-					sum.Results[i].Card = "" // none written
-				}
-			}
+	if isJSON(cmd) {
+		if err := printJSON(cmd, rep.Summary); err != nil {
+			return err
 		}
+	} else {
+		roster.PrintSummary(cmd.OutOrStdout(), rep.Summary, keyNames(cmd))
 	}
-	for n, t := range sum.Txs {
-		if n > 0 && t.Sent {
-			finishRosterTx(cmd.Context(), s, opt, sum, t)
-		}
+	unknown, err := rep.Failure()
+	if unknown {
+		return rosterOutcomeUnknown(cmd, err, rep.Summary)
 	}
-	for _, t := range sum.Txs { // after all are in blocks: one wait for the next block, not one a tx
-		s.keepReceipt(cmd.Context(), t.TxResult)
-	}
-	if s.receipts != "" {
-		sum.Receipts = s.receipts
-	}
-	for _, r := range sum.Results {
-		switch r.Status {
-		case rowRegistered, rowCardNotUpdated:
-			if r.Status == rowRegistered {
-				sum.Registered++
-			} else {
-				sum.CardNotUpdated++
-			}
-			if sum.FirstMemberID == 0 || r.MemberID < sum.FirstMemberID {
-				sum.FirstMemberID = r.MemberID
-			}
-			sum.LastMemberID = max(sum.LastMemberID, r.MemberID)
-		case rowRejected:
-			sum.Rejected++
-		case rowNotSent:
-			sum.NotSent++
-		case rowUnknown:
-			sum.Unknown++
-		}
-	}
-	removeRejectedCards(sum)
-	if err := printRosterSummary(cmd, sum); err != nil {
-		return err
-	}
-	if n := sum.failed(); n > 0 {
-		hint := ""
-		for _, t := range sum.Txs {
-			if t.Codespace == member.ErrUnauthorized.Codespace && t.Code == member.ErrUnauthorized.Code {
-				hint = fmt.Sprintf("; --from %s lacks the role: %s", s.from, rosterSigners(opt))
-				break
-			}
-		}
-		err := fmt.Errorf("%d of %d rows were not %s (see above)%s", n, sum.Rows, opt.verb(), hint)
-		if sum.Unknown > 0 {
-			return rosterOutcomeUnknown(cmd, err, sum)
-		}
-		return err
-	}
-	return nil
+	return err
 }
 
-// rosterSigners says who signs a roster's txs.
-func rosterSigners(opt *rosterOpts) string {
-	if opt.existing {
-		return fmt.Sprintf("existing members are imported by an officer (secretary, deputy secretary, organization officer) of the committee above branch %d", opt.branch)
-	}
-	return fmt.Sprintf("applicants are registered by an officer (secretary, deputy secretary, organization officer) of branch %d", opt.branch)
-}
-
-// checkRosterOnChain checks the rows against the chain before anything is
-// sent, so that one row cannot sink the others of its tx: the branch is an
-// active branch, the dates fit the chain's date (the last block's) and the
-// member params, each person is old enough, and no member key already
-// belongs to a member. Applicants' dates lie within the date window;
-// existing members' dates lie on or before today, with full_date at least
-// probation_days after admission_date and the age rule at admission.
-func checkRosterOnChain(ctx context.Context, c *client.Client, opt *rosterOpts, rows []rosterRow, p *problems) error {
-	branch := opt.branch
-	var o orgv1.Organization
-	var qe *client.QueryError
-	if _, err := c.QueryInto(ctx, fmt.Sprintf("/org/%d", branch), &o); errors.As(err, &qe) {
-		p.add("--branch %d: %s", branch, qe.Log)
-	} else if err != nil {
-		return fmt.Errorf("--branch %d: %w", branch, err)
-	} else if o.Kind != orgv1.OrgKind_ORG_KIND_BRANCH || o.Status != orgv1.OrgStatus_ORG_STATUS_ACTIVE {
-		p.add("--branch %d is a %s (%s): members are recorded at an active branch",
-			branch, enumName(o.Kind.String(), "ORG_KIND_"), enumName(o.Status.String(), "ORG_STATUS_"))
-	}
-	var params memberv1.Params
-	if _, err := c.QueryInto(ctx, "/member/params", &params); err != nil {
-		return err
-	}
-	var clock chainv1.Clock
-	if _, err := c.QueryInto(ctx, "/chain/clock", &clock); err != nil {
-		return err
-	}
-	today := clock.Today
-	for _, r := range rows {
-		where := problemlist.At{Row: r.Num, Line: r.Line}
-		if opt.existing {
-			checkExistingOnChain(p, where, r, params, today)
-		} else if r.AppDate != 0 { // else the date has a problem of its own
-			switch {
-			case r.AppDate > today:
-				p.add("%s: application_date %s is after the chain's date %s", where, formatDate(r.AppDate), formatDate(today))
-			case contracts.DaysBetween(r.AppDate, today) > int64(params.MaxBackdateDays):
-				p.add("%s: application_date %s is more than %d days before the chain's date %s (member params max_backdate_days)",
-					where, formatDate(r.AppDate), params.MaxBackdateDays, formatDate(today))
-			}
-			if age := int64(r.AppDate/10000) - int64(r.BirthYear); r.BirthYear != 0 && age < int64(params.MinAgeYears) {
-				p.add("%s: born %d, applying in %d: at least %d years are required", where, r.BirthYear, r.AppDate/10000, params.MinAgeYears)
-			}
-		}
-		if len(r.MemberKey) > 0 {
-			var owner identityv1.CommitmentOwner
-			_, err := c.QueryInto(ctx, "/identity/key/"+strings.ToUpper(hex.EncodeToString(identity.AddressOf(r.MemberKey))), &owner)
-			switch {
-			case err == nil:
-				p.add("%s: member_key already belongs to member %d", where, owner.MemberId)
-			case errors.As(err, &qe) && qe.Has(identity.ErrIdentityNotFound):
-			default:
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// checkExistingOnChain checks an existing member's dates against the
-// chain's date and the member params, as MsgImportMember will: nothing
-// after today (there is no backdating bound), old enough at admission, and
-// a full date at least one probation after the admission.
-func checkExistingOnChain(p *problems, where problemlist.At, r rosterRow, params memberv1.Params, today uint32) {
-	if r.AdmissionDate > today {
-		p.add("%s: admission_date %s is after the chain's date %s", where, formatDate(r.AdmissionDate), formatDate(today))
-	}
-	if r.FullDate > today {
-		p.add("%s: full_date %s is after the chain's date %s", where, formatDate(r.FullDate), formatDate(today))
-	}
-	if age := int64(r.AdmissionDate/10000) - int64(r.BirthYear); r.AdmissionDate != 0 && r.BirthYear != 0 && age < int64(params.MinAgeYears) {
-		p.add("%s: born %d, admitted in %d: at least %d years are required (member params min_age_years)",
-			where, r.BirthYear, r.AdmissionDate/10000, params.MinAgeYears)
-	}
-	if r.FullDate != 0 && r.AdmissionDate != 0 {
-		if days := contracts.DaysBetween(r.AdmissionDate, r.FullDate); days < int64(params.ProbationDays) {
-			p.add("%s: full_date %s is %d days after admission_date %s: a probation lasts at least %d days (member params probation_days)",
-				where, formatDate(r.FullDate), days, formatDate(r.AdmissionDate), params.ProbationDays)
-		}
-	}
+// rosterOutcomeUnknown is the error of an import some of whose rows were
+// sent with no answer: exit status 3, and the command to run next.
+func rosterOutcomeUnknown(cmd *cobra.Command, err error, sum *roster.Summary) error {
+	return &outcomeUnknownError{fmt.Sprintf("%v; %d rows were sent with no answer and may still reach the chain; their cards are kept without a member id.\n"+
+		"next, once the node answers, run the same import again: it completes the cards whose tx landed and sends the others' own commitments again "+
+		"(the chain refuses a commitment twice, so nobody is registered twice):\n  %s",
+		err, sum.Unknown, commandLine(cmd, nil))}
 }

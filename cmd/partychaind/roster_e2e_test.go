@@ -61,8 +61,8 @@ func TestRosterDryRunFindsEveryProblem(t *testing.T) {
 	}
 	wantAll := []string{
 		"row 2 (line 3): the id_number of a card already in the card folder: " + zhang + " (member 3)",
-		"row 3 (line 4): application_date " + later + " is after the chain's date",
-		"row 4 (line 5): born " + young,
+		"row 3 (line 4): invalid date: application date " + later + " is after today (",
+		"row 4 (line 5): applicant is under the minimum age: born " + young + ", applying in ",
 		"row 5 (line 6): ",
 		`2 rows 6, 7 (lines 7, 8): birth_year "abc" is not a year`,
 		"nothing was sent",

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/cmd/internal/errtrans"
 	"github.com/partychain/partychain/cmd/internal/keyring"
-	"github.com/partychain/partychain/contracts"
 )
 
 const envNode = "PARTYCHAIN_NODE"
@@ -86,16 +84,6 @@ non-zero if the chain rejects it. The receipt of the tx (a file that proves it o
 	return cmd
 }
 
-// refusedBeforeSending says that a tx was not signed nor sent because
-// every node would refuse it without reading state (app.CheckBody), with
-// the code they would answer.
-func refusedBeforeSending(err error) error {
-	if e, ok := contracts.AsError(err); ok {
-		return fmt.Errorf("not sent: every node would refuse it with %s/%d: %w", e.Codespace, e.Code, err)
-	}
-	return fmt.Errorf("not sent: %w", err)
-}
-
 // sendTx signs msgs as one tx from --from, broadcasts it and prints the
 // outcome.
 func sendTx(cmd *cobra.Command, msgs ...any) error {
@@ -119,17 +107,7 @@ func signAndWait(cmd *cobra.Command, msgs ...any) (*client.TxResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	tx, err := s.sign(msgs...)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-	defer cancel()
-	res, err := s.c.BroadcastAndWait(ctx, tx)
-	if err == nil {
-		s.keepReceipt(cmd.Context(), res)
-	}
-	return res, err
+	return s.SignAndWait(cmd.Context(), msgs...)
 }
 
 func printTxResult(cmd *cobra.Command, res *client.TxResult) error {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/cardindex"
+	"github.com/partychain/partychain/cmd/internal/clitext"
+	"github.com/partychain/partychain/cmd/internal/txsession"
 	"github.com/partychain/partychain/contracts/identity"
 )
 
@@ -112,12 +114,7 @@ func commandLine(cmd *cobra.Command, skip map[string]bool) string {
 }
 
 // shellQuote quotes s for a POSIX shell if it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@+") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func shellQuote(s string) string { return clitext.ShellQuote(s) }
 
 // duplicateError says which cards of the folder hold the id_number of a
 // person about to be registered, and what the clerk can do.
@@ -184,12 +181,12 @@ func sendWithCard(cmd *cobra.Command, branch uint64, birthYear uint32, newMsg fu
 	}
 	c := in.resend
 	if c == nil {
-		if c, err = card.New(s.chainID, branch, birthYear, in.fields, nil); err != nil {
+		if c, err = card.New(s.ChainID, branch, birthYear, in.fields, nil); err != nil {
 			return err
 		}
-	} else if c.ChainID != s.chainID || c.BranchID != branch || c.BirthYear != birthYear {
+	} else if c.ChainID != s.ChainID || c.BranchID != branch || c.BirthYear != birthYear {
 		return fmt.Errorf("--card %s is of chain %q, branch %d, born %d; this command is for chain %q, --branch %d, --birth-year %d: "+
-			"give the card's own values", in.cardPath, c.ChainID, c.BranchID, c.BirthYear, s.chainID, branch, birthYear)
+			"give the card's own values", in.cardPath, c.ChainID, c.BranchID, c.BirthYear, s.ChainID, branch, birthYear)
 	}
 	cardPath := in.cardPath
 	idx, err := cardindex.Open(filepath.Dir(cardPath))
@@ -205,7 +202,7 @@ func sendWithCard(cmd *cobra.Command, branch uint64, birthYear uint32, newMsg fu
 	if err != nil {
 		return err
 	}
-	tx, err := s.sign(newMsg(c.Commitment(), in.memberKey))
+	tx, err := s.Sign(newMsg(c.Commitment(), in.memberKey))
 	if err != nil {
 		return err
 	}
@@ -220,14 +217,14 @@ func sendWithCard(cmd *cobra.Command, branch uint64, birthYear uint32, newMsg fu
 	if err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "warning: the card folder's index was not updated: %v\n", err)
 	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
+	ctx, cancel := context.WithTimeout(cmd.Context(), s.Timeout)
 	defer cancel()
-	res, err := s.c.Broadcast(ctx, tx)
+	res, err := s.Client.Broadcast(ctx, tx)
 	if err == nil && res.Code == 0 {
-		err = s.c.Wait(ctx, res)
+		err = s.Client.Wait(ctx, res)
 	}
 	if err == nil {
-		s.keepReceipt(cmd.Context(), res)
+		s.KeepReceipt(cmd.Context(), res)
 	}
 	if err != nil {
 		return &outcomeUnknownError{fmt.Sprintf("%v\nthe tx was sent, or may have been, and its outcome is unknown; the card %s is kept (no member id yet).\n"+
@@ -265,12 +262,12 @@ func sendWithCard(cmd *cobra.Command, branch uint64, birthYear uint32, newMsg fu
 // nothing of it reached the chain. A card sent again is always kept, and
 // if the chain refused its commitment as already registered, the earlier
 // send landed: the card is completed from the chain, and that is success.
-func settleRejected(cmd *cobra.Command, out *registerResult, s *txSession) error {
+func settleRejected(cmd *cobra.Command, out *registerResult, s *txsession.Session) error {
 	res, cardPath := out.TxResult, out.Card
 	if out.Resent {
 		out.CardKept = true
 		if res.Codespace == identity.ErrDuplicateCommitment.Codespace && res.Code == identity.ErrDuplicateCommitment.Code {
-			done := completeCard(cmd.Context(), s.c, s.chainID, cardPath)
+			done := completeCard(cmd.Context(), s.Client, s.ChainID, cardPath)
 			if done.Status == "completed" {
 				out.AlreadyRegistered, out.MemberID = true, done.MemberID
 				return printRegisterResult(cmd, out)

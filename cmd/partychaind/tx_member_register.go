@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partychain/partychain/cmd/internal/client"
-	"github.com/partychain/partychain/contracts/identity"
+	"github.com/partychain/partychain/cmd/internal/clitext"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
@@ -99,31 +99,15 @@ func runRegister(cmd *cobra.Command, _ []string) error {
 	})
 }
 
-// importStages are the stages tx member import records.
-var importStages = []memberv1.Stage{memberv1.Stage_STAGE_PROBATIONARY, memberv1.Stage_STAGE_FULL}
-
 // parseImportStage reads full or probationary (any case).
 func parseImportStage(what, s string) (memberv1.Stage, error) {
-	return parseEnum(what, strings.ToLower(strings.TrimSpace(s)), importStages, stageName)
+	return clitext.ParseImportStage(what, s)
 }
 
 // checkImportDates checks what can be checked of an imported member's dates
-// without the chain: a full date for full members only, after the
-// admission, and a birth year before the admission. The chain checks the
-// rest (min age, probation_days, nothing after today). fullName and
-// admissionName name the dates in errors (flags or roster columns).
+// without the chain (clitext.CheckImportDates).
 func checkImportDates(stage memberv1.Stage, admission, full, birthYear uint32, admissionName, fullName string) error {
-	switch {
-	case stage == memberv1.Stage_STAGE_FULL && full == 0:
-		return fmt.Errorf("a full member needs %s, the day full membership began", fullName)
-	case stage != memberv1.Stage_STAGE_FULL && full != 0:
-		return fmt.Errorf("%s is for full members only, not %s", fullName, stageName(stage))
-	case full != 0 && full <= admission:
-		return fmt.Errorf("%s %s is not after %s %s", fullName, formatDate(full), admissionName, formatDate(admission))
-	case birthYear > admission/10000:
-		return fmt.Errorf("born %d, after %s %s", birthYear, admissionName, formatDate(admission))
-	}
-	return nil
+	return clitext.CheckImportDates(stage, admission, full, birthYear, admissionName, fullName)
 }
 
 func newMemberImportCmd() *cobra.Command {
@@ -243,12 +227,7 @@ func printRegisterResult(cmd *cobra.Command, out *registerResult) error {
 	return printTxResult(cmd, out.TxResult)
 }
 
-func checkBirthYear(y uint32) error {
-	if y < 1900 || y > 2999 {
-		return fmt.Errorf("birth year %d: want a year from 1900 to 2999", y)
-	}
-	return nil
-}
+func checkBirthYear(y uint32) error { return clitext.CheckBirthYear(y) }
 
 // collectFields gathers personal fields from --field name=value flags and
 // a fields file, in that order, and checks names, values and duplicates.
@@ -335,6 +314,4 @@ func parseFieldsFile(raw []byte) ([][2]string, error) {
 
 // checkFieldNameValue applies the commitment scheme's rules to one field's
 // name and value (the salt is drawn later).
-func checkFieldNameValue(name, value string) error {
-	return identity.CheckField(identity.Field{Name: name, Value: value, Salt: make([]byte, identity.SaltLen)})
-}
+func checkFieldNameValue(name, value string) error { return clitext.CheckField(name, value) }

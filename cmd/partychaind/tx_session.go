@@ -2,67 +2,38 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/partychain/partychain/app"
-	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/cmd/internal/keyring"
-	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
+	"github.com/partychain/partychain/cmd/internal/txsession"
 )
 
-// txSession signs txs from --from with consecutive sequences: the chain id
-// and the sequence are fetched once, and the sequence moves on with each
-// tx the mempool accepts (CheckTx counts a signer's pending txs).
-type txSession struct {
-	kr      *keyring.Keyring
-	from    string
-	signer  keyring.Info
-	c       *client.Client
-	chainID string
-	seq     uint64
-	memo    string
-	timeout time.Duration
-	// receipts is the folder for the receipts of the session's txs ("":
-	// none; --receipt-out).
-	receipts string
-}
-
-func openTxSession(cmd *cobra.Command) (*txSession, error) {
+// openTxSession opens a tx session (cmd/internal/txsession) from the tx
+// flags: --from, --chain-id, --sequence, --memo, --timeout, --receipt-out,
+// the keyring flags and --node.
+func openTxSession(cmd *cobra.Command) (*txsession.Session, error) {
 	f := cmd.Flags()
-	s := &txSession{}
-	if s.from, _ = f.GetString("from"); s.from == "" {
+	var o txsession.Options
+	if o.From, _ = f.GetString("from"); o.From == "" {
 		return nil, errors.New("--from is required: the name of the signing key")
 	}
-	s.timeout, _ = f.GetDuration("timeout")
-	s.memo, _ = f.GetString("memo")
-	s.receipts = receiptOutDir(cmd)
-	var err error
-	if s.kr, err = openSigningKeyring(cmd); err != nil {
+	o.Timeout, _ = f.GetDuration("timeout")
+	o.Memo, _ = f.GetString("memo")
+	o.ReceiptDir = receiptOutDir(cmd)
+	o.KeepReceipt = keepReceipt
+	o.ChainID, _ = f.GetString("chain-id")
+	o.Sequence, _ = f.GetInt64("sequence")
+	kr, err := openSigningKeyring(cmd)
+	if err != nil {
 		return nil, err
 	}
-	if s.signer, err = s.kr.Show(s.from); err != nil {
+	c, err := rpcClient(cmd)
+	if err != nil {
 		return nil, err
 	}
-	if s.c, err = rpcClient(cmd); err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), s.timeout)
-	defer cancel()
-	if s.chainID, _ = f.GetString("chain-id"); s.chainID == "" {
-		if s.chainID, err = s.c.ChainID(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if seq, _ := f.GetInt64("sequence"); seq >= 0 {
-		s.seq = uint64(seq)
-	} else if s.seq, err = s.c.NextSequence(ctx, s.signer.Address); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return txsession.Open(cmd.Context(), kr, c, o)
 }
 
 // openSigningKeyring is openKeyring whose passphrase, once given, is kept
@@ -91,39 +62,4 @@ func openSigningKeyring(cmd *cobra.Command) (*keyring.Keyring, error) {
 		}
 		return bytes.Clone(cached), nil // the keyring wipes what it is given
 	})
-}
-
-// sign encodes and signs msgs as one tx with the session's next sequence.
-func (s *txSession) sign(msgs ...any) ([]byte, error) {
-	body := &txv1.TxBody{ChainId: s.chainID, Signer: s.signer.PubKey, Sequence: s.seq, Memo: s.memo}
-	for _, m := range msgs {
-		w, err := app.WrapMsg(m)
-		if err != nil {
-			return nil, err
-		}
-		body.Messages = append(body.Messages, w)
-	}
-	if err := app.CheckBody(body); err != nil {
-		return nil, refusedBeforeSending(err)
-	}
-	return app.EncodeTx(body, func(signBytes []byte) ([]byte, error) {
-		sig, _, err := s.kr.Sign(s.from, signBytes)
-		return sig, err
-	})
-}
-
-// keepReceipt writes the receipt of a tx of the session that is in a block
-// to the session's receipts folder, if it has one (see keepReceipt).
-func (s *txSession) keepReceipt(ctx context.Context, res *client.TxResult) {
-	keepReceipt(ctx, s.c, s.receipts, s.timeout, res)
-}
-
-// broadcast submits a signed tx; the sequence moves on if the mempool
-// accepted it.
-func (s *txSession) broadcast(ctx context.Context, tx []byte) (*client.TxResult, error) {
-	res, err := s.c.Broadcast(ctx, tx)
-	if err == nil && res.Code == 0 {
-		s.seq++
-	}
-	return res, err
 }

@@ -1,4 +1,4 @@
-package main
+package roster
 
 import (
 	"context"
@@ -9,13 +9,14 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/errtrans"
+	"github.com/partychain/partychain/cmd/internal/txsession"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
-// sendRosterTx makes the cards of a tx's rows, signs the tx, writes the
+// sendTx makes the cards of a tx's rows, signs the tx, writes the
 // cards, and broadcasts it. It returns why later txs must not be sent, or
 // "".
-func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, t *rosterTx) string {
+func sendTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, rows []Row, sum *Summary, t *Tx) string {
 	fail := func(status, reason string) string {
 		for _, i := range t.idx {
 			sum.Results[i].Status, sum.Results[i].Reason = status, reason
@@ -31,7 +32,7 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 		c, resent := opt.resend[i]
 		var err error
 		if !resent {
-			if c, err = card.New(s.chainID, opt.branch, r.BirthYear, r.Fields, nil); err != nil {
+			if c, err = card.New(s.ChainID, opt.branch, r.BirthYear, r.Fields, nil); err != nil {
 				return fail(rowNotSent, fmt.Sprintf("row %d: %v", r.Num, err))
 			}
 		}
@@ -45,7 +46,7 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 				Commitment: c.Commitment(), MemberPubKey: r.MemberKey, ReasonCode: opt.reason, DocHash: opt.doc}
 		}
 	}
-	tx, err := s.sign(msgs...)
+	tx, err := s.Sign(msgs...)
 	if err != nil {
 		return fail(rowNotSent, err.Error())
 	}
@@ -62,31 +63,31 @@ func sendRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, rows []ros
 			return fail(rowNotSent, err.Error())
 		}
 	}
-	indexRosterCards(opt, sum, t)
-	bctx, cancel := context.WithTimeout(ctx, s.timeout)
+	indexCards(opt, sum, t)
+	bctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
-	res, err := s.broadcast(bctx, tx)
+	res, err := s.Broadcast(bctx, tx)
 	if err != nil {
 		return fail(rowUnknown, nodeReason(err))
 	}
 	t.TxResult, t.Sent = res, true
 	if res.Code != 0 {
-		rejectRosterTx(sum, t, opt.resend)
+		rejectTx(sum, t, opt.resend)
 		return fmt.Sprintf("not sent: the mempool refused an earlier tx (%s/%d: %s)", res.Codespace, res.Code, res.Log)
 	}
 	return ""
 }
 
-// finishRosterTx waits for a sent tx and settles its rows: cards rewritten
+// finishTx waits for a sent tx and settles its rows: cards rewritten
 // with member ids, or renamed aside if rejected, or kept as they are if no
 // answer came. It returns why later txs must not be sent, or "".
-func finishRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, sum *rosterSummary, t *rosterTx) string {
+func finishTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, sum *Summary, t *Tx) string {
 	if t.Code != 0 {
 		return "an earlier tx was rejected"
 	}
-	wctx, cancel := context.WithTimeout(ctx, s.timeout)
+	wctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
-	if err := s.c.Wait(wctx, t.TxResult); err != nil {
+	if err := s.Client.Wait(wctx, t.TxResult); err != nil {
 		for _, i := range t.idx {
 			sum.Results[i].Status, sum.Results[i].TxHash = rowUnknown, t.Hash
 			sum.Results[i].Reason = nodeReason(err) + "; the card is kept without a member id: run 'partychaind tx member complete-cards' later"
@@ -94,7 +95,7 @@ func finishRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, sum *ros
 		return "no answer for an earlier tx: " + nodeReason(err)
 	}
 	if !t.OK() {
-		rejectRosterTx(sum, t, opt.resend)
+		rejectTx(sum, t, opt.resend)
 		return fmt.Sprintf("an earlier tx was rejected (%s/%d: %s)", t.Codespace, t.Code, t.Log)
 	}
 	ids := t.MessageEvents("member_registered", "member_id")
@@ -125,9 +126,9 @@ func finishRosterTx(ctx context.Context, s *txSession, opt *rosterOpts, sum *ros
 	return ""
 }
 
-// rejectRosterTx renames a rejected tx's cards to *.rejected: nothing of
+// rejectTx renames a rejected tx's cards to *.rejected: nothing of
 // them reached the chain.
-func rejectRosterTx(sum *rosterSummary, t *rosterTx, resent map[int]*card.Card) {
+func rejectTx(sum *Summary, t *Tx, resent map[int]*card.Card) {
 	reason := fmt.Sprintf("tx rejected, code %s/%d: %s", t.Codespace, t.Code, errtrans.Text(t.Codespace, t.Code, t.Log, t.Info, nil))
 	if t.Height == 0 {
 		reason = fmt.Sprintf("refused by the mempool, code %s/%d: %s", t.Codespace, t.Code, t.Log)

@@ -1,10 +1,11 @@
-package main
+package roster
 
 import (
 	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,23 +13,23 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/spf13/cobra"
-
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/cmd/internal/clitext"
+	"github.com/partychain/partychain/cmd/internal/txsession"
 	"github.com/partychain/partychain/contracts/identity"
 	identityv1 "github.com/partychain/partychain/proto/partychain/identity/v1"
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
-// rosterOfficerRoles are the roles that may register or import members
+// officerRoles are the roles that may register or import members
 // (contracts/member: officers).
-var rosterOfficerRoles = []orgv1.Role{orgv1.Role_ROLE_SECRETARY, orgv1.Role_ROLE_DEPUTY_SECRETARY, orgv1.Role_ROLE_ORGANIZATION_OFFICER}
+var officerRoles = []orgv1.Role{orgv1.Role_ROLE_SECRETARY, orgv1.Role_ROLE_DEPUTY_SECRETARY, orgv1.Role_ROLE_ORGANIZATION_OFFICER}
 
-// checkRosterSigner adds a problem if the signing key lacks the role the
+// checkSigner adds a problem if the signing key lacks the role the
 // roster's txs need: an officer of the branch for applicants, of the
 // branch's superior committee for existing members.
-func checkRosterSigner(ctx context.Context, c *client.Client, from string, addr []byte, opt *rosterOpts, p *problems) error {
+func checkSigner(ctx context.Context, c *client.Client, from string, addr []byte, opt *rosterOpts, p *problems) error {
 	orgID := opt.branch
 	if opt.existing {
 		id := opt.branch
@@ -37,7 +38,7 @@ func checkRosterSigner(ctx context.Context, c *client.Client, from string, addr 
 			var o orgv1.Organization
 			var qe *client.QueryError
 			if _, err := c.QueryInto(ctx, fmt.Sprintf("/org/%d", id), &o); errors.As(err, &qe) {
-				return nil // said by checkRosterOnChain
+				return nil // said by checkOnChain
 			} else if err != nil {
 				return err
 			}
@@ -57,30 +58,30 @@ func checkRosterSigner(ctx context.Context, c *client.Client, from string, addr 
 	var qe *client.QueryError
 	switch {
 	case errors.As(err, &qe) && qe.Has(identity.ErrIdentityNotFound):
-		p.add("--from %s is the key of no member: %s", from, rosterSigners(opt))
+		p.add("--from %s is the key of no member: %s", from, signers(opt))
 		return nil
 	case err != nil:
 		return err
 	}
 	var l orgv1.OfficerList
 	if _, err := c.QueryInto(ctx, fmt.Sprintf("/org/%d/officers", orgID), &l); errors.As(err, &qe) {
-		return nil // no such organization: said by checkRosterOnChain
+		return nil // no such organization: said by checkOnChain
 	} else if err != nil {
 		return err
 	}
 	for _, o := range l.Officers {
-		if o.MemberId == owner.MemberId && slices.Contains(rosterOfficerRoles, o.Role) {
+		if o.MemberId == owner.MemberId && slices.Contains(officerRoles, o.Role) {
 			return nil
 		}
 	}
-	p.add("--from %s (member %d) lacks the role: %s", from, owner.MemberId, rosterSigners(opt))
+	p.add("--from %s (member %d) lacks the role: %s", from, owner.MemberId, signers(opt))
 	return nil
 }
 
-// nodeDown reports whether err says that nothing answers at the node's
+// NodeDown reports whether err says that nothing answers at the node's
 // address (connection refused, no such host, ...), as opposed to an answer
 // that came late or an error of the chain.
-func nodeDown(err error) bool {
+func NodeDown(err error) bool {
 	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) {
 		return true
 	}
@@ -96,24 +97,23 @@ func nodeDown(err error) bool {
 // the same words for every row and tx (grouped in the summary) with the
 // next step; else err as it is.
 func nodeReason(err error) string {
-	if nodeDown(err) {
+	if NodeDown(err) {
 		return "the node does not answer: is the node running? start it with make run (or pass --node)"
 	}
 	return err.Error()
 }
 
-// rosterNodeError says, in one line and once for the whole run, that the
-// node does not answer and what to do next; other errors pass unchanged.
-func rosterNodeError(cmd *cobra.Command, err error) error {
-	if err == nil || !nodeDown(err) {
+// NodeError says, in one line and once for the whole run, that the node
+// does not answer and what to do next; other errors pass unchanged.
+func NodeError(node string, err error) error {
+	if err == nil || !NodeDown(err) {
 		return err
 	}
-	node, _ := cmd.Flags().GetString("node")
 	return fmt.Errorf("the node at %s does not answer: is the node running? start it with make run (or pass --node); nothing was sent", node)
 }
 
-// rosterDryRun is what import-roster --dry-run found: nothing is sent.
-type rosterDryRun struct {
+// DryRun is what import-roster --dry-run found: nothing is sent.
+type DryRun struct {
 	DryRun            bool   `json:"dry_run"`
 	CSV               string `json:"csv"`
 	CardsDir          string `json:"cards_dir"`
@@ -135,13 +135,13 @@ type rosterDryRun struct {
 // nothing. A row whose card's commitment is on chain is counted (the real
 // run completes its card); the others are added to the rows to send, with
 // their own card. It returns the rows to send, in row order.
-func lookUpUnfinishedRows(ctx context.Context, s *txSession, opt *rosterOpts, unfinished map[int]*card.Card, pending []int) ([]int, int, error) {
+func lookUpUnfinishedRows(ctx context.Context, s *txsession.Session, opt *rosterOpts, unfinished map[int]*card.Card, pending []int) ([]int, int, error) {
 	opt.resend = map[int]*card.Card{}
 	onChain := 0
 	for i, old := range unfinished {
-		qctx, cancel := context.WithTimeout(ctx, s.timeout)
+		qctx, cancel := context.WithTimeout(ctx, s.Timeout)
 		var owner identityv1.CommitmentOwner
-		_, err := s.c.QueryInto(qctx, "/identity/commitment/"+hex.EncodeToString(old.Commitment()), &owner)
+		_, err := s.Client.QueryInto(qctx, "/identity/commitment/"+hex.EncodeToString(old.Commitment()), &owner)
 		cancel()
 		var qe *client.QueryError
 		switch {
@@ -158,15 +158,12 @@ func lookUpUnfinishedRows(ctx context.Context, s *txSession, opt *rosterOpts, un
 	return pending, onChain, nil
 }
 
-func printRosterDryRun(cmd *cobra.Command, d *rosterDryRun) error {
-	if isJSON(cmd) {
-		return printJSON(cmd, d)
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "dry run: %s: %d rows, no problems found; %d to send in %d txs, %d already registered, "+
+// Print writes the dry run's findings as text.
+func (d *DryRun) Print(w io.Writer) {
+	fmt.Fprintf(w, "dry run: %s: %d rows, no problems found; %d to send in %d txs, %d already registered, "+
 		"%d with a card sent before without an answer (%d of them on chain: the real run completes their cards; "+
 		"the others are sent again with their own card); nothing was sent\n",
 		d.CSV, d.Rows, d.ToSend, d.Txs, d.AlreadyRegistered, d.Unfinished, d.UnfinishedOnChain)
-	return nil
 }
 
 // removeRejectedCards removes the cards an earlier run renamed to
@@ -174,7 +171,7 @@ func printRosterDryRun(cmd *cobra.Command, d *rosterDryRun) error {
 // registered, by this run or an earlier one: the row's own card holds the
 // member. A card that cannot be removed is listed with the command that
 // removes it.
-func removeRejectedCards(sum *rosterSummary) {
+func removeRejectedCards(sum *Summary) {
 	for _, r := range sum.Results {
 		switch r.Status {
 		case rowRegistered, rowAlreadyRegistered, rowCardNotUpdated:
@@ -190,7 +187,7 @@ func removeRejectedCards(sum *rosterSummary) {
 				continue
 			}
 			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				sum.RejectedKept = append(sum.RejectedKept, fmt.Sprintf("rm %s  # row %d is registered (%v)", shellQuote(path), r.Row, err))
+				sum.RejectedKept = append(sum.RejectedKept, fmt.Sprintf("rm %s  # row %d is registered (%v)", clitext.ShellQuote(path), r.Row, err))
 				continue
 			}
 			sum.RejectedRemoved = append(sum.RejectedRemoved, path)

@@ -1,19 +1,17 @@
-package main
+package roster
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/client"
 	"github.com/partychain/partychain/cmd/internal/errtrans"
 )
 
-// rowResult is the outcome of one roster row.
-type rowResult struct {
+// RowResult is the outcome of one roster row.
+type RowResult struct {
 	Row      int    `json:"row"`
 	Line     int    `json:"line"`
 	Card     string `json:"card"` // "" if none was written (not-sent)
@@ -27,8 +25,8 @@ type rowResult struct {
 	Resent bool `json:"resent,omitempty"`
 }
 
-// rosterTx is one tx of an import, with the rows it carries.
-type rosterTx struct {
+// Tx is one tx of an import, with the rows it carries.
+type Tx struct {
 	*client.TxResult
 	Rows []int `json:"rows"`
 	Sent bool  `json:"sent"`
@@ -37,8 +35,8 @@ type rosterTx struct {
 	cards []*card.Card
 }
 
-// rosterSummary is what import-roster prints (all of it with -o json).
-type rosterSummary struct {
+// Summary is what import-roster prints (all of it with -o json).
+type Summary struct {
 	CSV               string `json:"csv"`
 	CardsDir          string `json:"cards_dir"`
 	BranchID          uint64 `json:"branch_id"`
@@ -58,19 +56,18 @@ type rosterSummary struct {
 	FirstMemberID   uint64      `json:"first_member_id"`
 	LastMemberID    uint64      `json:"last_member_id"`
 	Receipts        string      `json:"receipts,omitempty"` // the folder of the txs' receipts (--receipt-out)
-	Txs             []*rosterTx `json:"txs"`
-	Results         []rowResult `json:"results"`
+	Txs             []*Tx       `json:"txs"`
+	Results         []RowResult `json:"results"`
 }
 
-func (s *rosterSummary) failed() int {
+func (s *Summary) failed() int {
 	return s.Rejected + s.NotSent + s.Unknown + s.CardNotUpdated
 }
 
-func printRosterSummary(cmd *cobra.Command, sum *rosterSummary) error {
-	if isJSON(cmd) {
-		return printJSON(cmd, sum)
-	}
-	w := cmd.OutOrStdout()
+// PrintSummary writes the summary as text: a line a tx, the rows not
+// registered with their reasons, the counts. names gives the keys' names
+// in refusals (nil: none).
+func PrintSummary(w io.Writer, sum *Summary, names errtrans.Names) {
 	for n, t := range sum.Txs {
 		rows := fmt.Sprintf("rows %d-%d", t.Rows[0], t.Rows[len(t.Rows)-1])
 		switch {
@@ -82,7 +79,7 @@ func printRosterSummary(cmd *cobra.Command, sum *rosterSummary) error {
 			fmt.Fprintf(w, "tx %d/%d %s: no answer (%s)\n", n+1, len(sum.Txs), t.Hash, rows)
 		case t.Code != 0:
 			fmt.Fprintf(w, "tx %d/%d %s: height %d, rejected, code %s/%d: %s (%s)\n", n+1, len(sum.Txs), t.Hash, t.Height, t.Codespace, t.Code,
-				errtrans.Text(t.Codespace, t.Code, t.Log, t.Info, keyNames(cmd)), rows)
+				errtrans.Text(t.Codespace, t.Code, t.Log, t.Info, names), rows)
 		default:
 			first, last := sum.Results[t.idx[0]].MemberID, sum.Results[t.idx[len(t.idx)-1]].MemberID
 			fmt.Fprintf(w, "tx %d/%d %s: height %d, ok (%s: members %d to %d)\n", n+1, len(sum.Txs), t.Hash, t.Height, rows, first, last)
@@ -114,13 +111,12 @@ func printRosterSummary(cmd *cobra.Command, sum *rosterSummary) error {
 			fmt.Fprintf(w, "tx %d/%d %s: no receipt: %s\n", n+1, len(sum.Txs), t.Hash, t.ReceiptError)
 		}
 	}
-	return nil
 }
 
 // printUnregisteredRows prints the rows that were not registered, with
 // their reasons: the rows with the same outcome and reason (a rejected tx,
 // a node that stopped answering) are one line naming them all.
-func printUnregisteredRows(w io.Writer, results []rowResult) {
+func printUnregisteredRows(w io.Writer, results []RowResult) {
 	type group struct {
 		rows, lines, cards []string
 	}

@@ -1,23 +1,23 @@
-package main
+package roster
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/cardindex"
+	"github.com/partychain/partychain/cmd/internal/txsession"
 )
 
-// checkRosterDuplicates refuses, before anything is sent, the rows to send
+// checkDuplicates refuses, before anything is sent, the rows to send
 // whose id_number a card of --cards-dir already holds (a person registered
 // before, by register or another roster), unless --allow-duplicate gave a
 // reason (added to p; it reports whether there were any); then it
 // remembers which cards each allowed row duplicates.
-func checkRosterDuplicates(cmd *cobra.Command, opt *rosterOpts, rows []rosterRow, sum *rosterSummary, pending []int, p *problems) bool {
+func checkDuplicates(stderr io.Writer, opt *rosterOpts, rows []Row, sum *Summary, pending []int, p *problems) bool {
 	refused := false
 	opt.dupOf = map[int][]string{}
 	for _, i := range pending {
@@ -49,16 +49,16 @@ func checkRosterDuplicates(cmd *cobra.Command, opt *rosterOpts, rows []rosterRow
 		if opt.allow == "" {
 			refused = true
 			p.add("row %d (line %d): the %s of a card already in the card folder: %s", r.Num, r.Line, cardindex.IDNumberField, strings.Join(found, ", "))
-		} else {
-			fmt.Fprintf(cmd.ErrOrStderr(), "note: row %d: a duplicate of %s, allowed: %s\n", r.Num, strings.Join(found, ", "), opt.allow)
+		} else if stderr != nil {
+			fmt.Fprintf(stderr, "note: row %d: a duplicate of %s, allowed: %s\n", r.Num, strings.Join(found, ", "), opt.allow)
 		}
 	}
 	return refused
 }
 
-// indexRosterCards adds a tx's new cards to the card folder's index, so a
+// indexCards adds a tx's new cards to the card folder's index, so a
 // later register or roster finds their people.
-func indexRosterCards(opt *rosterOpts, sum *rosterSummary, t *rosterTx) {
+func indexCards(opt *rosterOpts, sum *Summary, t *Tx) {
 	if opt.idx == nil {
 		return
 	}
@@ -74,26 +74,17 @@ func indexRosterCards(opt *rosterOpts, sum *rosterSummary, t *rosterTx) {
 	_ = opt.idx.Save()
 }
 
-// rosterOutcomeUnknown is the error of an import some of whose rows were
-// sent with no answer: exit status 3, and the command to run next.
-func rosterOutcomeUnknown(cmd *cobra.Command, err error, sum *rosterSummary) error {
-	return &outcomeUnknownError{fmt.Sprintf("%v; %d rows were sent with no answer and may still reach the chain; their cards are kept without a member id.\n"+
-		"next, once the node answers, run the same import again: it completes the cards whose tx landed and sends the others' own commitments again "+
-		"(the chain refuses a commitment twice, so nobody is registered twice):\n  %s",
-		err, sum.Unknown, commandLine(cmd, nil))}
-}
-
 // settleUnfinishedRows settles, before anything is sent, the rows whose
 // card an earlier run left without a member id (sent with no answer): a
 // card whose commitment is on chain is completed from the chain (the row
 // is already registered); the others are sent again with their own card,
 // the same commitment, which the chain never records twice. It returns the
 // rows to send, in row order.
-func settleUnfinishedRows(ctx context.Context, s *txSession, opt *rosterOpts, sum *rosterSummary, unfinished map[int]*card.Card, pending []int) ([]int, error) {
+func settleUnfinishedRows(ctx context.Context, s *txsession.Session, opt *rosterOpts, sum *Summary, unfinished map[int]*card.Card, pending []int) ([]int, error) {
 	opt.resend = map[int]*card.Card{}
 	for i, old := range unfinished {
 		r := &sum.Results[i]
-		done := completeCard(ctx, s.c, s.chainID, r.Card)
+		done := CompleteCard(ctx, s.Client, s.ChainID, r.Card)
 		switch done.Status {
 		case "completed":
 			r.Status, r.MemberID, r.TxHash, r.Height = rowAlreadyRegistered, done.MemberID, done.TxHash, done.Height

@@ -1,4 +1,4 @@
-package main
+package roster
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func TestRemoveRejectedCards(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sum := &rosterSummary{Results: []rowResult{
+	sum := &Summary{Results: []RowResult{
 		{Row: 1, Card: card(1), Status: rowRegistered},
 		{Row: 2, Card: card(2), Status: rowRejected},
 	}}
@@ -41,7 +41,7 @@ func TestRemoveRejectedCards(t *testing.T) {
 // one line naming them.
 func TestUnregisteredRowsGrouped(t *testing.T) {
 	var b bytes.Buffer
-	printUnregisteredRows(&b, []rowResult{
+	printUnregisteredRows(&b, []RowResult{
 		{Row: 1, Line: 2, Status: rowRegistered},
 		{Row: 2, Line: 3, Card: "a", Status: rowUnknown, Reason: "node down"},
 		{Row: 3, Line: 4, Card: "b", Status: rowUnknown, Reason: "node down"},
@@ -55,10 +55,10 @@ func TestUnregisteredRowsGrouped(t *testing.T) {
 
 func TestNodeDown(t *testing.T) {
 	refused := fmt.Errorf("node tcp://127.0.0.1:1: post failed: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})
-	if !nodeDown(refused) {
+	if !NodeDown(refused) {
 		t.Error("connection refused is not taken for a node down")
 	}
-	if nodeDown(errors.New("query /org/3: not found (code org/2)")) || nodeDown(nil) {
+	if NodeDown(errors.New("query /org/3: not found (code org/2)")) || NodeDown(nil) {
 		t.Error("an answer is taken for a node down")
 	}
 	if got := nodeReason(refused); !strings.Contains(got, "is the node running? start it with make run") {

@@ -1,4 +1,4 @@
-package main
+package roster
 
 import (
 	"encoding/csv"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/partychain/partychain/cmd/internal/card"
 	"github.com/partychain/partychain/cmd/internal/cardindex"
+	"github.com/partychain/partychain/cmd/internal/clitext"
 	problemlist "github.com/partychain/partychain/cmd/internal/problems"
 	"github.com/partychain/partychain/contracts/identity"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
@@ -44,11 +45,11 @@ var (
 	existingRequiredColumns  = []string{colStage, colAdmissionDate, colBirthYear, colLegacyDoc}
 )
 
-// rosterRow is one applicant, or one existing member, of a roster.
-type rosterRow struct {
+// Row is one applicant, or one existing member, of a roster.
+type Row struct {
 	Num       int  // data row, from 1 (the header is not counted)
 	Line      int  // line of the file where the row starts
-	Bad       bool // the row has a problem of its own (parseRosterInto)
+	Bad       bool // the row has a problem of its own (parseInto)
 	AppDate   uint32
 	BirthYear uint32
 	Fields    [][2]string // in column order; empty cells left out
@@ -90,14 +91,14 @@ func (p *problems) err() error {
 	return p.l.Err()
 }
 
-// parseRoster reads and checks a whole roster CSV: a header, then one row
+// Parse reads and checks a whole roster CSV: a header, then one row
 // per applicant, or per existing member if existing. It checks every row
 // (dates, stages, birth years, field names and values, keys, hashes,
 // repeated people) before anything is sent, and reports all problems it
 // finds at once, by row and line.
-func parseRoster(name string, r io.Reader, existing bool) ([]rosterRow, error) {
+func Parse(name string, r io.Reader, existing bool) ([]Row, error) {
 	p := &problems{what: name}
-	rows, err := parseRosterInto(p, name, r, existing)
+	rows, err := parseInto(p, name, r, existing)
 	if err == nil {
 		err = p.err()
 	}
@@ -107,11 +108,11 @@ func parseRoster(name string, r io.Reader, existing bool) ([]rosterRow, error) {
 	return rows, nil
 }
 
-// parseRosterInto is parseRoster adding its problems to p, so that the
+// parseInto is Parse adding its problems to p, so that the
 // checks against the chain and the card folder can add theirs to the same
 // list: it returns the rows read (those with a problem marked Bad; none if
 // the header has one), or an error if the file cannot be read at all.
-func parseRosterInto(p *problems, name string, r io.Reader, existing bool) ([]rosterRow, error) {
+func parseInto(p *problems, name string, r io.Reader, existing bool) ([]Row, error) {
 	special, required, other := applicantColumns, applicantRequiredColumns, existingColumns
 	otherHint := "it belongs to a roster of existing members: add --existing"
 	if existing {
@@ -148,7 +149,7 @@ func parseRosterInto(p *problems, name string, r io.Reader, existing bool) ([]ro
 			p.add("header: column %q: %s", h, otherHint)
 			continue
 		}
-		if err := checkFieldNameValue(h, "x"); err != nil {
+		if err := clitext.CheckField(h, "x"); err != nil {
 			p.add("header: column %q is not a field name: names are 1 to 32 characters of a-z, 0-9 and _, starting with a letter", h)
 			continue
 		}
@@ -169,7 +170,7 @@ func parseRosterInto(p *problems, name string, r io.Reader, existing bool) ([]ro
 		return nil, nil
 	}
 
-	var rows []rosterRow
+	var rows []Row
 	people := map[string]int{}    // fields → row, to find a person twice
 	idNumbers := map[string]int{} // id_number → row
 	keys := map[string]int{}      // member key → row
@@ -188,7 +189,7 @@ func parseRosterInto(p *problems, name string, r io.Reader, existing bool) ([]ro
 			break // the reader cannot go on reliably
 		}
 		line, _ := cr.FieldPos(0)
-		row := rosterRow{Num: num, Line: line}
+		row := Row{Num: num, Line: line}
 		before := p.len()
 		where := problemlist.At{Row: num, Line: line}
 		cell := func(col string) string {
@@ -199,7 +200,7 @@ func parseRosterInto(p *problems, name string, r io.Reader, existing bool) ([]ro
 		}
 		if y, err := strconv.ParseUint(cell(colBirthYear), 10, 32); err != nil {
 			p.add("%s: %s %q is not a year", where, colBirthYear, cell(colBirthYear))
-		} else if err := checkBirthYear(uint32(y)); err != nil {
+		} else if err := clitext.CheckBirthYear(uint32(y)); err != nil {
 			p.add("%s: %v", where, err)
 		} else {
 			row.BirthYear = uint32(y)
@@ -207,12 +208,12 @@ func parseRosterInto(p *problems, name string, r io.Reader, existing bool) ([]ro
 		if existing {
 			parseExistingCells(p, where, cell, &row)
 		} else {
-			row.AppDate, err = parseDate(colApplicationDate, cell(colApplicationDate))
+			row.AppDate, err = clitext.ParseDate(colApplicationDate, cell(colApplicationDate))
 			if err != nil {
 				p.add("%s: %v", where, err)
 			}
 			if row.AppDate != 0 && row.BirthYear != 0 && row.BirthYear > row.AppDate/10000 {
-				p.add("%s: born %d, after the application date %s", where, row.BirthYear, formatDate(row.AppDate))
+				p.add("%s: born %d, after the application date %s", where, row.BirthYear, clitext.FormatDate(row.AppDate))
 			}
 		}
 		for _, i := range fieldCols {
@@ -220,7 +221,7 @@ func parseRosterInto(p *problems, name string, r io.Reader, existing bool) ([]ro
 			if v == "" {
 				continue // a field this applicant does not have
 			}
-			if err := checkFieldNameValue(header[i], v); err != nil {
+			if err := clitext.CheckField(header[i], v); err != nil {
 				p.add("%s: %v", where, err)
 				continue
 			}
@@ -279,30 +280,30 @@ func parseRosterInto(p *problems, name string, r io.Reader, existing bool) ([]ro
 
 // parseExistingCells reads the stage, dates and legacy document of a row
 // of existing members.
-func parseExistingCells(p *problems, where problemlist.At, cell func(string) string, row *rosterRow) {
+func parseExistingCells(p *problems, where problemlist.At, cell func(string) string, row *Row) {
 	stageOK := false
-	if st, err := parseImportStage(colStage, cell(colStage)); err != nil {
+	if st, err := clitext.ParseImportStage(colStage, cell(colStage)); err != nil {
 		p.add("%s: %v", where, err)
 	} else {
 		row.Stage, stageOK = st, true
 	}
 	var err error
-	if row.AdmissionDate, err = parseDate(colAdmissionDate, cell(colAdmissionDate)); err != nil {
+	if row.AdmissionDate, err = clitext.ParseDate(colAdmissionDate, cell(colAdmissionDate)); err != nil {
 		p.add("%s: %v", where, err)
 	}
 	fullOK := true
 	if s := cell(colFullDate); s != "" {
-		if row.FullDate, err = parseDate(colFullDate, s); err != nil {
+		if row.FullDate, err = clitext.ParseDate(colFullDate, s); err != nil {
 			p.add("%s: %v", where, err)
 			fullOK = false
 		}
 	}
 	if stageOK && fullOK && row.AdmissionDate != 0 && row.BirthYear != 0 {
-		if err := checkImportDates(row.Stage, row.AdmissionDate, row.FullDate, row.BirthYear, colAdmissionDate, colFullDate); err != nil {
+		if err := clitext.CheckImportDates(row.Stage, row.AdmissionDate, row.FullDate, row.BirthYear, colAdmissionDate, colFullDate); err != nil {
 			p.add("%s: %v", where, err)
 		}
 	}
-	if row.LegacyDoc, err = parseHash(colLegacyDoc, cell(colLegacyDoc)); err != nil {
+	if row.LegacyDoc, err = clitext.ParseHash(colLegacyDoc, cell(colLegacyDoc)); err != nil {
 		p.add("%s: %v", where, err)
 	}
 }
@@ -330,8 +331,8 @@ func sameFields(c *card.Card, fields [][2]string) bool {
 	return personKey(have) == personKey(fields)
 }
 
-// rosterCardPath names the card of a row: <csv name>.row-<N>.card.json.
-func rosterCardPath(dir, csvPath string, num, rows int) string {
+// cardPath names the card of a row: <csv name>.row-<N>.card.json.
+func cardPath(dir, csvPath string, num, rows int) string {
 	stem := strings.TrimSuffix(filepath.Base(csvPath), filepath.Ext(csvPath))
 	width := max(5, len(strconv.Itoa(rows)))
 	return filepath.Join(dir, fmt.Sprintf("%s.row-%0*d.card.json", stem, width, num))

@@ -1,4 +1,4 @@
-package main
+package roster
 
 import (
 	"strings"
@@ -22,7 +22,7 @@ func FuzzParseRoster(f *testing.F) {
 	f.Add("name,name\n", false)
 	f.Add("", true)
 	f.Fuzz(func(t *testing.T, csv string, existing bool) {
-		rows, err := parseRoster("fuzz.csv", strings.NewReader(csv), existing)
+		rows, err := Parse("fuzz.csv", strings.NewReader(csv), existing)
 		if err != nil {
 			if n := strings.Count(err.Error(), "\n  "); n > problemlist.DefaultMax+1 {
 				t.Fatalf("%d problem lines, at most %d and a count", n, problemlist.DefaultMax)
