@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/partychain/partychain/contracts"
 	duesv1 "github.com/partychain/partychain/proto/partychain/dues/v1"
@@ -227,7 +229,31 @@ func (y *ledgerYear) runDay(day int, steps ...yearStep) []map[string]uint64 {
 		}
 		st.by.seq = acc.Sequence
 	}
-	fmt.Fprintf(&y.golden, "%4d %s %X ok %d refused %d\n", y.height, fmtDate(date), resp.AppHash, nOK, nRefused)
+	// Beside the app hash, what else the next header commits to: the
+	// results hash (codes, data, gas: a refusal that changes its code
+	// changes no state but splits nodes all the same), and the validator
+	// and consensus parameter updates.
+	fmt.Fprintf(&y.golden, "%4d %s %X ok %d refused %d results %X", y.height, fmtDate(date), resp.AppHash, nOK, nRefused,
+		cmttypes.NewResults(resp.TxResults).Hash())
+	if len(resp.ValidatorUpdates) > 0 {
+		h := sha256.New()
+		for _, u := range resp.ValidatorUpdates {
+			bz, err := u.Marshal()
+			if err != nil {
+				y.t.Fatal(err)
+			}
+			h.Write(bz)
+		}
+		fmt.Fprintf(&y.golden, " valset %X", h.Sum(nil)[:8])
+	}
+	if p := resp.ConsensusParamUpdates; p != nil {
+		bz, err := p.Marshal()
+		if err != nil {
+			y.t.Fatal(err)
+		}
+		fmt.Fprintf(&y.golden, " params %X", sha256.Sum256(bz))
+	}
+	y.golden.WriteByte('\n')
 	return created
 }
 

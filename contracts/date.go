@@ -104,6 +104,9 @@ func CheckActDate(field string, d, today uint32, maxBackdateDays uint32) error {
 // NotADate is the error of a date field d that is not a calendar date
 // YYYYMMDD from 19000101 to 29991231.
 func NotADate(field string, d uint32) error {
+	if d == 0 {
+		return ErrInvalidDate.Wrapt(words(field)+" is missing ({"+field+"}): want a date", Date(field, d))
+	}
 	return ErrInvalidDate.Wrapt(words(field)+" {"+field+"} is not a calendar date from 1900 to 2999", Date(field, d))
 }
 

@@ -13,7 +13,10 @@ import (
 // address by key name) without parsing the log text. Kind is one of
 // FieldDate (Value is YYYYMMDD), FieldMonth (YYYYMM), FieldEnum (Value is the proto enum name),
 // FieldAddress (Value is the 20-byte address in lowercase hex), FieldInt or
-// FieldText (a fixed name such as a message's action, never personal data).
+// FieldText (a fixed name such as a message's action). Never personal
+// data; the one personal value a field may hold is a birth year, which
+// DOMAIN keeps in the clear (in the tx and the identity record) for the age
+// rule.
 type Field struct {
 	Key   string `json:"key"`
 	Kind  string `json:"kind"`

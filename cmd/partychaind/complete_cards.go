@@ -102,8 +102,8 @@ func runCompleteCards(cmd *cobra.Command, args []string) error {
 			}
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%d card%s: %d completed, %d already complete, %d not on chain, %d errors\n",
-			len(out), plural(len(out)), count["completed"], count["complete"], count["not-on-chain"], count["error"])
+		fmt.Fprintf(w, "%d card%s: %d completed, %d already complete, %d not on chain, %d error%s\n",
+			len(out), plural(len(out)), count["completed"], count["complete"], count["not-on-chain"], count["error"], plural(count["error"]))
 	}
 	if bad > 0 {
 		return fmt.Errorf("%d of %d cards are not complete", bad, len(out))

@@ -357,6 +357,21 @@ func importExisting(t *testing.T, n *testNode, dir, appDate string) {
 		t.Errorf("verify-field of an imported card: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 
+	// The chain's date rules are checked against the node before anything
+	// is signed or sent (member.CheckImportDates), in the clerk's terms.
+	for _, tc := range []struct{ admission, full, born, want string }{
+		{"1998-07-01", "1998-12-31", "1972", "waiting period not met: full date 1998-12-31 is 183 days after admission date 1998-07-01"},
+		{"1998-07-01", "1999-07-01", "1990", "applicant is under the minimum age: born 1990, admitted in 1998: at least 18 years are required"},
+	} {
+		early := filepath.Join(dir, "early.card.json")
+		_, errOut, code := n.client("tx", "member", "import", "--branch", "3", "--stage", "full", "--admission-date", tc.admission,
+			"--full-date", tc.full, "--birth-year", tc.born, "--field", "name=Zhou Ba", "--legacy-doc", hash("zhou"),
+			"--card-out", early, "--from", "registrar")
+		if _, err := os.Stat(early); code != 1 || !strings.Contains(errOut, "not sent: "+tc.want) || !os.IsNotExist(err) {
+			t.Errorf("import %s..%s born %s: exit %d, card %v\nstderr: %s", tc.admission, tc.full, tc.born, code, err, errOut)
+		}
+	}
+
 	// The branch's own clerk may not import: member/3, and the card goes.
 	refusedCard := filepath.Join(dir, "refused.card.json")
 	var refused registerJSON

@@ -33,10 +33,14 @@ func rpcClient(cmd *cobra.Command) (*client.Client, error) {
 }
 
 // rejectedError is a tx the chain refused; its result is already printed.
-type rejectedError struct{ res *client.TxResult }
+// names, if set, writes addresses by key name.
+type rejectedError struct {
+	res   *client.TxResult
+	names errtrans.Names
+}
 
 func (e *rejectedError) Error() string {
-	return fmt.Sprintf("tx %s rejected: %s", e.res.Hash, errtrans.Message(e.res.Codespace, e.res.Code, e.res.Log, e.res.Info, nil))
+	return fmt.Sprintf("tx %s rejected: %s", e.res.Hash, errtrans.Message(e.res.Codespace, e.res.Code, e.res.Log, e.res.Info, e.names))
 }
 
 // keyNames is errtrans's keyring lookup: the name of the key whose address
@@ -95,7 +99,7 @@ func sendTx(cmd *cobra.Command, msgs ...any) error {
 		return err
 	}
 	if !res.OK() {
-		return &rejectedError{res}
+		return &rejectedError{res: res}
 	}
 	return nil
 }

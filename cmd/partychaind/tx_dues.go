@@ -289,7 +289,7 @@ func sendDues(cmd *cobra.Command, msg any, note string, out *duesTxOutput) error
 		}
 	}
 	if !res.OK() {
-		return &rejectedError{res}
+		return &rejectedError{res: res}
 	}
 	if proposing && out.SpendID == 0 {
 		return fmt.Errorf("tx %s is in block %d but reports no dues_spend_proposed event with a spend id", res.Hash, res.Height)

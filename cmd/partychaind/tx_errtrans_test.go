@@ -42,7 +42,7 @@ func TestRejectedResultInClerksTerms(t *testing.T) {
 	if got := out.String(); !strings.Contains(strings.ToLower(got), strings.ToLower(want)) {
 		t.Fatalf("printed:\n%s\nwant a line %q", got, want)
 	}
-	if got := (&rejectedError{res}).Error(); !strings.Contains(got, "earliest 2027-01-01 (code member/9)") || strings.Contains(got, "20270101") {
+	if got := (&rejectedError{res: res}).Error(); !strings.Contains(got, "earliest 2027-01-01 (code member/9)") || strings.Contains(got, "20270101") {
 		t.Fatalf("error %q", got)
 	}
 }

@@ -299,7 +299,7 @@ func sendGov(cmd *cobra.Command, msg any) error {
 		}
 	}
 	if !res.OK() {
-		return &rejectedError{res}
+		return &rejectedError{res: res}
 	}
 	if _, proposing := msg.(*governancev1.MsgSubmitProposal); proposing && out.ProposalID == 0 {
 		return fmt.Errorf("tx %s is in block %d but reports no proposal_submitted event with a proposal id", res.Hash, res.Height)

@@ -126,7 +126,7 @@ func runRecordMeeting(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	if !res.OK() {
-		return &rejectedError{res}
+		return &rejectedError{res: res}
 	}
 	if out.MeetingID == 0 {
 		return fmt.Errorf("tx %s is in block %d but reports no meeting_recorded event", res.Hash, res.Height)
@@ -169,7 +169,7 @@ func runConfirmAttendance(cmd *cobra.Command, args []string) error {
 		}
 	}
 	if !res.OK() {
-		return &rejectedError{res}
+		return &rejectedError{res: res}
 	}
 	if out.MemberID == 0 {
 		return fmt.Errorf("tx %s is in block %d but reports no attendance_confirmed event", res.Hash, res.Height)

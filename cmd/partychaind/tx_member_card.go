@@ -280,7 +280,7 @@ func settleRejected(cmd *cobra.Command, out *registerResult, s *txsession.Sessio
 			return err
 		}
 		return fmt.Errorf("%v; the card %s is kept: if an earlier send of it is still pending, run "+
-			"'partychaind tx member complete-cards %s' once it is in a block", (&rejectedError{res}).Error(), cardPath, cardPath)
+			"'partychaind tx member complete-cards %s' once it is in a block", (&rejectedError{res: res, names: keyNames(cmd)}).Error(), cardPath, cardPath)
 	}
 	if rmErr := os.Remove(cardPath); rmErr != nil {
 		out.CardKept = true
@@ -290,7 +290,7 @@ func settleRejected(cmd *cobra.Command, out *registerResult, s *txsession.Sessio
 		return err
 	}
 	if out.CardKept {
-		return fmt.Errorf("%v; nothing reached the chain, but the card %s could not be removed", (&rejectedError{res}).Error(), cardPath)
+		return fmt.Errorf("%v; nothing reached the chain, but the card %s could not be removed", (&rejectedError{res: res, names: keyNames(cmd)}).Error(), cardPath)
 	}
-	return fmt.Errorf("%v; nothing reached the chain, so the card %s was removed", (&rejectedError{res}).Error(), cardPath)
+	return fmt.Errorf("%v; nothing reached the chain, so the card %s was removed", (&rejectedError{res: res, names: keyNames(cmd)}).Error(), cardPath)
 }

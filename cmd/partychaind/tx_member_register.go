@@ -12,7 +12,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/cmd/internal/clierr"
 	"github.com/partychain/partychain/cmd/internal/clitext"
+	"github.com/partychain/partychain/contracts/member"
+	chainv1 "github.com/partychain/partychain/proto/partychain/chain/v1"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
@@ -106,8 +109,8 @@ func parseImportStage(what, s string) (memberv1.Stage, error) {
 
 // checkImportDates checks what can be checked of an imported member's dates
 // without the chain (clitext.CheckImportDates).
-func checkImportDates(stage memberv1.Stage, admission, full, birthYear uint32, admissionName, fullName string) error {
-	return clitext.CheckImportDates(stage, admission, full, birthYear, admissionName, fullName)
+func checkImportDates(stage memberv1.Stage, admission, full, birthYear uint32, _, _ string) error {
+	return clitext.CheckImportDates(stage, admission, full, birthYear)
 }
 
 func newMemberImportCmd() *cobra.Command {
@@ -189,12 +192,21 @@ func runImport(cmd *cobra.Command, _ []string) error {
 		if full, err = parseDate("--full-date", s); err != nil {
 			return err
 		}
+	} else if stage == memberv1.Stage_STAGE_FULL {
+		return clierr.AsUsage(errors.New("a full member needs --full-date, the day full membership began"))
+	}
+	if full != 0 && stage != memberv1.Stage_STAGE_FULL {
+		return clierr.AsUsage(errors.New("--full-date is for full members only, not " + clitext.StageName(stage)))
 	}
 	birthYear, _ := f.GetUint32("birth-year")
 	if err := checkBirthYear(birthYear); err != nil {
 		return fmt.Errorf("--birth-year: %w", err)
 	}
 	if err := checkImportDates(stage, admission, full, birthYear, "--admission-date", "--full-date"); err != nil {
+		return err
+	}
+	if err := checkImportOnChain(cmd, &memberv1.MsgImportMember{BranchId: branch, Stage: stage, AdmissionDate: admission,
+		FullDate: full, BirthYear: birthYear}); err != nil {
 		return err
 	}
 	doc, err := legacyDoc(cmd)
@@ -228,6 +240,30 @@ func printRegisterResult(cmd *cobra.Command, out *registerResult) error {
 }
 
 func checkBirthYear(y uint32) error { return clitext.CheckBirthYear(y) }
+
+// checkImportOnChain runs the chain's own check of an import's dates
+// against the node's member params and date (member.CheckImportDates:
+// nothing after today, old enough at admission, a probation long enough),
+// so the clerk hears of a bad date before anything is signed or sent. A
+// node that cannot be asked is left to the send, which says so once.
+func checkImportOnChain(cmd *cobra.Command, msg *memberv1.MsgImportMember) error {
+	c, err := rpcClient(cmd)
+	if err != nil {
+		return nil
+	}
+	var params memberv1.Params
+	var clock chainv1.Clock
+	if _, err := c.QueryInto(cmd.Context(), "/member/params", &params); err != nil {
+		return nil
+	}
+	if _, err := c.QueryInto(cmd.Context(), "/chain/clock", &clock); err != nil || clock.Today == 0 {
+		return nil
+	}
+	if err := clitext.Rule(member.CheckImportDates(clock.Today, msg, params)); err != nil {
+		return fmt.Errorf("not sent: %w", err)
+	}
+	return nil
+}
 
 // collectFields gathers personal fields from --field name=value flags and
 // a fields file, in that order, and checks names, values and duplicates.

@@ -130,7 +130,7 @@ func runCreateOrg(cmd *cobra.Command, msg *orgv1.MsgCreateOrg) error {
 		}
 	}
 	if !res.OK() {
-		return &rejectedError{res}
+		return &rejectedError{res: res}
 	}
 	return idErr
 }

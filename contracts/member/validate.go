@@ -49,6 +49,15 @@ func requireIDs(field string, ids []uint64, min, max int) error {
 	return nil
 }
 
+// CheckBirthYear wants a year from 1900 to 2999 (the birth year is kept in
+// the clear for the age rule). A client runs it on a field before sending.
+func CheckBirthYear(y uint32) error {
+	if y < 1900 || y > 2999 {
+		return ErrMalformed.Wrapt("birth year {birth_year}: want a year from 1900 to 2999", contracts.Int("birth_year", int64(y)))
+	}
+	return nil
+}
+
 func ValidateRegisterApplicant(m *memberv1.MsgRegisterApplicant) error {
 	if err := requireID("branch_id", m.BranchId); err != nil {
 		return err
@@ -56,8 +65,8 @@ func ValidateRegisterApplicant(m *memberv1.MsgRegisterApplicant) error {
 	if err := requireDate("application_date", m.ApplicationDate); err != nil {
 		return err
 	}
-	if m.BirthYear < 1900 || m.BirthYear > 2999 {
-		return ErrMalformed.Wrapf("birth_year %d", m.BirthYear)
+	if err := CheckBirthYear(m.BirthYear); err != nil {
+		return err
 	}
 	if len(m.Commitment) != hashLen {
 		return ErrMalformed.Wrapf("commitment is %d bytes: want the %d-byte identity commitment, never a personal value", len(m.Commitment), hashLen)

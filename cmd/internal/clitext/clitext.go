@@ -8,12 +8,15 @@ package clitext
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/partychain/partychain/cmd/internal/errtrans"
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/identity"
+	"github.com/partychain/partychain/contracts/member"
 	memberv1 "github.com/partychain/partychain/proto/partychain/member/v1"
 )
 
@@ -79,32 +82,28 @@ func ParseImportStage(what, s string) (memberv1.Stage, error) {
 	return ParseEnum(what, strings.ToLower(strings.TrimSpace(s)), ImportStages, StageName)
 }
 
-// CheckImportDates checks what can be checked of an imported member's
-// dates without the chain: a full date for full members only, after the
-// admission, and a birth year before the admission. The chain checks the
-// rest (min age, probation_days, nothing after today: member.
-// CheckImportDates). fullName and admissionName name the dates in errors
-// (flags or roster columns).
-func CheckImportDates(stage memberv1.Stage, admission, full, birthYear uint32, admissionName, fullName string) error {
-	switch {
-	case stage == memberv1.Stage_STAGE_FULL && full == 0:
-		return fmt.Errorf("a full member needs %s, the day full membership began", fullName)
-	case stage != memberv1.Stage_STAGE_FULL && full != 0:
-		return fmt.Errorf("%s is for full members only, not %s", fullName, StageName(stage))
-	case full != 0 && full <= admission:
-		return fmt.Errorf("%s %s is not after %s %s", fullName, FormatDate(full), admissionName, FormatDate(admission))
-	case birthYear > admission/10000:
-		return fmt.Errorf("born %d, after %s %s", birthYear, admissionName, FormatDate(admission))
-	}
-	return nil
+// CheckImportDates runs the chain's stateless check of an import's stage
+// and dates (member.ValidateImportMember: a full date for full members
+// only, real dates), in the clerk's terms; the rules that need the chain's
+// params and date (the probation's length, the age) are the chain's
+// member.CheckImportDates, which the roster runs against the node.
+func CheckImportDates(stage memberv1.Stage, admission, full, birthYear uint32) error {
+	err := member.ValidateImportMember(&memberv1.MsgImportMember{BranchId: 1, Stage: stage, AdmissionDate: admission, FullDate: full,
+		BirthYear: birthYear, Commitment: make([]byte, 32), DocHash: make([]byte, 32)})
+	return Rule(err)
 }
 
-// CheckBirthYear wants a year from 1900 to 2999.
-func CheckBirthYear(y uint32) error {
-	if y < 1900 || y > 2999 {
-		return fmt.Errorf("birth year %d: want a year from 1900 to 2999", y)
+// CheckBirthYear is the chain's member.CheckBirthYear, in the clerk's terms.
+func CheckBirthYear(y uint32) error { return Rule(member.CheckBirthYear(y)) }
+
+// Rule writes a chain rule's refusal in the clerk's terms (errtrans), nil
+// for nil.
+func Rule(err error) error {
+	e, ok := contracts.AsError(err)
+	if !ok {
+		return err
 	}
-	return nil
+	return errors.New(errtrans.Text(e.Codespace, e.Code, err.Error(), contracts.FieldsInfo(err), nil))
 }
 
 // CheckField applies the commitment scheme's rules to one field's name

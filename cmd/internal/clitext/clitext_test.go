@@ -30,21 +30,27 @@ func TestStagesAndImportDates(t *testing.T) {
 		t.Errorf("applicant: %v", err)
 	}
 	full := memberv1.Stage_STAGE_FULL
+	// The chain's stateless check, in the clerk's terms; the probation's
+	// length and the age are the chain's member.CheckImportDates, run
+	// against the node's params and date.
 	for _, c := range []struct {
 		stage                memberv1.Stage
 		admission, full, yob uint32
 		want                 string
 	}{
 		{full, 20200101, 20210101, 1990, ""},
-		{full, 20200101, 0, 1990, "a full member needs full_date"},
-		{memberv1.Stage_STAGE_PROBATIONARY, 20200101, 20210101, 1990, "full_date is for full members only, not probationary"},
-		{full, 20200101, 20200101, 1990, "full_date 2020-01-01 is not after admission_date 2020-01-01"},
-		{full, 20200101, 20210101, 2021, "born 2021, after admission_date 2020-01-01"},
+		{full, 20200101, 0, 1990, "invalid date: full date is missing (0): want a date"},
+		{memberv1.Stage_STAGE_PROBATIONARY, 20200101, 20210101, 1990, "full_date is for full members only"},
+		{full, 20200230, 20210101, 1990, "invalid date: admission date 2020-02-30 is not a calendar date"},
+		{full, 20200101, 20210101, 1800, "malformed field: birth year 1800: want a year from 1900 to 2999"},
 	} {
-		err := CheckImportDates(c.stage, c.admission, c.full, c.yob, "admission_date", "full_date")
+		err := CheckImportDates(c.stage, c.admission, c.full, c.yob)
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
 			t.Errorf("%v %d %d %d: %v, want %q", c.stage, c.admission, c.full, c.yob, err, c.want)
 		}
+	}
+	if err := CheckBirthYear(3000); err == nil || !strings.Contains(err.Error(), "want a year from 1900 to 2999") {
+		t.Errorf("birth year 3000: %v", err)
 	}
 }
 

@@ -85,13 +85,16 @@ func Value(f contracts.Field, names Names) string {
 			return n
 		}
 	case contracts.FieldAddress:
+		// Upper-case hex, as the CLI writes addresses everywhere else.
+		addr := strings.ToUpper(f.Value)
 		if names != nil {
 			if b, err := hex.DecodeString(f.Value); err == nil {
 				if n, ok := names(b); ok {
-					return n + " (" + f.Value + ")"
+					return n + " (" + addr + ")"
 				}
 			}
 		}
+		return addr
 	}
 	return f.Value
 }

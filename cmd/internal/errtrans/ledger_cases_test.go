@@ -21,7 +21,7 @@ import (
 func init() {
 	stranger := bytes.Repeat([]byte{0x01}, 20)
 	const strangerHex = "0101010101010101010101010101010101010101"
-	const clerkHex = "abababababababababababababababababababab"
+	const clerkHex = "ABABABABABABABABABABABABABABABABABABABAB"
 	member := func(id uint64) contracts.Field { return contracts.Int("member", int64(id)) }
 	cases = append(cases,
 		// org

@@ -56,13 +56,13 @@ func init() {
 		// member/3: the signer by key name.
 		tcase{"not an officer", member.ErrUnauthorized.Wrapt("{signer} is not {role} of organization {org}",
 			contracts.Address("signer", clerkAddr), contracts.Text("role", "an officer (secretary, deputy secretary or organization officer)"), contracts.Int("org", 3)),
-			"signer does not hold a role that allows this: clerk-a (abababababababababababababababababababab) is not an officer (secretary, deputy secretary or organization officer) of organization 3 (code member/3)"},
+			"signer does not hold a role that allows this: clerk-a (ABABABABABABABABABABABABABABABABABABABAB) is not an officer (secretary, deputy secretary or organization officer) of organization 3 (code member/3)"},
 		tcase{"not a discipline officer", member.ErrUnauthorized.Wrapt("{signer} is not a discipline officer of a committee above branch {branch}",
 			contracts.Address("signer", make([]byte, 20)), contracts.Int("branch", 3)),
 			"signer does not hold a role that allows this: 0000000000000000000000000000000000000000 is not a discipline officer of a committee above branch 3 (code member/3)"},
 		tcase{"flowing neither branch", member.ErrUnauthorized.Wrapt("{signer} is not an officer of host branch {host} or home branch {home}",
 			contracts.Address("signer", clerkAddr), contracts.Int("host", 5), contracts.Int("home", 3)),
-			"signer does not hold a role that allows this: clerk-a (abababababababababababababababababababab) is not an officer of host branch 5 or home branch 3 (code member/3)"},
+			"signer does not hold a role that allows this: clerk-a (ABABABABABABABABABABABABABABABABABABABAB) is not an officer of host branch 5 or home branch 3 (code member/3)"},
 		// member/5, 7, 10, 12, 13, 14, 15, 17, 26.
 		tcase{"member left", member.ErrMemberExited.Wrapt("member {member} left on {exit_date} ({exit_kind})",
 			id(12), date("exit_date", 20290906), contracts.Enum("exit_kind", memberv1.ExitKind_EXIT_KIND_APPLICATION_ENDED.String())),
@@ -110,16 +110,16 @@ func init() {
 			"already recorded: member 7 took the oath on 2026-04-01 (code member/26)"},
 		// identity: keys by key name.
 		tcase{"key is the member's own", identity.ErrKeyInUse.Wrapt("{key} is already member {member}'s key", contracts.Address("key", clerkAddr), id(7)),
-			"this key already belongs to a member: clerk-a (abababababababababababababababababababab) is already member 7's key (code identity/6)"},
+			"this key already belongs to a member: clerk-a (ABABABABABABABABABABABABABABABABABABABAB) is already member 7's key (code identity/6)"},
 		tcase{"key of another member", identity.ErrKeyInUse.Wrapt("{key} belongs to member {member}", contracts.Address("key", make([]byte, 20)), id(8)),
 			"this key already belongs to a member: 0000000000000000000000000000000000000000 belongs to member 8 (code identity/6)"},
 		tcase{"no key owner", identity.ErrIdentityNotFound.Wrapt("no member's key has address {address}", contracts.Address("address", clerkAddr)),
-			"identity not found: no member's key has address clerk-a (abababababababababababababababababababab) (code identity/7)"},
+			"identity not found: no member's key has address clerk-a (ABABABABABABABABABABABABABABABABABABABAB) (code identity/7)"},
 		tcase{"rotation of a member who left", identity.ErrMemberExited.Wrapt("member {member} left on {exit_date} ({exit_kind})",
 			id(3), date("exit_date", 20260105), contracts.Enum("exit_kind", memberv1.ExitKind_EXIT_KIND_WITHDRAWAL.String())),
 			"member has left: no further acts: member 3 left on 2026-01-05 (withdrawal) (code identity/9)"},
 		tcase{"rotation by a stranger", identity.ErrUnauthorized.Wrapt("{signer} needs organization officer at branch {branch}, member {member}'s branch, or to be member {member}'s own key",
 			contracts.Address("signer", clerkAddr), contracts.Int("branch", 3), id(7)),
-			"signer does not hold a role that allows this: clerk-a (abababababababababababababababababababab) needs organization officer at branch 3, member 7's branch, or to be member 7's own key (code identity/8)"},
+			"signer does not hold a role that allows this: clerk-a (ABABABABABABABABABABABABABABABABABABABAB) needs organization officer at branch 3, member 7's branch, or to be member 7's own key (code identity/8)"},
 	)
 }

@@ -299,7 +299,7 @@ func parseExistingCells(p *problems, where problemlist.At, cell func(string) str
 		}
 	}
 	if stageOK && fullOK && row.AdmissionDate != 0 && row.BirthYear != 0 {
-		if err := clitext.CheckImportDates(row.Stage, row.AdmissionDate, row.FullDate, row.BirthYear, colAdmissionDate, colFullDate); err != nil {
+		if err := clitext.CheckImportDates(row.Stage, row.AdmissionDate, row.FullDate, row.BirthYear); err != nil {
 			p.add("%s: %v", where, err)
 		}
 	}

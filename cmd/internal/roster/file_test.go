@@ -71,7 +71,7 @@ func TestParseRoster(t *testing.T) {
 			[]string{
 				`row 1 (line 2): application_date "2026-13-01" is not a date`,
 				`row 2 (line 3): birth_year "19x0" is not a year`,
-				"row 3 (line 4): birth year 1850",
+				"row 3 (line 4): malformed field: birth year 1850: want a year from 1900 to 2999",
 				"row 4 (line 5): birth_date 1991-01-01 is not in birth_year 1990",
 				`row 5 (line 6): birth_date "1990-02-30" is not a date`,
 				"row 6 (line 7): no personal field is filled in",
@@ -200,21 +200,19 @@ func TestParseRosterExisting(t *testing.T) {
 			"A,X1,member,1990-01-01,,1960," + doc + ",\n" + // bad stage
 			"B,X2,full,1990-01-01,,1960," + doc + ",\n" + // full without full_date
 			"C,X3,probationary,1990-01-01,1991-01-01,1960," + doc + ",\n" + // probationary with full_date
-			"D,X4,full,1990-01-01,1989-12-31,1960," + doc + ",\n" + // full before admission
+			"D,X4,full,1990-01-01,1989-12-31,1960," + doc + ",\n" + // full before admission: the chain's rule (TestCheckExistingOnChain)
 			"E,X5,full,1990-13-01,1991-01-01,1960," + doc + ",\n" + // bad admission date
 			"F,X6,full,1990-01-01,1991-02-30,1960," + doc + ",\n" + // bad full date
-			"G,X7,full,1990-01-01,1991-01-01,1995," + doc + ",\n" + // born after admission
+			"G,X7,full,1990-01-01,1991-01-01,1995," + doc + ",\n" + // born after admission: the chain's rule (TestCheckExistingOnChain)
 			"H,X8,full,1990-01-01,1991-01-01,1960,,\n" + // no legacy_doc
 			"I,X9,full,1990-01-01,1991-01-01,1960,not-a-hash,\n" + // bad legacy_doc
 			"J,X1,full,1990-01-01,1991-01-01,1960," + doc + ",\n", // id_number of row 1
 			true, []string{
 				`row 1 (line 2): stage "member": want probationary, full`,
-				"row 2 (line 3): a full member needs full_date",
-				"row 3 (line 4): full_date is for full members only, not probationary",
-				"row 4 (line 5): full_date 1989-12-31 is not after admission_date 1990-01-01",
+				"row 2 (line 3): invalid date: full date is missing",
+				"row 3 (line 4): malformed field: full_date is for full members only",
 				`row 5 (line 6): admission_date "1990-13-01" is not a date`,
 				`row 6 (line 7): full_date "1991-02-30" is not a date`,
-				"row 7 (line 8): born 1995, after admission_date 1990-01-01",
 				`row 8 (line 9): legacy_doc "": want 64 hex digits`,
 				`row 9 (line 10): legacy_doc "not-a-hash"`,
 				"row 10 (line 11): has the id_number of row 1",
@@ -258,6 +256,10 @@ func TestCheckExistingOnChain(t *testing.T) {
 			[]string{"full date 2025-12-31 is 364 days after admission date 2025-01-01: a probation is at least 365 days; the earliest full date is 2026-01-01"}},
 		{"too young", row(memberv1.Stage_STAGE_PROBATIONARY, 20250101, 0, 2008),
 			[]string{"born 2008, admitted in 2025: at least 18 years are required"}},
+		{"born after admission", row(memberv1.Stage_STAGE_FULL, 19900101, 19910101, 1995),
+			[]string{"born 1995, admitted in 1990: at least 18 years are required"}},
+		{"full before admission", row(memberv1.Stage_STAGE_FULL, 19900101, 19891231, 1960),
+			[]string{"full date 1989-12-31 is -1 days after admission date 1990-01-01: a probation is at least 365 days"}},
 	} {
 		var err error
 		if e := checkRowRules(today, &rosterOpts{branch: 3, existing: true}, tc.r, params); e != nil {

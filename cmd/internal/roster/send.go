@@ -73,7 +73,8 @@ func sendTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, rows []R
 	t.TxResult, t.Sent = res, true
 	if res.Code != 0 {
 		rejectTx(sum, t, opt.resend)
-		return fmt.Sprintf("not sent: the mempool refused an earlier tx (%s/%d: %s)", res.Codespace, res.Code, res.Log)
+		return fmt.Sprintf("not sent: the mempool refused an earlier tx (%s/%d: %s)", res.Codespace, res.Code,
+			errtrans.Text(res.Codespace, res.Code, res.Log, res.Info, nil))
 	}
 	return ""
 }
@@ -96,7 +97,7 @@ func finishTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, sum *S
 	}
 	if !t.OK() {
 		rejectTx(sum, t, opt.resend)
-		return fmt.Sprintf("an earlier tx was rejected (%s/%d: %s)", t.Codespace, t.Code, t.Log)
+		return fmt.Sprintf("an earlier tx was rejected (%s/%d: %s)", t.Codespace, t.Code, errtrans.Text(t.Codespace, t.Code, t.Log, t.Info, nil))
 	}
 	ids := t.MessageEvents("member_registered", "member_id")
 	for j, i := range t.idx {
@@ -129,9 +130,10 @@ func finishTx(ctx context.Context, s *txsession.Session, opt *rosterOpts, sum *S
 // rejectTx renames a rejected tx's cards to *.rejected: nothing of
 // them reached the chain.
 func rejectTx(sum *Summary, t *Tx, resent map[int]*card.Card) {
-	reason := fmt.Sprintf("tx rejected, code %s/%d: %s", t.Codespace, t.Code, errtrans.Text(t.Codespace, t.Code, t.Log, t.Info, nil))
+	text := errtrans.Text(t.Codespace, t.Code, t.Log, t.Info, nil)
+	reason := fmt.Sprintf("tx rejected, code %s/%d: %s", t.Codespace, t.Code, text)
 	if t.Height == 0 {
-		reason = fmt.Sprintf("refused by the mempool, code %s/%d: %s", t.Codespace, t.Code, t.Log)
+		reason = fmt.Sprintf("refused by the mempool, code %s/%d: %s", t.Codespace, t.Code, text)
 	}
 	// The app names the failing message: "message 3 (member/...): ...".
 	culprit := -1

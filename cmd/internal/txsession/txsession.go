@@ -11,6 +11,7 @@ import (
 
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/cmd/internal/client"
+	"github.com/partychain/partychain/cmd/internal/errtrans"
 	"github.com/partychain/partychain/cmd/internal/keyring"
 	"github.com/partychain/partychain/contracts"
 	txv1 "github.com/partychain/partychain/proto/partychain/tx/v1"
@@ -102,12 +103,23 @@ func (s *Session) Sign(msgs ...any) ([]byte, error) {
 // RefusedBeforeSending says that a tx was not signed nor sent because
 // every node would refuse it without reading state (app.CheckBody), with
 // the code they would answer.
+// The refusal is written in the clerk's terms (errtrans); the error still
+// wraps the chain's.
 func RefusedBeforeSending(err error) error {
 	if e, ok := contracts.AsError(err); ok {
-		return fmt.Errorf("not sent: every node would refuse it with %s/%d: %w", e.Codespace, e.Code, err)
+		return &refused{err: err, text: fmt.Sprintf("not sent: every node would refuse it with %s/%d: %s",
+			e.Codespace, e.Code, errtrans.Text(e.Codespace, e.Code, err.Error(), contracts.FieldsInfo(err), nil))}
 	}
 	return fmt.Errorf("not sent: %w", err)
 }
+
+type refused struct {
+	err  error
+	text string
+}
+
+func (r *refused) Error() string { return r.text }
+func (r *refused) Unwrap() error { return r.err }
 
 // Broadcast submits a signed tx; the sequence moves on if the mempool
 // accepted it.
