@@ -8,6 +8,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 
 	"github.com/partychain/partychain/contracts"
 	"github.com/partychain/partychain/contracts/activity"
@@ -19,13 +20,24 @@ import (
 	"github.com/partychain/partychain/state"
 )
 
-// AppVersion is the application protocol version reported to CometBFT.
-// Bump it with any change to how a block is executed. 2: every tx's result
-// data (in the results hash) names the ids it created, the hash of the keys
-// it wrote, and a failed tx's codespace (issue 12). Rules are not yet gated
-// by the version in force (issue 14): a node replays old blocks with the
-// newest rules.
-const AppVersion uint64 = 2
+// App versions. The app version in force is part of the state
+// (contracts.LoadAppVersion), reported by Info and carried in every block
+// header; a block executes with the rules of the version in force
+// (contracts.Context.AppVersion), so this binary replays old heights with
+// their rules. A change to how a block executes takes a new version, gated
+// by it, and an upgrade to switch to it (docs/upgrades.md).
+//
+//	2  results data names created ids, the writes' hash and a failed tx's
+//	   codespace (issue 12); the version of a chain whose state holds none
+//	3  the genesis records the app version in state (app_state.app_version)
+const (
+	// MinAppVersion is the oldest version this binary executes: chains
+	// begun before version 2 cannot be replayed by it.
+	MinAppVersion uint64 = contracts.LegacyAppVersion
+	// MaxAppVersion is the newest version this binary knows, the version
+	// of a new chain's genesis.
+	MaxAppVersion uint64 = 3
+)
 
 // Version is the software version, set at build time by the Makefile.
 var Version = "dev"
@@ -134,16 +146,71 @@ func (a *App) wireLedgers() {
 	a.endBlockers = []func(*contracts.Context) error{a.member.EndBlock, a.dues.EndBlock, a.activity.EndBlock, a.gov.EndBlock}
 }
 
-// Info reports exactly the last Commit.
+// Info reports exactly the last Commit, with the app version in force
+// after it (before the genesis, the newest this binary knows: InitChain
+// then sets the genesis's).
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
-	height, appHash := a.store.LastCommitted()
-	return &abci.ResponseInfo{
-		Data:             "partychain",
-		Version:          Version,
-		AppVersion:       AppVersion,
-		LastBlockHeight:  height,
-		LastBlockAppHash: appHash,
-	}, nil
+	for {
+		height, appHash := a.store.LastCommitted()
+		version, at, err := a.committedVersion()
+		if err != nil {
+			return nil, err
+		}
+		if at != height {
+			continue // a Commit came in between: read both again
+		}
+		return &abci.ResponseInfo{
+			Data:             "partychain",
+			Version:          Version,
+			AppVersion:       version,
+			LastBlockHeight:  height,
+			LastBlockAppHash: appHash,
+		}, nil
+	}
+}
+
+// committedVersion is the app version in force after the last Commit, and
+// that Commit's height; MaxAppVersion at height 0.
+func (a *App) committedVersion() (uint64, int64, error) {
+	r, height, release, err := a.store.Snapshot()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer release()
+	if height == 0 {
+		return MaxAppVersion, 0, nil
+	}
+	v, err := contracts.LoadAppVersion(r)
+	return v, height, err
+}
+
+// VersionError is a store whose chain runs an app version this binary does
+// not know: the node must run a newer binary.
+type VersionError struct {
+	Chain, Known uint64
+	Height       int64
+}
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("the chain's state at height %d runs app version %d; this binary (%s) knows app versions %d to %d: "+
+		"install the binary of the upgrade to version %d (docs/upgrades.md)", e.Height, e.Chain, Version, MinAppVersion, e.Known, e.Chain)
+}
+
+// CheckVersion refuses a store whose committed app version this binary
+// does not know (a *VersionError), before a node starts on it.
+func CheckVersion(store *state.Store) error {
+	height := store.LastHeight()
+	if height == 0 {
+		return nil
+	}
+	v, err := contracts.LoadAppVersion(store.Committed())
+	if err != nil {
+		return err
+	}
+	if v < MinAppVersion || v > MaxAppVersion {
+		return &VersionError{Chain: v, Known: MaxAppVersion, Height: height}
+	}
+	return nil
 }
 
 // InitChain writes the genesis app state as height 0's write set. Nothing is
@@ -172,6 +239,9 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, fmt.Errorf("genesis: %w", err)
 	}
 	contracts.SaveClock(ctx)
+	if g.AppVersion > contracts.LegacyAppVersion {
+		contracts.SaveAppVersion(ctx.Store, g.AppVersion)
+	}
 	nodes := map[string]bool{} // by the id's bytes: hex case does not matter
 	for _, n := range g.Governance.Nodes {
 		if id, err := governance.ParseNodeID(n.NodeId); err == nil {
@@ -186,7 +256,9 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, err
 	}
 	a.logger.Info("genesis applied", "chain_id", a.chainID, "app_hash", fmt.Sprintf("%X", appHash))
-	return &abci.ResponseInitChain{AppHash: appHash}, nil
+	// CometBFT takes the app version of its first header from here.
+	return &abci.ResponseInitChain{AppHash: appHash,
+		ConsensusParams: &cmtproto.ConsensusParams{Version: &cmtproto.VersionParams{App: g.AppVersion}}}, nil
 }
 
 // Commit persists every height finalized since the last Commit in one synced

@@ -159,14 +159,15 @@ func (a *App) rejectOverGas(height int64, i int, gas *gasBudget) *abci.ResponseP
 
 // block is what every tx of a block shares.
 type block struct {
-	height int64
-	time   time.Time
-	today  uint32
+	height  int64
+	time    time.Time
+	today   uint32
+	version uint64 // the app version in force
 }
 
 // context is a Context for the block on store.
 func (a *App) context(blk block, store state.KV) *contracts.Context {
-	return &contracts.Context{Store: store, ChainID: a.chainID, Height: blk.height, Time: blk.time, Today: blk.today}
+	return &contracts.Context{Store: store, ChainID: a.chainID, Height: blk.height, Time: blk.time, Today: blk.today, AppVersion: blk.version}
 }
 
 // FinalizeBlock runs every tx again (a proposer may include anything), each
@@ -182,7 +183,14 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if err != nil {
 		return nil, err
 	}
-	blk := block{height: req.Height, time: req.Time.UTC(), today: contracts.DateAt(req.Time, orgParams.CalendarUtcOffsetMinutes)}
+	version, err := contracts.LoadAppVersion(w)
+	if err != nil {
+		return nil, err
+	}
+	if version < MinAppVersion || version > MaxAppVersion {
+		return nil, &VersionError{Chain: version, Known: MaxAppVersion, Height: req.Height - 1}
+	}
+	blk := block{height: req.Height, time: req.Time.UTC(), today: contracts.DateAt(req.Time, orgParams.CalendarUtcOffsetMinutes), version: version}
 	contracts.SaveClock(a.context(blk, w))
 	results := make([]*abci.ExecTxResult, len(req.Txs))
 	txWrites := make([][][]byte, len(req.Txs))

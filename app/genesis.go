@@ -23,9 +23,16 @@ import (
 	orgv1 "github.com/partychain/partychain/proto/partychain/org/v1"
 )
 
-// Genesis is the app_state of genesis.json: one proto3 JSON object per
+// Genesis is the app_state of genesis.json: the app version the chain
+// begins with ("app_version", a number) and one proto3 JSON object per
 // ledger, keyed by ledger name.
 type Genesis struct {
+	// AppVersion is the app version of the first block: MaxAppVersion for
+	// a new chain; LegacyAppVersion (2) for a genesis without app_version,
+	// which was written before the version was kept in state, and leaves
+	// none there, as the binaries that began such chains did.
+	AppVersion uint64
+
 	Org        *orgv1.GenesisState
 	Member     *memberv1.GenesisState
 	Activity   *activityv1.GenesisState
@@ -54,6 +61,7 @@ func DefaultGenesis(rootName string, secretary *memberv1.GenesisMember) *Genesis
 	og := org.DefaultGenesis(rootName, 1)
 	og.Orgs = append(og.Orgs, orgv1.GenesisOrg{Id: OfficeBranchID, ParentId: 1, Kind: orgv1.OrgKind_ORG_KIND_BRANCH, Name: OfficeBranchName})
 	return &Genesis{
+		AppVersion: MaxAppVersion,
 		Org:        og,
 		Member:     mem,
 		Activity:   activity.DefaultGenesis(),
@@ -106,6 +114,17 @@ func ParseGenesis(bz []byte) (*Genesis, error) {
 	g.Org = &orgv1.GenesisState{}
 	if _, ok := raw["org"]; !ok {
 		return nil, fmt.Errorf("app_state.org is missing: the chain needs a root committee")
+	}
+	g.AppVersion = contracts.LegacyAppVersion
+	if v, ok := raw["app_version"]; ok {
+		if err := json.Unmarshal(v, &g.AppVersion); err != nil {
+			return nil, fmt.Errorf("app_state.app_version: want a whole number: %w", err)
+		}
+		if g.AppVersion <= contracts.LegacyAppVersion || g.AppVersion > MaxAppVersion {
+			return nil, fmt.Errorf("app_state.app_version %d: this binary begins chains at app versions %d to %d (leave it out for %d)",
+				g.AppVersion, contracts.LegacyAppVersion+1, MaxAppVersion, contracts.LegacyAppVersion)
+		}
+		delete(raw, "app_version")
 	}
 	known := map[string]proto.Message{}
 	for _, l := range g.ledgers() {
@@ -169,6 +188,9 @@ func (g *Genesis) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	m := jsonpb.Marshaler{OrigName: true, EmitDefaults: true, Indent: "  "}
 	buf.WriteString("{")
+	if g.AppVersion > contracts.LegacyAppVersion {
+		fmt.Fprintf(&buf, "\n\"app_version\": %d,", g.AppVersion)
+	}
 	for i, l := range g.ledgers() {
 		if i > 0 {
 			buf.WriteString(",")

@@ -128,6 +128,9 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	if err := app.CheckVersion(store); err != nil {
+		return err // before CometBFT replays a block with rules this binary does not know
+	}
 	store.SetRetain(appConf.Node.RetainBlocks) // write proofs are pruned with the blocks
 	bare := app.New(store, gen.ChainID, logger.With("module", "app"))
 	bare.SizeSigCache(c.Mempool.Size, c.Mempool.MaxTxsBytes)

@@ -17,8 +17,13 @@ type Context struct {
 	Height  int64     // 0 during genesis
 	Time    time.Time // the block time (UTC); the only clock a ledger has
 	Today   uint32    // the block's date, YYYYMMDD, in the consortium's calendar
-	Signer  []byte    // address of the tx signer; nil in genesis and block hooks
-	TxHash  []byte    // nil in genesis and block hooks
+	// AppVersion is the version of the rules in force for this block
+	// (LoadAppVersion): a rule that changes tests it, so that a node
+	// replaying old blocks executes them with the rules they were made
+	// with (docs/upgrades.md).
+	AppVersion uint64
+	Signer     []byte // address of the tx signer; nil in genesis and block hooks
+	TxHash     []byte // nil in genesis and block hooks
 	// MsgIndex is the message being run, within its tx.
 	MsgIndex int
 	events   []abci.Event

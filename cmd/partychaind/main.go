@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/cmd/internal/clierr"
 )
 
@@ -47,14 +48,19 @@ func markUsage(c *cobra.Command) {
 
 // Exit statuses of partychaind (docs/operator.md, "Exit status").
 const (
-	exitFailed         = 1 // any error, a rejected tx included
-	exitOutcomeUnknown = 3 // a tx was sent (or may have been) and no answer came: see the message for the next command
+	exitFailed         = 1  // any error, a rejected tx included
+	exitOutcomeUnknown = 3  // a tx was sent (or may have been) and no answer came: see the message for the next command
+	exitBinaryTooOld   = 11 // start: the chain runs an app version this binary does not know
 )
 
 func exitCode(err error) int {
 	var unknown *outcomeUnknownError
 	if errors.As(err, &unknown) {
 		return exitOutcomeUnknown
+	}
+	var tooOld *app.VersionError
+	if errors.As(err, &tooOld) {
+		return exitBinaryTooOld
 	}
 	return exitFailed
 }

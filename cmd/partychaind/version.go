@@ -17,17 +17,18 @@ func newVersionCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			v := map[string]any{
-				"partychaind": app.Version,
-				"app_version": app.AppVersion,
-				"cometbft":    version.TMCoreSemVer,
-				"abci":        version.ABCIVersion,
-				"go":          runtime.Version(),
+				"partychaind":     app.Version,
+				"app_version":     app.MaxAppVersion, // the newest it knows
+				"min_app_version": app.MinAppVersion,
+				"cometbft":        version.TMCoreSemVer,
+				"abci":            version.ABCIVersion,
+				"go":              runtime.Version(),
 			}
 			if isJSON(cmd) {
 				return printJSON(cmd, v)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "partychaind %s (app protocol %d)\ncometbft    %s (abci %s)\n%s\n",
-				app.Version, app.AppVersion, version.TMCoreSemVer, version.ABCIVersion, runtime.Version())
+			fmt.Fprintf(cmd.OutOrStdout(), "partychaind %s (app versions %d to %d)\ncometbft    %s (abci %s)\n%s\n",
+				app.Version, app.MinAppVersion, app.MaxAppVersion, version.TMCoreSemVer, version.ABCIVersion, runtime.Version())
 			return nil
 		},
 	}
