@@ -26,6 +26,5 @@
 //
 // It must never: know a ledger's rules or key layout beyond the reserved
 // first byte 0x00 (its own metadata), persist anything outside Commit and
-// UndoLastHeight, or
-// read the clock, the environment or randomness.
+// UndoLastHeight, or read the clock, the environment or randomness.
 package state
