@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/syndtr/goleveldb/leveldb"
+	"github.com/syndtr/goleveldb/leveldb/iterator"
 	"github.com/syndtr/goleveldb/leveldb/opt"
 	"github.com/syndtr/goleveldb/leveldb/util"
 )
@@ -58,8 +59,14 @@ func undoRecord(prevAppHash []byte, ws []write, parent Reader) ([]byte, error) {
 	b = append(b, prevAppHash...)
 	b = binary.AppendUvarint(b, uint64(len(ws)))
 	var leaf []byte
+	var cur *dbCursor
+	defer func() {
+		if cur != nil {
+			cur.it.Release()
+		}
+	}()
 	for _, w := range ws {
-		v, present, err := lookup(parent, w.key)
+		v, present, err := lookup(parent, w.key, &cur)
 		if err != nil {
 			return nil, err
 		}
@@ -72,8 +79,12 @@ func undoRecord(prevAppHash []byte, ws []write, parent Reader) ([]byte, error) {
 
 // lookup reads key from a layer chain or the committed state and says
 // whether it is present: an empty value (an index key) is present, which
-// Reader.Get's nil cannot tell apart from absent.
-func lookup(r Reader, key []byte) (value []byte, present bool, err error) {
+// Reader.Get's nil cannot tell apart from absent. Keys are looked up in
+// ascending order, so the committed state is read with one cursor (cur,
+// made at the first need) walking forward: the keys a height writes are
+// mostly new ones side by side (the next ids of a kind) and records next
+// to them, which a cursor already at or near them answers without a seek.
+func lookup(r Reader, key []byte, cur **dbCursor) (value []byte, present bool, err error) {
 	for {
 		switch x := r.(type) {
 		case *layer:
@@ -85,16 +96,48 @@ func lookup(r Reader, key []byte) (value []byte, present bool, err error) {
 			if e, ok, _ := x.cache.get(key); ok {
 				return e.value, e.present, nil
 			}
-			v, err := x.db.Get(key, nil)
-			if errors.Is(err, leveldb.ErrNotFound) {
-				return nil, false, nil
+			if *cur == nil {
+				*cur = &dbCursor{it: x.db.NewIterator(nil, nil)}
 			}
-			return v, err == nil, err
+			return (*cur).get(key)
 		default:
 			v, err := r.Get(key)
 			return v, v != nil, err
 		}
 	}
+}
+
+// dbCursor answers lookups of ascending keys in the committed state.
+type dbCursor struct {
+	it      iterator.Iterator
+	started bool
+	ok      bool // positioned at a key (false: past the last, or an error)
+}
+
+// maxSteps is how far the cursor walks key by key before it seeks.
+const maxSteps = 8
+
+// get returns key's value (valid until the next get) and whether it is
+// present. key must not be below the last key asked for.
+func (c *dbCursor) get(key []byte) ([]byte, bool, error) {
+	switch {
+	case !c.started:
+		c.started, c.ok = true, c.it.Seek(key)
+	case c.ok && bytes.Compare(c.it.Key(), key) < 0:
+		for n := 0; c.ok && n < maxSteps && bytes.Compare(c.it.Key(), key) < 0; n++ {
+			c.ok = c.it.Next()
+		}
+		if c.ok && bytes.Compare(c.it.Key(), key) < 0 {
+			c.ok = c.it.Seek(key)
+		}
+	}
+	if !c.ok {
+		return nil, false, c.it.Error()
+	}
+	if bytes.Equal(c.it.Key(), key) {
+		return c.it.Value(), true, nil
+	}
+	return nil, false, nil
 }
 
 // undoEntry is one key's value before a height; absent if it had none.
