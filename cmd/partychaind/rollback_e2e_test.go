@@ -112,9 +112,10 @@ func TestRollbackExecutesTheHeightAgain(t *testing.T) {
 
 // TestRollbackHardRefetchesFromPeers: a validator of four stops, and
 // rollback --hard steps it back one height at a time to below the height of
-// a tx (the app's state, CometBFT's state and its blocks together). On
-// restart it fetches the removed blocks from the other three, executes them
-// again, and has every block and app hash the others have.
+// a tx (the app's state, CometBFT's state and its blocks together), then a
+// plain rollback one more. On restart it executes the kept block again,
+// fetches the removed ones from the other three and executes them, and has
+// every block and app hash the others have.
 func TestRollbackHardRefetchesFromPeers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-process test")
@@ -168,6 +169,19 @@ func TestRollbackHardRefetchesFromPeers(t *testing.T) {
 		r = next
 	}
 	t.Logf("node3 rolled back from height %d to %d with --hard (the tx is at %d)", top, r.Height, tx.Height)
+	// And one more without --hard, in text: block r.Height stays for the
+	// start to execute again.
+	text := n3.mustRun("rollback")
+	for _, want := range []string{
+		fmt.Sprintf("the app and CometBFT's state are at height %d, app hash ", r.Height-1),
+		fmt.Sprintf("(height %d had %s)", r.Height, r.AppHash),
+		fmt.Sprintf("CometBFT's block store ends at %d: the next start executes block %d again", r.Height, r.Height),
+	} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("rollback's text lacks %q:\n%s", want, text)
+		}
+	}
+	r.Height--
 
 	n3.start()
 	n3.waitHeight(top + 2)
