@@ -36,7 +36,9 @@ func (n *testNode) rollback(args ...string) rollbackResult {
 // (block H+1's header), keeps its blocks up to H, and goes on making
 // blocks and taking txs. Then once more from a later height, after the
 // app's step was done alone (a rollback stopped half way): the rerun does
-// CometBFT's step and the outcome is the same.
+// CometBFT's step and the outcome is the same. Last, with the app two
+// heights below CometBFT, rollback refuses and says what each holds, and a
+// start brings them together.
 func TestRollbackExecutesTheHeightAgain(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-process test")
@@ -62,17 +64,7 @@ func TestRollbackExecutesTheHeightAgain(t *testing.T) {
 		if round == 2 {
 			// As if a rollback had stopped between its two steps: the app
 			// stepped back, CometBFT not. The rerun finishes the job.
-			s, err := state.Open(filepath.Join(n.home, "data", consensus.StateDBDir), state.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, _, err = s.UndoLastHeight()
-			if cerr := s.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			undoApp(t, n, 1)
 		}
 		r := n.rollback()
 		if resumed := strings.Contains(r.Note, "an earlier rollback stopped after the app's step"); resumed != (round == 2) {
@@ -107,7 +99,40 @@ func TestRollbackExecutesTheHeightAgain(t *testing.T) {
 	if tree := n.subtree("1"); len(tree) != 5 || tree[2].Name != "Before Rollback" || tree[4].Name != "After Rollback 2" {
 		t.Fatalf("subtree of 1 after two rollbacks: %+v", tree)
 	}
+
+	// The app two heights below CometBFT: refused, saying what each holds;
+	// a start brings them together (CometBFT executes both heights again).
 	n.stop()
+	h := undoApp(t, n, 2) + 2
+	_, errOut, code = n.run("rollback")
+	if want := fmt.Sprintf("the app is at height %d (app hash ", h-2); code == 0 || !strings.Contains(errOut, want) ||
+		!strings.Contains(errOut, fmt.Sprintf("CometBFT's state at %d", h)) || !strings.Contains(errOut, "nothing was changed") {
+		t.Fatalf("rollback with the app 2 heights below: exit %d, %q; want a refusal with %q and CometBFT's height %d", code, errOut, want, h)
+	}
+	n.start()
+	n.waitHeight(h + 2)
+	if tree := n.subtree("1"); len(tree) != 5 {
+		t.Fatalf("subtree of 1 after the app caught up: %+v", tree)
+	}
+	n.stop()
+}
+
+// undoApp steps the stopped node's app state back k heights by itself (as
+// a rollback stopped half way would leave it) and returns its height then.
+func undoApp(t *testing.T, n *testNode, k int) int64 {
+	t.Helper()
+	s, err := state.Open(filepath.Join(n.home, "data", consensus.StateDBDir), state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var h int64
+	for range k {
+		if h, _, err = s.UndoLastHeight(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return h
 }
 
 // TestRollbackHardRefetchesFromPeers: a validator of four stops, and
