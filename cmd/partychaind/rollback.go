@@ -68,7 +68,7 @@ func newRollbackCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().Bool("hard", false, "also remove the last block from CometBFT's block store (as `cometbft rollback --hard`)")
+	cmd.Flags().Bool("hard", false, "also remove the last block from CometBFT's block store, as cometbft rollback --hard does; the node then fetches it from its peers")
 	return cmd
 }
 
