@@ -24,8 +24,8 @@ the right binary in place, start again.
 
 Without --hard, CometBFT keeps block H, and on the next start it executes it
 again against the app at H-1. With --hard, block H is removed too and the node
-fetches it from its peers (a validator alone on its chain cannot remake a
-height it has signed). After a rollback without --hard, the node must run
+fetches it from its peers (a validator alone on its chain usually cannot
+make it again: it has signed the next height already). After a rollback without --hard, the node must run
 before another rollback, or a rollback --hard removes the kept block first.
 
 The app steps back first, then CometBFT. If the command stops in between, a
