@@ -373,3 +373,33 @@ func TestUndoAcrossAWideState(t *testing.T) {
 	}
 	checkState(t, s, 1, model)
 }
+
+// TestUndoRecordsOutsideTheAppHash: the same heights give the same app
+// hashes and ledger state whether undo records are kept or not.
+func TestUndoRecordsOutsideTheAppHash(t *testing.T) {
+	var hashes [2][]byte
+	for i, keep := range []int64{DefaultUndoHeights, 0} {
+		s, err := OpenInMemory()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.SetUndoHeights(keep)
+		m := newUndoModel(7, 20)
+		m.run(t, s, 1, 20)
+		checkState(t, s, 20, m.states[20])
+		n := 0
+		it := s.db.NewIterator(util.BytesPrefix(undoPrefix), nil)
+		for it.Next() {
+			n++
+		}
+		it.Release()
+		if want := map[int64]int{DefaultUndoHeights: 19, 0: 0}[keep]; n != want {
+			t.Fatalf("keeping %d heights: %d undo records, want %d", keep, n, want)
+		}
+		hashes[i] = s.LastAppHash()
+		s.Close()
+	}
+	if !bytes.Equal(hashes[0], hashes[1]) {
+		t.Fatalf("app hash with undo records %X, without %X", hashes[0], hashes[1])
+	}
+}
