@@ -97,7 +97,7 @@ func openNoPanic(t *testing.T, dir string) (s *Store, err error) {
 // last height with that record's height missing.
 func TestJournalDamageInTheMiddleRefused(t *testing.T) {
 	dir := t.TempDir()
-	commitHeights(t, dir, 10, 200) // about 14 KB a height: records span blocks
+	commitHeights(t, dir, 10, 200) // about 25 KB a height: records span blocks
 	path, raw := onlyJournal(t, dir)
 	starts := recordStarts(journalChunks(raw))
 	if len(starts) < 10 {
@@ -199,7 +199,7 @@ func TestJournalDamageBeforeTheLastRecord(t *testing.T) {
 		keysPerHeight int
 		refused       bool
 	}{
-		{"the last record in a later block", 200, true},
+		{"the last record in a later block", 400, true}, // a height writes about 50 KB, more than a block
 		{"the last record in the same block", 5, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -330,7 +330,7 @@ func (s *Store) pruneProofs(batch *leveldb.Batch, height int64) int64 {
 	}
 	keep := height - s.retain + 1
 	if low < 0 {
-		low = s.firstProofHeight()
+		low, _ = s.firstHeight(proofPrefix)
 	}
 	for h := low; h < keep && h < low+maxPrunePerCommit; h++ {
 		batch.Delete(heightKey(proofPrefix, h))
@@ -339,17 +339,6 @@ func (s *Store) pruneProofs(batch *leveldb.Batch, height int64) int64 {
 }
 
 const maxPrunePerCommit = 1000
-
-// firstProofHeight is the lowest height with a proof record (0 is the
-// genesis), or 0 if there is none.
-func (s *Store) firstProofHeight() int64 {
-	it := s.db.NewIterator(util.BytesPrefix(proofPrefix), nil)
-	defer it.Release()
-	if it.First() && len(it.Key()) == len(proofPrefix)+8 {
-		return int64(binary.BigEndian.Uint64(it.Key()[len(proofPrefix):]))
-	}
-	return 0
-}
 
 func heightKey(prefix []byte, height int64) []byte {
 	return binary.BigEndian.AppendUint64(bytes.Clone(prefix), uint64(height))

@@ -41,11 +41,12 @@ type Options struct {
 // Store is the committed state in goleveldb plus the uncommitted layers of
 // heights finalized since the last Commit.
 //
-// Concurrency: the layers (Working, Seal, Commit, Rollback) belong to one
-// caller at a time, the consensus connection. Committed reads, Snapshot,
-// LastHeight and LastAppHash are safe from other goroutines (CheckTx,
-// Query) at any time, Commit included, and none of them waits for
-// Commit's synced write: until it is done they answer the previous height.
+// Concurrency: the layers (Working, Seal, Commit, Rollback, and
+// UndoLastHeight) belong to one caller at a time, the consensus connection.
+// Committed reads, Snapshot, LastHeight and LastAppHash are safe from other
+// goroutines (CheckTx, Query) at any time, Commit included, and none of
+// them waits for Commit's synced write: until it is done they answer the
+// previous height.
 type Store struct {
 	db      *leveldb.DB
 	cache   *readCache
@@ -59,6 +60,10 @@ type Store struct {
 	retain   int64
 	lowProof int64
 	proofs   proofCache
+	// undoHeights is how many heights of undo records to keep; lowUndo
+	// the lowest that may have one, -1 until first needed (undo.go).
+	undoHeights int64
+	lowUndo     int64
 }
 
 type sealedLayer struct {
@@ -119,7 +124,7 @@ func load(db *leveldb.DB, o Options) (*Store, error) {
 	if o.ReadCacheEntries == 0 {
 		o.ReadCacheEntries = 100_000
 	}
-	s := &Store{db: db, cache: newReadCache(o.ReadCacheEntries), lowProof: -1}
+	s := &Store{db: db, cache: newReadCache(o.ReadCacheEntries), lowProof: -1, undoHeights: DefaultUndoHeights, lowUndo: -1}
 	meta, err := db.Get(metaKey, nil)
 	switch {
 	case errors.Is(err, leveldb.ErrNotFound):
@@ -231,9 +236,9 @@ func (s *Store) SealWith(height int64, info SealInfo) ([]byte, error) {
 	return appHash, nil
 }
 
-// Commit writes every sealed layer, their roots, the last height and its app
-// hash in one synced goleveldb batch. Writes made after the last Seal are an
-// error: they would belong to no height.
+// Commit writes every sealed layer, their roots, proof and undo records, the
+// last height and its app hash in one synced goleveldb batch. Writes made
+// after the last Seal are an error: they would belong to no height.
 func (s *Store) Commit() error {
 	if len(s.sealed) == 0 {
 		return errors.New("commit: no sealed height")
@@ -245,9 +250,19 @@ func (s *Store) Commit() error {
 	// with their varint lengths; the roots and the metadata are small.
 	size, n := 64, 0
 	records := make([][]byte, len(s.sealed))
+	undos := make([][]byte, len(s.sealed))
 	for i, l := range s.sealed {
 		records[i] = proofRecord(l.prevAppHash, l.writes, l.leaves, l.info)
 		size += 3*(1+2*binary.MaxVarintLen32) + 2*(len(proofPrefix)+8) + len(records[i])
+		if l.height >= 2 && s.undoHeights > 0 {
+			// The values before the height, as the layer beneath has them.
+			u, err := undoRecord(l.prevAppHash, l.writes, l.layer.parent)
+			if err != nil {
+				return fmt.Errorf("commit height %d: read the values before it: %w", l.height, err)
+			}
+			undos[i] = u
+			size += 1 + 2*binary.MaxVarintLen32 + len(undoPrefix) + 8 + len(u)
+		}
 		n += len(l.writes)
 		size += 2*(1+2*binary.MaxVarintLen32) + len(rootPrefix) + 8 + len(l.root)
 		for _, w := range l.writes {
@@ -270,9 +285,13 @@ func (s *Store) Commit() error {
 		if l.info.ValsetChanged {
 			batch.Put(heightKey(valsetPrefix, l.height), nil)
 		}
+		if undos[i] != nil {
+			batch.Put(heightKey(undoPrefix, l.height), undos[i])
+		}
 	}
 	last := s.sealed[len(s.sealed)-1]
 	lowProof := s.pruneProofs(batch, last.height)
+	lowUndo := s.pruneUndo(batch, last.height)
 	batch.Put(metaKey, append(binary.BigEndian.AppendUint64(nil, uint64(last.height)), last.appHash...))
 	// The synced write holds no lock: readers (Query, CheckTx, metrics,
 	// the peer filter) do not wait for the disk. A Snapshot reads its height
@@ -282,7 +301,7 @@ func (s *Store) Commit() error {
 		return fmt.Errorf("commit height %d: %w", last.height, err)
 	}
 	s.cache.committed(written) // after the write: see readCache
-	s.lowProof = lowProof
+	s.lowProof, s.lowUndo = lowProof, lowUndo
 	s.meta.Lock()
 	s.height, s.appHash = last.height, last.appHash
 	s.meta.Unlock()

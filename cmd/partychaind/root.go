@@ -69,6 +69,7 @@ func newRootCmd() *cobra.Command {
 		newCardCmd(),
 		newBenchCmd(),
 		newTestnetCmd(),
+		newRollbackCmd(),
 	)
 	markUsage(root)
 	return root
