@@ -26,6 +26,11 @@ type State struct {
 	BlockCacheMB int `toml:"block_cache_mb"`
 	// WriteBufferMB is goleveldb's memtable size.
 	WriteBufferMB int `toml:"write_buffer_mb"`
+	// UndoHeights is how many recent heights keep an undo record, so that
+	// `partychaind rollback` can step back over them (0: none;
+	// state.DefaultUndoHeights by default). Each record is about as big as
+	// its height's writes.
+	UndoHeights int64 `toml:"undo_heights"`
 }
 
 // Node is how this node keeps history. Node-local: CometBFT prunes its own
@@ -43,9 +48,13 @@ type Node struct {
 // minute or two behind.
 const MinRetainBlocks = 100
 
+// MaxUndoHeights bounds state.undo_heights: each record is about as big as
+// its height's writes.
+const MaxUndoHeights = 100_000
+
 // Default is the configuration written by init and used for missing keys.
 func Default() Config {
-	return Config{State: State{BlockCacheMB: 64, WriteBufferMB: 32}}
+	return Config{State: State{BlockCacheMB: 64, WriteBufferMB: 32, UndoHeights: 100}}
 }
 
 // Validate checks bounds.
@@ -55,6 +64,9 @@ func (c Config) Validate() error {
 	}
 	if c.State.WriteBufferMB < 4 || c.State.WriteBufferMB > 4096 {
 		return fmt.Errorf("state.write_buffer_mb = %d: want 4 to 4096", c.State.WriteBufferMB)
+	}
+	if u := c.State.UndoHeights; u < 0 || u > MaxUndoHeights {
+		return fmt.Errorf("state.undo_heights = %d: want 0 (no rollback) to %d", u, MaxUndoHeights)
 	}
 	if r := c.Node.RetainBlocks; r != 0 && r < MinRetainBlocks {
 		return fmt.Errorf("node.retain_blocks = %d: want 0 (keep every block) or at least %d, "+

@@ -132,6 +132,7 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 		return err // before CometBFT replays a block with rules this binary does not know
 	}
 	store.SetRetain(appConf.Node.RetainBlocks) // write proofs are pruned with the blocks
+	store.SetUndoHeights(appConf.State.UndoHeights)
 	bare := app.New(store, gen.ChainID, logger.With("module", "app"))
 	bare.SizeSigCache(c.Mempool.Size, c.Mempool.MaxTxsBytes)
 	bare.SetBlockMaxGas(gen.ConsensusParams.Block.MaxGas)
