@@ -96,3 +96,20 @@ func TestRetainBlocksInFile(t *testing.T) {
 		t.Errorf("retain_blocks = 10: err %v, want a bounds error that says why", err)
 	}
 }
+
+func TestUndoHeightsBounds(t *testing.T) {
+	if Default().State.UndoHeights != 100 {
+		t.Fatalf("default undo_heights %d, want 100", Default().State.UndoHeights)
+	}
+	for _, tc := range []struct {
+		undo int64
+		ok   bool
+	}{{0, true}, {1, true}, {MaxUndoHeights, true}, {-1, false}, {MaxUndoHeights + 1, false}} {
+		c := Default()
+		c.State.UndoHeights = tc.undo
+		err := c.Validate()
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "state.undo_heights") {
+			t.Errorf("undo_heights = %d: err %v, want ok %v", tc.undo, err, tc.ok)
+		}
+	}
+}
