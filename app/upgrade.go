@@ -31,7 +31,7 @@ func (e *UpgradeNeededError) Error() string { return e.Message() }
 
 // Message is the operator's line: what to install, and when.
 func (u UpgradeNeeded) Message() string {
-	return fmt.Sprintf("UPGRADE NEEDED: upgrade %q to app version %d at height %d; this binary (%s) knows app versions up to %d: "+
+	return fmt.Sprintf("UPGRADE NEEDED: upgrade %s to app version %d at height %d; this binary (%s) knows app versions up to %d: "+
 		"install a binary that knows app version %d and start it on the same home (docs/upgrades.md)",
 		u.Name, u.AppVersion, u.Height, Version, u.Known, u.AppVersion)
 }
