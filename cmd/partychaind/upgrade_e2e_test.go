@@ -174,25 +174,33 @@ func TestUpgradeFourValidators(t *testing.T) {
 	// At h every old binary stops with the upgrade status, h uncommitted.
 	// A node whose peers stopped before it saw h's commit waits at h; it
 	// gets the commit from the first peers restarted with the new binary.
-	waitAllExit := func(which []*testNode, within time.Duration) []*testNode {
-		deadline := time.Now().Add(within)
-		for {
-			var running []*testNode
-			for _, nd := range which {
-				if nd.running() {
-					running = append(running, nd)
-				}
+	runningOf := func() (running, exited []*testNode) {
+		for _, nd := range nodes {
+			if nd.running() {
+				running = append(running, nd)
+			} else {
+				exited = append(exited, nd)
 			}
-			if len(running) == 0 || time.Now().After(deadline) {
-				return running
-			}
+		}
+		return running, exited
+	}
+	waitUntil := func(within time.Duration, done func() bool) {
+		for deadline := time.Now().Add(within); !done() && time.Now().Before(deadline); {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	checkHalted := func(i int, nd *testNode) {
+	// All but one stop, then the last gets a moment to follow.
+	waitUntil(time.Duration(h)*2*time.Second+waitTimeout, func() bool { r, _ := runningOf(); return len(r) <= 1 })
+	waitUntil(10*time.Second, func() bool { r, _ := runningOf(); return len(r) == 0 })
+	late, halted := runningOf()
+	if len(late) > 1 {
+		t.Fatalf("%d nodes still running after the upgrade height %d", len(late), h)
+	}
+	checkHalted := func(nd *testNode) {
 		t.Helper()
+		name := filepath.Base(nd.home)
 		if code := nd.cmd.ProcessState.ExitCode(); code != exitUpgradeNeeded {
-			t.Fatalf("node%d exited with %v, want status %d", i, nd.cmd.ProcessState, exitUpgradeNeeded)
+			t.Fatalf("%s exited with %v, want status %d", name, nd.cmd.ProcessState, exitUpgradeNeeded)
 		}
 		raw, err := os.ReadFile(filepath.Join(nd.home, "data", "upgrade-info.json"))
 		var info struct {
@@ -201,45 +209,28 @@ func TestUpgradeFourValidators(t *testing.T) {
 			AppVersion uint64 `json:"app_version"`
 		}
 		if err != nil || json.Unmarshal(raw, &info) != nil || info.Name != "v4" || info.Height != h || info.AppVersion != 4 {
-			t.Fatalf("node%d upgrade-info.json: %s (%v)", i, raw, err)
+			t.Fatalf("%s upgrade-info.json: %s (%v)", name, raw, err)
 		}
 		logs, _ := os.ReadFile(nd.logs[len(nd.logs)-1])
 		if !strings.Contains(string(logs), fmt.Sprintf("UPGRADE NEEDED: upgrade v4 to app version 4 at height %d", h)) {
-			t.Fatalf("node%d log has no UPGRADE NEEDED line", i)
+			t.Fatalf("%s log has no UPGRADE NEEDED line", name)
 		}
-	}
-	late := waitAllExit(nodes, time.Duration(h)*2*time.Second+waitTimeout)
-	if len(late) > 1 {
-		t.Fatalf("%d nodes still running after the upgrade height %d", len(late), h)
 	}
 	// The old binary, started again, stops again at h.
-	again := nodes[0]
-	if again.running() {
-		again = nodes[1]
-	}
-	if code, out := startExpectingExit(t, oldBin, again.home); code != exitUpgradeNeeded || !strings.Contains(out, "UPGRADE NEEDED") {
+	if code, out := startExpectingExit(t, oldBin, halted[0].home); code != exitUpgradeNeeded || !strings.Contains(out, "UPGRADE NEEDED") {
 		t.Fatalf("old binary restarted: exit %d\n%s", code, lastLines(out, 10))
 	}
-	for i, nd := range nodes {
-		if nd.running() {
-			continue
-		}
-		checkHalted(i, nd)
+	for _, nd := range halted {
+		checkHalted(nd)
 		nd.bin = newBin
 		nd.start()
 	}
-	if len(late) == 1 {
-		t.Logf("one node had not seen the commit of height %d when its peers stopped; it stops once they are back", h)
-		if rest := waitAllExit(late, 3*waitTimeout); len(rest) != 0 {
-			t.Fatal("the late node did not stop at the upgrade height")
-		}
-		for i, nd := range nodes {
-			if nd == late[0] {
-				checkHalted(i, nd)
-				nd.bin = newBin
-				nd.start()
-			}
-		}
+	for _, nd := range late {
+		t.Logf("%s had not seen the commit of height %d when its peers stopped; it stops once they are back", filepath.Base(nd.home), h)
+		nd.waitExit()
+		checkHalted(nd)
+		nd.bin = newBin
+		nd.start()
 	}
 
 	// The new binaries go on past h with version 4 in the headers after
