@@ -168,7 +168,7 @@ func (k *Keeper) execute(ctx *contracts.Context, prop *governancev1.Proposal) er
 		id, _ := ParseNodeID(prop.NodeId)
 		ctx.Store.Delete(nodeKey(id))
 	case governancev1.ProposalKind_PROPOSAL_KIND_SET_PARAMS:
-		return k.setters[prop.Ledger](ctx.Store, prop.Params)
+		return k.setters[prop.Ledger](ctx.Store, paramsAt(ctx, prop))
 	}
 	return nil
 }
@@ -230,7 +230,7 @@ func (k *Keeper) checkApplicable(ctx *contracts.Context, prop *governancev1.Prop
 			return ErrInvalidParams.Wrapf("ledger %q: want one of %v", prop.Ledger, k.ledgers())
 		}
 		// Try it on a branch that is dropped: the setter validates.
-		if err := set(state.NewBranch(r), prop.Params); err != nil {
+		if err := set(state.NewBranch(r), paramsAt(ctx, prop)); err != nil {
 			if _, ok := contracts.AsError(err); ok {
 				return ErrInvalidParams.Wrapf("%s params: %v", prop.Ledger, err)
 			}

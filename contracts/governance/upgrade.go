@@ -2,6 +2,7 @@ package governance
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 
 	"github.com/partychain/partychain/contracts"
@@ -171,4 +172,65 @@ func (k *Keeper) MarkApplied(kv state.KV, plan *governancev1.UpgradePlan, height
 	kv.Delete(scheduledKey)
 	contracts.Save(kv, lastAppliedKey, &applied)
 	return nil
+}
+
+// minUpgradeDelayField is governancev1.Params's min_upgrade_delay_blocks.
+const minUpgradeDelayField = 5
+
+// paramsAt is a set-params proposal's params as the binaries of the version
+// in force read them. Before UpgradeKindsVersion the governance Params had
+// no min_upgrade_delay_blocks: those binaries skipped the field as unknown
+// and stored the params without it, so it is dropped here too (whatever its
+// wire type). Bytes that do not parse are returned as they are: they fail
+// to decode in the setter as they did then.
+func paramsAt(ctx *contracts.Context, prop *governancev1.Proposal) []byte {
+	if prop.Ledger != "governance" || ctx.AppVersion >= UpgradeKindsVersion {
+		return prop.Params
+	}
+	out, ok := dropField(prop.Params, minUpgradeDelayField)
+	if !ok {
+		return prop.Params
+	}
+	return out
+}
+
+// dropField returns bz, a protobuf message, without the fields numbered
+// num; ok is false if bz does not parse.
+func dropField(bz []byte, num uint64) (out []byte, ok bool) {
+	out = make([]byte, 0, len(bz))
+	for i := 0; i < len(bz); {
+		tag, n := binary.Uvarint(bz[i:])
+		if n <= 0 {
+			return nil, false
+		}
+		start := i
+		i += n
+		switch tag & 7 {
+		case 0: // varint
+			if _, m := binary.Uvarint(bz[i:]); m > 0 {
+				i += m
+			} else {
+				return nil, false
+			}
+		case 1: // fixed64
+			i += 8
+		case 2: // length-delimited
+			l, m := binary.Uvarint(bz[i:])
+			if m <= 0 || l > uint64(len(bz)) {
+				return nil, false
+			}
+			i += m + int(l)
+		case 5: // fixed32
+			i += 4
+		default: // groups: not in these messages
+			return nil, false
+		}
+		if i > len(bz) {
+			return nil, false
+		}
+		if tag>>3 != num {
+			out = append(out, bz[start:i]...)
+		}
+	}
+	return out, true
 }

@@ -130,3 +130,42 @@ func TestUpgradeDelayParam(t *testing.T) {
 		t.Fatal("min_upgrade_delay_blocks 1")
 	}
 }
+
+// TestGovernanceParamsBeforeVersion3: before app version 3 a governance
+// set-params drops min_upgrade_delay_blocks (whatever its wire type), as
+// the binaries of then skipped the unknown field, and stores the same
+// bytes they stored; from version 3 the field is kept.
+func TestGovernanceParamsBeforeVersion3(t *testing.T) {
+	p := DefaultParams()
+	p.MaxNodes = 900
+	plain := mustMarshal(&p)
+	p.MinUpgradeDelayBlocks = 7
+	withDelay := mustMarshal(&p)
+	// Field 5 as length-delimited bytes: the old binaries skipped it too.
+	oddWire := append(append([]byte(nil), plain...), 5<<3|2, 2, 'h', 'i')
+	for _, tc := range []struct {
+		version uint64
+		bz      []byte
+		want    int64
+	}{
+		{contracts.LegacyAppVersion, withDelay, 0},
+		{contracts.LegacyAppVersion, oddWire, 0},
+		{UpgradeKindsVersion, withDelay, 7},
+	} {
+		c := newChain(t)
+		c.appVersion = tc.version
+		id := c.submit(orgA, params("governance", tc.bz))
+		c.must(secretaryOf[orgB], vote(id, true))
+		c.must(secretaryOf[orgC], vote(id, true))
+		got, err := c.k.Params(c.store.Working())
+		if err != nil || got.MaxNodes != 900 || got.MinUpgradeDelayBlocks != tc.want {
+			t.Fatalf("version %d: params %+v (%v)", tc.version, got, err)
+		}
+		if stored, _ := c.store.Working().Get(paramsKey); tc.want == 0 && !bytes.Equal(stored, plain) {
+			t.Fatalf("version %d: stored %x, want the old binaries' %x", tc.version, stored, plain)
+		}
+	}
+	if _, ok := dropField([]byte{5 << 3, 0x80}, 5); ok {
+		t.Fatal("dropField accepted a truncated varint")
+	}
+}
