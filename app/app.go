@@ -30,13 +30,14 @@ import (
 //	2  results data names created ids, the writes' hash and a failed tx's
 //	   codespace (issue 12); the version of a chain whose state holds none
 //	3  the genesis records the app version in state (app_state.app_version)
+//
+// MaxAppVersion, the newest version this binary knows and the version of a
+// new chain's genesis, is in maxversion.go (3); a build with the tag
+// upgradetest knows a test-only version 4 (maxversion_upgradetest.go).
 const (
 	// MinAppVersion is the oldest version this binary executes: chains
 	// begun before version 2 cannot be replayed by it.
 	MinAppVersion uint64 = contracts.LegacyAppVersion
-	// MaxAppVersion is the newest version this binary knows, the version
-	// of a new chain's genesis.
-	MaxAppVersion uint64 = 3
 )
 
 // Version is the software version, set at build time by the Makefile.
@@ -76,6 +77,12 @@ type App struct {
 	genesisNodes map[string]bool
 	// maxGas is the consensus parameter block.max_gas (gas.go).
 	maxGas atomic.Int64
+	// onUpgradeNeeded is called when a scheduled upgrade to a version this
+	// binary does not know is due (upgrade.go).
+	onUpgradeNeeded func(UpgradeNeeded) error
+	// maxVersion is MaxAppVersion; tests lower or raise it to play a
+	// binary that knows fewer or more versions.
+	maxVersion uint64
 }
 
 var _ abci.Application = (*App)(nil)
@@ -86,12 +93,13 @@ func New(store *state.Store, chainID string, logger log.Logger) *App {
 		logger = log.NewNopLogger()
 	}
 	a := &App{
-		chainID: chainID,
-		store:   store,
-		logger:  logger,
-		routes:  contracts.Routes{},
-		pending: map[string]uint64{},
-		sigs:    newSigCache(sigCacheDefaultTxs, sigCacheDefaultBytes),
+		maxVersion: MaxAppVersion,
+		chainID:    chainID,
+		store:      store,
+		logger:     logger,
+		routes:     contracts.Routes{},
+		pending:    map[string]uint64{},
+		sigs:       newSigCache(sigCacheDefaultTxs, sigCacheDefaultBytes),
 	}
 	a.wireLedgers()
 	return a

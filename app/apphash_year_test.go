@@ -277,7 +277,8 @@ func (y *ledgerYear) planDues(p yearPlan, ids map[string]uint64) {
 // node is admitted and the genesis node revoked, every ledger's params
 // change by vote; a governance change stuck at 3 of 5 passes at its
 // deadline once D has left (the hook), and an activity change voted down
-// is rejected at its deadline (and passes when proposed again).
+// is rejected at its deadline (and passes when proposed again); an upgrade
+// is scheduled and cancelled.
 func (y *ledgerYear) planGovernance(p yearPlan) {
 	ga, gb, gc, gd, root := y.who("gov-a-secretary"), y.who("gov-b-secretary"), y.who("gov-c-secretary"), y.who("gov-d-secretary"), y.who("root-secretary")
 	// Votes follow their proposal in its block: proposal ids are counted
@@ -320,6 +321,25 @@ func (y *ledgerYear) planGovernance(p yearPlan) {
 		vote(ga, "dues params", true), vote(gb, "dues params", true))
 	p.at(20, submit(gb, "activity params again", governancev1.Proposal{Kind: set, Ledger: "activity", Params: yactivityParams()}),
 		vote(ga, "activity params again", true), vote(gc, "activity params again", true))
+	// An upgrade scheduled beyond the year (the default delay is 1000
+	// blocks), then cancelled; each stuck at 3 of 5 while D is back, and
+	// passed by the block hook at its deadline once D has left again.
+	upgrade, cancel := governancev1.ProposalKind_PROPOSAL_KIND_UPGRADE, governancev1.ProposalKind_PROPOSAL_KIND_CANCEL_UPGRADE
+	for _, round := range []struct {
+		day  int
+		name string
+		prop governancev1.Proposal
+	}{
+		{30, "upgrade", governancev1.Proposal{Kind: upgrade, UpgradeName: "v4", AppVersion: 4, UpgradeHeight: 2000, PlanHash: hash("upgrade plan v4")}},
+		{45, "cancel upgrade", governancev1.Proposal{Kind: cancel, UpgradeName: "v4"}},
+	} {
+		d, back, away := round.day, fmt.Sprintf("add D again %d", round.day), fmt.Sprintf("remove D again %d", round.day)
+		p.at(d, submit(ga, back, governancev1.Proposal{Kind: add, OrgId: 5, PubKey: key("gov-val-d").PubKey().Bytes(), Power: 10}),
+			vote(gb, back, true), vote(gc, back, true))
+		p.at(d+1, submit(ga, round.name, round.prop), vote(gb, round.name, true), vote(gc, round.name, true)) // 3 of 5
+		p.at(d+2, submit(ga, away, governancev1.Proposal{Kind: remove, OrgId: 5}),
+			vote(gb, away, true), vote(gc, away, true), vote(root, away, true))
+	}
 }
 
 func yMarshal(m interface{ Marshal() ([]byte, error) }) []byte {

@@ -31,6 +31,9 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 		}
 	}
 	if err == nil {
+		err = a.checkVersion(tx)
+	}
+	if err == nil {
 		err = a.admitSequence(tx)
 	}
 	if err != nil {
@@ -78,4 +81,14 @@ func checkSequence(got, next uint64) error {
 		return ErrWrongSequence.Wrapf("sequence %d skips ahead; the next is %d", got, next)
 	}
 	return nil
+}
+
+// checkVersion is versionCheck under the committed app version (a recheck
+// after an upgrade drops the txs the new version refuses).
+func (a *App) checkVersion(tx *decodedTx) error {
+	v, err := contracts.LoadAppVersion(a.store.Committed())
+	if err != nil {
+		return err
+	}
+	return versionCheck(v, tx)
 }

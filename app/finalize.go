@@ -33,6 +33,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	// before the first (PrepareProposal is on the consensus connection).
 	w := a.store.Working()
 	var total int64
+	var version uint64 // the version in force, read at the first tx
 	gas := a.gasBudget()
 	for _, tx := range req.Txs {
 		// The limit counts each tx as CometBFT checks the block: with its
@@ -47,6 +48,15 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 			if d, err = a.decodeWith(tx, hash); err != nil {
 				continue
 			}
+		}
+		if version == 0 {
+			var err error
+			if version, err = contracts.LoadAppVersion(w); err != nil {
+				return nil, err
+			}
+		}
+		if versionCheck(version, d) != nil {
+			continue // it could only fail in the block
 		}
 		seq, ok := next[string(d.addr)]
 		if !ok {
@@ -187,8 +197,13 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if err != nil {
 		return nil, err
 	}
-	if version < MinAppVersion || version > MaxAppVersion {
-		return nil, &VersionError{Chain: version, Known: MaxAppVersion, Height: req.Height - 1}
+	if version < MinAppVersion || version > a.maxVersion {
+		return nil, &VersionError{Chain: version, Known: a.maxVersion, Height: req.Height - 1}
+	}
+	// A scheduled upgrade due at this height switches the version first.
+	version, upgradeEvents, paramUpdates, err := a.applyDueUpgrade(w, req.Height, version)
+	if err != nil {
+		return nil, err
 	}
 	blk := block{height: req.Height, time: req.Time.UTC(), today: contracts.DateAt(req.Time, orgParams.CalendarUtcOffsetMinutes), version: version}
 	contracts.SaveClock(a.context(blk, w))
@@ -224,7 +239,8 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if err != nil {
 		return nil, err
 	}
-	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: appHash, Events: hookCtx.Events(), ValidatorUpdates: updates}, nil
+	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: appHash, Events: append(upgradeEvents, hookCtx.Events()...),
+		ValidatorUpdates: updates, ConsensusParamUpdates: paramUpdates}, nil
 }
 
 // deliverTx executes one tx. A tx that passes the envelope checks (decoding,
@@ -234,6 +250,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 // record) and returns them; the result's data names the ids they created
 // and the hash of those keys (proofv1.TxResultData).
 func (a *App) deliverTx(blk block, tx *decodedTx, decodeErr error, sigOK bool, keys [][]byte) (*abci.ExecTxResult, [][]byte, error) {
+	if decodeErr == nil {
+		decodeErr = versionCheck(blk.version, tx)
+	}
 	if decodeErr != nil {
 		return failedNoWrites(decodeErr, nil, keys)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -136,6 +137,7 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	bare := app.New(store, gen.ChainID, logger.With("module", "app"))
 	bare.SizeSigCache(c.Mempool.Size, c.Mempool.MaxTxsBytes)
 	bare.SetBlockMaxGas(gen.ConsensusParams.Block.MaxGas)
+	bare.SetOnUpgradeNeeded(upgradeHook(c.RootDir, logger.With("module", "app"), os.Exit))
 	var application abci.Application = bare
 	if c.Instrumentation.Prometheus { // CometBFT serves the default gatherer at prometheus_listen_addr
 		application = app.Instrument(bare, app.NewMetrics(prometheus.DefaultRegisterer))

@@ -15,6 +15,19 @@ type Route struct {
 	Run      func(ctx *Context, msg any) error
 	// Gas is the message's gas (gas.go); nil means GasPerMsg.
 	Gas func(msg any) uint64
+	// Gate, if set, is the part of the stateless check that depends on the
+	// app version in force (WithGate): a message form added in a version is
+	// refused before it, as the binaries of before refused it in Validate.
+	Gate func(msg any, appVersion uint64) error
+}
+
+// WithGate returns r with a version-dependent stateless check for its
+// messages of type M. The app runs it where a Validate failure would have
+// stopped the tx (before the tx consumes its sequence), with the same
+// effect, so that a chain replays old heights as their binaries ran them.
+func WithGate[M any](r Route, gate func(M, uint64) error) Route {
+	r.Gate = func(msg any, v uint64) error { return gate(msg.(M), v) }
+	return r
 }
 
 // NewRoute builds a Route for messages of type M.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/partychain/partychain/app"
 	"github.com/partychain/partychain/cmd/internal/clierr"
+	"github.com/partychain/partychain/consensus"
 )
 
 func main() {
@@ -48,9 +49,13 @@ func markUsage(c *cobra.Command) {
 
 // Exit statuses of partychaind (docs/operator.md, "Exit status").
 const (
-	exitFailed         = 1  // any error, a rejected tx included
-	exitOutcomeUnknown = 3  // a tx was sent (or may have been) and no answer came: see the message for the next command
-	exitBinaryTooOld   = 11 // start: the chain runs an app version this binary does not know
+	exitFailed         = 1 // any error, a rejected tx included
+	exitOutcomeUnknown = 3 // a tx was sent (or may have been) and no answer came: see the message for the next command
+	// start: an upgrade to an app version this binary does not know is due;
+	// <home>/data/upgrade-info.json says which (the node exits from inside
+	// the block, consensus/upgrade.go)
+	exitUpgradeNeeded = consensus.ExitUpgradeNeeded
+	exitBinaryTooOld  = 11 // start: the chain runs an app version this binary does not know
 )
 
 func exitCode(err error) int {

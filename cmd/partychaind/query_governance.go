@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/partychain/partychain/contracts/governance"
 	governancev1 "github.com/partychain/partychain/proto/partychain/governance/v1"
 )
 
@@ -64,7 +65,16 @@ func newQueryGovernanceCmd() *cobra.Command {
 			var p governancev1.Proposal
 			return runQuery(cmd, fmt.Sprintf("/governance/proposals/%d", id), &p, func(w io.Writer) { printGovProposal(w, &p) })
 		})
-	cmd.AddCommand(validators, nodes, params, proposals, proposal)
+	upgrade := &cobra.Command{
+		Use:   "upgrade",
+		Short: "Show the scheduled upgrade of the app version, and the last one applied",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var st governancev1.UpgradeStatus
+			return runQuery(cmd, "/governance/upgrade", &st, func(w io.Writer) { printGovUpgrade(w, &st) })
+		},
+	}
+	cmd.AddCommand(validators, nodes, params, proposals, proposal, upgrade)
 	return cmd
 }
 
@@ -136,6 +146,19 @@ func printGovParams(w io.Writer, p *governancev1.Params) {
 	fmt.Fprintf(w, "max power\t%d\n", p.MaxPower)
 	fmt.Fprintf(w, "max validators\t%d\n", p.MaxValidators)
 	fmt.Fprintf(w, "max nodes\t%d\n", p.MaxNodes)
+	fmt.Fprintf(w, "min upgrade delay\t%d blocks\n", governance.MinUpgradeDelay(*p))
+}
+
+func printGovUpgrade(w io.Writer, st *governancev1.UpgradeStatus) {
+	line := func(what string, u *governancev1.UpgradePlan) {
+		if u == nil {
+			fmt.Fprintf(w, "%s\tnone\n", what)
+			return
+		}
+		fmt.Fprintf(w, "%s\t%s: app version %d at height %d (proposal %d, plan %X)\n", what, u.Name, u.AppVersion, u.Height, u.ProposalId, u.PlanHash)
+	}
+	line("scheduled", st.Scheduled)
+	line("last applied", st.LastApplied)
 }
 
 // govSubject is what a proposal decides, in a few words.
@@ -151,6 +174,10 @@ func govSubject(p *governancev1.Proposal) string {
 		return "node " + p.NodeId
 	case governancev1.ProposalKind_PROPOSAL_KIND_SET_PARAMS:
 		return fmt.Sprintf("%s params (%d bytes)", p.Ledger, len(p.Params))
+	case governancev1.ProposalKind_PROPOSAL_KIND_UPGRADE:
+		return fmt.Sprintf("%s: app version %d at height %d", p.UpgradeName, p.AppVersion, p.UpgradeHeight)
+	case governancev1.ProposalKind_PROPOSAL_KIND_CANCEL_UPGRADE:
+		return "cancel " + p.UpgradeName
 	}
 	return "-"
 }
@@ -187,6 +214,13 @@ func printGovProposal(w io.Writer, p *governancev1.Proposal) {
 	case governancev1.ProposalKind_PROPOSAL_KIND_SET_PARAMS:
 		fmt.Fprintf(w, "ledger\t%s\n", p.Ledger)
 		fmt.Fprintf(w, "params\t%d bytes (-o json shows them)\n", len(p.Params))
+	case governancev1.ProposalKind_PROPOSAL_KIND_UPGRADE:
+		fmt.Fprintf(w, "upgrade\t%s\n", p.UpgradeName)
+		fmt.Fprintf(w, "app version\t%d\n", p.AppVersion)
+		fmt.Fprintf(w, "height\t%d\n", p.UpgradeHeight)
+		fmt.Fprintf(w, "plan hash\t%X\n", p.PlanHash)
+	case governancev1.ProposalKind_PROPOSAL_KIND_CANCEL_UPGRADE:
+		fmt.Fprintf(w, "upgrade\t%s\n", p.UpgradeName)
 	}
 	fmt.Fprintf(w, "proposed by\torganization %d, %X, at height %d\n", p.ProposerOrgId, p.Proposer, p.SubmitHeight)
 	fmt.Fprintf(w, "deadline\t%s\n", formatUnix(p.DeadlineUnix))

@@ -207,6 +207,8 @@ type chain struct {
 	// updates are the validator updates the last block returned.
 	hook    *contracts.Context
 	updates []abci.ValidatorUpdate
+	// appVersion is every block's ctx.AppVersion (0 unless a test sets it).
+	appVersion uint64
 }
 
 // newChain: validators A, B and C.
@@ -265,7 +267,7 @@ func (c *chain) startComet(vals []abci.ValidatorUpdate) {
 func (c *chain) now() time.Time { return genesisTime.Add(time.Duration(c.height) * 24 * time.Hour) }
 
 func (c *chain) blockContext() *contracts.Context {
-	return &contracts.Context{Store: c.store.Working(), ChainID: "partychain-test", Height: c.height, Time: c.now()}
+	return &contracts.Context{Store: c.store.Working(), ChainID: "partychain-test", Height: c.height, Time: c.now(), AppVersion: c.appVersion}
 }
 
 func (c *chain) openBlock() { c.height++ }
@@ -377,6 +379,11 @@ func (c *chain) try(signer string, msg any) (*state.Branch, *contracts.Context, 
 	ctx.Store, ctx.Signer, ctx.TxHash = b, addrOf(signer), h[:]
 	if err := route.Validate(msg); err != nil {
 		return b, ctx, err
+	}
+	if route.Gate != nil {
+		if err := route.Gate(msg, ctx.AppVersion); err != nil {
+			return b, ctx, err
+		}
 	}
 	return b, ctx, route.Run(ctx, msg)
 }

@@ -27,6 +27,8 @@ func ValidateParams(p governancev1.Params) error {
 		return ErrInvalidParams.Wrap("max_validators from 1 to 1,000")
 	case p.MaxNodes < 1 || p.MaxNodes > 100_000:
 		return ErrInvalidParams.Wrap("max_nodes from 1 to 100,000")
+	case p.MinUpgradeDelayBlocks < 0 || p.MinUpgradeDelayBlocks > MaxMinUpgradeDelayBlocks:
+		return ErrInvalidParams.Wrap("min_upgrade_delay_blocks from 0 (the default, 1000) to 100,000,000")
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ const (
 	kindParams    byte = 0x07 // -> Params
 	kindUpdate    byte = 0x08 // consensus pub key (32) -> u64 power at block start, u64 power now: this block's validator changes
 	kindDeadline  byte = 0x09 // deadline unix u64, proposal id -> empty (proposals still voting)
+	kindUpgrade   byte = 0x0a // 0x00 -> the scheduled UpgradePlan; 0x01 -> the last applied one
 )
 
 func key(kind byte, size int) []byte { return append(make([]byte, 0, 2+size), Ledger, kind) }
@@ -38,4 +39,6 @@ var (
 	deadlinePrefix  = []byte{Ledger, kindDeadline}
 	nextIDKey       = []byte{Ledger, kindNextID}
 	paramsKey       = []byte{Ledger, kindParams}
+	scheduledKey    = []byte{Ledger, kindUpgrade, 0x00}
+	lastAppliedKey  = []byte{Ledger, kindUpgrade, 0x01}
 )

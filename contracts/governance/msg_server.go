@@ -13,7 +13,8 @@ import (
 // Routes binds the ledger's messages to their checks and handlers.
 func (k *Keeper) Routes() []contracts.Route {
 	return []contracts.Route{
-		contracts.WithGas(contracts.NewRoute("governance/submit-proposal", ValidateSubmitProposal, k.SubmitProposal), voteGas[*governancev1.MsgSubmitProposal]),
+		contracts.WithGate(contracts.WithGas(contracts.NewRoute("governance/submit-proposal", ValidateSubmitProposal, k.SubmitProposal),
+			voteGas[*governancev1.MsgSubmitProposal]), GateSubmitProposal),
 		contracts.WithGas(contracts.NewRoute("governance/vote", ValidateVote, k.Vote), voteGas[*governancev1.MsgVote]),
 	}
 }
@@ -30,7 +31,7 @@ func (k *Keeper) SubmitProposal(ctx *contracts.Context, msg *governancev1.MsgSub
 		return err
 	}
 	in := msg.Proposal
-	if err := k.checkApplicable(ctx.Store, in, p); err != nil {
+	if err := k.checkApplicable(ctx, in, p); err != nil {
 		return err
 	}
 	id, err := k.nextID(ctx.Store)
@@ -43,6 +44,7 @@ func (k *Keeper) SubmitProposal(ctx *contracts.Context, msg *governancev1.MsgSub
 		Ledger: in.Ledger, Params: in.Params, Title: in.Title, ProposerOrgId: org, Proposer: ctx.Signer,
 		SubmitHeight: ctx.Height, Status: governancev1.ProposalStatus_PROPOSAL_STATUS_VOTING,
 		DeadlineUnix: ctx.Time.Add(time.Duration(p.VotingPeriodSeconds) * time.Second).Unix(),
+		UpgradeName:  in.UpgradeName, AppVersion: in.AppVersion, UpgradeHeight: in.UpgradeHeight, PlanHash: in.PlanHash,
 	}
 	ctx.Store.Set(deadlineKey(prop.DeadlineUnix, id), nil)
 	ctx.Emit("proposal_submitted",
@@ -137,10 +139,12 @@ func (k *Keeper) execute(ctx *contracts.Context, prop *governancev1.Proposal) er
 	if err != nil {
 		return err
 	}
-	if err := k.checkApplicable(ctx.Store, prop, p); err != nil {
+	if err := k.checkApplicable(ctx, prop, p); err != nil {
 		return err
 	}
 	switch prop.Kind {
+	case governancev1.ProposalKind_PROPOSAL_KIND_UPGRADE, governancev1.ProposalKind_PROPOSAL_KIND_CANCEL_UPGRADE:
+		k.executeUpgrade(ctx, prop)
 	case governancev1.ProposalKind_PROPOSAL_KIND_ADD_VALIDATOR:
 		v := &governancev1.Validator{OrgId: prop.OrgId, PubKey: prop.PubKey, Power: prop.Power, SinceHeight: ctx.Height}
 		if err := k.noteUpdate(ctx.Store, v.PubKey, v.Power); err != nil {
@@ -164,7 +168,7 @@ func (k *Keeper) execute(ctx *contracts.Context, prop *governancev1.Proposal) er
 		id, _ := ParseNodeID(prop.NodeId)
 		ctx.Store.Delete(nodeKey(id))
 	case governancev1.ProposalKind_PROPOSAL_KIND_SET_PARAMS:
-		return k.setters[prop.Ledger](ctx.Store, prop.Params)
+		return k.setters[prop.Ledger](ctx.Store, paramsAt(ctx, prop))
 	}
 	return nil
 }
@@ -175,8 +179,11 @@ func (k *Keeper) setValidator(kv state.KV, v *governancev1.Validator) {
 }
 
 // checkApplicable: the proposal can be carried out on this state.
-func (k *Keeper) checkApplicable(r state.KV, prop *governancev1.Proposal, p governancev1.Params) error {
+func (k *Keeper) checkApplicable(ctx *contracts.Context, prop *governancev1.Proposal, p governancev1.Params) error {
+	r := ctx.Store
 	switch prop.Kind {
+	case governancev1.ProposalKind_PROPOSAL_KIND_UPGRADE, governancev1.ProposalKind_PROPOSAL_KIND_CANCEL_UPGRADE:
+		return k.checkUpgrade(ctx, prop, p)
 	case governancev1.ProposalKind_PROPOSAL_KIND_ADD_VALIDATOR:
 		return k.checkAddValidator(r, prop, p)
 	case governancev1.ProposalKind_PROPOSAL_KIND_REMOVE_VALIDATOR:
@@ -223,7 +230,7 @@ func (k *Keeper) checkApplicable(r state.KV, prop *governancev1.Proposal, p gove
 			return ErrInvalidParams.Wrapf("ledger %q: want one of %v", prop.Ledger, k.ledgers())
 		}
 		// Try it on a branch that is dropped: the setter validates.
-		if err := set(state.NewBranch(r), prop.Params); err != nil {
+		if err := set(state.NewBranch(r), paramsAt(ctx, prop)); err != nil {
 			if _, ok := contracts.AsError(err); ok {
 				return ErrInvalidParams.Wrapf("%s params: %v", prop.Ledger, err)
 			}

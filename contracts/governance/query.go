@@ -17,6 +17,7 @@ import (
 //	/governance/nodes           the admitted nodes
 //	/governance/proposals?page= proposals, oldest first
 //	/governance/proposals/{id}
+//	/governance/upgrade         the scheduled upgrade and the last applied one
 func (k *Keeper) QueryGovernance(r state.Reader, path []string, q url.Values) (proto.Message, error) {
 	switch {
 	case len(path) == 1 && path[0] == "params":
@@ -28,6 +29,14 @@ func (k *Keeper) QueryGovernance(r state.Reader, path []string, q url.Values) (p
 	case len(path) == 1 && path[0] == "nodes":
 		n, err := k.Nodes(r)
 		return &governancev1.NodeList{Nodes: n}, err
+	case len(path) == 1 && path[0] == "upgrade":
+		var out governancev1.UpgradeStatus
+		var err error
+		if out.Scheduled, err = k.ScheduledUpgrade(r); err != nil {
+			return nil, err
+		}
+		out.LastApplied, err = k.LastAppliedUpgrade(r)
+		return &out, err
 	case len(path) == 1 && path[0] == "proposals":
 		pg, err := contracts.ParsePage(q)
 		if err != nil {
@@ -58,5 +67,5 @@ func (k *Keeper) QueryGovernance(r state.Reader, path []string, q url.Values) (p
 		}
 		return p, nil
 	}
-	return nil, contracts.ErrUnknownQuery.Wrap("want /governance/params, /governance/validators, /governance/nodes, /governance/proposals or /governance/proposals/{id}")
+	return nil, contracts.ErrUnknownQuery.Wrap("want /governance/params, /governance/validators, /governance/nodes, /governance/proposals, /governance/proposals/{id} or /governance/upgrade")
 }

@@ -31,6 +31,15 @@ func ValidateSubmitProposal(m *governancev1.MsgSubmitProposal) error {
 		return ErrInvalidProposal.Wrap("id, proposer, heights, deadline, status and tallies are set on chain")
 	}
 	noKey, noNode, noParams := len(p.PubKey) == 0 && p.Power == 0, p.NodeId == "", p.Ledger == "" && len(p.Params) == 0
+	if isUpgradeKind(p.Kind) {
+		// Refused before app version 3 by GateSubmitProposal.
+		return validateUpgradeShape(p, p.OrgId == 0 && noKey && noNode && noParams)
+	}
+	if !noUpgradeFields(p) {
+		// Binaries before the fields existed refused these bytes as
+		// non-canonical (the fields were unknown to them).
+		return ErrInvalidProposal.Wrap("upgrade_name, app_version, upgrade_height and plan_hash are for upgrade proposals")
+	}
 	switch p.Kind {
 	case governancev1.ProposalKind_PROPOSAL_KIND_ADD_VALIDATOR:
 		if p.OrgId == 0 || len(p.PubKey) != 32 || !noNode || !noParams {
