@@ -40,8 +40,11 @@ run: build
 # multi-node and crash tests run real processes on 127.0.0.1), short fuzzing.
 test: lint proto-check unit race-if-cgo fuzz-short
 
+# The second line runs the upgrade tests against a build that knows the
+# test-only app version 4 (app/maxversion_upgradetest.go).
 unit:
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags upgradetest ./app -run Upgrade
 
 # The packages where goroutines meet (CheckTx and Query beside a block,
 # Commit beside committed reads, the peer watchers) under the race detector.
