@@ -157,24 +157,24 @@ func TestUpgradeHalt(t *testing.T) {
 	}
 }
 
-// TestUpgradeGatedBeforeVersion3: on a chain at version 2 the upgrade kinds
-// are refused as the binaries of version 2 refused unknown kinds: with
-// governance/7, before the tx consumes its sequence, by CheckTx too.
-func TestUpgradeGatedBeforeVersion3(t *testing.T) {
+// TestUpgradeFromVersion2: a chain begun before the version was kept in
+// state (version 2) upgrades to 3 like any other: the plan passes, at its
+// height the version is recorded and CometBFT gets it for the next header.
+func TestUpgradeFromVersion2(t *testing.T) {
 	ga := newGovApp(t, upgradeGenesis(contracts.LegacyAppVersion))
-	for _, p := range []governancev1.Proposal{upgradeTo("v4", 4, 10), cancelUpgrade("v4")} {
-		tx := ga.propose(2, p)
-		ga.seq[govSecretaries[2]]-- // the sequence is not consumed
-		if c := ga.checkTx(tx); c.Code != governance.ErrInvalidProposal.Code || c.Codespace != governance.Codespace {
-			t.Fatalf("%s: CheckTx %s/%d %s", p.Kind, c.Codespace, c.Code, c.Log)
-		}
-		r := ga.block(tx)
-		wantTxCode(t, r.TxResults[0], governance.ErrInvalidProposal)
+	ga.deliver()
+	if v := ga.infoVersion(); v != contracts.LegacyAppVersion {
+		t.Fatalf("version %d at height %d, want 2", v, ga.height)
 	}
-	// The secretary's next tx has sequence 0.
-	ga.deliver(ga.propose(2, governancev1.Proposal{Kind: governancev1.ProposalKind_PROPOSAL_KIND_REVOKE_NODE, NodeId: govNodeID("a")}))
-	if st := ga.upgradeStatus(); st.Scheduled != nil {
-		t.Fatalf("scheduled at version 2: %v", st)
+	ga.pass(upgradeTo("v3", 3, 6), 1)
+	for ga.height < 5 {
+		ga.deliver()
+	}
+	if p := ga.deliver().ConsensusParamUpdates; p == nil || p.Version == nil || p.Version.App != 3 {
+		t.Fatalf("height %d: consensus param updates %v, want version.app 3", ga.height, p)
+	}
+	if v, err := contracts.LoadAppVersion(ga.store.Committed()); err != nil || v != 3 || ga.infoVersion() != 3 {
+		t.Fatalf("after the upgrade: state version %d (%v), Info %d", v, err, ga.infoVersion())
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	cmtstore "github.com/cometbft/cometbft/store"
 	"github.com/spf13/cobra"
 
+	"github.com/partychain/partychain/config"
 	"github.com/partychain/partychain/consensus"
 	"github.com/partychain/partychain/state"
 )
@@ -32,7 +33,8 @@ The app steps back first, then CometBFT. If the command stops in between, a
 rerun finishes CometBFT's step, and a start instead executes height H again
 (so nothing is rolled back). It refuses while the node runs, when the app
 and CometBFT are not at the same height, and when the app cannot step back
-(height 1, or a height older than the last 100 it keeps undo records for).
+(height 1, or a height older than the last state.undo_heights it keeps undo
+records for: app.toml, default 100).
 See docs/operator.md, "Rolling back one height".`
 
 func newRollbackCmd() *cobra.Command {
@@ -171,11 +173,16 @@ func rollbackHome(home string, hard bool) (*rollbackResult, error) {
 			return nil, fmt.Errorf("no database %s: the node has not run, there is nothing to roll back", d)
 		}
 	}
+	appConf, err := config.Load(home)
+	if err != nil {
+		return nil, err
+	}
 	store, err := state.Open(appDir, state.Options{})
 	if err != nil {
 		return nil, lockedOr(err)
 	}
 	defer store.Close()
+	store.SetUndoHeights(appConf.State.UndoHeights) // as the node keeps them: the refusal names this window
 	bdb, err := consensus.DBProvider(&cmtcfg.DBContext{ID: "blockstore", Config: c})
 	if err != nil {
 		return nil, lockedOr(err)

@@ -12,9 +12,10 @@ import (
 // cometRollback is CometBFT v0.38's state.Rollback (state/rollback.go) with
 // one difference: the rolled-back state's app version is the one block H's
 // header carries (the version the state before H had), where CometBFT takes
-// the consensus params' (0 when the params never set one, as partychain's
-// do not yet), so that executing block H again failed with "wrong
-// Block.Header.Version. Expected {11 0}, got {11 2}". Like CometBFT's: a
+// the consensus params' (0 when the params never set one, as on a chain
+// begun before InitChain returned the app version: every version-2 chain),
+// so that executing block H again failed with "wrong Block.Header.Version.
+// Expected {11 0}, got {11 2}". Like CometBFT's: a
 // block store one above the state is only the kept block (removed with
 // removeBlock); the state is saved before the block is removed, so a stop
 // in between leaves that case.

@@ -23,7 +23,7 @@ var (
 	ErrInvalidGenesis   = contracts.Register(Codespace, 16, "invalid governance genesis")
 	ErrRunsValidator    = contracts.Register(Codespace, 17, "organization runs a validator")
 	ErrUpgradeHeight    = contracts.Register(Codespace, 18, "upgrade height is past or too near")
-	ErrUpgradeVersion   = contracts.Register(Codespace, 19, "upgrade app version is not above the version in force")
+	ErrUpgradeVersion   = contracts.Register(Codespace, 19, "upgrade app version is not the next version")
 	ErrUpgradeScheduled = contracts.Register(Codespace, 20, "an upgrade is scheduled already")
 	ErrNoUpgrade        = contracts.Register(Codespace, 21, "no such upgrade is scheduled")
 )

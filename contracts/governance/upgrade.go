@@ -16,9 +16,18 @@ import (
 // "cancel upgrade NAME" unschedules it.
 const (
 	// UpgradeKindsVersion is the app version from which upgrade and cancel
-	// proposals are accepted; before it they are unknown kinds, refused as
-	// the binaries of those versions refused them.
-	UpgradeKindsVersion uint64 = 3
+	// proposals are accepted: every version this binary runs, so that a
+	// chain begun at version 2 can upgrade too. Binaries released before
+	// these kinds cannot decode them and reject a block that holds one
+	// (ProcessProposal), so no committed block of theirs does: replaying
+	// history gives what they computed. A chain proposes an upgrade only
+	// once every validator runs a release that knows the kinds
+	// (docs/upgrades.md).
+	UpgradeKindsVersion uint64 = contracts.LegacyAppVersion
+	// MinUpgradeDelayVersion is the app version from which set-params reads
+	// min_upgrade_delay_blocks; before it the field is dropped, as the
+	// binaries of version 2 ignored a field they did not know.
+	MinUpgradeDelayVersion uint64 = 3
 	// MaxUpgradeNameBytes bounds an upgrade's name.
 	MaxUpgradeNameBytes = 64
 	// DefaultMinUpgradeDelayBlocks is min_upgrade_delay_blocks when the
@@ -111,9 +120,12 @@ func (k *Keeper) checkUpgrade(ctx *contracts.Context, prop *governancev1.Proposa
 		return ErrUpgradeScheduled.Wrapf("upgrade %q to app version %d is scheduled at height %d: cancel it first, one upgrade at a time",
 			scheduled.Name, scheduled.AppVersion, scheduled.Height)
 	}
-	if prop.AppVersion <= ctx.AppVersion {
-		return ErrUpgradeVersion.Wrapt("app version {version}: the chain runs {in_force}; an upgrade goes to a higher version",
-			contracts.Int("version", int64(prop.AppVersion)), contracts.Int("in_force", int64(ctx.AppVersion)))
+	// The next version, never a lower one or a jump: the chain cannot know
+	// which versions binaries exist for, but versions come one at a time.
+	if prop.AppVersion != ctx.AppVersion+1 {
+		return ErrUpgradeVersion.Wrapt("app version {version}: the chain runs {in_force}; an upgrade goes to the next version, {next}",
+			contracts.Int("version", int64(min(prop.AppVersion, 1<<62))), contracts.Int("in_force", int64(ctx.AppVersion)),
+			contracts.Int("next", int64(ctx.AppVersion+1)))
 	}
 	if earliest := ctx.Height + MinUpgradeDelay(p); prop.UpgradeHeight < earliest {
 		return ErrUpgradeHeight.Wrapt("height {height}: at this height {now} the earliest is {earliest} (min_upgrade_delay_blocks {delay})",
@@ -178,13 +190,13 @@ func (k *Keeper) MarkApplied(kv state.KV, plan *governancev1.UpgradePlan, height
 const minUpgradeDelayField = 5
 
 // paramsAt is a set-params proposal's params as the binaries of the version
-// in force read them. Before UpgradeKindsVersion the governance Params had
+// in force read them. Before MinUpgradeDelayVersion the governance Params had
 // no min_upgrade_delay_blocks: those binaries skipped the field as unknown
 // and stored the params without it, so it is dropped here too (whatever its
 // wire type). Bytes that do not parse are returned as they are: they fail
 // to decode in the setter as they did then.
 func paramsAt(ctx *contracts.Context, prop *governancev1.Proposal) []byte {
-	if prop.Ledger != "governance" || ctx.AppVersion >= UpgradeKindsVersion {
+	if prop.Ledger != "governance" || ctx.AppVersion >= MinUpgradeDelayVersion {
 		return prop.Params
 	}
 	out, ok := dropField(prop.Params, minUpgradeDelayField)
@@ -195,42 +207,73 @@ func paramsAt(ctx *contracts.Context, prop *governancev1.Proposal) []byte {
 }
 
 // dropField returns bz, a protobuf message, without the fields numbered
-// num; ok is false if bz does not parse.
+// num (a group of that number included); ok is false if bz does not parse.
 func dropField(bz []byte, num uint64) (out []byte, ok bool) {
 	out = make([]byte, 0, len(bz))
 	for i := 0; i < len(bz); {
-		tag, n := binary.Uvarint(bz[i:])
-		if n <= 0 {
-			return nil, false
-		}
 		start := i
-		i += n
-		switch tag & 7 {
-		case 0: // varint
-			if _, m := binary.Uvarint(bz[i:]); m > 0 {
-				i += m
-			} else {
-				return nil, false
-			}
-		case 1: // fixed64
-			i += 8
-		case 2: // length-delimited
-			l, m := binary.Uvarint(bz[i:])
-			if m <= 0 || l > uint64(len(bz)) {
-				return nil, false
-			}
-			i += m + int(l)
-		case 5: // fixed32
-			i += 4
-		default: // groups: not in these messages
+		tag, next, ok := skipField(bz, i)
+		if !ok {
 			return nil, false
 		}
-		if i > len(bz) {
-			return nil, false
-		}
+		i = next
 		if tag>>3 != num {
 			out = append(out, bz[start:i]...)
 		}
 	}
 	return out, true
+}
+
+// skipField reads the field at bz[i:] and returns its tag and the index
+// after it, a group with everything up to its end tag, as gogoproto's
+// generated skip functions read unknown fields. An end-group tag alone is
+// returned as read.
+func skipField(bz []byte, i int) (tag uint64, next int, ok bool) {
+	tag, n := binary.Uvarint(bz[i:])
+	if n <= 0 {
+		return 0, 0, false
+	}
+	i += n
+	switch tag & 7 {
+	case 0: // varint
+		_, m := binary.Uvarint(bz[i:])
+		if m <= 0 {
+			return 0, 0, false
+		}
+		i += m
+	case 1: // fixed64
+		i += 8
+	case 2: // length-delimited
+		l, m := binary.Uvarint(bz[i:])
+		if m <= 0 || l > uint64(len(bz)) {
+			return 0, 0, false
+		}
+		i += m + int(l)
+	case 3: // start group: fields up to the matching end group
+		for {
+			if i >= len(bz) {
+				return 0, 0, false
+			}
+			t, j, ok := skipField(bz, i)
+			if !ok {
+				return 0, 0, false
+			}
+			i = j
+			if t&7 == 4 {
+				if t>>3 != tag>>3 {
+					return 0, 0, false
+				}
+				break
+			}
+		}
+	case 4: // end group
+	case 5: // fixed32
+		i += 4
+	default:
+		return 0, 0, false
+	}
+	if i > len(bz) {
+		return 0, 0, false
+	}
+	return tag, i, true
 }

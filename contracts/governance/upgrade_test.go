@@ -55,7 +55,7 @@ func TestUpgradeShapeAndGate(t *testing.T) {
 		if err := ValidateSubmitProposal(m); err != nil {
 			t.Fatalf("%v: %v", m.Proposal.Kind, err)
 		}
-		for _, v := range []uint64{0, contracts.LegacyAppVersion} {
+		for _, v := range []uint64{0, contracts.LegacyAppVersion - 1} { // versions no binary of this chain runs
 			checkErr(t, GateSubmitProposal(m, v), ErrInvalidProposal, invalid)
 		}
 		if err := GateSubmitProposal(m, UpgradeKindsVersion); err != nil {
@@ -96,7 +96,9 @@ func TestUpgradeSchedule(t *testing.T) {
 	if now, _ := c.k.ScheduledUpgrade(c.store.Working()); now != nil || last == nil || last.AppliedHeight != at+5 {
 		t.Fatalf("after MarkApplied: scheduled %v, last %v", now, last)
 	}
-	// A cancel passes by vote and unschedules.
+	// A cancel passes by vote and unschedules (the app switched to 4 at
+	// the plan's height, so the next upgrade goes to 5).
+	c.appVersion = 4
 	id = c.submit(orgA, upgradeProp("v5", 5, at+50))
 	c.must(secretaryOf[orgB], vote(id, true))
 	c.must(secretaryOf[orgC], vote(id, true))
@@ -109,9 +111,9 @@ func TestUpgradeSchedule(t *testing.T) {
 	if now, _ := c.k.ScheduledUpgrade(c.store.Working()); now != nil {
 		t.Fatalf("scheduled after the cancel: %v", now)
 	}
-	// Before version 3 the handler refuses the kinds too.
+	// A chain at version 2 upgrades too, to the next version only.
 	c.appVersion = contracts.LegacyAppVersion
-	c.rejected(t, secretaryOf[orgA], upgradeProp("v6", 6, at+50), ErrInvalidProposal, code{Codespace, 7})
+	c.rejected(t, secretaryOf[orgA], upgradeProp("v6", 6, at+50), ErrUpgradeVersion, code{Codespace, 19})
 }
 
 // TestUpgradeDelayParam: min_upgrade_delay_blocks 0 is the default; below
@@ -150,7 +152,7 @@ func TestGovernanceParamsBeforeVersion3(t *testing.T) {
 	}{
 		{contracts.LegacyAppVersion, withDelay, 0},
 		{contracts.LegacyAppVersion, oddWire, 0},
-		{UpgradeKindsVersion, withDelay, 7},
+		{MinUpgradeDelayVersion, withDelay, 7},
 	} {
 		c := newChain(t)
 		c.appVersion = tc.version

@@ -32,7 +32,7 @@ func ValidateSubmitProposal(m *governancev1.MsgSubmitProposal) error {
 	}
 	noKey, noNode, noParams := len(p.PubKey) == 0 && p.Power == 0, p.NodeId == "", p.Ledger == "" && len(p.Params) == 0
 	if isUpgradeKind(p.Kind) {
-		// Refused before app version 3 by GateSubmitProposal.
+		// Accepted at every version (UpgradeKindsVersion).
 		return validateUpgradeShape(p, p.OrgId == 0 && noKey && noNode && noParams)
 	}
 	if !noUpgradeFields(p) {
