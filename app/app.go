@@ -235,7 +235,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if a.store.LastHeight() != 0 {
 		return nil, fmt.Errorf("InitChain on a store already at height %d", a.store.LastHeight())
 	}
-	if imp, ok, err := parseImport(req.AppStateBytes); ok || err != nil {
+	if imp, ok, err := ParseImportGenesis(req.AppStateBytes); ok || err != nil {
 		if err != nil {
 			return nil, err
 		}

@@ -32,9 +32,9 @@ const (
 // imports a state file (ImportGenesis) finds it.
 func (a *App) SetGenesisDir(dir string) { a.genesisDir = dir }
 
-// parseImport reads an app_state that imports a state file; ok is false
+// ParseImportGenesis reads an app_state that imports a state file; ok is false
 // for any other app_state (ParseGenesis reads those).
-func parseImport(bz []byte) (imp *ImportGenesis, ok bool, err error) {
+func ParseImportGenesis(bz []byte) (imp *ImportGenesis, ok bool, err error) {
 	var raw map[string]json.RawMessage
 	if json.Unmarshal(bz, &raw) != nil {
 		return nil, false, nil // ParseGenesis says what is wrong
