@@ -136,6 +136,9 @@ func exportHome(home string, height int64, out, genesisOut, chainID string) (*ex
 		ss.Close()
 	}
 
+	if _, err := os.Stat(genesisOut); err == nil {
+		return nil, fmt.Errorf("%s exists: export does not overwrite", genesisOut)
+	}
 	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("state file: %w (export does not overwrite)", err)
@@ -161,9 +164,6 @@ func exportHome(home string, height int64, out, genesisOut, chainID string) (*ex
 	}
 	if err := gen.ValidateAndComplete(); err != nil {
 		return nil, fmt.Errorf("the new genesis: %w", err)
-	}
-	if _, err := os.Stat(genesisOut); err == nil {
-		return nil, fmt.Errorf("%s exists: export does not overwrite (the state file %s is written)", genesisOut, out)
 	}
 	if err := gen.SaveAs(genesisOut); err != nil {
 		return nil, err
