@@ -83,6 +83,8 @@ type App struct {
 	// maxVersion is MaxAppVersion; tests lower or raise it to play a
 	// binary that knows fewer or more versions.
 	maxVersion uint64
+	// genesisDir is where an importing genesis finds its state file.
+	genesisDir string
 }
 
 var _ abci.Application = (*App)(nil)
@@ -232,6 +234,12 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	}
 	if a.store.LastHeight() != 0 {
 		return nil, fmt.Errorf("InitChain on a store already at height %d", a.store.LastHeight())
+	}
+	if imp, ok, err := ParseImportGenesis(req.AppStateBytes); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return a.initImport(req, imp)
 	}
 	g, err := ParseGenesis(req.AppStateBytes)
 	if err != nil {

@@ -136,6 +136,7 @@ func Run(ctx context.Context, home string, logOut io.Writer) error {
 	store.SetUndoHeights(appConf.State.UndoHeights)
 	bare := app.New(store, gen.ChainID, logger.With("module", "app"))
 	bare.SizeSigCache(c.Mempool.Size, c.Mempool.MaxTxsBytes)
+	bare.SetGenesisDir(filepath.Dir(c.GenesisFile())) // a genesis that imports a state file finds it there
 	bare.SetBlockMaxGas(gen.ConsensusParams.Block.MaxGas)
 	bare.SetOnUpgradeNeeded(upgradeHook(c.RootDir, logger.With("module", "app"), os.Exit))
 	var application abci.Application = bare

@@ -22,6 +22,7 @@ func newInitCmd() *cobra.Command {
 	var fields []string
 	var birthYear uint32
 	var overwrite bool
+	var genesis, genesisSHA string
 	cmd := &cobra.Command{
 		Use:   "init [moniker]",
 		Short: "Create a node home: config, node and validator keys, and a genesis with a root committee",
@@ -39,7 +40,16 @@ The secretary's member card is written to config/secretary-card.json in the home
 salts. Only the commitment (the Merkle root of the salted fields) goes into the genesis;
 whoever holds the card can prove a field later (partychaind verify-field). Without
 --secretary-field the card holds one field, role=root secretary. With --overwrite an
-existing card is kept and reused.`,
+existing card is kept and reused.
+
+With --genesis FILE the home gets a copy of that genesis instead (a chain begun
+from partychaind export's state, or one whose genesis the network agreed on) and of
+the state file it imports, next to it: --chain-id must be the genesis's, the state
+file's SHA-256 must be the one the genesis names, and --genesis-sha256, if given, must
+be the genesis.json's own (as you got it out of band). The validator key in the home
+is kept (put the key of your organization's validator in config/ first; not its
+priv_validator_state.json, which belongs to the old chain). See docs/operator.md,
+"Export and a new chain from it".`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			moniker := "partychain-node"
@@ -47,6 +57,9 @@ existing card is kept and reused.`,
 				moniker = args[0]
 			}
 			home, _ := cmd.Flags().GetString("home")
+			if genesis != "" {
+				return initFromGenesis(cmd, home, moniker, chainID, genesis, genesisSHA, overwrite)
+			}
 			// Check the arguments before a key or a file is written.
 			member, err := secretaryMember(admission, full, birthYear)
 			if err != nil {
@@ -114,7 +127,27 @@ existing card is kept and reused.`,
 	cmd.Flags().Uint32Var(&birthYear, "secretary-birth-year", 1970, "the secretary's birth year")
 	cmd.Flags().StringVar(&admission, "secretary-admission-date", "2000-07-01", "the secretary's admission date (YYYY-MM-DD)")
 	cmd.Flags().StringVar(&full, "secretary-full-date", "2001-07-01", "the date the secretary became a full member (YYYY-MM-DD)")
+	cmd.Flags().StringVar(&genesis, "genesis", "", "copy this genesis (and the state file it imports) instead of writing a new one")
+	cmd.Flags().StringVar(&genesisSHA, "genesis-sha256", "", "with --genesis: the genesis.json's SHA-256 (hex) the network agreed on")
 	return cmd
+}
+
+// initFromGenesis is init --genesis.
+func initFromGenesis(cmd *cobra.Command, home, moniker, chainID, genesis, sum string, overwrite bool) error {
+	if !cmd.Flags().Changed("chain-id") {
+		return errors.New("init --genesis needs --chain-id: the id of the chain the genesis begins, as you were given it")
+	}
+	res, err := consensus.InitFromGenesis(consensus.InitGenesisOptions{Home: home, Moniker: moniker, ChainID: chainID,
+		Genesis: genesis, GenesisSHA256: sum, Overwrite: overwrite})
+	if err != nil {
+		return err
+	}
+	if isJSON(cmd) {
+		return printJSON(cmd, res)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "initialized %s from %s\n  chain id:          %s\n  node id:           %s\n  validator address: %s\n",
+		res.Home, genesis, res.ChainID, res.NodeID, res.ValidatorAddress)
+	return nil
 }
 
 // initSecretary resolves --secretary to a public key, creating the default

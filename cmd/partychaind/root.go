@@ -70,6 +70,7 @@ func newRootCmd() *cobra.Command {
 		newBenchCmd(),
 		newTestnetCmd(),
 		newRollbackCmd(),
+		newExportCmd(),
 	)
 	markUsage(root)
 	return root
