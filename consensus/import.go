@@ -10,12 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	cfg "github.com/cometbft/cometbft/config"
-	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/partychain/partychain/app"
-	"github.com/partychain/partychain/config"
 )
 
 // InitGenesisOptions describe a home for a chain begun from a given
@@ -68,16 +65,10 @@ func InitFromGenesis(o InitGenesisOptions) (res *InitResult, err error) {
 			return nil, fmt.Errorf("%s: %w", o.Genesis, err)
 		}
 	}
-	c := DefaultConfig(o.Home, o.Moniker)
-	if _, err := os.Stat(c.GenesisFile()); err == nil && !o.Overwrite {
-		return nil, fmt.Errorf("%s already exists; pass --overwrite to replace it", c.GenesisFile())
+	c, err := newHomeConfig(o.Home, o.Moniker, o.Overwrite)
+	if err != nil {
+		return nil, err
 	}
-	for _, db := range []string{"blockstore.db", "state.db", StateDBDir} {
-		if _, err := os.Stat(filepath.Join(c.DBDir(), db)); err == nil {
-			return nil, fmt.Errorf("%s holds a chain's data (%s): move data/ away before starting a new chain here", c.DBDir(), db)
-		}
-	}
-	cfg.EnsureRoot(o.Home)
 	if isImport {
 		from := filepath.Join(filepath.Dir(o.Genesis), imp.Import.File)
 		to := filepath.Join(filepath.Dir(c.GenesisFile()), imp.Import.File)
@@ -85,16 +76,7 @@ func InitFromGenesis(o InitGenesisOptions) (res *InitResult, err error) {
 			return nil, err
 		}
 	}
-	cfg.WriteConfigFile(ConfigPath(o.Home), c)
-	if err := config.Write(o.Home, config.Default()); err != nil {
-		return nil, err
-	}
-	nodeKey, err := p2p.LoadOrGenNodeKey(c.NodeKeyFile())
-	if err != nil {
-		return nil, err
-	}
-	pv := loadOrGenValidatorKey(c)
-	pub, err := pv.GetPubKey()
+	nodeKey, pub, err := writeHome(o.Home, c)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	cfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/crypto"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/types"
@@ -61,30 +62,11 @@ func Init(o InitOptions) (res *InitResult, err error) {
 	if err := ValidateInit(o.ChainID, o.RootName, *o.Secretary); err != nil {
 		return nil, err
 	}
-	c := DefaultConfig(o.Home, o.Moniker)
-	if _, err := os.Stat(c.GenesisFile()); err == nil && !o.Overwrite {
-		return nil, fmt.Errorf("%s already exists; pass --overwrite to replace it", c.GenesisFile())
-	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	// A new genesis over an old chain's data would be ignored: the node
-	// would go on with the old chain. Refuse rather than mislead.
-	for _, db := range []string{"blockstore.db", "state.db", StateDBDir} {
-		if _, err := os.Stat(filepath.Join(c.DBDir(), db)); err == nil {
-			return nil, fmt.Errorf("%s holds a chain's data (%s): move data/ away before starting a new chain here", c.DBDir(), db)
-		}
-	}
-	cfg.EnsureRoot(o.Home)
-	cfg.WriteConfigFile(ConfigPath(o.Home), c)
-	if err := config.Write(o.Home, config.Default()); err != nil {
-		return nil, err
-	}
-	nodeKey, err := p2p.LoadOrGenNodeKey(c.NodeKeyFile())
+	c, err := newHomeConfig(o.Home, o.Moniker, o.Overwrite)
 	if err != nil {
 		return nil, err
 	}
-	pv := loadOrGenValidatorKey(c)
-	pub, err := pv.GetPubKey()
+	nodeKey, pub, err := writeHome(o.Home, c)
 	if err != nil {
 		return nil, err
 	}
@@ -163,4 +145,42 @@ func loadOrGenValidatorKey(c *cfg.Config) *privval.FilePV {
 		return pv
 	}
 	return privval.LoadFilePV(keyFile, stateFile)
+}
+
+// newHomeConfig is the config of a home that can take a new chain: no
+// genesis there (unless overwrite) and no chain data, since a new genesis
+// over an old chain's data would be ignored (the node would go on with the
+// old chain): refused rather than misleading.
+func newHomeConfig(home, moniker string, overwrite bool) (*cfg.Config, error) {
+	c := DefaultConfig(home, moniker)
+	if _, err := os.Stat(c.GenesisFile()); err == nil && !overwrite {
+		return nil, fmt.Errorf("%s already exists; pass --overwrite to replace it", c.GenesisFile())
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	for _, db := range []string{"blockstore.db", "state.db", StateDBDir} {
+		if _, err := os.Stat(filepath.Join(c.DBDir(), db)); err == nil {
+			return nil, fmt.Errorf("%s holds a chain's data (%s): move data/ away before starting a new chain here", c.DBDir(), db)
+		}
+	}
+	cfg.EnsureRoot(home)
+	return c, nil
+}
+
+// writeHome writes config.toml and app.toml and makes (or keeps) the node
+// key and the validator key.
+func writeHome(home string, c *cfg.Config) (*p2p.NodeKey, crypto.PubKey, error) {
+	cfg.WriteConfigFile(ConfigPath(home), c)
+	if err := config.Write(home, config.Default()); err != nil {
+		return nil, nil, err
+	}
+	nodeKey, err := p2p.LoadOrGenNodeKey(c.NodeKeyFile())
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, err := loadOrGenValidatorKey(c).GetPubKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	return nodeKey, pub, nil
 }

@@ -21,34 +21,14 @@ import (
 // govProposeArgs is a propose subcommand that takes the upgrade's NAME as
 // its one argument; build reads the flags into the proposal.
 func govProposeArgs(use, short, long string, flags func(c *cobra.Command), build func(cmd *cobra.Command, name string) (governancev1.Proposal, error)) *cobra.Command {
-	c := &cobra.Command{
-		Use:   use,
-		Short: short,
-		Long:  long,
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			name := strings.TrimSpace(args[0])
-			if !governance.ValidUpgradeName(name) {
-				return fmt.Errorf("upgrade name %q: 1 to %d of a-z, 0-9, '.' and '-' (as v4 or 2027.1-dues)", name, governance.MaxUpgradeNameBytes)
-			}
-			p, err := build(cmd, name)
-			if err != nil {
-				return err
-			}
-			if p.Title, err = govTitleFlag(cmd); err != nil {
-				return err
-			}
-			msg := &governancev1.MsgSubmitProposal{Proposal: &p}
-			if err := governance.ValidateSubmitProposal(msg); err != nil {
-				return err
-			}
-			return sendGov(cmd, msg)
-		},
-	}
-	c.Flags().String("title", "", "what the proposal decides, in a line (required)")
-	if flags != nil {
-		flags(c)
-	}
+	c := govPropose(use, short, long, flags, func(cmd *cobra.Command) (governancev1.Proposal, error) {
+		name := strings.TrimSpace(cmd.Flags().Arg(0))
+		if !governance.ValidUpgradeName(name) {
+			return governancev1.Proposal{}, fmt.Errorf("upgrade name %q: 1 to %d of a-z, 0-9, '.' and '-' (as v4 or 2027.1-dues)", name, governance.MaxUpgradeNameBytes)
+		}
+		return build(cmd, name)
+	})
+	c.Args = cobra.ExactArgs(1)
 	return c
 }
 
