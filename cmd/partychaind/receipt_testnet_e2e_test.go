@@ -29,7 +29,6 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/partychain/partychain/cmd/internal/receipt"
-	"github.com/partychain/partychain/consensus"
 )
 
 func TestReceiptTestnetValidatorSetChange(t *testing.T) {
@@ -37,26 +36,7 @@ func TestReceiptTestnetValidatorSetChange(t *testing.T) {
 		t.Skip("real-process test")
 	}
 	bin := partychaind(t)
-	dir := filepath.Join(t.TempDir(), "net")
-	base := freePortBase(t, 41)
-	var sum consensus.TestnetSummary
-	probe := &testNode{t: t, bin: bin, home: t.TempDir()}
-	out, errOut, code := probe.run("testnet", "--validators", "4", "--output-dir", dir, "--base-port", fmt.Sprint(base), "-o", "json")
-	if code != 0 {
-		t.Fatalf("testnet: exit %d\n%s\n%s", code, out, errOut)
-	}
-	decode(t, out, &sum)
-	nodes := make([]*testNode, len(sum.Nodes))
-	for i, s := range sum.Nodes {
-		_, rpcPort, _ := consensus.TestnetPorts(base, i)
-		nodes[i] = testnetNode(t, bin, s.Home, rpcPort)
-		nodes[i].setConfig(map[string]string{
-			"consensus.timeout_propose":   `"500ms"`,
-			"consensus.timeout_prevote":   `"200ms"`,
-			"consensus.timeout_precommit": `"200ms"`,
-			"consensus.timeout_commit":    `"200ms"`,
-		})
-	}
+	nodes := fastTestnet(t, bin, 4)
 	nodes[3].setConfig(map[string]string{"tx_index.indexer": `"null"`}) // finds txs by reading blocks
 	for _, nd := range nodes {
 		nd.start()
@@ -176,7 +156,7 @@ func TestReceiptTestnetValidatorSetChange(t *testing.T) {
 	if err := os.WriteFile(forgedPath, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code = n0.run("verify-receipt", forgedPath, "--genesis", genesis)
+	out, errOut, code := n0.run("verify-receipt", forgedPath, "--genesis", genesis)
 	if code == 0 || !strings.Contains(errOut, fmt.Sprintf("header %d", u+2)) {
 		t.Errorf("a forged signature in header %d: exit %d\nstdout: %s\nstderr: %s", u+2, code, out, errOut)
 	}

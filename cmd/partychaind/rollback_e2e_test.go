@@ -146,26 +146,7 @@ func TestRollbackHardRefetchesFromPeers(t *testing.T) {
 		t.Skip("real-process test")
 	}
 	bin := partychaind(t)
-	dir := filepath.Join(t.TempDir(), "net")
-	base := freePortBase(t, 41)
-	var sum consensus.TestnetSummary
-	probe := &testNode{t: t, bin: bin, home: t.TempDir()}
-	out, errOut, code := probe.run("testnet", "--validators", "4", "--output-dir", dir, "--base-port", fmt.Sprint(base), "-o", "json")
-	if code != 0 {
-		t.Fatalf("testnet: exit %d\n%s\n%s", code, out, errOut)
-	}
-	decode(t, out, &sum)
-	nodes := make([]*testNode, len(sum.Nodes))
-	for i, s := range sum.Nodes {
-		_, rpcPort, _ := consensus.TestnetPorts(base, i)
-		nodes[i] = testnetNode(t, bin, s.Home, rpcPort)
-		nodes[i].setConfig(map[string]string{
-			"consensus.timeout_propose":   `"500ms"`,
-			"consensus.timeout_prevote":   `"200ms"`,
-			"consensus.timeout_precommit": `"200ms"`,
-			"consensus.timeout_commit":    `"200ms"`,
-		})
-	}
+	nodes := fastTestnet(t, bin, 4)
 	for _, nd := range nodes {
 		nd.start()
 	}

@@ -194,3 +194,30 @@ func TestTestnetFourValidatorsMakeOneChain(t *testing.T) {
 	}
 	t.Logf("4 validators to height %d and stopped in %v", top, time.Since(began).Round(time.Millisecond))
 }
+
+// fastTestnet writes a testnet of n validators (partychaind testnet, ports
+// from the allocator) with short consensus timeouts, not started.
+func fastTestnet(t *testing.T, bin string, n int) []*testNode {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "net")
+	base := freePortBase(t, 41)
+	var sum consensus.TestnetSummary
+	probe := &testNode{t: t, bin: bin, home: t.TempDir()}
+	out, errOut, code := probe.run("testnet", "--validators", fmt.Sprint(n), "--output-dir", dir, "--base-port", fmt.Sprint(base), "-o", "json")
+	if code != 0 {
+		t.Fatalf("testnet: exit %d\n%s\n%s", code, out, errOut)
+	}
+	decode(t, out, &sum)
+	nodes := make([]*testNode, len(sum.Nodes))
+	for i, s := range sum.Nodes {
+		_, rpcPort, _ := consensus.TestnetPorts(base, i)
+		nodes[i] = testnetNode(t, bin, s.Home, rpcPort)
+		nodes[i].setConfig(map[string]string{
+			"consensus.timeout_propose":   `"500ms"`,
+			"consensus.timeout_prevote":   `"200ms"`,
+			"consensus.timeout_precommit": `"200ms"`,
+			"consensus.timeout_commit":    `"200ms"`,
+		})
+	}
+	return nodes
+}
