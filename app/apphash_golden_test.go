@@ -60,6 +60,27 @@ func TestAppHashYear(t *testing.T) {
 	y.checkCoverage()
 }
 
+// TestAppHashYearVersion2: the same year on a version-2 genesis (the
+// genesis of every chain begun before the version was kept in state),
+// without the upgrade proposals those binaries could not decode, gives at
+// every height the app hash, results hash and updates that the code before
+// app versions computed (testdata/apphash_year_v2.golden, written by that
+// code at 41c2981): this binary replays such a chain as its binaries ran it,
+// every ledger's rules included. The file is never rewritten (-update
+// leaves it): a difference is a break of the version-2 rules.
+func TestAppHashYearVersion2(t *testing.T) {
+	y := newLedgerYearAt(t, contracts.LegacyAppVersion)
+	y.run()
+	want, err := os.ReadFile("testdata/apphash_year_v2.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := firstDiffs(string(want), y.golden.String(), 8); d != "" {
+		t.Errorf("the year at app version 2 differs from what the version-2 code computed: a version-2 rule changed "+
+			"(gate the change by the app version). First differing lines (- pinned, + now):\n%s", d)
+	}
+}
+
 // TestAppHashYearNoticesAChange: the same year with one fen more in a
 // payment (a change the rules accept: the rest is voluntary) keeps every
 // height before it and changes the app hash of its height, with the same
@@ -136,6 +157,7 @@ type ledgerYear struct {
 	passed map[string]bool             // proposal kinds carried out, and "SET_PARAMS/<ledger>"
 	ledger map[string]string           // a set-params proposal's ledger, by proposal id
 	tweak  func(day int, st *yearStep) // if set, may change a step (TestAppHashYearNoticesAChange)
+	legacy bool                        // a version-2 genesis: the year without upgrade proposals
 }
 
 // yearStep is one tx of a day: who signs what, and whether it must be

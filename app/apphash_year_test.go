@@ -39,13 +39,20 @@ var ledgerYearOfficers = []string{"district-off", "clerk-A", "clerk-B", "inspect
 
 const yearStart = 20260102 // day 0: a Friday; the genesis is 2026-01-01
 
-func newLedgerYear(t *testing.T) *ledgerYear {
+func newLedgerYear(t *testing.T) *ledgerYear { return newLedgerYearAt(t, MaxAppVersion) }
+
+// newLedgerYearAt is the year on a genesis of app version v. At version 2
+// (legacy) it is the year the binaries of version 2 ran: no upgrade
+// proposals, which they could not decode.
+func newLedgerYearAt(t *testing.T, v uint64) *ledgerYear {
 	g := govGenesis()
+	g.AppVersion = v
 	for _, n := range ledgerYearOfficers {
 		memberOf(g, key(n))
 	}
 	return &ledgerYear{govApp: newGovApp(t, g), start: yearStart, day: -1, actors: map[string]*actor{},
-		passed: map[string]bool{}, ledger: map[string]string{}, okKind: map[string]bool{}, hooked: map[string]bool{}}
+		passed: map[string]bool{}, ledger: map[string]string{}, okKind: map[string]bool{}, hooked: map[string]bool{},
+		legacy: v == contracts.LegacyAppVersion}
 }
 
 // yearPlan is the year's txs by day; a step is made when its day comes, so it
@@ -321,6 +328,9 @@ func (y *ledgerYear) planGovernance(p yearPlan) {
 		vote(ga, "dues params", true), vote(gb, "dues params", true))
 	p.at(20, submit(gb, "activity params again", governancev1.Proposal{Kind: set, Ledger: "activity", Params: yactivityParams()}),
 		vote(ga, "activity params again", true), vote(gc, "activity params again", true))
+	if y.legacy {
+		return
+	}
 	// An upgrade scheduled beyond the year (the default delay is 1000
 	// blocks), then cancelled; each stuck at 3 of 5 while D is back, and
 	// passed by the block hook at its deadline once D has left again.
