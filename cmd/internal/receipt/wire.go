@@ -86,132 +86,83 @@ type validatorV2 struct {
 	Power  int64 `json:"power"`
 }
 
+// mapSlice converts each element with f; nil stays nil (the canonical
+// encoding writes an empty list as null).
+func mapSlice[A, B any](in []A, f func(*A) B) []B {
+	if in == nil {
+		return nil
+	}
+	out := make([]B, len(in))
+	for i := range in {
+		out[i] = f(&in[i])
+	}
+	return out
+}
+
 // ---- in memory to /2 ----
 
 func credentialToV2(c *Credential) credentialV2 {
-	out := credentialV2{Format: c.Format, ChainID: c.ChainID, MemberID: c.MemberID}
-	if c.Receipts != nil {
-		out.Receipts = make([]receiptV2, len(c.Receipts))
-		for i := range c.Receipts {
-			out.Receipts[i] = receiptToV2(&c.Receipts[i])
-		}
-	}
-	return out
+	return credentialV2{Format: c.Format, ChainID: c.ChainID, MemberID: c.MemberID, Receipts: mapSlice(c.Receipts, receiptToV2)}
 }
 
 func receiptToV2(r *Receipt) receiptV2 {
-	out := receiptV2{Format: r.Format, ChainID: r.ChainID, Height: r.Height, Index: r.Index,
-		Tx:     txInclusionV2{Bytes: r.Tx.Bytes, Proof: proofToV2(r.Tx.Proof)},
-		Result: resultV2{Code: r.Result.Code, Data: r.Result.Data, GasWanted: r.Result.GasWanted, GasUsed: r.Result.GasUsed, Proof: proofToV2(r.Result.Proof)},
-		Block:  lightBlockToV2(&r.Block),
-		Next:   lightBlockToV2(&r.Next),
+	return receiptV2{Format: r.Format, ChainID: r.ChainID, Height: r.Height, Index: r.Index,
+		Tx:     txInclusionV2{Bytes: r.Tx.Bytes, Proof: proofToV2(&r.Tx.Proof)},
+		Result: resultV2{Code: r.Result.Code, Data: r.Result.Data, GasWanted: r.Result.GasWanted, GasUsed: r.Result.GasUsed, Proof: proofToV2(&r.Result.Proof)},
+		Writes: mapSlice(r.Writes, func(w *Write) writeV2 {
+			return writeV2{Key: w.Key, Value: w.Value, Deleted: w.Deleted, Proof: proofToV2(&w.Proof)}
+		}),
+		Block: lightBlockToV2(&r.Block),
+		Next:  lightBlockToV2(&r.Next),
+		Trust: mapSlice(r.Trust, lightBlockToV2),
 	}
-	if r.Writes != nil {
-		out.Writes = make([]writeV2, len(r.Writes))
-		for i, w := range r.Writes {
-			out.Writes[i] = writeV2{Key: w.Key, Value: w.Value, Deleted: w.Deleted, Proof: proofToV2(w.Proof)}
-		}
-	}
-	if r.Trust != nil {
-		out.Trust = make([]lightBlockV2, len(r.Trust))
-		for i := range r.Trust {
-			out.Trust[i] = lightBlockToV2(&r.Trust[i])
-		}
-	}
-	return out
 }
 
-func proofToV2(p Proof) proofV2 {
-	out := proofV2{Total: p.Total, Index: p.Index}
-	if p.Aunts != nil {
-		out.Aunts = make([]Hex, len(p.Aunts))
-		for i, a := range p.Aunts {
-			out.Aunts[i] = a
-		}
-	}
-	return out
+func proofToV2(p *Proof) proofV2 {
+	return proofV2{Total: p.Total, Index: p.Index, Aunts: mapSlice(p.Aunts, func(a *[]byte) Hex { return *a })}
 }
 
 func lightBlockToV2(lb *LightBlock) lightBlockV2 {
 	c := &lb.Commit
-	out := lightBlockV2{Header: lb.Header, Commit: commitV2{Height: c.Height, Round: c.Round, BlockID: c.BlockID}}
-	if c.Signatures != nil {
-		out.Commit.Signatures = make([]commitSigV2, len(c.Signatures))
-		for i, s := range c.Signatures {
-			out.Commit.Signatures[i] = commitSigV2{BlockIDFlag: s.BlockIDFlag, ValidatorAddress: s.ValidatorAddress,
-				Timestamp: s.Timestamp, Signature: s.Signature}
-		}
+	return lightBlockV2{Header: lb.Header,
+		Commit: commitV2{Height: c.Height, Round: c.Round, BlockID: c.BlockID,
+			Signatures: mapSlice(c.Signatures, func(s *cmttypes.CommitSig) commitSigV2 {
+				return commitSigV2{BlockIDFlag: s.BlockIDFlag, ValidatorAddress: s.ValidatorAddress, Timestamp: s.Timestamp, Signature: s.Signature}
+			})},
+		Validators: mapSlice(lb.Validators, func(v *Validator) validatorV2 { return validatorV2{PubKey: v.PubKey, Power: v.Power} }),
 	}
-	if lb.Validators != nil {
-		out.Validators = make([]validatorV2, len(lb.Validators))
-		for i, v := range lb.Validators {
-			out.Validators[i] = validatorV2{PubKey: v.PubKey, Power: v.Power}
-		}
-	}
-	return out
 }
 
 // ---- /2 to in memory ----
 
 func credentialFromV2(c *credentialV2) Credential {
-	out := Credential{Format: c.Format, ChainID: c.ChainID, MemberID: c.MemberID}
-	if c.Receipts != nil {
-		out.Receipts = make([]Receipt, len(c.Receipts))
-		for i := range c.Receipts {
-			out.Receipts[i] = receiptFromV2(&c.Receipts[i])
-		}
-	}
-	return out
+	return Credential{Format: c.Format, ChainID: c.ChainID, MemberID: c.MemberID, Receipts: mapSlice(c.Receipts, receiptFromV2)}
 }
 
 func receiptFromV2(r *receiptV2) Receipt {
-	out := Receipt{Format: r.Format, ChainID: r.ChainID, Height: r.Height, Index: r.Index,
-		Tx:     TxInclusion{Bytes: r.Tx.Bytes, Proof: proofFromV2(r.Tx.Proof)},
-		Result: Result{Code: r.Result.Code, Data: r.Result.Data, GasWanted: r.Result.GasWanted, GasUsed: r.Result.GasUsed, Proof: proofFromV2(r.Result.Proof)},
-		Block:  lightBlockFromV2(&r.Block),
-		Next:   lightBlockFromV2(&r.Next),
+	return Receipt{Format: r.Format, ChainID: r.ChainID, Height: r.Height, Index: r.Index,
+		Tx:     TxInclusion{Bytes: r.Tx.Bytes, Proof: proofFromV2(&r.Tx.Proof)},
+		Result: Result{Code: r.Result.Code, Data: r.Result.Data, GasWanted: r.Result.GasWanted, GasUsed: r.Result.GasUsed, Proof: proofFromV2(&r.Result.Proof)},
+		Writes: mapSlice(r.Writes, func(w *writeV2) Write {
+			return Write{Key: w.Key, Value: w.Value, Deleted: w.Deleted, Proof: proofFromV2(&w.Proof)}
+		}),
+		Block: lightBlockFromV2(&r.Block),
+		Next:  lightBlockFromV2(&r.Next),
+		Trust: mapSlice(r.Trust, lightBlockFromV2),
 	}
-	if r.Writes != nil {
-		out.Writes = make([]Write, len(r.Writes))
-		for i, w := range r.Writes {
-			out.Writes[i] = Write{Key: w.Key, Value: w.Value, Deleted: w.Deleted, Proof: proofFromV2(w.Proof)}
-		}
-	}
-	if r.Trust != nil {
-		out.Trust = make([]LightBlock, len(r.Trust))
-		for i := range r.Trust {
-			out.Trust[i] = lightBlockFromV2(&r.Trust[i])
-		}
-	}
-	return out
 }
 
-func proofFromV2(p proofV2) Proof {
-	out := Proof{Total: p.Total, Index: p.Index}
-	if p.Aunts != nil {
-		out.Aunts = make([][]byte, len(p.Aunts))
-		for i, a := range p.Aunts {
-			out.Aunts[i] = a
-		}
-	}
-	return out
+func proofFromV2(p *proofV2) Proof {
+	return Proof{Total: p.Total, Index: p.Index, Aunts: mapSlice(p.Aunts, func(a *Hex) []byte { return *a })}
 }
 
 func lightBlockFromV2(lb *lightBlockV2) LightBlock {
 	c := &lb.Commit
-	out := LightBlock{Header: lb.Header, Commit: cmttypes.Commit{Height: c.Height, Round: c.Round, BlockID: c.BlockID}}
-	if c.Signatures != nil {
-		out.Commit.Signatures = make([]cmttypes.CommitSig, len(c.Signatures))
-		for i, s := range c.Signatures {
-			out.Commit.Signatures[i] = cmttypes.CommitSig{BlockIDFlag: s.BlockIDFlag, ValidatorAddress: s.ValidatorAddress,
-				Timestamp: s.Timestamp, Signature: s.Signature}
-		}
+	return LightBlock{Header: lb.Header,
+		Commit: cmttypes.Commit{Height: c.Height, Round: c.Round, BlockID: c.BlockID,
+			Signatures: mapSlice(c.Signatures, func(s *commitSigV2) cmttypes.CommitSig {
+				return cmttypes.CommitSig{BlockIDFlag: s.BlockIDFlag, ValidatorAddress: s.ValidatorAddress, Timestamp: s.Timestamp, Signature: s.Signature}
+			})},
+		Validators: mapSlice(lb.Validators, func(v *validatorV2) Validator { return Validator{PubKey: v.PubKey, Power: v.Power} }),
 	}
-	if lb.Validators != nil {
-		out.Validators = make([]Validator, len(lb.Validators))
-		for i, v := range lb.Validators {
-			out.Validators[i] = Validator{PubKey: v.PubKey, Power: v.Power}
-		}
-	}
-	return out
 }
