@@ -117,30 +117,7 @@ func TestExportNewChain(t *testing.T) {
 		}
 	}
 	m.mustRun("init", "--genesis", res.GenesisFile, "--chain-id", "partychain-next", "--genesis-sha256", res.GenesisSHA256, "-o", "json")
-	ports := freePorts(t, 2)
-	m.rpcPort = ports[0]
-	m.setConfig(map[string]string{
-		"rpc.laddr":                   fmt.Sprintf(`"tcp://127.0.0.1:%d"`, ports[0]),
-		"rpc.pprof_laddr":             `""`,
-		"p2p.laddr":                   fmt.Sprintf(`"tcp://127.0.0.1:%d"`, ports[1]),
-		"p2p.pex":                     "false",
-		"instrumentation.prometheus":  "false",
-		"consensus.timeout_propose":   `"500ms"`,
-		"consensus.timeout_prevote":   `"200ms"`,
-		"consensus.timeout_precommit": `"200ms"`,
-		"consensus.timeout_commit":    `"200ms"`,
-	})
-	t.Cleanup(func() {
-		if m.running() {
-			m.cmd.Process.Kill()
-			<-m.done
-		}
-		if t.Failed() {
-			for _, l := range m.logs {
-				t.Logf("tail of the new chain's %s:\n%s", filepath.Base(l), tail(l, 40))
-			}
-		}
-	})
+	m.localConfig("the new chain's ")
 	m.start()
 	m.waitHeight(2)
 	for _, p := range paths {

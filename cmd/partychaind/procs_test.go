@@ -141,13 +141,12 @@ type testNode struct {
 	logs    []string      // one log file per start
 }
 
-// newNode inits a home in a temp dir (secretary key in a test keyring) and
-// rewrites its config.toml for 127.0.0.1 ports and fast blocks. The node is
-// killed at the end of the test if it is still running.
-func newNode(t *testing.T) *testNode {
+// localConfig rewrites the node's config.toml for 127.0.0.1 ports and fast
+// blocks, and kills the node at the end of the test if it still runs
+// (with the tails of its logs, named with what, if the test failed).
+func (n *testNode) localConfig(what string) {
+	t := n.t
 	t.Helper()
-	n := &testNode{t: t, bin: partychaind(t), home: t.TempDir()}
-	n.mustRun("init", "e2e", "-o", "json")
 	ports := freePorts(t, 2)
 	n.rpcPort = ports[0]
 	n.setConfig(map[string]string{
@@ -168,10 +167,20 @@ func newNode(t *testing.T) *testNode {
 		}
 		if t.Failed() {
 			for _, l := range n.logs {
-				t.Logf("tail of %s:\n%s", filepath.Base(l), tail(l, 40))
+				t.Logf("tail of %s%s:\n%s", what, filepath.Base(l), tail(l, 40))
 			}
 		}
 	})
+}
+
+// newNode inits a home in a temp dir (secretary key in a test keyring) and
+// rewrites its config.toml for 127.0.0.1 ports and fast blocks. The node is
+// killed at the end of the test if it is still running.
+func newNode(t *testing.T) *testNode {
+	t.Helper()
+	n := &testNode{t: t, bin: partychaind(t), home: t.TempDir()}
+	n.mustRun("init", "e2e", "-o", "json")
+	n.localConfig("")
 	return n
 }
 
