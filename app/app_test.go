@@ -210,7 +210,7 @@ func TestQueryErrors(t *testing.T) {
 	// A refusal with typed fields carries them in Info, as a tx's does.
 	nobody := key("nobody").PubKey().Address()
 	if r := ta.query("/account/" + hexOf(nobody)); contracts.ParseInfo(r.Info).Template == "" ||
-		len(contracts.ParseFieldsInfo(r.Info)) != 1 || contracts.ParseFieldsInfo(r.Info)[0] != contracts.Address("address", nobody) {
+		len(contracts.ParseInfo(r.Info).Fields) != 1 || contracts.ParseInfo(r.Info).Fields[0] != contracts.Address("address", nobody) {
 		t.Errorf("account not found: info %q, want its address as a field", r.Info)
 	}
 	r, _ := ta.Query(context.Background(), &abci.RequestQuery{Path: "/org/1", Height: 7})

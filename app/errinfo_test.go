@@ -25,7 +25,7 @@ func TestRejectionFieldsInInfo(t *testing.T) {
 	ta.mustDeliver()
 	wantInfo := func(where, info string, want ...contracts.Field) {
 		t.Helper()
-		fs := contracts.ParseFieldsInfo(info)
+		fs := contracts.ParseInfo(info).Fields
 		if len(fs) != len(want) {
 			t.Fatalf("%s: info %q, want fields %+v", where, info, want)
 		}
@@ -68,7 +68,7 @@ func TestRejectionFieldsInInfo(t *testing.T) {
 	if tmpl := contracts.ParseInfo(res.Info).Template; tmpl != "admission date {admission_date} is after today ({today})" {
 		t.Fatalf("template %q", tmpl)
 	}
-	if today := contracts.ParseFieldsInfo(res.Info)[3].Value; today[:4] != "2026" {
+	if today := contracts.ParseInfo(res.Info).Fields[3].Value; today[:4] != "2026" {
 		t.Fatalf("today %s, want the block's day in 2026", today)
 	}
 }

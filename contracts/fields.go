@@ -223,6 +223,3 @@ func ParseInfo(info string) Info {
 	}
 	return v
 }
-
-// ParseFieldsInfo is ParseInfo's fields.
-func ParseFieldsInfo(info string) []Field { return ParseInfo(info).Fields }

@@ -20,11 +20,11 @@ func TestFieldsKeepTextCodeAndOrder(t *testing.T) {
 	if got := FieldsInfo(err); got != want {
 		t.Fatalf("info %s, want %s", got, want)
 	}
-	fs := ParseFieldsInfo(want)
+	fs := ParseInfo(want).Fields
 	if len(fs) != 2 || fs[0] != Date("date", 20270105) || fs[1] != Date("today", 20261208) {
 		t.Fatalf("round trip: %+v", fs)
 	}
-	if FieldsInfo(ErrInvalidDate.Wrap("x")) != "" || ParseFieldsInfo("not json") != nil {
+	if FieldsInfo(ErrInvalidDate.Wrap("x")) != "" || ParseInfo("not json").Fields != nil {
 		t.Fatal("an error without fields must have an empty info")
 	}
 	old := CheckActDate("date", 20260101, 20261208, 30)
